@@ -1,0 +1,43 @@
+"""Message catalog: every piece of UI text, in Korean and English.
+
+Each module in `plm_core/i18n/catalog/` defines `MESSAGES = {key: {"en": "...", "ko": "..."}}`; one module
+per page or area, so features add their own text without touching each other's. Values are
+`str.format` templates: `t("data.err.missing_column", "ko", column="text", found="a, b")`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+from typing import Any
+
+LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
+DEFAULT_LANGUAGE = "ko"
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, str]]:
+    """All messages from every catalog module, merged; a key defined twice is an error."""
+    from plm_core.i18n import catalog as pkg
+
+    merged: dict[str, dict[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+        for key, texts in module.MESSAGES.items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice (second time in {info.name}.py)")
+            merged[key] = texts
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """The message `key` in `lang` (falls back to English, then to the key itself), filled with params."""
+    texts = catalog().get(key)
+    if texts is None:
+        return key
+    template = texts.get(lang) or texts.get("en") or key
+    try:
+        return template.format(**params) if params else template
+    except (KeyError, IndexError):
+        return template
