@@ -12,7 +12,7 @@ from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_mask
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui.common import guard, page_header, show_notices, tr
-from ui.explorer import attention_names, display, memo, names_where
+from ui.explorer import attention_names, display, memo, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -55,7 +55,7 @@ def weights_section(inp: dict) -> None:
     view = memo("att.view", (inp["name"], inp["text"], inp["target"]),
                 lambda: attn.compute_attentions(bb, inp["text"], inp["target"] or None))
     show_notices(view.notices)
-    which = st.radio(tr("attention.which"), view.available, format_func=lambda w: tr(f"attention.which.{w}"),
+    which = st.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
                      horizontal=True) if len(view.available) > 1 else view.available[0]
     w, q, k = view.select(which)
     n_layers, n_heads = w.shape[:2]
@@ -172,7 +172,7 @@ def tokens_section() -> None:
 page_header("attention")
 inputs = input_form()
 section = st.segmented_control(tr("attention.section"), SECTIONS, default="masks", required=True,
-                               format_func=lambda s: tr(f"attention.section.{s}"), key="att.section") or "masks"
+                               format_func=option_labels("attention.section"), key="att.section") or "masks"
 st.caption(tr(f"attention.section.{section}.help"))
 with guard():
     if section == "tokens":

@@ -9,9 +9,11 @@ from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
 from plm_core.explorer.projection import METHODS, project
 from plm_core.errors import PLMError
+from plm_core.i18n import t
 from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
                                          sample_texts, sentence_map)
 from ui.common import guard, lang, page_header, show_notices, tr
+from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -23,18 +25,23 @@ def names_of(families: tuple[str, ...]) -> list[str]:
     return [n for n, s in specs().items() if s.family in families]
 
 
-def set_label(key: str) -> str:
-    if key == CUSTOM:
-        return tr("embeddings.set.custom")
-    pset = poly.polysemy_sets()[key]
-    return f"{pset.word} — " + " / ".join(pset.sense_name(s.key, lang()) for s in pset.senses)
+def set_labels(lg: str):
+    """format_func for the set box, in language `lg`: 'bank — river side / financial institution'."""
+
+    def label(key: str) -> str:
+        if key == CUSTOM:
+            return t("embeddings.set.custom", lg)
+        pset = poly.polysemy_sets()[key]
+        return f"{pset.word} — " + " / ".join(pset.sense_name(s.key, lg) for s in pset.senses)
+
+    return label
 
 
 def word_form() -> None:
     display = lambda n: specs()[n].display  # noqa: E731
     with st.form("emb-word"):
         c1, c2, c3 = st.columns(3)
-        key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_label)
+        key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_labels(lang()))
         contextual = c2.selectbox(tr("embeddings.contextual"), names_of(CONTEXTUAL), format_func=display)
         static = c3.selectbox(tr("embeddings.static"), names_of(("static",)), format_func=display)
         with st.expander(tr("embeddings.custom.header")):
@@ -69,7 +76,7 @@ def word_results(res: dict) -> None:
     names = {s.key: pset.sense_name(s.key, lang()) for s in pset.senses}
     c1, c2 = st.columns([3, 1])
     layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, wv.n_layers, disabled=wv.n_layers == 0)
-    method = c2.radio(tr("embeddings.method"), METHODS, format_func=lambda m: tr(f"embeddings.method.{m}"), horizontal=True)
+    method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True)
     with guard():
         points, proj = poly.layer_points(wv, layer, method)
         show_notices(proj.notices)
@@ -103,13 +110,14 @@ def sentence_vectors(backbone: str, data: str, n: int, pooling: str, csv: bytes 
 def sentence_form() -> None:
     uploaded = st.session_state.get("uploaded_csv")
     choices = list(DATASETS) + (["uploaded"] if uploaded else [])
-    label = lambda d: tr("embeddings.sent.uploaded", name=uploaded[0]) if d == "uploaded" else DATASETS[d][0].display  # noqa: E731
+    uploaded_label = tr("embeddings.sent.uploaded", name=uploaded[0]) if uploaded else ""
+    label = lambda d: uploaded_label if d == "uploaded" else DATASETS[d][0].display  # noqa: E731
     with st.form("emb-sent"):
         c1, c2, c3, c4 = st.columns(4)
         data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label)
         backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()), format_func=lambda n: specs()[n].display)
         n = c3.slider(tr("embeddings.sent.n"), 50, 1000, 300, step=50)
-        pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=lambda p: tr(f"embeddings.pooling.{p}"))
+        pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"))
         submitted = st.form_submit_button(tr("embeddings.sent.run"), type="primary")
     if submitted:
         with guard():
@@ -121,7 +129,7 @@ def sentence_form() -> None:
 
 
 def sentence_results(res: dict) -> None:
-    method = st.radio(tr("embeddings.method"), METHODS, format_func=lambda m: tr(f"embeddings.method.{m}"),
+    method = st.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"),
                       horizontal=True, key="emb.sent.method")
     texts, labels, vectors = res["texts"], res["labels"], res["vectors"]
     c1, c2 = st.columns(2)

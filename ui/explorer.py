@@ -35,3 +35,15 @@ def memo(slot: str, inputs: Hashable, compute: Callable[[], Any]) -> Any:
     result = compute()
     st.session_state[slot] = (inputs, result)
     return result
+
+
+def option_labels(prefix: str) -> Callable[[Any], str]:
+    """A format_func showing option `v` as the catalog text `<prefix>.<v>` in the language of this run.
+
+    The language is fixed now (not looked up when the label is drawn), so the labels stay consistent.
+    """
+    from plm_core.i18n import t
+    from ui.common import lang
+
+    current = lang()
+    return lambda value: t(f"{prefix}.{value}", current)

@@ -171,9 +171,10 @@ def run_with_mask(backbone: Backbone, text: str, mask: str = "native", masked_po
     n = ids.shape[1]
     allowed = {"native": None, "causal": masks.causal(n), "bidirectional": masks.bidirectional(n)}[mask]
     attn_mask = enc["attention_mask"] if allowed is None else torch.from_numpy(masks.additive(allowed))
+    extra = {k: v for k, v in enc.items() if k not in ("input_ids", "attention_mask")}  # e.g. token_type_ids
     with torch.inference_mode():
         out = backbone.model(input_ids=ids, attention_mask=attn_mask, output_attentions=True,  # type: ignore[attr-defined]
-                             output_hidden_states=True)
+                             output_hidden_states=True, **extra)
     logits = getattr(out, "logits", None)
     return MaskRun(
         mask=mask,

@@ -1,0 +1,76 @@
+"""The Embeddings and Attention pages under AppTest, in both languages (they load real weights: slow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from plm_core.backbones import registry
+from plm_core.backbones.tiny import tiny_random_backbone
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+pytestmark = pytest.mark.slow
+
+
+def open_page(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_embeddings_page_draws_the_bank_set_and_a_sentence_map(lang):
+    at = open_page("pages/embeddings.py", lang)
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 3  # word map, similarity heatmap, layer chart
+    at.slider[0].set_value(0).run()  # the embedding layer
+    assert_clean(at)
+    at.button[1].click().run()  # embed the default sample set
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 4 and len(at.metric) == 2
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_attention_page_every_section(lang):
+    at = open_page("pages/attention.py", lang)
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 2  # single-stack masks, encoder-decoder masks
+    expected = {"weights": 4, "next": 1, "swap": 4, "tokens": 0}
+    for section, charts in expected.items():
+        at.button_group(key="att.section").set_value(section).run()
+        assert_clean(at)
+        assert len(at.get("plotly_chart")) == charts, section
+    at.button_group(key="att.section").set_value("mlm").run()
+    assert_clean(at)
+    assert at.info  # no MLM backbone installed: a clear message, not an error
+
+
+def test_attention_page_survives_a_long_text():
+    at = open_page("pages/attention.py", "en")
+    at.text_area[0].set_value("the river bank " * 300)
+    at.button[0].click().run()
+    at.button_group(key="att.section").set_value("weights").run()
+    assert_clean(at)
+    assert any("256" in i.value for i in at.info)  # MiniLM reads at most 256 pieces: the truncation notice
+
+
+def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
+    fake = tiny_random_backbone("encoder", head="mlm")
+    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
+    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    at = open_page("pages/attention.py", "ko")
+    at.button_group(key="att.section").set_value("mlm").run()
+    assert_clean(at)
+    assert at.selectbox[1].value == fake.spec.name
+    assert len(at.get("plotly_chart")) == 2  # top-k of the one masked piece + attention shift
+    assert len(at.dataframe) == 1
