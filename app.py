@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from plm_core.explorer.projection import start_umap_warmup_for_server
 from ui.common import init_language, language_switch, tr
 from ui.pages import available_pages
 
 st.set_page_config(page_title="PLM Lab", page_icon=":material/school:", layout="wide")
 init_language()
+start_umap_warmup_for_server()  # compile UMAP in the background once per server (the Embeddings page uses it)
 sections: dict[str, list] = {}
 for page in available_pages():
     sections.setdefault(tr(page.section), []).append(

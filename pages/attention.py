@@ -53,7 +53,7 @@ def masks_section(inp: dict) -> None:
 def weights_section(inp: dict) -> None:
     bb = load(inp["name"])
     view = memo("att.view", (inp["name"], inp["text"], inp["target"]),
-                lambda: attn.compute_attentions(bb, inp["text"], inp["target"] or None))
+                lambda: attn.compute_attentions(bb, inp["text"], inp["target"] or None), tr("attention.computing"))
     show_notices(view.notices)
     which = st.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
                      horizontal=True) if len(view.available) > 1 else view.available[0]
@@ -111,7 +111,7 @@ def next_section(inp: dict) -> None:
         st.info(tr("attention.next.none"))
         return
     bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
-    view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10))
+    view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10), tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
     st.plotly_chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
                                           ("after", "actual", "probability", "rank"), log=True), width="stretch")
@@ -125,7 +125,8 @@ def swap_section(inp: dict) -> None:
     bb = load(st.selectbox(tr("attention.swap.backbone"), names, format_func=display))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
-    swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]))
+    swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
+                tr("attention.computing"))
     layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"), (right, swap.swapped, f"attention.swap.{fam}")):

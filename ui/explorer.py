@@ -24,7 +24,7 @@ def display(name: str) -> str:
     return specs()[name].display
 
 
-def memo(slot: str, inputs: Hashable, compute: Callable[[], Any]) -> Any:
+def memo(slot: str, inputs: Hashable, compute: Callable[[], Any], spinner: str = "") -> Any:
     """Compute once per session for these inputs; reruns (sliders, reruns of other widgets) reuse the result.
 
     One result per slot is kept, so big arrays (attention of a long text) do not pile up in the session.
@@ -32,7 +32,8 @@ def memo(slot: str, inputs: Hashable, compute: Callable[[], Any]) -> Any:
     held = st.session_state.get(slot)
     if held is not None and held[0] == inputs:
         return held[1]
-    result = compute()
+    with st.spinner(spinner or "…"):
+        result = compute()
     st.session_state[slot] = (inputs, result)
     return result
 

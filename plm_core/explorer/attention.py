@@ -19,10 +19,12 @@ import pandas as pd
 from plm_core.backbones.base import Attentions, Backbone
 from plm_core.errors import PLMError
 from plm_core.explorer import masks
+from plm_core.explorer.threads import single_threaded
 
 MAX_TOKENS = 512  # attention is computed for at most this many pieces (longer texts are cut, with a notice)
 GRID_SIDE = 24  # each small map of the layer x head grid is pooled to at most this many cells a side
 LARGE_SIDE = 160  # the large single-head map is pooled beyond this many pieces (labels would be unreadable)
+HALF_PRECISION_ABOVE = 64 * 2**20  # bytes: bigger attention arrays are kept as float16 (plenty for pictures)
 WHICH: tuple[str, ...] = ("encoder self", "decoder self", "cross")
 
 
@@ -52,6 +54,7 @@ class AttentionView:
         return att.weights, att.tokens, att.tokens
 
 
+@single_threaded
 def compute_attentions(backbone: Backbone, text: str, target: str | None = None,
                        max_tokens: int = MAX_TOKENS) -> AttentionView:
     """Every layer's and head's attention for `text` (cut to `max_tokens` pieces, with a notice)."""
@@ -59,6 +62,8 @@ def compute_attentions(backbone: Backbone, text: str, target: str | None = None,
         raise PLMError("attention.err.empty_text")
     limit = int(min(max_tokens, getattr(backbone, "max_length", backbone.spec.max_length)))
     att = backbone.attentions(text, target=target or None, max_length=limit)
+    if att.weights.nbytes > HALF_PRECISION_ABOVE:  # e.g. SmolLM2 at 512 pieces: 283 MB -> 142 MB per session
+        att.weights = att.weights.astype(np.float16)
     notices = [("attention.notice.truncated", {"limit": limit})] if att.truncated else []
     return AttentionView(att, backbone.label, backbone.spec.family, notices)
 
@@ -68,13 +73,14 @@ def head_average(weights: np.ndarray) -> np.ndarray:
     return weights.mean(axis=1)
 
 
+@single_threaded
 def rollout(weights: np.ndarray, residual: float = 0.5) -> np.ndarray:
     """Attention rollout (Abnar & Zuidema, 2020): how much each input token flows into each position.
 
     Each layer's head-averaged attention is mixed with the identity (the residual connection) and
     re-normalised; the layers are then multiplied bottom-up. (L, nh, T, T) -> (L, T, T), rows sum to 1.
     """
-    avg = head_average(weights)  # (L, T, T)
+    avg = head_average(weights).astype(np.float64)  # (L, T, T)
     eye = np.eye(avg.shape[-1])
     out = np.zeros_like(avg, dtype=np.float64)
     flow = eye
@@ -152,6 +158,7 @@ def require_hf_single_stack(backbone: Backbone) -> None:
         raise PLMError("attention.err.swap_family", name=backbone.spec.display, family=backbone.spec.family)
 
 
+@single_threaded
 def run_with_mask(backbone: Backbone, text: str, mask: str = "native", masked_positions: Sequence[int] = (),
                   max_tokens: int = MAX_TOKENS) -> MaskRun:
     """Run an encoder or decoder on `text` with its own mask, a causal one or a full bidirectional one.

@@ -18,7 +18,8 @@ from plm_core.explorer.attention import LARGE_SIDE, pool_matrix
 from plm_core.explorer.masks import MaskMatrix
 from plm_core.figures import PALETTE
 
-MAX_TICK_LABELS = 48  # token axes with more pieces than this get no per-token labels
+MAX_TICK_LABELS = 100  # token axes with more pieces than this get no per-token labels
+HOVER_CELLS = 64 * 64  # heatmaps with more cells get position-only hover text
 MARGIN = dict(l=10, r=10, t=50, b=10)
 
 
@@ -131,7 +132,8 @@ def sentence_map_figure(points: np.ndarray, labels: Sequence[str], texts: Sequen
 def _token_axis(tokens: Sequence[str]) -> dict:
     if len(tokens) > MAX_TICK_LABELS:
         return dict(showticklabels=False)
-    return dict(tickvals=list(range(len(tokens))), ticktext=list(tokens), tickangle=-60 if len(tokens) > 8 else 0)
+    return dict(tickvals=list(range(len(tokens))), ticktext=list(tokens), tickangle=-60 if len(tokens) > 8 else 0,
+                tickfont=dict(size=11 if len(tokens) <= 48 else 8))
 
 
 def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: Mapping[int, str]) -> go.Figure:
@@ -154,17 +156,19 @@ def attention_heatmap(weights: np.ndarray, query_tokens: Sequence[str], key_toke
                       colorscale: str = "Blues", zmax: float | None = None) -> go.Figure:
     """One (Tq, Tk) attention map with token labels (pooled, without labels, beyond LARGE_SIDE pieces)."""
     big = max(weights.shape) > LARGE_SIDE
-    z = pool_matrix(weights, LARGE_SIDE) if big else weights
-    q = list(query_tokens) if not big else [""] * z.shape[0]
-    k = list(key_tokens) if not big else [""] * z.shape[1]
-    hover = None if big else [[f"{q[i]} → {k[j]}: {z[i, j]:.3f}" for j in range(z.shape[1])] for i in range(z.shape[0])]
-    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmin=0 if zmax is None or zmax > 0 else -zmax, zmax=zmax,
-                               zmid=0 if colorscale == "RdBu" else None, hovertext=hover,
-                               hoverinfo="text" if hover else "z"))
+    z = np.round(pool_matrix(np.asarray(weights, dtype=np.float64), LARGE_SIDE) if big else weights, 4)
+    q, k = list(query_tokens), list(key_tokens)
+    if not big and len(q) * len(k) <= HOVER_CELLS:
+        hover = [[f"{q[i]} → {k[j]}: {z[i, j]:.3f}" for j in range(z.shape[1])] for i in range(z.shape[0])]
+        trace = dict(hovertext=hover, hoverinfo="text")
+    else:  # many cells: positions only (per-cell strings would weigh megabytes)
+        trace = dict(hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>")
+    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmin=0 if zmax is None or colorscale != "RdBu" else -zmax,
+                               zmax=zmax, zmid=0 if colorscale == "RdBu" else None, **trace))
     fig.update_xaxes(_token_axis(k) if not big else dict(showticklabels=False))
     fig.update_yaxes(dict(autorange="reversed", **(_token_axis(q) if not big else dict(showticklabels=False))))
     side = z.shape[0]
-    fig.update_layout(title=title, height=int(min(720, 220 + 14 * side)), margin=MARGIN)
+    fig.update_layout(title=title, height=int(min(760, 240 + 12 * side)), margin=MARGIN)
     return fig
 
 
@@ -172,7 +176,7 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
                           head_label: str, title: str) -> go.Figure:
     """Every layer x head map as one heatmap (see `attention.mosaic`): rows = layers (top first)."""
     step = cell + 1
-    fig = go.Figure(go.Heatmap(z=mosaic, colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
+    fig = go.Figure(go.Heatmap(z=np.round(mosaic, 3), colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
     fig.update_xaxes(tickvals=[h * step + cell / 2 for h in range(n_heads)],
                      ticktext=[f"{head_label}{h + 1}" for h in range(n_heads)], side="top", showgrid=False)
     fig.update_yaxes(tickvals=[(n_layers - 1 - li) * step + cell / 2 for li in range(n_layers)],

@@ -20,6 +20,7 @@ import pandas as pd
 from plm_core.backbones.base import Backbone, Tokenized
 from plm_core.errors import PLMError
 from plm_core.paths import ASSETS_DIR
+from plm_core.explorer.threads import single_threaded
 
 POLYSEMY_FILE = ASSETS_DIR / "polysemy.json"
 MAX_SENTENCES = 60  # user sentences beyond this are dropped (with a notice)
@@ -177,6 +178,7 @@ class WordVectors:
         return self.vectors.shape[0] - 1
 
 
+@single_threaded
 def word_vectors(backbone: Backbone, pset: PolysemySet, max_length: int = MAX_SENTENCE_TOKENS) -> WordVectors:
     """The word's vector in every sentence of the set, at every layer of `backbone`."""
     family = backbone.spec.family

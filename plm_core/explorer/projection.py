@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from plm_core.explorer.threads import few_threads, single_threaded
 
 Method = Literal["pca", "umap", "tsne"]
 METHODS: tuple[str, ...] = ("pca", "umap", "tsne")
@@ -36,28 +37,30 @@ class Projection:
 
 
 # ---- PCA -------------------------------------------------------------------------------------------
+@single_threaded
 def pca(x: np.ndarray, dims: int = 2) -> np.ndarray:
-    """Principal components by SVD: (N, H) -> (N, dims); signs fixed so the result is deterministic."""
+    """Principal components: (N, H) -> (N, dims), signs fixed so the result is deterministic.
+
+    Eigen-decomposition of the smaller of the covariance (H x H) and Gram (N x N) matrices: for 1,000
+    points of 384 dims that is 3x faster than an SVD of the data.
+    """
     x = np.asarray(x, dtype=np.float64)
     centred = x - x.mean(axis=0, keepdims=True)  # (N, H)
     out = np.zeros((x.shape[0], dims))
     if x.shape[0] < 2 or not np.any(centred):
         return out  # every point identical (a static vector): they all sit at the origin
-    u, s, vt = np.linalg.svd(centred, full_matrices=False)  # u: (N, k), s: (k,)
-    k = min(dims, s.shape[0])
-    signs = np.sign(vt[:k][np.arange(k), np.abs(vt[:k]).argmax(axis=1)])  # (k,) largest loading positive
-    out[:, :k] = u[:, :k] * s[:k] * signs
+    k = min(dims, min(centred.shape))
+    if centred.shape[0] >= centred.shape[1]:
+        _, vecs = np.linalg.eigh(centred.T @ centred)  # (H, H), eigenvalues ascending
+        comps = vecs[:, ::-1][:, :k]  # (H, k) top directions
+    else:
+        vals, vecs = np.linalg.eigh(centred @ centred.T)  # (N, N)
+        top = vecs[:, ::-1][:, :k] * np.sqrt(np.maximum(vals[::-1][:k], 1e-24))  # (N, k) = U S
+        comps = centred.T @ top / np.maximum((top * top).sum(axis=0), 1e-24)  # (H, k), direction of each
+        comps /= np.maximum(np.linalg.norm(comps, axis=0), 1e-24)
+    signs = np.sign(comps[np.abs(comps).argmax(axis=0), np.arange(k)])  # (k,) largest loading positive
+    out[:, :k] = centred @ (comps * signs)  # (N, k)
     return out
-
-
-def pca_fit(x: np.ndarray, dims: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and components of a PCA fit, to place other points in the same picture: ((H,), (dims, H))."""
-    x = np.asarray(x, dtype=np.float64)
-    mean = x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
-    comps = np.zeros((dims, x.shape[1]))
-    comps[: min(dims, vt.shape[0])] = vt[:dims]
-    return mean, comps
 
 
 # ---- UMAP warm-up ----------------------------------------------------------------------------------
@@ -69,20 +72,29 @@ class _Warmup:
     error: str = ""
 
 
+def euclidean_distances(x: np.ndarray) -> np.ndarray:
+    """(N, H) -> (N, N) distances with one matrix product (umap-learn would loop over pairs in Python)."""
+    sq = (x * x).sum(axis=1)  # (N,)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (x @ x.T)  # (N, N)
+    np.fill_diagonal(d2, 0.0)
+    return np.sqrt(np.maximum(d2, 0.0))
+
+
 def _umap(x: np.ndarray, seed: int) -> np.ndarray:
     import umap  # heavy: imported only here
 
     n_neighbors = int(min(15, x.shape[0] - 1))
     reducer = umap.UMAP(n_components=2, n_neighbors=n_neighbors, random_state=seed, n_epochs=UMAP_EPOCHS,
-                        init="spectral" if x.shape[0] > n_neighbors + 2 else "random")
-    return reducer.fit_transform(x.astype(np.float32))
+                        metric="precomputed", init="spectral" if x.shape[0] > n_neighbors + 2 else "random")
+    return reducer.fit_transform(euclidean_distances(x.astype(np.float64)))
 
 
 def _warm_up() -> None:
     start = time.perf_counter()
     try:
         rng = np.random.default_rng(0)
-        _umap(rng.normal(size=(64, 8)), seed=0)  # compiles the same code paths a real call uses
+        with few_threads():
+            _umap(rng.normal(size=(64, 8)), seed=0)  # compiles the same code paths a real call uses
     except Exception as err:  # noqa: BLE001 - reported through umap_status(); a real call will raise it
         _Warmup.error = f"{type(err).__name__}: {err}"
     _Warmup.seconds = time.perf_counter() - start
@@ -97,6 +109,16 @@ def start_umap_warmup() -> bool:
         _Warmup.thread = threading.Thread(target=_warm_up, name="umap-warmup", daemon=True)
         _Warmup.thread.start()
         return True
+
+
+def start_umap_warmup_for_server() -> bool:
+    """`start_umap_warmup()` unless under pytest / AppTest or PLM_LAB_UMAP_WARMUP=0 (no 30 s of CPU per test)."""
+    import os
+    import sys
+
+    if "pytest" in sys.modules or os.environ.get("PLM_LAB_UMAP_WARMUP", "1") == "0":
+        return False
+    return start_umap_warmup()
 
 
 def umap_status() -> str:
@@ -146,6 +168,7 @@ def project(x: np.ndarray, method: str = "pca", seed: int = 0) -> Projection:
     return Projection(points.copy(), method, seconds, notices)
 
 
+@single_threaded
 def _compute(x: np.ndarray, method: str, seed: int, notices: list[tuple[str, dict]]) -> np.ndarray:
     if method == "pca" or not np.any(x - x[:1]):
         return pca(x)

@@ -15,6 +15,7 @@ import pandas as pd
 from plm_core.backbones.base import Backbone
 from plm_core.data import SampleSet
 from plm_core.errors import PLMError
+from plm_core.explorer.threads import single_threaded
 
 MAX_POINTS = 1000  # sentences drawn on the map at most
 MAX_TEXT_TOKENS = 128  # each sentence is cut to this many pieces before embedding
@@ -43,6 +44,7 @@ def sample_texts(ds: SampleSet, n: int, seed: int = 0) -> pd.DataFrame:
     return ds.sample(n, seed=seed)
 
 
+@single_threaded
 def sentence_map(backbone: Backbone, texts: list[str], labels: list[str], pooling: str = "mean",
                  layer: int = -1) -> SentenceMap:
     """Embed `texts` with a frozen backbone (pooled at `layer`)."""
@@ -68,6 +70,7 @@ def neighbours_table(smap: SentenceMap, query: np.ndarray, k: int = 5, skip: int
     return pd.DataFrame(rows, columns=["rank", "cosine", "label", "text", "index"])
 
 
+@single_threaded
 def linear_probe_accuracy(vectors: np.ndarray, labels: list[str], seed: int = 0) -> float:
     """Cross-validated accuracy of a logistic-regression head on frozen vectors (NaN if too few per class)."""
     from sklearn.linear_model import LogisticRegression

@@ -143,6 +143,7 @@ MESSAGES = {
         "en": "What the decoder reads after its start token. Empty: the text itself.",
         "ko": "디코더가 시작 토큰 다음에 읽는 문장입니다. 비우면 위 문장을 그대로 씁니다.",
     },
+    "attention.computing": {"en": "Running the model…", "ko": "모델 실행 중…"},
     "attention.run": {"en": "Show", "ko": "보기"},
     "attention.section": {"en": "Section", "ko": "항목"},
     "attention.section.masks": {"en": "Masks", "ko": "마스크"},
