@@ -14,12 +14,13 @@ EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and 
 
 def backbone_card(spec) -> None:
     cols = st.columns(5)
-    cols[0].metric(tr("models.family"), tr(f"models.family.{spec.family}"))
+    cols[0].metric(tr("models.family"), spec.family)
     cols[1].metric(tr("models.params"), f"{spec.params / 1e6:.1f}M")
     cols[2].metric(tr("models.layers"), spec.layers)
     cols[3].metric(tr("models.hidden"), spec.hidden_size)
     cols[4].metric(tr("models.heads"), spec.heads)
     facts = {
+        tr("models.family"): tr(f"models.family.{spec.family}"),
         tr("models.pretrained_on"): spec.pretrained_on, tr("models.objective"): spec.objective,
         tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
     }
