@@ -45,8 +45,18 @@ def tokenizer_view(spec) -> None:
                 st.warning(tr("models.truncated"))
 
 
+def backbone_gallery(table: dict) -> None:
+    """Every backbone as a small card: name, family, size, licence."""
+    columns = st.columns(4)
+    for i, spec in enumerate(table.values()):
+        with columns[i % 4].container(border=True):
+            st.markdown(f"**{spec.display}**")
+            st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
+
+
 def backbones_tab() -> None:
     table = specs()
+    backbone_gallery(table)
     with st.expander(tr("models.overview"), expanded=False):
         rows = [{"name": s.name, "family": s.family, "params (M)": round(s.params / 1e6, 2), "layers": s.layers,
                  "hidden": s.hidden_size, "heads": s.heads, "license": s.license} for s in table.values()]
