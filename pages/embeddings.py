@@ -80,9 +80,10 @@ def word_results(res: dict) -> None:
     with guard():
         points, proj = poly.layer_points(wv, layer, method)
         show_notices(proj.notices)
-        titles = (tr("embeddings.panel.static", name=res["static_name"], word=pset.word, n=len(pset.texts)),
-                  tr("embeddings.panel.contextual", name=wv.backbone, layer=layer, n=len(wv.texts)))
-        st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"]), width="stretch")
+        titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
+                  f"{wv.backbone}<br>" + tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts)))
+        st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
+                        width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
             st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
@@ -92,8 +93,9 @@ def word_results(res: dict) -> None:
                           width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
+        static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
         right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
-                                                tr("embeddings.ctx.y"), layer), width="stretch")
+                                                tr("embeddings.ctx.y"), layer, static_label), width="stretch")
         st.caption(tr("embeddings.ctx.explain"))
         with st.expander(tr("embeddings.occurrences")):
             st.dataframe(poly.occurrence_table(wv, pset, lang()), hide_index=True, width="stretch")

@@ -25,23 +25,23 @@ from plm_core.i18n import t
 
 
 @pytest.fixture(scope="module")
-def encoder():
-    return tiny_random_backbone("encoder")
-
-
-@pytest.fixture(scope="module")
 def mlm():
     return tiny_random_backbone("encoder", head="mlm")
 
 
-@pytest.fixture(scope="module")
-def decoder():
-    return tiny_random_backbone("decoder")
+@pytest.fixture
+def encoder(tiny_encoder):
+    return tiny_encoder
 
 
-@pytest.fixture(scope="module")
-def seq2seq():
-    return tiny_random_backbone("encoder-decoder")
+@pytest.fixture
+def decoder(tiny_decoder):
+    return tiny_decoder
+
+
+@pytest.fixture
+def seq2seq(tiny_seq2seq):
+    return tiny_seq2seq
 
 
 # ---- masks -----------------------------------------------------------------------------------------
@@ -305,6 +305,8 @@ def test_byte_level_pieces_are_made_readable():
     assert readable_piece("Ġbank") == "▁bank"
     assert readable_piece("ë°°") == "배"  # three bytes that make one syllable
     assert readable_piece("ë") == "⟨EB⟩"  # one byte of a syllable
+    assert readable_piece("Ġë") == "▁⟨EB⟩"  # a space, then the first byte of a syllable
+    assert readable_piece("ë°°ë") == "배⟨EB⟩"
     assert readable_piece("[CLS]") == "[CLS]"
 
 

@@ -40,12 +40,13 @@ def _wrap(text: str, width: int = 60) -> str:
 # ---- embeddings ------------------------------------------------------------------------------------
 def word_map_figure(
     contextual: pd.DataFrame, static: pd.DataFrame | None, names: Mapping[str, str], titles: tuple[str, str],
-    static_note: str = "",
+    static_note: str = "", fixed_range: bool = True,
 ) -> go.Figure:
     """Left: the static vector (one point for every sentence) among sense anchors. Right: contextual points.
 
     contextual: columns x, y, sense, text, pieces. static: columns x, y, name, sense ("" = the word itself),
-    hover. `names` maps sense keys to the names shown in the legend.
+    hover. `names` maps sense keys to the names shown in the legend. `fixed_range`: both panels span
+    [-1, 1] (PCA of unit vectors), so a tight cluster looks tight.
     """
     colors = sense_colors(list(names))
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
@@ -68,7 +69,13 @@ def word_map_figure(
                         hovertext=hover, hoverinfo="text", row=1, col=2)
     fig.update_xaxes(showticklabels=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, zeroline=False)
-    fig.update_layout(height=460, margin=MARGIN, legend=dict(orientation="h", y=-0.05))
+    if fixed_range:
+        frames = [contextual] + ([static] if static is not None and len(static) else [])
+        reach = max([1.0] + [float(np.abs(f[["x", "y"]].to_numpy()).max()) * 1.1 for f in frames if len(f)])
+        fig.update_xaxes(range=[-reach, reach])
+        fig.update_yaxes(range=[-reach, reach])
+    fig.update_layout(height=480, margin=dict(l=10, r=10, t=70, b=10), legend=dict(orientation="h", y=-0.05))
+    fig.update_annotations(font_size=13)
     return fig
 
 
@@ -83,13 +90,17 @@ def similarity_heatmap(sim: np.ndarray, labels: Sequence[str], texts: Sequence[s
     fig = go.Figure(go.Heatmap(z=sim, x=list(range(len(order))), y=list(range(len(order))), zmin=min(0.0, float(sim.min())),
                                zmax=1.0, colorscale="Viridis", hovertext=hover, hoverinfo="text"))
     axis = dict(tickvals=list(range(len(order))), ticktext=ticks)
-    fig.update_layout(title=title, height=460, margin=MARGIN, xaxis=axis, yaxis=dict(autorange="reversed", **axis))
+    fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis=axis,
+                      yaxis=dict(autorange="reversed", **axis))
     return fig
 
 
 def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str, x_title: str, y_title: str,
-                         layer: int | None = None) -> go.Figure:
-    """Lines per layer: mean similarity of occurrences (all / same sense / different sense) and the baseline."""
+                         layer: int | None = None, static_label: str = "") -> go.Figure:
+    """Lines per layer: mean similarity of occurrences (all / same sense / different sense) and the baseline.
+
+    `static_label`: draw the static vector's line (1.0 at every layer) with this name.
+    """
     styles = {"all": dict(color="#1F2430", width=3), "same_sense": dict(color=PALETTE[2]),
               "different_sense": dict(color=PALETTE[3]), "baseline": dict(color="#999999", dash="dot"),
               "static": dict(color=PALETTE[1], dash="dash")}
@@ -97,10 +108,12 @@ def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str
     for col, name in series.items():
         if col in df and df[col].notna().any():
             fig.add_scatter(x=df["layer"], y=df[col], mode="lines+markers", name=name, line=styles.get(col, {}))
+    if static_label:
+        fig.add_scatter(x=df["layer"], y=np.ones(len(df)), mode="lines", name=static_label, line=styles["static"])
     if layer is not None:
         fig.add_vline(x=layer, line=dict(color="#BBBBBB", width=1))
-    fig.update_layout(title=title, height=380, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title,
-                      xaxis=dict(dtick=1 if len(df) <= 13 else 5), legend=dict(orientation="h", y=-0.25))
+    fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis_title=x_title,
+                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5), legend=dict(orientation="h", y=-0.2))
     return fig
 
 

@@ -82,7 +82,7 @@ def _mlm_result(backbone: Backbone, original: MaskRun, masked: MaskRun, position
 class NextTokenView:
     tokens: list[str]  # T pieces
     table: pd.DataFrame  # per position t (1..T-1): context end, actual piece, probability, rank
-    topk: pd.DataFrame  # top-k predictions after each position (see topk_table)
+    topk: pd.DataFrame  # top-k after each position: position (of the last piece read), actual, rank, prediction, probability
 
 
 def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTokenView:
@@ -97,7 +97,7 @@ def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTo
         "position": np.arange(1, len(run.tokens)), "after": run.tokens[:-1], "actual": run.tokens[1:],
         "probability": p_actual, "rank": ranks,
     })
-    topk = topk_table(backbone, probs, range(len(actual)), run.tokens[1:], top_k)
+    topk = topk_table(backbone, probs, range(len(actual)), run.tokens[1:], top_k).rename(columns={"original": "actual"})
     return NextTokenView(run.tokens, table, topk)
 
 

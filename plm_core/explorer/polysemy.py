@@ -305,22 +305,31 @@ def sense_names(pset: PolysemySet, keys: Sequence[str], lang: str = "en") -> lis
 
 
 # ---- points to draw --------------------------------------------------------------------------------
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1: distances between them then depend on cosine similarity only."""
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
+
+
 def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, "Projection"]:
-    """The occurrences of the word at one layer, projected to 2-D: columns x, y, sense, text, pieces."""
+    """The occurrences of the word at one layer, projected to 2-D: columns x, y, sense, text, pieces.
+
+    Vectors are scaled to unit length first, so with PCA the spread of the points is comparable across
+    layers and backbones (occurrences with cosine 0.97 sit close together; with cosine 0.6 far apart).
+    """
     from plm_core.explorer.projection import project
 
     layer = int(np.clip(layer, 0, wv.vectors.shape[0] - 1))
-    proj = project(wv.vectors[layer], method, seed)
+    proj = project(unit_rows(wv.vectors[layer]), method, seed)
     df = pd.DataFrame({"x": proj.points[:, 0], "y": proj.points[:, 1], "sense": wv.labels, "text": wv.texts,
                        "pieces": [" ".join(p) for p in wv.pieces]})
     return df, proj
 
 
 def static_points(backbone: Backbone, pset: PolysemySet, hover: str = "") -> pd.DataFrame:
-    """The static word vector among its sense anchors, PCA to 2-D: columns x, y, name, sense, hover."""
+    """The static word vector among its sense anchors (unit length, PCA to 2-D): columns x, y, name, sense, hover."""
     from plm_core.explorer.projection import pca
 
     vecs, names, senses = static_anchor_vectors(backbone, pset)
-    points = pca(vecs)  # (1+A, 2)
+    points = pca(unit_rows(vecs))  # (1+A, 2)
     return pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "name": names, "sense": senses,
                          "hover": [hover or names[0]] + names[1:]})

@@ -37,15 +37,29 @@ def is_byte_level(backbone: Backbone) -> bool:
 
 
 def readable_piece(raw: str) -> str:
-    """A byte-level piece as text ('Ġbank' -> '▁bank'), or its bytes when it holds part of a character."""
+    """A byte-level piece as text ('Ġbank' -> '▁bank'); bytes that are only part of a character as '⟨EB⟩'."""
     table = _byte_decoder()
     if not raw or any(c not in table for c in raw):
         return raw
-    data = bytes(table[c] for c in raw)
-    try:
-        return data.decode("utf-8").replace(" ", "▁").replace("\n", "\\n")
-    except UnicodeDecodeError:
-        return "".join(f"⟨{b:02X}⟩" for b in data)
+    return _bytes_to_text(bytes(table[c] for c in raw)).replace(" ", "▁").replace("\n", "\\n")
+
+
+def _bytes_to_text(data: bytes) -> str:
+    """Decode every complete UTF-8 character; show each stray byte as ⟨XX⟩."""
+    out, i = [], 0
+    while i < len(data):
+        lead = data[i]
+        size = 1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if lead >= 0xF0 else 0
+        if size and i + size <= len(data):
+            try:
+                out.append(data[i : i + size].decode("utf-8"))
+                i += size
+                continue
+            except UnicodeDecodeError:
+                pass
+        out.append(f"⟨{lead:02X}⟩")
+        i += 1
+    return "".join(out)
 
 
 def readable_tokens(backbone: Backbone, text: str, max_length: int | None = None) -> Tokenized:

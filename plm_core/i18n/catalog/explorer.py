@@ -33,12 +33,12 @@ MESSAGES = {
     "embeddings.method.umap": {"en": "UMAP", "ko": "UMAP"},
     "embeddings.method.tsne": {"en": "t-SNE", "ko": "t-SNE"},
     "embeddings.panel.static": {
-        "en": "{name}: '{word}' is ONE point for all {n} sentences",
-        "ko": "{name}: '{word}'는 {n}개 문장 모두에서 점 하나",
+        "en": "static: '{word}' is ONE point (★) for all {n} sentences",
+        "ko": "정적: '{word}'는 {n}개 문장 모두에서 점 하나(★)",
     },
     "embeddings.panel.contextual": {
-        "en": "{name}, layer {layer}: one point per sentence ({n})",
-        "ko": "{name}, {layer}층: 문장마다 점 하나({n}개)",
+        "en": "contextual, layer {layer}: one point per sentence ({n})",
+        "ko": "문맥, {layer}층: 문장마다 점 하나({n}개)",
     },
     "embeddings.static.hover": {
         "en": "'{word}': the same vector in all {n} sentences",
@@ -57,9 +57,10 @@ MESSAGES = {
     "embeddings.ctx.same_sense": {"en": "same sense", "ko": "같은 의미"},
     "embeddings.ctx.different_sense": {"en": "different senses", "ko": "다른 의미"},
     "embeddings.ctx.baseline": {"en": "random token pairs (baseline)", "ko": "무작위 토큰 쌍(기준선)"},
+    "embeddings.ctx.static": {"en": "{name}: static, 1.0 everywhere", "ko": "{name}: 정적, 어디서나 1.0"},
     "embeddings.ctx.explain": {
-        "en": "A static vector would be a flat line at 1.0. The lower the black line, the more the word's vector depends on its sentence; the gap between the green and red lines is how well that layer tells the senses apart. The grey baseline shows how similar any two tokens are at that layer.",
-        "ko": "정적 벡터라면 1.0에서 평평한 선입니다. 검은 선이 낮을수록 단어 벡터가 문장에 더 많이 좌우됩니다. 초록 선과 빨간 선의 간격은 그 층이 의미를 얼마나 잘 구별하는지를 뜻합니다. 회색 기준선은 그 층에서 아무 두 토큰이나 얼마나 비슷한지 보여 줍니다.",
+        "en": "A static vector is a flat line at 1.0 (dashed). The lower the black line, the more the word's vector depends on its sentence; the gap between the green and red lines is how well that layer tells the senses apart. The grey baseline shows how similar any two tokens are at that layer.",
+        "ko": "정적 벡터는 1.0에서 평평한 선(점선)입니다. 검은 선이 낮을수록 단어 벡터가 문장에 더 많이 좌우됩니다. 초록 선과 빨간 선의 간격은 그 층이 의미를 얼마나 잘 구별하는지를 뜻합니다. 회색 기준선은 그 층에서 아무 두 토큰이나 얼마나 비슷한지 보여 줍니다.",
     },
     "embeddings.occurrences": {"en": "Sentences, and the pieces averaged for the word", "ko": "문장과 단어 벡터에 평균한 조각들"},
     "embeddings.notice.missing": {
