@@ -74,7 +74,7 @@ def weights_section(inp: dict) -> None:
     mosaic, cell = attn.mosaic(w)
     st.plotly_chart(figs.attention_grid_figure(mosaic, n_layers, n_heads, cell, tr("attention.layer_short"),
                                                tr("attention.head_short"), tr("attention.grid")), width="stretch")
-    st.caption(tr("attention.grid_help", side=attn.GRID_SIDE))
+    st.caption(tr("attention.grid_help", side=cell))
 
 
 def mlm_section(inp: dict) -> None:
@@ -101,7 +101,7 @@ def mlm_section(inp: dict) -> None:
     st.dataframe(res.original_rank, hide_index=True, width="stretch")
     layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0], key="mlm.layer")
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
-    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu",
+    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
                                            zmax=float(np.abs(shift).max()) or 1.0), width="stretch")
 
 
@@ -122,7 +122,8 @@ def next_section(inp: dict) -> None:
 
 def swap_section(inp: dict) -> None:
     names = names_where(lambda s: s.family in ("encoder", "decoder") and s.heads > 0)
-    bb = load(st.selectbox(tr("attention.swap.backbone"), names, format_func=display))
+    start = names.index(inp["name"]) if inp["name"] in names else 0
+    bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),

@@ -364,3 +364,16 @@ def test_smollm_alignment_of_a_multi_piece_word():
     pos = poly.word_positions(bb, "The Flibbertigibbet sat down.", "flibbertigibbet")
     assert len(pos) > 2 and "".join(bb.tokenize("The Flibbertigibbet sat down.").tokens[p] for p in pos).strip("▁") == "Flibbertigibbet"
     assert len(poly.word_positions(bb, "우리는 배를 탔다.", "배")) >= 1
+
+
+def test_figures_keep_repeated_tokens_apart_and_stay_light():
+    from plm_core.explorer import figures as figs
+
+    tokens = ["the", "bank", "the", "river"]
+    fig = figs.attention_heatmap(np.full((4, 4), 0.25), tokens, tokens, "t")
+    assert list(fig.layout.xaxis.ticktext) == tokens and len(fig.layout.xaxis.tickvals) == 4
+    big = figs.attention_heatmap(np.full((512, 512), 1 / 512), ["x"] * 512, ["x"] * 512, "t")
+    assert np.asarray(big.data[0].z).shape == (attn.LARGE_SIDE, attn.LARGE_SIDE) and big.data[0].hovertext is None
+    mos, cell = attn.mosaic(np.full((30, 9, 512, 512), 1 / 512, dtype=np.float16))
+    grid = figs.attention_grid_figure(mos, 30, 9, cell, "L", "H", "t")
+    assert len(grid.data) == 1 and len(grid.to_json()) < 2_000_000

@@ -74,3 +74,19 @@ def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
     assert at.selectbox[1].value == fake.spec.name
     assert len(at.get("plotly_chart")) == 2  # top-k of the one masked piece + attention shift
     assert len(at.dataframe) == 1
+
+
+def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch):
+    fake = tiny_random_backbone("encoder-decoder")
+    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
+    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    at = open_page("pages/attention.py", "en")
+    at.selectbox[0].set_value(fake.spec.name)
+    at.text_input[0].set_value("a bank")
+    at.button[0].click().run()
+    at.button_group(key="att.section").set_value("weights").run()
+    assert_clean(at)
+    assert [r for r in at.radio if r.options == ["encoder self", "decoder self (causal)", "cross (decoder → encoder)"]]
+    at.radio[-1].set_value("cross").run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) == 3  # one head, head average, grid (no rollout for cross-attention)

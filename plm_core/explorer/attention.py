@@ -23,6 +23,7 @@ from plm_core.explorer.threads import single_threaded
 
 MAX_TOKENS = 512  # attention is computed for at most this many pieces (longer texts are cut, with a notice)
 GRID_SIDE = 24  # each small map of the layer x head grid is pooled to at most this many cells a side
+GRID_CELLS = 60_000  # ... and to fewer when there are many maps (SmolLM2: 30 x 9), so the grid stays light
 LARGE_SIDE = 160  # the large single-head map is pooled beyond this many pieces (labels would be unreadable)
 HALF_PRECISION_ABOVE = 64 * 2**20  # bytes: bigger attention arrays are kept as float16 (plenty for pictures)
 WHICH: tuple[str, ...] = ("encoder self", "decoder self", "cross")
@@ -107,20 +108,26 @@ def _bins(n: int, max_side: int) -> np.ndarray:
     return np.unique(np.linspace(0, n, max_side + 1).astype(int)[:-1])
 
 
-def mosaic(weights: np.ndarray, max_side: int = GRID_SIDE, gap: int = 1) -> tuple[np.ndarray, int]:
-    """All (L, nh) maps side by side in one matrix (layers as rows, top layer first), NaN between maps.
+def grid_side(n_maps: int) -> int:
+    """Cells a side for each small map so that the whole grid has about GRID_CELLS cells (8..GRID_SIDE)."""
+    return int(np.clip(np.sqrt(GRID_CELLS / max(n_maps, 1)), 8, GRID_SIDE))
+
+
+def mosaic(weights: np.ndarray, max_side: int | None = None, gap: int = 1) -> tuple[np.ndarray, int]:
+    """All (L, nh) maps side by side in one float32 matrix (layers as rows, top layer first), NaN between maps.
 
     Drawn as a single heatmap it is far lighter than L x nh subplots. Returns the mosaic and the cell side.
     """
     n_layers, n_heads = weights.shape[:2]
-    first = pool_matrix(weights[0, 0], max_side)
+    max_side = max_side or grid_side(n_layers * n_heads)
+    first = pool_matrix(weights[0, 0].astype(np.float32), max_side)
     sq, sk = first.shape
-    out = np.full((n_layers * (sq + gap) - gap, n_heads * (sk + gap) - gap), np.nan)
+    out = np.full((n_layers * (sq + gap) - gap, n_heads * (sk + gap) - gap), np.nan, dtype=np.float32)
     for li in range(n_layers):
         r = (n_layers - 1 - li) * (sq + gap)  # top layer drawn first
         for h in range(n_heads):
             c = h * (sk + gap)
-            out[r : r + sq, c : c + sk] = pool_matrix(weights[li, h], max_side)
+            out[r : r + sq, c : c + sk] = pool_matrix(weights[li, h].astype(np.float32), max_side)
     return out, max(sq, sk)
 
 

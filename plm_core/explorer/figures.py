@@ -142,10 +142,11 @@ def sentence_map_figure(points: np.ndarray, labels: Sequence[str], texts: Sequen
 
 
 # ---- masks and attention ---------------------------------------------------------------------------
-def _token_axis(tokens: Sequence[str]) -> dict:
+def _token_axis(tokens: Sequence[str], x: bool = True) -> dict:
+    """Numeric token axis with the pieces as tick labels (slanted on x when there are many)."""
     if len(tokens) > MAX_TICK_LABELS:
         return dict(showticklabels=False)
-    return dict(tickvals=list(range(len(tokens))), ticktext=list(tokens), tickangle=-60 if len(tokens) > 8 else 0,
+    return dict(tickvals=list(range(len(tokens))), ticktext=list(tokens), tickangle=-60 if x and len(tokens) > 8 else 0,
                 tickfont=dict(size=11 if len(tokens) <= 48 else 8))
 
 
@@ -159,7 +160,7 @@ def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: 
         fig.add_heatmap(z=m.codes, zmin=0, zmax=2, colorscale=scale, showscale=False, hovertext=hover,
                         hoverinfo="text", xgap=1, ygap=1, row=1, col=col)
         fig.update_xaxes(_token_axis(m.key_tokens), row=1, col=col)
-        fig.update_yaxes(dict(autorange="reversed", **_token_axis(m.query_tokens)), row=1, col=col)
+        fig.update_yaxes(dict(autorange="reversed", **_token_axis(m.query_tokens, x=False)), row=1, col=col)
     side = max(max(m.shape) for m in mask_list)
     fig.update_layout(height=int(min(640, 260 + 12 * side)), margin=MARGIN)
     return fig
@@ -169,17 +170,18 @@ def attention_heatmap(weights: np.ndarray, query_tokens: Sequence[str], key_toke
                       colorscale: str = "Blues", zmax: float | None = None) -> go.Figure:
     """One (Tq, Tk) attention map with token labels (pooled, without labels, beyond LARGE_SIDE pieces)."""
     big = max(weights.shape) > LARGE_SIDE
-    z = np.round(pool_matrix(np.asarray(weights, dtype=np.float64), LARGE_SIDE) if big else weights, 4)
+    z = (pool_matrix(np.asarray(weights, dtype=np.float32), LARGE_SIDE) if big else np.asarray(weights)).astype(np.float32)
     q, k = list(query_tokens), list(key_tokens)
     if not big and len(q) * len(k) <= HOVER_CELLS:
         hover = [[f"{q[i]} → {k[j]}: {z[i, j]:.3f}" for j in range(z.shape[1])] for i in range(z.shape[0])]
         trace = dict(hovertext=hover, hoverinfo="text")
     else:  # many cells: positions only (per-cell strings would weigh megabytes)
         trace = dict(hovertemplate="%{y} → %{x}: %{z:.3f}<extra></extra>")
-    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmin=0 if zmax is None or colorscale != "RdBu" else -zmax,
-                               zmax=zmax, zmid=0 if colorscale == "RdBu" else None, **trace))
+    diverging = colorscale.startswith("RdBu")  # differences: centred on 0
+    fig = go.Figure(go.Heatmap(z=z, colorscale=colorscale, zmin=-zmax if diverging and zmax else 0, zmax=zmax,
+                               zmid=0 if diverging else None, **trace))
     fig.update_xaxes(_token_axis(k) if not big else dict(showticklabels=False))
-    fig.update_yaxes(dict(autorange="reversed", **(_token_axis(q) if not big else dict(showticklabels=False))))
+    fig.update_yaxes(dict(autorange="reversed", **(_token_axis(q, x=False) if not big else dict(showticklabels=False))))
     side = z.shape[0]
     fig.update_layout(title=title, height=int(min(760, 240 + 12 * side)), margin=MARGIN)
     return fig
@@ -189,7 +191,7 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
                           head_label: str, title: str) -> go.Figure:
     """Every layer x head map as one heatmap (see `attention.mosaic`): rows = layers (top first)."""
     step = cell + 1
-    fig = go.Figure(go.Heatmap(z=np.round(mosaic, 3), colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
+    fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
     fig.update_xaxes(tickvals=[h * step + cell / 2 for h in range(n_heads)],
                      ticktext=[f"{head_label}{h + 1}" for h in range(n_heads)], side="top", showgrid=False)
     fig.update_yaxes(tickvals=[(n_layers - 1 - li) * step + cell / 2 for li in range(n_layers)],

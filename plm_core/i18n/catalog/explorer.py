@@ -252,8 +252,8 @@ MESSAGES = {
         "ko": "인코더는 양쪽을 보도록 학습되었습니다. 여기서는 인과 마스크로 실행합니다: 모든 토큰이 오른쪽 문맥을 잃고 표현이 위층이 기대하는 것에서 멀어집니다 — BERT를 그대로 왼쪽→오른쪽 언어모델로 쓸 수 없는 이유입니다.",
     },
     "attention.swap.explain.decoder": {
-        "en": "A decoder was trained to see only the past. Here it runs with a full bidirectional mask: each position can now see the very token it is supposed to predict, and the model, never trained for that, gets confused.",
-        "ko": "디코더는 과거만 보도록 학습되었습니다. 여기서는 양방향 마스크로 실행합니다: 각 위치가 맞혀야 할 바로 그 토큰을 볼 수 있게 되고, 그런 상황을 학습한 적 없는 모델은 혼란에 빠집니다.",
+        "en": "A decoder was trained to see only the past. Here it runs with a full bidirectional mask: each position can now see the very piece it is supposed to predict. That is a leak — which is why next-token training needs the causal mask, and why a model that sees both sides (BERT) cannot be trained as a left-to-right LM.",
+        "ko": "디코더는 과거만 보도록 학습되었습니다. 여기서는 양방향 마스크로 실행합니다: 각 위치가 맞혀야 할 바로 그 조각을 볼 수 있게 됩니다. 이것은 정답 누출입니다 — 다음 토큰 학습에 인과 마스크가 필요한 이유이고, 양쪽을 다 보는 모델(BERT)을 왼쪽→오른쪽 언어모델로 학습할 수 없는 이유입니다.",
     },
     "attention.swap.native": {"en": "Own mask — layer {layer}, mean of heads", "ko": "원래 마스크 — {layer}층, 헤드 평균"},
     "attention.swap.encoder": {"en": "Causal mask — layer {layer}, mean of heads", "ko": "인과 마스크 — {layer}층, 헤드 평균"},
@@ -273,8 +273,8 @@ MESSAGES = {
         "ko": "P(실제 다음 조각): 원래 인과 마스크 vs 마스크 없음",
     },
     "attention.swap.next_help": {
-        "en": "Without its mask the decoder could in principle copy the next piece it now sees, but it never learned to: the probabilities collapse.",
-        "ko": "마스크가 없으면 디코더가 이제 보이는 다음 조각을 베끼기만 하면 될 것 같지만, 그렇게 학습한 적이 없어서 확률이 무너집니다.",
+        "en": "Without its mask the decoder can read the answer: on English text the probability of the actual next piece often jumps toward 1 (it copies what it sees); on text it knows less well it gets confused and the probabilities fall. Either way the numbers no longer mean \"guessed from the past\".",
+        "ko": "마스크가 없으면 디코더가 정답을 읽을 수 있습니다. 영어 문장에서는 실제 다음 조각의 확률이 1 가까이 치솟는 경우가 많고(보이는 것을 베낌), 덜 익숙한 문장에서는 혼란에 빠져 확률이 떨어집니다. 어느 쪽이든 이 숫자는 더 이상 \"과거만 보고 맞힌 것\"이 아닙니다.",
     },
     "attention.swap.mask_pos": {"en": "Piece to mask (left: own mask, right: causal)", "ko": "가릴 조각(왼쪽: 원래 마스크, 오른쪽: 인과)"},
     "attention.swap.no_head": {
