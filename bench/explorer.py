@@ -76,8 +76,6 @@ def bench_projections(quick: bool) -> None:
 
 
 def bench_attention() -> None:
-    import numpy as np
-
     from plm_core.backbones import load_backbone
     from plm_core.explorer import attention as attn
     from plm_core.explorer import figures as figs
@@ -110,7 +108,6 @@ def bench_attention() -> None:
         row(f"{name}: attention of a long text ({n} pieces, notice: {bool(view.notices)})", compute)
         row(f"{name}: grid + head + average + rollout figures ({payload / 1e6:.1f} MB JSON)", build)
         del view, w
-    _ = np
 
 
 def bench_embeddings() -> None:

@@ -4,7 +4,7 @@ the mask-swap experiment, and how tokenizers cut a text. One section is computed
 import numpy as np
 import streamlit as st
 
-from plm_core.backbones import specs
+from plm_core.backbones import Backbone
 from plm_core.explorer import attention as attn
 from plm_core.explorer import figures as figs
 from plm_core.explorer.lm import fill_masks, next_token_stats, next_tokens
@@ -141,7 +141,7 @@ def swap_section(inp: dict) -> None:
     swap_predictions(bb, swap, inp["text"])
 
 
-def swap_predictions(bb, swap, text: str) -> None:
+def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
     if bb.spec.head == "clm":
         a, b = next_token_stats(bb, swap.native), next_token_stats(bb, swap.swapped)
         df = a.table.assign(swapped=b.table["probability"])

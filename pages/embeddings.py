@@ -1,6 +1,5 @@
 """Embeddings: one word's static vector vs its contextual vectors per sentence and layer; sentence maps."""
 
-import numpy as np
 import streamlit as st
 
 from plm_core.backbones import POOLINGS, specs
@@ -19,6 +18,7 @@ from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 CONTEXTUAL = ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")
 CUSTOM = "custom"
+DEFAULT_SET = "wiki-topics"  # 11 topics: the clearest picture of "frozen features + a linear head"
 
 
 def names_of(families: tuple[str, ...]) -> list[str]:
@@ -75,13 +75,14 @@ def word_results(res: dict) -> None:
     show_notices(res["notices"])
     names = {s.key: pset.sense_name(s.key, lang()) for s in pset.senses}
     c1, c2 = st.columns([3, 1])
-    layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, wv.n_layers, disabled=wv.n_layers == 0)
+    layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, wv.n_layers) if wv.n_layers else 0
     method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True)
     with guard():
         points, proj = poly.layer_points(wv, layer, method)
         show_notices(proj.notices)
         titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
-                  f"{wv.backbone}<br>" + tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts)))
+                  f"{wv.backbone}<br>" + (tr("embeddings.panel.sentence", n=len(wv.texts)) if wv.sentence_level
+                                          else tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts))))
         st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
@@ -93,10 +94,15 @@ def word_results(res: dict) -> None:
                           width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
-        static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
-        right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
-                                                tr("embeddings.ctx.y"), layer, static_label), width="stretch")
-        st.caption(tr("embeddings.ctx.explain"))
+        if wv.n_layers:
+            static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
+            right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
+                                                    tr("embeddings.ctx.y"), layer, static_label), width="stretch")
+            st.caption(tr("embeddings.ctx.explain"))
+        else:  # one vector per sentence: no layers to compare, just the three mean similarities
+            right.markdown(f"**{tr('embeddings.ctx.y')}**")
+            for col in ("all", "same_sense", "different_sense"):
+                right.metric(series[col], f"{df[col].iloc[0]:.3f}")
         with st.expander(tr("embeddings.occurrences")):
             st.dataframe(poly.occurrence_table(wv, pset, lang()), hide_index=True, width="stretch")
 
@@ -116,7 +122,8 @@ def sentence_form() -> None:
     label = lambda d: uploaded_label if d == "uploaded" else DATASETS[d][0].display  # noqa: E731
     with st.form("emb-sent"):
         c1, c2, c3, c4 = st.columns(4)
-        data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label)
+        data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,
+                            index=choices.index(DEFAULT_SET) if DEFAULT_SET in choices else 0)
         backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()), format_func=lambda n: specs()[n].display)
         n = c3.slider(tr("embeddings.sent.n"), 50, 1000, 300, step=50)
         pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"))

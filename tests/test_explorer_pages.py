@@ -90,3 +90,18 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
     at.radio[-1].set_value("cross").run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 3  # one head, head average, grid (no rollout for cross-attention)
+
+
+@pytest.mark.parametrize("contextual", ["use-multilingual", "smollm2-135m"])
+def test_korean_set_with_a_sentence_encoder_and_a_decoder(contextual):
+    at = open_page("pages/embeddings.py", "ko")
+    at.selectbox[0].set_value("bae")
+    at.selectbox[1].set_value(contextual)
+    at.button[0].click().run()
+    assert_clean(at)
+    assert len(at.get("plotly_chart")) >= 2  # word map (GloVe panel says '배' is not in its vocabulary), heatmap
+    if contextual == "use-multilingual":  # one vector per sentence: a notice, no layer slider, three metrics
+        assert any("USE" in i.value for i in at.info)
+        assert len(at.metric) == 3
+    else:
+        assert at.slider[0].max == 30  # SmolLM2: embedding layer + 30 blocks

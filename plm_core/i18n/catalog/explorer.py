@@ -40,6 +40,10 @@ MESSAGES = {
         "en": "contextual, layer {layer}: one point per sentence ({n})",
         "ko": "문맥, {layer}층: 문장마다 점 하나({n}개)",
     },
+    "embeddings.panel.sentence": {
+        "en": "sentence vectors: one point per sentence ({n})",
+        "ko": "문장 벡터: 문장마다 점 하나({n}개)",
+    },
     "embeddings.static.hover": {
         "en": "'{word}': the same vector in all {n} sentences",
         "ko": "'{word}': {n}개 문장 모두에서 같은 벡터",
