@@ -105,3 +105,27 @@ def test_korean_set_with_a_sentence_encoder_and_a_decoder(contextual):
         assert len(at.metric) == 3
     else:
         assert at.slider[0].max == 30  # SmolLM2: embedding layer + 30 blocks
+
+
+def test_mask_swap_with_an_mlm_encoder_compares_predictions(monkeypatch):
+    fake = tiny_random_backbone("encoder", head="mlm")
+    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
+    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    at = open_page("pages/attention.py", "en")
+    at.button_group(key="att.section").set_value("swap").run()
+    at.selectbox[1].set_value(fake.spec.name).run()
+    assert_clean(at)
+    assert len(at.dataframe) == 2  # top-k with its own mask | with a causal mask
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_your_own_word_and_sentences():
+    at = open_page("pages/embeddings.py", "en")
+    at.selectbox[0].set_value("custom")
+    at.text_input[0].set_value("spring")
+    at.text_area[0].set_value("season | Flowers bloom in spring.\nseason | Spring rain is warm.\ncoil | The spring in the pen broke.\n"
+                              "coil | A steel spring absorbs the shock.\nNo such word in this line.")
+    at.button[0].click().run()
+    assert_clean(at)
+    assert any("1 sentence" in i.value for i in at.info)  # the line without the word is reported, not fatal
+    assert len(at.get("plotly_chart")) == 3
