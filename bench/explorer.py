@@ -110,6 +110,28 @@ def bench_attention() -> None:
         del view, w
 
 
+def bench_page_512() -> None:
+    """The Attention page under AppTest with SmolLM2 and a 512-piece text: first draw, then a slider move."""
+    from streamlit.testing.v1 import AppTest
+
+    print("Attention page, SmolLM2, a text of 512+ pieces (AppTest, server-side time)")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/attention.py").run()
+    at.text_area[0].set_value(" ".join(f"word{i % 50} and" for i in range(400)))
+    at.selectbox[0].set_value("smollm2-135m")
+    at.button[0].click().run()
+    start = time.perf_counter()
+    at.button_group(key="att.section").set_value("weights").run()
+    row("attention heads section, first draw (model run + all figures)", time.perf_counter() - start)
+    start = time.perf_counter()
+    at.slider[1].set_value(5).run()
+    row("move the head slider (cached attention, figures only)", time.perf_counter() - start)
+    notices = [i.value for i in at.info]
+    print(f"  notices: {notices}; exceptions: {len(at.exception)}")
+
+
 def bench_embeddings() -> None:
     from plm_core.backbones import load_backbone
     from plm_core.data import get_dataset
@@ -141,6 +163,7 @@ def main() -> None:
           f"(PLM_LAB_EXPLORER_THREADS), cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
     bench_projections(args.quick)
     bench_attention()
+    bench_page_512()
     bench_embeddings()
 
 

@@ -64,17 +64,16 @@ def weights_section(inp: dict) -> None:
     head = c2.slider(tr("attention.head"), 1, n_heads, 1)
     st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
                     width="stretch")
+    dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which), lambda: attn.digest(w, which != "cross"))
     left, right = st.columns(2)
-    left.plotly_chart(figs.attention_heatmap(attn.head_average(w)[layer - 1], q, k, tr("attention.avg", layer=layer)),
-                      width="stretch")
-    if which != "cross":
-        right.plotly_chart(figs.attention_heatmap(attn.rollout(w)[layer - 1], q, k, tr("attention.rollout", layer=layer),
+    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)), width="stretch")
+    if dig.rollout is not None:
+        right.plotly_chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
                                                   colorscale="Purples"), width="stretch")
         right.caption(tr("attention.rollout_help"))
-    mosaic, cell = attn.mosaic(w)
-    st.plotly_chart(figs.attention_grid_figure(mosaic, n_layers, n_heads, cell, tr("attention.layer_short"),
+    st.plotly_chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
                                                tr("attention.head_short"), tr("attention.grid")), width="stretch")
-    st.caption(tr("attention.grid_help", side=cell))
+    st.caption(tr("attention.grid_help", side=dig.cell))
 
 
 def mlm_section(inp: dict) -> None:

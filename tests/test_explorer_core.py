@@ -377,3 +377,11 @@ def test_figures_keep_repeated_tokens_apart_and_stay_light():
     mos, cell = attn.mosaic(np.full((30, 9, 512, 512), 1 / 512, dtype=np.float16))
     grid = figs.attention_grid_figure(mos, 30, 9, cell, "L", "H", "t")
     assert len(grid.data) == 1 and len(grid.to_json()) < 2_000_000
+
+
+def test_digest_matches_its_parts(encoder, seq2seq):
+    view = attn.compute_attentions(encoder, "the bank of the river")
+    d = attn.digest(view.att.weights)
+    assert np.allclose(d.average, attn.head_average(view.att.weights)) and np.allclose(d.rollout, attn.rollout(view.att.weights))
+    cross, _, _ = attn.compute_attentions(seq2seq, "the bank", target="a bank").select("cross")
+    assert attn.digest(cross, self_attention=False).rollout is None

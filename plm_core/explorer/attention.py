@@ -70,8 +70,8 @@ def compute_attentions(backbone: Backbone, text: str, target: str | None = None,
 
 
 def head_average(weights: np.ndarray) -> np.ndarray:
-    """(L, nh, Tq, Tk) -> (L, Tq, Tk): the mean over heads."""
-    return weights.mean(axis=1)
+    """(L, nh, Tq, Tk) -> (L, Tq, Tk): the mean over heads (float32, also for float16 input)."""
+    return weights.mean(axis=1, dtype=np.float32)
 
 
 @single_threaded
@@ -81,9 +81,9 @@ def rollout(weights: np.ndarray, residual: float = 0.5) -> np.ndarray:
     Each layer's head-averaged attention is mixed with the identity (the residual connection) and
     re-normalised; the layers are then multiplied bottom-up. (L, nh, T, T) -> (L, T, T), rows sum to 1.
     """
-    avg = head_average(weights).astype(np.float64)  # (L, T, T)
-    eye = np.eye(avg.shape[-1])
-    out = np.zeros_like(avg, dtype=np.float64)
+    avg = head_average(weights)  # (L, T, T) float32
+    eye = np.eye(avg.shape[-1], dtype=np.float32)
+    out = np.zeros_like(avg)
     flow = eye
     for layer in range(avg.shape[0]):
         mixed = residual * eye + (1 - residual) * avg[layer]  # (T, T)
@@ -129,6 +129,22 @@ def mosaic(weights: np.ndarray, max_side: int | None = None, gap: int = 1) -> tu
             c = h * (sk + gap)
             out[r : r + sq, c : c + sk] = pool_matrix(weights[li, h].astype(np.float32), max_side)
     return out, max(sq, sk)
+
+
+@dataclass
+class AttentionDigest:
+    """What the page draws from one kind of attention, computed once (slider moves only slice it)."""
+
+    average: np.ndarray  # (L, Tq, Tk) mean over heads
+    rollout: np.ndarray | None  # (L, T, T) for self-attention, None for cross-attention
+    mosaic: np.ndarray  # the layer x head grid as one matrix (see `mosaic`)
+    cell: int  # cells a side of each small map in the grid
+
+
+@single_threaded
+def digest(weights: np.ndarray, self_attention: bool = True) -> AttentionDigest:
+    grid, cell = mosaic(weights)
+    return AttentionDigest(head_average(weights), rollout(weights) if self_attention else None, grid, cell)
 
 
 def row_sum_error(weights: np.ndarray) -> float:
