@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from plm_core.explorer.projection import start_umap_warmup_for_server
 from ui.common import init_language, language_switch, tr
 from ui.pages import available_pages
 
 st.set_page_config(page_title="PLM Lab", page_icon=":material/school:", layout="wide")
 init_language()
-start_umap_warmup_for_server()  # compile UMAP in the background once per server (the Embeddings page uses it)
 sections: dict[str, list] = {}
 for page in available_pages():
     sections.setdefault(tr(page.section), []).append(
@@ -18,3 +16,9 @@ navigation = st.navigation(sections)
 language_switch()
 st.sidebar.caption(tr("common.sidebar_note"))
 navigation.run()
+
+# After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),
+# so the first page is not slowed by ~25 s of JIT compilation competing for the CPU.
+from plm_core.explorer.projection import start_umap_warmup_for_server  # noqa: E402
+
+start_umap_warmup_for_server()
