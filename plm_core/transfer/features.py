@@ -52,6 +52,11 @@ def texts_digest(texts: Sequence[str]) -> str:
     return h.hexdigest()[:16]
 
 
+def features_dir() -> Path:
+    """Folder of the feature cache (tests point it elsewhere)."""
+    return cache_subdir("features")
+
+
 def cache_path(backbone: Backbone, texts: Sequence[str], pooling: str, max_length: int,
                cache_key: str | None = None) -> Path:
     """Where the (N, L+1, H) features of these texts live; `cache_key` only makes the name readable."""
@@ -59,7 +64,7 @@ def cache_path(backbone: Backbone, texts: Sequence[str], pooling: str, max_lengt
     digest = hashlib.sha1(key.encode()).hexdigest()[:20]
     folder = backbone.spec.name + ("-random" if backbone.random_init else "")
     label = re.sub(r"[^A-Za-z0-9_.-]+", "_", cache_key or "texts")[:60]
-    return cache_subdir("features") / folder / f"{label}-{pooling}-{max_length}-{digest}.npy"
+    return features_dir() / folder / f"{label}-{pooling}-{max_length}-{digest}.npy"
 
 
 def _save_atomic(path: Path, array: np.ndarray) -> None:
