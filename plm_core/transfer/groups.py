@@ -152,7 +152,10 @@ def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float) -> torch.op
         {"params": list(p.group.params), "lr": p.lr, "name": p.group.name}
         for p in plans if p.trainable and p.group.params
     ]
-    return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
+    try:  # the fused CPU kernel is about twice as fast as the per-tensor loop
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
 
 
 def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
