@@ -8,7 +8,7 @@ from ui.transfer import (
     backbone_notes, data_source, live_status, race_summary, result_card, settings_form, start_job, surgery_table,
 )
 
-JOBS = {"single": "transfer.job", "race": "transfer.race_job"}
+JOBS = {"single": "transfer-job", "race": "transfer-race-job"}
 
 
 def running(key: str) -> bool:

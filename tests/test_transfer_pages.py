@@ -64,7 +64,7 @@ def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
     at.number_input[0].set_value(24)
     at.button[0].click().run(timeout=120)  # the form's submit button
     assert not at.exception and not at.error
-    job = at.session_state["transfer.job"]
+    job = at.session_state["transfer-job"]
     deadline = time.monotonic() + 180
     while job.running and time.monotonic() < deadline:
         time.sleep(0.5)
