@@ -110,7 +110,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=256, help="training examples for the cache/fine-tuning runs")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    os.environ.setdefault("PLM_LAB_CACHE", tempfile.mkdtemp(prefix="plm-bench-"))  # a cold feature cache
+    os.environ["PLM_LAB_FEATURES_DIR"] = tempfile.mkdtemp(prefix="plm-bench-features-")  # a cold cache
     import torch
 
     from plm_core.backbones import load_backbone

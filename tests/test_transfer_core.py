@@ -20,7 +20,7 @@ NEG = ["a bad and dull film", "terrible acting, a bore", "awful, tedious and lon
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr("plm_core.transfer.features.features_dir", lambda: tmp_path / "features")
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
 
 

@@ -26,7 +26,7 @@ TEXTS = ["a short one", "a much longer text with quite a few more words in it", 
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr("plm_core.transfer.features.features_dir", lambda: tmp_path / "features")
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
 
 

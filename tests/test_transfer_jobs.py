@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr("plm_core.transfer.features.features_dir", lambda: tmp_path / "features")
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
 
 
 @pytest.fixture(scope="module")

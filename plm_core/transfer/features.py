@@ -53,8 +53,9 @@ def texts_digest(texts: Sequence[str]) -> str:
 
 
 def features_dir() -> Path:
-    """Folder of the feature cache (tests point it elsewhere)."""
-    return cache_subdir("features")
+    """Folder of the feature cache: `PLM_LAB_FEATURES_DIR`, else <cache>/features."""
+    env = os.environ.get("PLM_LAB_FEATURES_DIR")
+    return Path(env).expanduser() if env else cache_subdir("features")
 
 
 def cache_path(backbone: Backbone, texts: Sequence[str], pooling: str, max_length: int,
