@@ -8,8 +8,8 @@ from plm_core.transfer.figures import runs_figure
 from ui.common import guard, page_header, tr
 
 FILTERS = ("kind", "backbone", "mode", "data")
-SHOWN = ["id", "kind", "created_at", "backbone", "mode", "method", "data", "n", "per_class", "seed", "epochs",
-         "test_accuracy", "test_macro_f1", "trainable_params", "train_seconds", "app_version"]
+SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
+         "test_macro_f1", "epochs", "trainable_params", "train_seconds", "created_at", "app_version"]
 METRICS = ["test_accuracy", "test_macro_f1", "test_loss", "train_loss", "train_accuracy"]
 
 

@@ -74,3 +74,37 @@ def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
     assert not at.exception and not at.error
     assert any("Test accuracy" in m.label for m in at.metric)
     assert len(RunStore().list("transfer")) == 1
+
+
+def finished_job(configs, kind):
+    import pandas as pd
+
+    from plm_core.backbones.tiny import tiny_random_backbone
+    from plm_core.transfer import split_from_frames
+    from plm_core.transfer.jobs import TrainingJob
+
+    texts = [f"good fine film {i}" for i in range(8)] + [f"bad dull film {i}" for i in range(8)]
+    df = pd.DataFrame({"text": texts, "label": ["pos"] * 8 + ["neg"] * 8})
+    job = TrainingJob(configs, split_from_frames(df, df), tiny_random_backbone("encoder"), {"data": "toy"},
+                      kind=kind, store=RunStore()).start()
+    job.thread.join(timeout=120)
+    assert job.snapshot()["status"] == "done"
+    return job
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_result_card_and_race_summary_render(lang):
+    from plm_core.transfer import TrainConfig
+
+    base = TrainConfig(backbone="tiny", epochs=2, batch_size=4, max_length=12)
+    single = finished_job([base.with_(mode="frozen", pooling="mix")], "transfer")
+    race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], "race")
+    at = open_page("pages/transfer_lab.py", lang)
+    at.session_state["transfer-job"] = single
+    at.session_state["transfer-race-job"] = race
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.metric) == 5  # accuracy, F1, parameters, time, memory
+    assert len(at.dataframe) == 2  # the single run's surgery table, the race's comparison table
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 6  # two curve pairs, confusion, layer weights, drift heatmap
