@@ -232,3 +232,13 @@ def test_one_class_training_data_is_refused(encoder, frames):
     with pytest.raises(PLMError) as info:
         train(config("frozen"), train_df, frames[1], backbone=encoder)
     assert info.value.key == "transfer.err.one_class_drawn"
+
+
+def test_surgery_lists_what_is_dropped_and_keeps_it_out_of_the_total(frames):
+    t5 = tiny_random_backbone("encoder-decoder")
+    rows = {r.name: r for r in param_groups(t5, "finetune", config("finetune"))}
+    dropped = rows["decoder + lm_head"]
+    assert dropped.status == "dropped" and not dropped.trainable and dropped.n_params > 0
+    result = train(config("frozen"), *frames, backbone=t5)
+    body = sum(p.numel() for p in t5.body.parameters())
+    assert result.total_params == body + result.trainable_params
