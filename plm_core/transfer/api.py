@@ -109,11 +109,12 @@ def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
 
 
 def static_groups(backbone: Backbone) -> list[NamedGroup]:
-    """A body that is not a torch module (GloVe table, USE encoder) as one frozen group."""
+    """A body outside the trainer's reach (GloVe table, USE encoder, the biLM) as one frozen group."""
     vectors = getattr(backbone, "vectors", None)
     size = int(np.prod(vectors.shape)) if vectors is not None else int(backbone.spec.params)
     origin = "random" if backbone.random_init else "pretrained"
-    return [NamedGroup("vectors" if vectors is not None else "encoder", [], origin, 0, n_params=size)]
+    name = "vectors" if vectors is not None else ("encoder" if backbone.spec.family == "sentence" else "body")
+    return [NamedGroup(name, [], origin, 0, n_params=size)]
 
 
 def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
