@@ -91,7 +91,8 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
             c1, c2, c3, c4 = st.columns(4)
             seed = c1.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)
             max_length = c2.select_slider(tr("transfer.max_length"), [16, 32, 64, 128, 256], value=64)
-            test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000, value=500, step=50)
+            test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000,
+                                         value=300 if race else 500, step=50)  # a race scores every racer
             batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], value=16)
         submitted = st.form_submit_button(tr("transfer.start_race" if race else "transfer.start"), type="primary")
     if not submitted:
@@ -169,6 +170,14 @@ def surgery_table(rows: list[dict]) -> None:
         st.dataframe(surgery_display(rows), hide_index=True, width="stretch")
 
 
+def short_count(n: int) -> str:
+    """770 -> '770', 22_566_146 -> '22.6M' (metrics are narrow)."""
+    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:.1f}{unit}"
+    return str(n)
+
+
 def result_card(result: Any, label: str, run_id: int | None) -> None:
     """Scores, parameter counts, time, memory, confusion matrix, layer weights, surgery table."""
     from plm_core.errors import PLMError
@@ -177,7 +186,9 @@ def result_card(result: Any, label: str, run_id: int | None) -> None:
     cols = st.columns(5)
     cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
     cols[1].metric(tr("transfer.metric.f1"), f"{result.test_macro_f1:.3f}")
-    cols[2].metric(tr("transfer.metric.trainable"), f"{result.trainable_params:,} / {result.total_params:,}")
+    share = result.trainable_params / max(result.total_params, 1)
+    cols[2].metric(tr("transfer.metric.trainable"), f"{short_count(result.trainable_params)} / "
+                   f"{short_count(result.total_params)}", f"{share:.2%}", delta_color="off")
     cols[3].metric(tr("transfer.metric.time"), f"{result.train_seconds:.1f} s")
     cols[4].metric(tr("transfer.metric.memory"), f"{result.peak_memory_mb:,.0f} MB")
     st.caption(tr("transfer.metric.examples", train=result.n_train, test=result.n_test))
