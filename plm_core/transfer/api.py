@@ -190,6 +190,15 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
     return trainer, groups, {"prepare_seconds": time.perf_counter() - t0}
 
 
+def drift_reference(groups: list[NamedGroup], original: Any) -> dict:
+    """The weights drift is measured against: the untouched original body when we trained a copy of it
+    (no second copy in memory: 0.5 GB for SmolLM2), else a snapshot taken now."""
+    if original is None:
+        return snapshot(groups)
+    untouched = {g.name: [p.detach() for p in g.params] for g in body_groups(original.body, original.n_layers)}
+    return untouched | snapshot([g for g in groups if g.origin == "new"])
+
+
 class PhaseRelay:
     """Turns feature-extraction progress into `on_phase` callbacks."""
 
@@ -224,7 +233,7 @@ def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, ba
         reference = snapshot([g for g in groups if g.origin == "new"])
     else:
         trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop)
-        reference = snapshot(groups)
+        reference = drift_reference(groups, None if private else work)
     fit_start = time.perf_counter()
     trainer.fit()
     timings.update({"fit_seconds": time.perf_counter() - fit_start, "load_seconds": load_seconds})
