@@ -68,7 +68,7 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
         | labels("transfer.size", ["n", "k"])  # computed now, in the user's language
     with st.form(f"{key}-form"):
         if race:
-            chosen = st.multiselect(tr("transfer.modes"), modes, default=modes if len(modes) > 1 else modes,
+            chosen = st.multiselect(tr("transfer.modes"), modes, default=modes,
                                     format_func=names.get, max_selections=5)
         else:
             chosen = [st.radio(tr("transfer.mode"), modes, format_func=names.get, horizontal=True)]
