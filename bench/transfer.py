@@ -25,6 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 
+def torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
 def plain_hf_loop(backbone, texts: list[str], max_length: int) -> np.ndarray:
     """The baseline: batches of 32 in the original order, padded to the longest text of the batch."""
     import torch
@@ -59,7 +65,7 @@ def bench_extraction(backbone, texts: list[str], max_length: int) -> dict:
 def bench_cache(backbone, train_df, test_df) -> dict:
     from plm_core.transfer import TrainConfig, train
 
-    cfg = TrainConfig(backbone=backbone.spec.name, mode="frozen", max_length=64)
+    cfg = TrainConfig(backbone=backbone.spec.name, mode="frozen", max_length=64, threads=torch_threads())
     t0 = time.perf_counter()
     first = train(cfg, train_df, test_df, backbone=backbone)
     t_first = time.perf_counter() - t0
@@ -97,7 +103,8 @@ def bench_finetune(backbone, train_df, test_df) -> dict:
             self.last = time.perf_counter()
 
     clock = Clock()
-    cfg = TrainConfig(backbone=backbone.spec.name, mode="finetune", epochs=1, max_length=64, batch_size=16)
+    cfg = TrainConfig(backbone=backbone.spec.name, mode="finetune", epochs=1, max_length=64, batch_size=16,
+                      threads=torch_threads())
     result = train(cfg, train_df, test_df.head(16), backbone=backbone, callbacks=[clock])
     seconds = clock.last - clock.start
     return {"examples": len(train_df), "train_s": seconds, "examples_per_s": len(train_df) / seconds,
@@ -108,11 +115,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", type=int, default=1000, help="snippets for the extraction benchmark")
     parser.add_argument("--n", type=int, default=256, help="training examples for the cache/fine-tuning runs")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads for every measurement, ours and the baseline alike (default 1)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ["PLM_LAB_FEATURES_DIR"] = tempfile.mkdtemp(prefix="plm-bench-features-")  # a cold cache
     import torch
 
+    torch.set_num_threads(args.threads)
     from plm_core.backbones import load_backbone
     from plm_core.data import get_dataset
     from plm_core.transfer import make_split

@@ -277,3 +277,15 @@ def test_non_transformer_layered_backbone_frozen_with_scalar_mix(frames):
     with pytest.raises(PLMError) as info:
         train(config("finetune"), *frames, backbone=bilm)
     assert info.value.key == "transfer.err.mode_not_applicable"
+
+
+def test_threads_are_set_for_the_run_and_restored(encoder, frames):
+    seen = []
+
+    class Threads(Callback):
+        def on_epoch_begin(self, trainer, epoch) -> None:
+            seen.append(torch.get_num_threads())
+
+    before = torch.get_num_threads()
+    train(config("finetune", epochs=1, threads=1), *frames, backbone=encoder, callbacks=[Threads()])
+    assert seen == [1] and torch.get_num_threads() == before

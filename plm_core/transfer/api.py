@@ -24,7 +24,7 @@ from plm_core.transfer.groups import (
     relative_drift, snapshot, surgery_frame,
 )
 from plm_core.transfer.split import Split, split_from_frames
-from plm_core.transfer.trainer import Callback, EndToEndTrainer, FeatureTrainer, Trainer, set_seed
+from plm_core.transfer.trainer import Callback, EndToEndTrainer, FeatureTrainer, Trainer, set_seed, torch_threads
 
 
 @dataclass
@@ -223,6 +223,12 @@ def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, ba
     split = split_from_frames(train_df, test_df)
     if backbone is not None and backbone.spec.name != config.backbone:
         config = config.with_(backbone=backbone.spec.name)
+    with torch_threads(config.threads):
+        return _train(config, split, backbone, callbacks, stop)
+
+
+def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbacks: Sequence[Callback],
+           stop: threading.Event | None) -> TrainResult:
     start = time.perf_counter()
     work, private = resolve_backbone(config, backbone)
     load_seconds = time.perf_counter() - start if backbone is None else 0.0

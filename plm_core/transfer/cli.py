@@ -34,6 +34,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer-decay", type=float, default=DEFAULTS.layer_decay, help="xi of discriminative lrs")
     p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
     p.add_argument("--max-length", type=int, default=DEFAULTS.max_length, help="tokens per text")
+    p.add_argument("--threads", type=int, default=DEFAULTS.threads, help="torch CPU threads (1: best on a shared CPU)")
     p.add_argument("--no-save", action="store_true", help="do not store the run in the runs database")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -59,6 +60,7 @@ def config_from_args(args: argparse.Namespace, mode: str) -> TrainConfig:
         backbone=args.backbone, mode=mode, pooling=args.pooling or default_pooling(spec), layer=args.layer,
         head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
         layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
+        threads=args.threads,
     )
 
 

@@ -47,6 +47,10 @@ MESSAGES = {
         "en": "Dropout must be between {low} and {high} (got {value}).",
         "ko": "드롭아웃은 {low}에서 {high} 사이여야 합니다(입력: {value}).",
     },
+    "transfer.err.bad_threads": {
+        "en": "CPU threads must be between {low} and {high} (got {value}); 1 is fastest on a shared CPU.",
+        "ko": "CPU 스레드는 {low}에서 {high} 사이여야 합니다(입력: {value}). 공유 CPU에서는 1이 가장 빠릅니다.",
+    },
     "transfer.err.mode_not_applicable": {
         "en": "{name} is a {family} backbone: its vectors are fixed, so only these modes apply: {choices}. Choose a transformer (MiniLM, SmolLM2) to fine-tune.",
         "ko": "{name}은(는) {family} 백본이라 벡터가 고정되어 있어 다음 방식만 쓸 수 있습니다: {choices}. 미세조정하려면 트랜스포머(MiniLM, SmolLM2)를 고르세요.",
