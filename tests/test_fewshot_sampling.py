@@ -3,18 +3,10 @@
 import pandas as pd
 import pytest
 
-from plm_core.data import DatasetInfo, SampleSet
+from fewshot_helpers import toy_set
+from plm_core.data import SampleSet
 from plm_core.errors import PLMError
 from plm_core.fewshot.methods import fixed_test, make_task
-
-
-def toy_set(n_per_class: int = 30, labels=("neg", "neu", "pos")) -> SampleSet:
-    rows = [(f"{lab} text {i}", lab) for lab in labels for i in range(n_per_class)]
-    df = pd.DataFrame(rows, columns=["text", "label"])
-    test = df.iloc[::5].reset_index(drop=True)
-    pool = df.drop(index=df.index[::5]).reset_index(drop=True)
-    info = DatasetInfo("toy", "toy", "classification", "en", "", "", "", "", 0.2)
-    return SampleSet(info, pool, test)
 
 
 def test_draw_is_stratified_and_reproducible() -> None:
