@@ -33,8 +33,8 @@ class JobSnapshot:
 class Job:
     """Runs `work(job)` in a daemon thread; the work calls `emit`, `report` and checks `stop_event`."""
 
-    def __init__(self, work: Callable[["Job"], Any], name: str = "job"):
-        self._work, self.name = work, name
+    def __init__(self, work: Callable[["Job"], Any], name: str = "job", config: Any = None):
+        self._work, self.name, self.config = work, name, config  # config: what the job was started with
         self._lock = threading.Lock()
         self.stop_event = threading.Event()
         self._items: list = []
@@ -94,7 +94,7 @@ def curve_job(config: CurveConfig, task: FewShotTask, load: Callable[[str], Any]
                 result.run_id = None
         return result
 
-    return Job(work, "fewshot-curves").start()
+    return Job(work, "fewshot-curves", config).start()
 
 
 def sensitivity_job(load_scorer: Callable[[PromptConfig], Any], task: FewShotTask, k: int,
