@@ -37,6 +37,7 @@ class FewShotTask:
 
     data: SampleSet  # pool = training pool without any test text; test = the fixed test set
     task: str = "classification"  # "sentiment" | "topic" | "intent" | "classification" (picks default prompts)
+    _draws: dict[tuple[int, int], pd.DataFrame] = field(default_factory=dict, repr=False)  # (K, seed) -> sample
 
     @property
     def test(self) -> pd.DataFrame:
@@ -58,7 +59,9 @@ class FewShotTask:
         """K examples of every class from the pool, shuffled (the demonstration order); K = 0: none."""
         if k == 0:
             return pd.DataFrame({"text": pd.Series(dtype=str), "label": pd.Series(dtype=str)})
-        return self.data.sample_per_class(k, seed)[["text", "label"]]
+        if (k, seed) not in self._draws:  # drawn once, shared by every method (treat as read-only)
+            self._draws[(k, seed)] = self.data.sample_per_class(k, seed)[["text", "label"]]
+        return self._draws[(k, seed)]
 
 
 def fixed_test(ds: SampleSet, test_limit: int | None = TEST_LIMIT) -> pd.DataFrame:
