@@ -80,7 +80,10 @@ def explanation(ds, task) -> None:
         if not lms:
             st.info(tr("fewshot.explain.no_lm"))
             return
-        k = st.slider(tr("fewshot.explain.example_k"), 0, 4, 1)
+        cols = st.columns([1, 2])
+        k = cols[1].slider(tr("fewshot.explain.example_k"), 0, 4, 1)
+        if not cols[0].toggle(tr("fewshot.explain.show"), key="fs_show_prompt"):  # loads the LM only when asked
+            return
         with guard():
             lm = load_backbone_with_spinner(st.session_state.get("fs_bb_prompt", lms[0]))
             cfg = prompt_from_state(ds)

@@ -174,6 +174,7 @@ class PromptScorer:
         rows: list[tuple[int, list[int], list[tuple[int, int, int]]]] = []
         for n, q in enumerate(queries):
             rows.extend((n, ids, reads) for ids, reads in self.rows_for(q))
+        rows.sort(key=lambda row: len(row[1]))  # batch similar lengths together: less padding
         out = np.zeros((len(queries), len(self.labels)), dtype=np.float64)
         cache = self.encode_prefix(prefix_ids) if use_cache else None
         bs = max(1, self.config.batch_size)

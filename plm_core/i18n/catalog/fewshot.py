@@ -17,6 +17,7 @@ MESSAGES = {
               "**제로샷**(K = 0): 레이블된 예시가 전혀 없습니다 — 레이블 설명(유사도), 빈칸이 있는 문장(클로즈), 또는 시범 없는 프롬프트만 씁니다.\n\n"
               "모든 방법은 같은 고정 테스트셋으로 평가되며, 시드 *s*는 모든 방법에 같은 K개 예시를 뽑아 줍니다. 시범 예시는 학습 풀에서만 뽑고, 테스트셋에서는 절대 뽑지 않습니다.",
     },
+    "fewshot.explain.show": {"en": "Show an example prompt", "ko": "예시 프롬프트 보기"},
     "fewshot.explain.example_k": {"en": "K for the example prompt", "ko": "예시 프롬프트의 K"},
     "fewshot.explain.example_caption": {
         "en": "Exactly what {model} reads: {tokens} tokens, {demos} demonstrations, then the test text. It scores each label word ({words}) right after the last character. The demonstration part is encoded once and its key/value cache is re-used for every test example.",
