@@ -71,16 +71,13 @@ def wait_for(driver, text: str, timeout: float = 180) -> None:
     WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: text in body_text(d))
 
 
-def remove_tags(driver, widget_label: str, keep: set[str]) -> None:
-    """Click the × of every selected tag of a multiselect except those in `keep`."""
+def remove_tags(driver, widget_label: str, remove: list[str]) -> None:
+    """Click the × of the given selected options of a multiselect."""
     from selenium.webdriver.common.by import By
 
-    xpath = f"//div[@data-testid='stMultiSelect'][.//p[text()='{widget_label}']]//span[@data-baseweb='tag']"
-    for _ in range(20):
-        tags = [t for t in driver.find_elements(By.XPATH, xpath) if t.text.strip() not in keep]
-        if not tags:
-            return
-        tags[0].find_element(By.XPATH, ".//*[@role='presentation']").click()
+    widget = f"//div[@data-testid='stMultiSelect'][.//p[text()='{widget_label}']]"
+    for value in remove:
+        driver.find_element(By.XPATH, f"{widget}//button[@aria-label='Remove {value}']").click()
         time.sleep(0.3)
 
 
@@ -93,9 +90,20 @@ def set_number(driver, label: str, value: int) -> None:
     box.send_keys(str(value))
 
 
+def open_page(driver, server: str, language: str) -> None:
+    """Start at the router (a deep link to /fewshot would run pages/fewshot.py without it), then navigate."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{server}/?lang={language}")
+    link = (By.XPATH, "//a[@data-testid='stSidebarNavLink'][contains(@href, '/fewshot')]")
+    WebDriverWait(driver, 120).until(ec.element_to_be_clickable(link)).click()
+    wait_for(driver, "Zero/one/few-shot" if language == "en" else "제로/원/퓨샷")
+
+
 def test_page_in_korean(fewshot_server, chrome) -> None:
-    chrome.get(f"{fewshot_server}/fewshot?lang=ko")
-    wait_for(chrome, "제로/원/퓨샷")
+    open_page(chrome, fewshot_server, "ko")
     wait_for(chrome, "곡선 그리기 실행")
     assert "Run the curves" not in body_text(chrome)
 
@@ -103,10 +111,10 @@ def test_page_in_korean(fewshot_server, chrome) -> None:
 def test_small_curve_end_to_end_in_english(fewshot_server, chrome) -> None:
     from selenium.webdriver.common.by import By
 
-    chrome.get(f"{fewshot_server}/fewshot?lang=en")
+    open_page(chrome, fewshot_server, "en")
     wait_for(chrome, "Run the curves")
-    remove_tags(chrome, "Methods", keep={"similarity (zero-shot)", "frozen probe"})
-    remove_tags(chrome, "K values (examples per class)", keep={"0", "2"})
+    remove_tags(chrome, "Methods", ["prompt (in-context)"])
+    remove_tags(chrome, "K values (examples per class)", ["1", "4", "8", "16", "32"])
     set_number(chrome, "Test examples", 40)
     chrome.find_element(By.XPATH, "//button[.//p[text()='Run the curves']]").click()
     wait_for(chrome, "Done in", timeout=300)
