@@ -127,3 +127,35 @@ def test_bad_config_is_refused() -> None:
         run_fake(CurveConfig(methods=("telepathy",)))
     with pytest.raises(PLMError):
         run_fake(CurveConfig(methods=("prompt",), seeds=0, backbones={"prompt": "x"}))
+
+
+def test_frozen_extracts_once_then_fits_a_probe_per_draw(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("plm_core.transfer")
+    import plm_core.transfer.features as features
+    from plm_core.fewshot.methods import FrozenMethod
+
+    monkeypatch.setenv("PLM_LAB_CACHE", str(tmp_path))
+    calls = []
+    real = features.extract_features
+    monkeypatch.setattr(features, "extract_features", lambda *a, **kw: calls.append(len(a[1])) or real(*a, **kw))
+    task = make_task(toy_set(), test_limit=None)
+    method = FrozenMethod(tiny_random_backbone("encoder"))
+    draws = [task.draw(k, s) for k in (1, 4) for s in range(2)]
+    method.prepare(task, draws)
+    results = [method.run(d, task, s) for d, s in zip(draws, [0, 1, 0, 1])]
+    assert len(calls) == 1 and calls[0] == len(task.test) + len({t for d in draws for t in d["text"]})
+    assert all(0 <= r.accuracy <= 1 and len(r.predictions) == len(task.test) for r in results)
+    with pytest.raises(PLMError):
+        method.run(task.draw(8, 5), task, 5)  # a draw that was not announced in prepare()
+
+
+def test_finetune_trains_a_copy_on_the_k_shot_sample() -> None:
+    pytest.importorskip("plm_core.transfer")
+    from plm_core.fewshot.methods import FinetuneMethod, FinetuneSettings
+
+    encoder = tiny_random_backbone("encoder")
+    before = {k: v.clone() for k, v in encoder.model.state_dict().items()}
+    task = make_task(toy_set(), test_limit=None)
+    out = FinetuneMethod(encoder, FinetuneSettings(epochs=1, max_length=16)).run(task.draw(2, 0), task, 0)
+    assert 0 <= out.accuracy <= 1 and 0 <= out.macro_f1 <= 1
+    assert all(v.equal(before[k]) for k, v in encoder.model.state_dict().items())  # shared model untouched

@@ -23,6 +23,7 @@ import numpy as np
 from plm_core.errors import PLMError
 
 CONTENT_FREE = ("N/A", "", "[MASK]")
+CACHE_BUDGET_TOKENS = 8192  # batch rows x prefix tokens held in the expanded key/value cache at once
 DEFAULT_TEMPLATE = "Review: {text}\nSentiment:{label}"
 GENERIC_TEMPLATE = "Text: {text}\nLabel:{label}"
 
@@ -177,7 +178,8 @@ class PromptScorer:
         rows.sort(key=lambda row: len(row[1]))  # batch similar lengths together: less padding
         out = np.zeros((len(queries), len(self.labels)), dtype=np.float64)
         cache = self.encode_prefix(prefix_ids) if use_cache else None
-        bs = max(1, self.config.batch_size)
+        # every row gets its own copy of the prefix cache: cap rows x prefix length to bound memory
+        bs = max(1, min(self.config.batch_size, CACHE_BUDGET_TOKENS // max(1, len(prefix_ids))))
         for start in range(0, len(rows), bs):
             chunk = rows[start : start + bs]
             seqs = [ids if use_cache else prefix_ids + ids for _, ids, _ in chunk]
