@@ -53,7 +53,7 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
         with st.expander(tr("fewshot.backbones")):
             picked = {m: st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{m}")), method_backbones(m),
                                       index=method_backbones(m).index(fc.CurveConfig(language=ds.info.language).backbone_for(m)),
-                                      format_func=lambda n: specs()[n].display, key=f"fs_bb_{m}") for m in methods}
+                                      format_func=lambda n: specs()[n].display, key=f"fs_bb_{m}_{ds.name}") for m in methods}
             epochs = st.slider(tr("fewshot.epochs"), 1, 20, 10) if "finetune" in methods else 10
         with st.expander(tr("fewshot.prompt_settings")):
             st.text_input(tr("fewshot.template"), fs.template_to_line(base.template), key=f"fs_template_{ds.name}",
@@ -85,7 +85,7 @@ def explanation(ds, task) -> None:
         if not cols[0].toggle(tr("fewshot.explain.show"), key="fs_show_prompt"):  # loads the LM only when asked
             return
         with guard():
-            lm = load_backbone_with_spinner(st.session_state.get("fs_bb_prompt", lms[0]))
+            lm = load_backbone_with_spinner(st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0]))
             cfg = prompt_from_state(ds)
             prompt = full_prompt(cfg, list(task.draw(k, 0).itertuples(index=False, name=None)), ds.labels,
                                  task.test["text"].iloc[0])
@@ -155,7 +155,7 @@ def sensitivity_section(ds, task) -> None:
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():
-            lm = load_backbone_with_spinner(st.session_state.get("fs_bb_prompt", lms[0]))
+            lm = load_backbone_with_spinner(st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0]))
             words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
             configs = [PromptConfig(template=fs.template_from_line(line), calibrate=st.session_state.get("fs_calibrate", False),
                                     verbalizers=fs.spaced_words(words, fs.template_from_line(line)))

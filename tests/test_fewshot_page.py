@@ -51,3 +51,13 @@ def test_page_runs_a_small_curve() -> None:
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert job.snapshot().status == "done" and len(job.snapshot().items) == 1
     assert at.dataframe  # the numbers table
+
+
+def test_page_switches_to_korean_data_with_korean_defaults() -> None:
+    at = open_page("ko")
+    at.selectbox[0].set_value("korean-intents")
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    similarity_backbone = at.selectbox(key="fs_bb_similarity_korean-intents")
+    assert similarity_backbone.value == "use-multilingual"  # a Korean-capable sentence encoder
