@@ -159,3 +159,13 @@ def test_finetune_trains_a_copy_on_the_k_shot_sample() -> None:
     out = FinetuneMethod(encoder, FinetuneSettings(epochs=1, max_length=16)).run(task.draw(2, 0), task, 0)
     assert 0 <= out.accuracy <= 1 and 0 <= out.macro_f1 <= 1
     assert all(v.equal(before[k]) for k, v in encoder.model.state_dict().items())  # shared model untouched
+
+
+def test_crossover_compares_with_the_last_prompt_value_beyond_its_range() -> None:
+    summary = pd.DataFrame({
+        "method": ["prompt"] * 3 + ["frozen"] * 4, "k": [0, 1, 4, 1, 4, 16, 64],
+        "acc_mean": [0.70, 0.72, 0.75, 0.55, 0.70, 0.74, 0.80],
+    })
+    (cross,) = crossovers(summary)
+    assert (cross.k, cross.reference) == (64, 0.75)  # K=16: 0.74 < 0.75 (prompt's K=4 value); K=64 beats it
+    assert crossovers(summary[summary.method == "frozen"]) == []  # no prompting curve, nothing to overtake

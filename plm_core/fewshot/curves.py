@@ -254,17 +254,24 @@ class Crossover:
     reference: float  # prompting's mean at K (or at its largest K, where prompting stops earlier)
 
 
+def reference_at(ref: pd.Series, k: int) -> float:
+    """Prompting's mean at K; where prompting stopped earlier, its value at the largest K below."""
+    if k in ref.index:
+        return float(ref[k])
+    below = ref[ref.index <= k]
+    return float(below.iloc[-1]) if len(below) else float(ref.iloc[0])
+
+
 def crossovers(summary: pd.DataFrame, reference: str = "prompt", metric: str = "acc_mean") -> list[Crossover]:
     """For each training method, the smallest K at which its mean exceeds the prompting curve's."""
-    ref = summary[summary["method"] == reference].set_index("k")[metric]
+    ref = summary[summary["method"] == reference].set_index("k")[metric].sort_index()
     if ref.empty:
         return []
     found = []
     for method in TRAINING_METHODS:
         rows = summary[summary["method"] == method].sort_values("k")
         for k, value in zip(rows["k"], rows[metric]):
-            target = float(ref[k]) if k in ref.index else float(ref[ref.index <= k].iloc[-1]) \
-                if (ref.index <= k).any() else float(ref.iloc[0])
+            target = reference_at(ref, int(k))
             if value > target:
                 found.append(Crossover(method, int(k), float(value), target))
                 break
