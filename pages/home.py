@@ -16,7 +16,7 @@ COURSE_MAP = (
     ("zoo", ("models",)),
 )
 
-page_header("home")
+page_header("home", "home.heading")
 st.success(tr("home.small_data"), icon=":material/lightbulb:")
 columns = st.columns(3)
 for i, (idea, page_keys) in enumerate(COURSE_MAP):

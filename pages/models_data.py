@@ -14,12 +14,13 @@ EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and 
 
 def backbone_card(spec) -> None:
     cols = st.columns(5)
-    cols[0].metric(tr("models.family"), tr(f"models.family.{spec.family}"))
+    cols[0].metric(tr("models.family"), spec.family)
     cols[1].metric(tr("models.params"), f"{spec.params / 1e6:.1f}M")
     cols[2].metric(tr("models.layers"), spec.layers)
     cols[3].metric(tr("models.hidden"), spec.hidden_size)
     cols[4].metric(tr("models.heads"), spec.heads)
     facts = {
+        tr("models.family"): tr(f"models.family.{spec.family}"),
         tr("models.pretrained_on"): spec.pretrained_on, tr("models.objective"): spec.objective,
         tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
     }
@@ -44,8 +45,18 @@ def tokenizer_view(spec) -> None:
                 st.warning(tr("models.truncated"))
 
 
+def backbone_gallery(table: dict) -> None:
+    """Every backbone as a small card: name, family, size, licence."""
+    columns = st.columns(4)
+    for i, spec in enumerate(table.values()):
+        with columns[i % 4].container(border=True):
+            st.markdown(f"**{spec.display}**")
+            st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
+
+
 def backbones_tab() -> None:
     table = specs()
+    backbone_gallery(table)
     with st.expander(tr("models.overview"), expanded=False):
         rows = [{"name": s.name, "family": s.family, "params (M)": round(s.params / 1e6, 2), "layers": s.layers,
                  "hidden": s.hidden_size, "heads": s.heads, "license": s.license} for s in table.values()]

@@ -40,7 +40,9 @@ def architecture_table(spec: BackboneSpec) -> pd.DataFrame:
         head = {"mlm": "masked-LM head (fill in [MASK])", "clm": "LM head (next token)",
                 "seq2seq": "LM head on the decoder (span filling)"}.get(spec.head, "no head: add one for your task")
         rows += [("head", head, None)]
-    return pd.DataFrame(rows, columns=["part", "role", "width"])
+    table = pd.DataFrame(rows, columns=["part", "role", "width"])
+    table["width"] = [str(w) if w else "–" for w in table["width"]]
+    return table
 
 
 def tokens_html(tok: Tokenized) -> str:

@@ -20,6 +20,7 @@ REQUIRED = {"backbone", "mode", "data", "n_train", "n_test", "test_accuracy", "t
 @pytest.fixture(autouse=True)
 def private_store(tmp_path, monkeypatch):
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
 
 
 @pytest.mark.parametrize("extra, words", [

@@ -20,7 +20,7 @@ NEG = ["a bad and dull film", "terrible acting, a bore", "awful, tedious and lon
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr("plm_core.transfer.features.features_dir", lambda: tmp_path / "features")
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
 
 
@@ -232,3 +232,48 @@ def test_one_class_training_data_is_refused(encoder, frames):
     with pytest.raises(PLMError) as info:
         train(config("frozen"), train_df, frames[1], backbone=encoder)
     assert info.value.key == "transfer.err.one_class_drawn"
+
+
+def test_surgery_lists_what_is_dropped_and_keeps_it_out_of_the_total(frames):
+    t5 = tiny_random_backbone("encoder-decoder")
+    rows = {r.name: r for r in param_groups(t5, "finetune", config("finetune"))}
+    dropped = rows["decoder + lm_head"]
+    assert dropped.status == "dropped" and not dropped.trainable and dropped.n_params > 0
+    result = train(config("frozen"), *frames, backbone=t5)
+    body = sum(p.numel() for p in t5.body.parameters())
+    assert result.total_params == body + result.trainable_params
+
+
+class FakeBiLM:
+    """A layered backbone that is not a transformer (like the ELMo biLM): frozen mode only."""
+
+    def __new__(cls):
+        from plm_core.backbones.base import Backbone, BackboneSpec, HiddenStates
+
+        class _BiLM(Backbone):
+            spec = BackboneSpec(name="fake-bilm", display="fake biLM", family="bilm", loader="none", source="",
+                                install="", license="", layers=2, hidden_size=4, heads=0, params=100,
+                                pretrained_on="", objective="")
+
+            def hidden_states(self, texts, max_length=None):
+                width = max(len(t.split()) for t in texts)
+                states = np.zeros((3, len(texts), width, 4), dtype=np.float32)  # (L+1, B, T, H)
+                mask = np.zeros((len(texts), width), dtype=np.int64)
+                for b, text in enumerate(texts):
+                    for j, word in enumerate(text.split()):
+                        states[:, b, j] = [len(word), word.count("o"), j, 1.0]
+                        states[2, b, j, 1] *= 3.0
+                        mask[b, j] = 1
+                return HiddenStates(states, mask, [t.split() for t in texts])
+
+        return _BiLM()
+
+
+def test_non_transformer_layered_backbone_frozen_with_scalar_mix(frames):
+    bilm = FakeBiLM()
+    result = train(config("frozen", pooling="mix"), *frames, backbone=bilm)
+    assert len(result.layer_weights) == 3 and result.trainable_params == 3 + 1 + 4 * 2 + 2
+    assert [g["name"] for g in result.param_groups][:1] == ["body"]
+    with pytest.raises(PLMError) as info:
+        train(config("finetune"), *frames, backbone=bilm)
+    assert info.value.key == "transfer.err.mode_not_applicable"

@@ -6,7 +6,6 @@ import json
 import multiprocessing as mp
 import sqlite3
 import threading
-import time
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,7 @@ TEXTS = ["a short one", "a much longer text with quite a few more words in it", 
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr("plm_core.transfer.features.features_dir", lambda: tmp_path / "features")
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
 
 
@@ -78,15 +77,13 @@ def test_last_token_pooling_reads_the_last_real_token():
     assert torch.equal(stacked[1], last * 2)
 
 
-def test_fit_probe_is_fast_and_right():
+def test_fit_probe_is_right():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 1000)
     X = rng.normal(size=(1000, 384)).astype(np.float32)
     X[:, :4] += 3.0 * y[:, None]  # four informative dimensions among 384
     y = np.where(y == 1, "pos", "neg")
-    start = time.perf_counter()
-    acc, f1, pred = fit_probe(X[:800], y[:800], X[800:], y[800:])
-    assert time.perf_counter() - start < 5.0  # the benchmark measures the real figure
+    acc, f1, pred = fit_probe(X[:800], y[:800], X[800:], y[800:])  # its speed: bench/transfer.py
     assert acc > 0.9 and f1 > 0.9 and pred.shape == (200,)
 
 

@@ -33,7 +33,7 @@ def init_language() -> None:
 def language_switch() -> None:
     """The sidebar switch every page honours (all text comes from the catalog in this language)."""
     st.sidebar.radio(
-        "🌐 Language / 언어", options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY, horizontal=True,
+        "Language / 언어", options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY, horizontal=True,
     )
 
 
@@ -64,7 +64,7 @@ def show_notices(notices: list[tuple[str, dict]]) -> None:
         st.info(tr(key, **params), icon=":material/info:")
 
 
-def page_header(key: str) -> None:
-    """Title and one-line lead of a page, from `<key>.title` and `<key>.lead`."""
-    st.title(tr(f"{key}.title"))
+def page_header(key: str, title_key: str | None = None) -> None:
+    """Title and one-line lead of a page, from `<key>.title` (or `title_key`) and `<key>.lead`."""
+    st.title(tr(title_key or f"{key}.title"))
     st.caption(tr(f"{key}.lead"))

@@ -109,17 +109,28 @@ def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
 
 
 def static_groups(backbone: Backbone) -> list[NamedGroup]:
-    """A body that is not a torch module (GloVe table, USE encoder) as one frozen group."""
+    """A body outside the trainer's reach (GloVe table, USE encoder, the biLM) as one frozen group."""
     vectors = getattr(backbone, "vectors", None)
     size = int(np.prod(vectors.shape)) if vectors is not None else int(backbone.spec.params)
     origin = "random" if backbone.random_init else "pretrained"
-    return [NamedGroup("vectors" if vectors is not None else "encoder", [], origin, 0, n_params=size)]
+    name = "vectors" if vectors is not None else ("encoder" if backbone.spec.family == "sentence" else "body")
+    return [NamedGroup(name, [], origin, 0, n_params=size)]
+
+
+def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
+    """What the classifier leaves out of the pretrained model: an untied LM head, a T5 decoder."""
+    body = {id(p) for p in backbone.body.parameters()}
+    extra = sum(p.numel() for p in backbone.model.parameters() if id(p) not in body)
+    if not extra:
+        return []  # e.g. SmolLM2: its LM head is tied to the input embeddings, nothing extra to drop
+    name = "decoder + lm_head" if backbone.spec.family == "encoder-decoder" else "lm_head"
+    return [NamedGroup(name, [], origin, backbone.n_layers + 2, n_params=extra, note="dropped")]
 
 
 def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
     if is_hf(backbone):
         origin = "random" if backbone.random_init else "pretrained"
-        return body_groups(backbone.body, backbone.n_layers, origin)  # type: ignore[attr-defined]
+        return body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
     return static_groups(backbone)
 
 
@@ -170,13 +181,22 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
                                config.layer, token_pooling(config, work.spec.family), work.n_layers + 1,
                                config.mlp_hidden, config.dropout)
     origin = "random" if work.random_init else "pretrained"
-    groups = body_groups(work.body, work.n_layers, origin)
+    groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
     mark_unused(groups, read_state(config, work))
     groups += head_groups(model, work.n_layers)
     trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
                               len(split.labels), callbacks, stop)
     return trainer, groups, {"prepare_seconds": time.perf_counter() - t0}
+
+
+def drift_reference(groups: list[NamedGroup], original: Any) -> dict:
+    """The weights drift is measured against: the untouched original body when we trained a copy of it
+    (no second copy in memory: 0.5 GB for SmolLM2), else a snapshot taken now."""
+    if original is None:
+        return snapshot(groups)
+    untouched = {g.name: [p.detach() for p in g.params] for g in body_groups(original.body, original.n_layers)}
+    return untouched | snapshot([g for g in groups if g.origin == "new"])
 
 
 class PhaseRelay:
@@ -213,7 +233,7 @@ def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, ba
         reference = snapshot([g for g in groups if g.origin == "new"])
     else:
         trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop)
-        reference = snapshot(groups)
+        reference = drift_reference(groups, None if private else work)
     fit_start = time.perf_counter()
     trainer.fit()
     timings.update({"fit_seconds": time.perf_counter() - fit_start, "load_seconds": load_seconds})
@@ -232,7 +252,7 @@ def build_result(config: TrainConfig, split: Split, trainer: Trainer, groups: li
     return TrainResult(
         test_accuracy=ev.accuracy if ev else nan, test_macro_f1=ev.macro_f1 if ev else nan,
         confusion=ev.confusion if ev else [], labels=split.labels, history=trainer.history,
-        trainable_params=trainer.trainable_params(), total_params=sum(g.n_params for g in groups),
+        trainable_params=trainer.trainable_params(), total_params=sum(g.n_params for g in groups if g.note != "dropped"),
         train_seconds=seconds, peak_memory_mb=trainer.memory.peak,
         layer_weights=mix.layer_weights() if mix is not None else None,
         mix_gamma=float(mix.gamma.detach()) if mix is not None else None,
@@ -273,7 +293,8 @@ def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int
         model = TransferClassifier(backbone.body, backbone.hidden_size, n_classes, config.head,  # type: ignore[attr-defined]
                                    config.pooling, config.layer, token_pooling(config, backbone.spec.family),
                                    n_states(backbone), config.mlp_hidden, config.dropout)
-        groups = body_groups(backbone.body, backbone.n_layers, "random" if config.mode == "scratch" else "pretrained")  # type: ignore[attr-defined]
+        origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
+        groups = body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
     mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, backbone.n_layers)
     plans = plan_groups(groups, config, backbone.n_layers, epoch)

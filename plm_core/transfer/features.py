@@ -31,8 +31,9 @@ def is_hf(backbone: Backbone) -> bool:
 def weights_fingerprint(backbone: Backbone) -> str:
     """A cheap hash of a backbone's weights: two random twins with different seeds never share features."""
     h = hashlib.sha1(f"{backbone.spec.name}|{backbone.random_init}".encode())
-    if is_hf(backbone):
-        params = list(backbone.body.parameters())  # type: ignore[attr-defined]
+    module = getattr(backbone, "body", None) or getattr(backbone, "model", None)  # HF body, or e.g. the biLM
+    if hasattr(module, "parameters"):
+        params = list(module.parameters())  # type: ignore[union-attr]
         for p in params[:: max(1, len(params) // 12)]:
             flat = p.detach().reshape(-1)
             h.update(str(tuple(p.shape)).encode())
@@ -53,8 +54,9 @@ def texts_digest(texts: Sequence[str]) -> str:
 
 
 def features_dir() -> Path:
-    """Folder of the feature cache (tests point it elsewhere)."""
-    return cache_subdir("features")
+    """Folder of the feature cache: `PLM_LAB_FEATURES_DIR`, else <cache>/features."""
+    env = os.environ.get("PLM_LAB_FEATURES_DIR")
+    return Path(env).expanduser() if env else cache_subdir("features")
 
 
 def cache_path(backbone: Backbone, texts: Sequence[str], pooling: str, max_length: int,

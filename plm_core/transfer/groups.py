@@ -30,7 +30,7 @@ class NamedGroup:
     origin: str  # "pretrained" | "random" (scratch twin) | "new" (head, mix)
     depth: int  # 0 = embeddings, l = layer l-1 (so hidden state l), L+1 = head
     n_params: int = 0  # filled from params when there are any
-    note: str = ""  # "unused": in the model but never on the forward path (pooler, layers above the read one)
+    note: str = ""  # "unused": never on the forward path (pooler, layers above the read one); "dropped": left out
 
     def __post_init__(self) -> None:
         if self.params:
@@ -46,7 +46,7 @@ class GroupInfo:
     trainable: bool  # True iff the optimizer holds this group's parameters
     lr: float | None  # the optimizer's learning rate for it (None when frozen)
     origin: str  # "pretrained" | "random" | "new"
-    status: str  # "trainable" | "frozen" | "unused"
+    status: str  # "trainable" | "frozen" | "unused" (in the model, off the forward path) | "dropped" (left out)
     unfreeze_epoch: int | None = None  # gradual unfreezing: the epoch it joins the optimizer
 
     def as_row(self) -> dict[str, Any]:
@@ -152,7 +152,10 @@ def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float) -> torch.op
         {"params": list(p.group.params), "lr": p.lr, "name": p.group.name}
         for p in plans if p.trainable and p.group.params
     ]
-    return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
+    try:  # the fused CPU kernel is about twice as fast as the per-tensor loop
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
 
 
 def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
@@ -170,7 +173,7 @@ def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer |
     for g in groups:
         lrs = {held[id(p)] for p in g.params if id(p) in held}
         trainable = bool(g.params) and all(id(p) in held for p in g.params)
-        status = "trainable" if trainable else ("unused" if g.note == "unused" else "frozen")
+        status = "trainable" if trainable else (g.note if g.note in ("unused", "dropped") else "frozen")
         rows.append(GroupInfo(g.name, g.n_params, trainable, max(lrs) if lrs else None, g.origin, status,
                               (schedule or {}).get(g.name)))
     return rows

@@ -6,7 +6,8 @@ MESSAGES = {
     "nav.section.pretrain": {"en": "Pretraining", "ko": "사전학습"},
     "nav.section.inside": {"en": "Inside the models", "ko": "모델 들여다보기"},
     "nav.section.transfer": {"en": "Transfer learning", "ko": "전이학습"},
-    "home.title": {"en": "PLM Lab — pretrained language models & transfer learning", "ko": "PLM Lab — 사전학습 언어모델과 전이학습"},
+    "home.title": {"en": "Home", "ko": "홈"},
+    "home.heading": {"en": "PLM Lab — pretrained language models & transfer learning", "ko": "PLM Lab — 사전학습 언어모델과 전이학습"},
     "home.lead": {
         "en": "An interactive lab for the course: every idea below has a page where you can run it on real models, on this computer, offline.",
         "ko": "강의를 위한 실습실입니다. 아래의 모든 개념을 이 컴퓨터에서, 인터넷 없이, 실제 모델로 직접 돌려 볼 수 있습니다.",
