@@ -28,13 +28,20 @@ def test_page_renders_without_errors(language: str) -> None:
     assert any(language == "ko" and "프롬프트" in e.label or language == "en" and "prompt" in e.label
                for e in at.expander)
     assert not at.code  # the LM is loaded only when the example prompt is asked for
+
+
+@pytest.mark.slow
+def test_example_prompt_is_shown_exactly() -> None:
+    at = open_page("en")
     at.toggle(key="fs_show_prompt").set_value(True)
-    at.session_state["lang"] = language  # AppTest drops the router's sidebar radio state on widget changes
+    at.session_state["lang"] = "en"  # AppTest drops the router's sidebar radio state on widget changes
     at.run()
-    assert not at.exception and not at.error
-    assert "Sentiment:" in at.code[0].value  # the example prompt exactly as the model reads it
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    prompt = at.code[0].value
+    assert prompt.count("Sentiment:") == 3 and prompt.endswith("Sentiment:")  # K=1: 2 demonstrations + the query
 
 
+@pytest.mark.slow
 def test_page_runs_a_small_curve() -> None:
     at = open_page("en")
     at.multiselect[0].set_value(["similarity"])  # methods
