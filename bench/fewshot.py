@@ -1,7 +1,7 @@
 """Few-shot benchmarks (printed; also written to bench/out/fewshot.json).
 
-    python bench/fewshot.py                 # all three
-    python bench/fewshot.py --skip-full     # only the frozen curve and the prefix-cache comparison
+    python bench/fewshot.py                         # all three
+    python bench/fewshot.py --parts frozen,prefix   # skip the full curve
 
 1. Frozen curve on cached features: 7 values of K x 5 seeds after the one-time extraction. Target <= 5 s.
 2. SmolLM2 8-shot prompting: the demonstration prefix encoded once and its cache re-used, vs the whole
@@ -84,14 +84,19 @@ def bench_full(cache: dict, test_limit: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-full", action="store_true")
+    parser.add_argument("--parts", default="frozen,prefix,full", help="which benchmarks, comma-separated")
     parser.add_argument("--prompt-test", type=int, default=64, help="test texts for the prefix-cache comparison")
     parser.add_argument("--test-limit", type=int, default=300)
     args = parser.parse_args()
     cache: dict = {}
     task = make_task(get_dataset(DATA), args.test_limit)
-    out = {"frozen": bench_frozen(task, cache), "prefix_cache": bench_prefix_cache(task, cache, args.prompt_test)}
-    if not args.skip_full:
+    parts = set(args.parts.split(","))
+    out = {}
+    if "frozen" in parts:
+        out["frozen"] = bench_frozen(task, cache)
+    if "prefix" in parts:
+        out["prefix_cache"] = bench_prefix_cache(task, cache, args.prompt_test)
+    if "full" in parts:
         out["full"] = bench_full(cache, args.test_limit)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)
