@@ -1,0 +1,111 @@
+"""Saving and loading the tiny checkpoints (fp16 safetensors + config + tokenizer + model card).
+
+    assets/checkpoints/<name>/
+        model.safetensors | vectors.safetensors   weights, stored in float16 (loaded back as float32)
+        config.json                               architecture
+        tokenizer.json, tokenizer_config.json     the shared WordPiece vocabulary (transformer/biLM models)
+        vocab.txt                                  the skip-gram word list
+        model_card.json, README.md                corpus, tokens seen, steps, wall time, losses, probes
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+
+from plm_core.errors import PLMError
+from plm_core.paths import ASSETS_DIR
+from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram
+from plm_core.pretrain.tokenizer import Template, save_tokenizer
+
+TEMPLATES: dict[str, Template] = {"mlm": "bert", "clm": "gpt", "span": "t5", "bilm": "gpt"}
+
+
+def checkpoints_root() -> Path:
+    return ASSETS_DIR / "checkpoints"
+
+
+def checkpoint_dir(objective: str) -> Path:
+    return checkpoints_root() / TINY_CONFIGS[objective]["name"]
+
+
+def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: Any = None,
+               words: Sequence[str] = ()) -> None:
+    """Write weights (fp16) + config (+ tokenizer or word list) for one objective into `folder`."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if objective in ("mlm", "clm", "span"):
+        import copy
+
+        half = copy.deepcopy(model).half()
+        half.save_pretrained(str(folder))
+    elif objective == "bilm":
+        state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items()}
+        save_file(state, str(folder / "model.safetensors"))
+        write_json(folder / "config.json", {"architecture": "BiLM", **model.config.to_dict()})
+    else:
+        vectors = model.centre.weight.detach().half().contiguous()  # (V, D): the word vectors we keep
+        save_file({"vectors": vectors}, str(folder / "vectors.safetensors"))
+        (folder / "vocab.txt").write_text("".join(w + "\n" for w in words), encoding="utf-8")
+        write_json(folder / "config.json", {"architecture": "SkipGram", **model.config.to_dict()})
+    if tokenizer is not None and objective in TEMPLATES:
+        save_tokenizer(tokenizer, folder, TEMPLATES[objective])
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def require_checkpoint(folder: Path, name: str) -> None:
+    if not (folder / "config.json").exists():
+        raise PLMError("backbone.err.missing_checkpoint", name=name, folder=str(folder))
+
+
+def load_bilm(folder: Path, random_init: bool = False, seed: int = 0) -> BiLM:
+    """The biLM of a checkpoint folder (float32, eval mode), or a fresh random one with the same config."""
+    from safetensors.torch import load_file
+
+    require_checkpoint(folder, folder.name)
+    cfg = {k: v for k, v in read_json(folder / "config.json").items() if k != "architecture"}
+    torch.manual_seed(seed)
+    model = BiLM(BiLMConfig(**cfg))
+    if not random_init:
+        model.load_state_dict({k: v.float() for k, v in load_file(str(folder / "model.safetensors")).items()})
+    return model.eval()
+
+
+def load_word_vectors(folder: Path, random_init: bool = False, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """(words, vectors (V, D) float32) of the skip-gram checkpoint, or random vectors of the same scale."""
+    from safetensors.numpy import load_file
+
+    require_checkpoint(folder, folder.name)
+    words = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    vectors = load_file(str(folder / "vectors.safetensors"))["vectors"].astype(np.float32)
+    if random_init:
+        rng = np.random.default_rng(seed)
+        vectors = rng.normal(0.0, float(vectors.std()), size=vectors.shape).astype(np.float32)
+    return words, vectors
+
+
+def model_card(folder: Path) -> dict:
+    """The checkpoint's model_card.json ({} when there is none)."""
+    path = folder / "model_card.json"
+    return read_json(path) if path.exists() else {}
+
+
+def all_cards() -> dict[str, dict]:
+    """Model cards of every shipped checkpoint, by objective."""
+    return {obj: model_card(checkpoint_dir(obj)) for obj in TINY_CONFIGS if (checkpoint_dir(obj) / "model_card.json").exists()}
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
