@@ -34,7 +34,7 @@ def checkpoint_dir(objective: str) -> Path:
 
 
 def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: Any = None,
-               words: Sequence[str] = ()) -> None:
+               words: Sequence[str] = (), counts: Sequence[int] = ()) -> None:
     """Write weights (fp16) + config (+ tokenizer or word list) for one objective into `folder`."""
     from safetensors.torch import save_file
 
@@ -51,10 +51,22 @@ def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: 
     else:
         vectors = model.centre.weight.detach().half().contiguous()  # (V, D): the word vectors we keep
         save_file({"vectors": vectors}, str(folder / "vectors.safetensors"))
-        (folder / "vocab.txt").write_text("".join(w + "\n" for w in words), encoding="utf-8")
+        write_word_counts(folder / "vocab.txt", words, counts)
         write_json(folder / "config.json", {"architecture": "SkipGram", **model.config.to_dict()})
     if tokenizer is not None and objective in TEMPLATES:
         save_tokenizer(tokenizer, folder, TEMPLATES[objective])
+
+
+def write_word_counts(path: Path, words: Sequence[str], counts: Sequence[int]) -> None:
+    """The skip-gram vocabulary, one `word<TAB>corpus count` a line, most frequent first."""
+    counts = list(counts) or [1] * len(words)
+    path.write_text("".join(f"{w}\t{int(n)}\n" for w, n in zip(words, counts)), encoding="utf-8")
+
+
+def read_word_counts(folder: Path) -> tuple[list[str], np.ndarray]:
+    """(words, counts (V,)) of a skip-gram checkpoint (counts are 1 where an old file has none)."""
+    rows = [line.split("\t") for line in (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()]
+    return [r[0] for r in rows], np.asarray([int(r[1]) if len(r) > 1 else 1 for r in rows], dtype=np.int64)
 
 
 def write_json(path: Path, data: dict) -> None:
@@ -88,7 +100,7 @@ def load_word_vectors(folder: Path, random_init: bool = False, seed: int = 0) ->
     from safetensors.numpy import load_file
 
     require_checkpoint(folder, folder.name)
-    words = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    words, _ = read_word_counts(folder)
     vectors = load_file(str(folder / "vectors.safetensors"))["vectors"].astype(np.float32)
     if random_init:
         rng = np.random.default_rng(seed)

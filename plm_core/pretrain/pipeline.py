@@ -38,6 +38,7 @@ class Prepared:
     valid: list[Batch]
     tokenizer: Any = None
     words: list[str] = dataclasses.field(default_factory=list)
+    counts: np.ndarray | None = None  # skip-gram word counts
 
 
 def load_lines(shipped: bool) -> tuple[list[str], list[str]]:
@@ -52,7 +53,7 @@ def prepare(objective: str, cfg: TrainConfig | None = None, shipped: bool = Fals
     """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
     cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
     train_lines, valid_lines = load_lines(shipped)
-    tok, words = None, []
+    tok, words, counts = None, [], None
     if objective == "sgns":
         c = TINY_CONFIGS["sgns"]
         words, counts = word_vocab(train_lines, c["vocab"], c["min_count"])
@@ -67,7 +68,7 @@ def prepare(objective: str, cfg: TrainConfig | None = None, shipped: bool = Fals
         valid_stream = cached_stream(valid_lines, tok, vocab.sep_id, "valid")
         model = build_model(objective, vocab, seed=seed)
     valid = validation_batches(task, valid_stream, cfg.eval_batches, cfg.batch_size)
-    return Prepared(objective, cfg, model, task, stream, valid, tok, words)
+    return Prepared(objective, cfg, model, task, stream, valid, tok, words, counts if objective == "sgns" else None)
 
 
 def corpus_summary() -> dict:
@@ -114,7 +115,7 @@ def pretrain(objective: str, steps: int | None = None, seed: int = 0, out: Path 
     trainer.add_callback("on_eval", lambda step, val: log(f"  step {step:>5}  val loss {val:.3f}"))
     result = trainer.run()
     folder = out or checkpoint_dir(objective)
-    save_model(objective, p.model, folder, p.tokenizer, p.words)
+    save_model(objective, p.model, folder, p.tokenizer, p.words, p.counts if p.counts is not None else ())
     write_json(folder / "model_card.json", make_card(p, result, random_val))
     log(f"{objective}: val {result.val_loss:.3f} (random init {random_val:.3f}), {result.wall_s:.0f} s, "
         f"{folder_size(folder) / 1e6:.1f} MB -> {folder}")
