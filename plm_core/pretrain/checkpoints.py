@@ -44,17 +44,27 @@ def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: 
 
         half = copy.deepcopy(model).half()
         half.save_pretrained(str(folder))
+        mark_float32(folder)
     elif objective == "bilm":
         state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(folder / "model.safetensors"))
         write_json(folder / "config.json", {"architecture": "BiLM", **model.config.to_dict()})
     else:
         vectors = model.centre.weight.detach().half().contiguous()  # (V, D): the word vectors we keep
-        save_file({"vectors": vectors}, str(folder / "vectors.safetensors"))
+        context = model.context.weight.detach().half().contiguous()  # (V, D): kept to recompute the loss
+        save_file({"vectors": vectors, "context": context}, str(folder / "vectors.safetensors"))
         write_word_counts(folder / "vocab.txt", words, counts)
         write_json(folder / "config.json", {"architecture": "SkipGram", **model.config.to_dict()})
     if tokenizer is not None and objective in TEMPLATES:
         save_tokenizer(tokenizer, folder, TEMPLATES[objective])
+
+
+def mark_float32(folder: Path) -> None:
+    """Weights are stored in fp16, but the config must say float32: a random-init twin built with
+    `from_config` would otherwise be an fp16 model (slow and imprecise on CPU)."""
+    config = read_json(folder / "config.json")
+    config["dtype"] = "float32"
+    write_json(folder / "config.json", config)
 
 
 def write_word_counts(path: Path, words: Sequence[str], counts: Sequence[int]) -> None:
@@ -106,6 +116,23 @@ def load_word_vectors(folder: Path, random_init: bool = False, seed: int = 0) ->
         rng = np.random.default_rng(seed)
         vectors = rng.normal(0.0, float(vectors.std()), size=vectors.shape).astype(np.float32)
     return words, vectors
+
+
+def load_skipgram(folder: Path, random_init: bool = False, seed: int = 0) -> SkipGram:
+    """The whole skip-gram model (centre + context tables) of a checkpoint, or a fresh one of the same size."""
+    from safetensors.torch import load_file
+
+    from plm_core.pretrain.models import SkipGramConfig
+
+    require_checkpoint(folder, folder.name)
+    cfg = {k: v for k, v in read_json(folder / "config.json").items() if k != "architecture"}
+    torch.manual_seed(seed)
+    model = SkipGram(SkipGramConfig(**cfg))
+    if not random_init:
+        tensors = load_file(str(folder / "vectors.safetensors"))
+        model.centre.weight.data.copy_(tensors["vectors"].float())
+        model.context.weight.data.copy_(tensors["context"].float())
+    return model.eval()
 
 
 def model_card(folder: Path) -> dict:

@@ -138,3 +138,28 @@ def progress_logger(log: Log, every: int, total: int) -> Callable[[int, float], 
             recent.clear()
 
     return on_step
+
+
+def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:
+    """Validation loss of a shipped checkpoint (or its random-init twin) on the first fixed validation batches."""
+    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram, read_word_counts
+    from plm_core.pretrain.train import encode_stream
+
+    cfg = DEFAULT_TRAIN[objective]
+    valid_lines = corpus_mod.read_split("valid", shipped=True)
+    folder = checkpoint_dir(objective)
+    if objective == "sgns":
+        words, counts = read_word_counts(folder)
+        task, stream = build_task(objective, cfg, None, counts), word_stream(valid_lines, words)
+        model: torch.nn.Module = load_skipgram(folder, random_init, seed)
+    else:
+        tok = load_raw_tokenizer(folder)
+        vocab = Vocab.from_tokenizer(tok)
+        task, stream = build_task(objective, cfg, vocab), encode_stream(valid_lines[:400], tok, vocab.sep_id)
+        if objective == "bilm":
+            model = load_bilm(folder, random_init, seed)
+        else:
+            from plm_core.backbones.registry import load_backbone
+
+            model = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed).model
+    return evaluate(task, model, validation_batches(task, stream, n_batches, cfg.batch_size))
