@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from plm_core.pretrain.models import OBJECTIVES
+from plm_core.pretrain import OBJECTIVES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-OBJECTIVES: tuple[str, ...] = ("mlm", "clm", "span", "bilm", "sgns")
+from plm_core.pretrain import OBJECTIVES  # noqa: E402,F401  (re-exported)
 
 # name -> architecture hyper-parameters (vocab comes from the shared tokenizer, or the skip-gram word list)
 TINY_CONFIGS: dict[str, dict[str, Any]] = {

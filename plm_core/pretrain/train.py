@@ -40,12 +40,12 @@ class TrainConfig:
     seed: int = 0
 
 
-DEFAULT_TRAIN: dict[str, TrainConfig] = {  # ~7-9 minutes each on one CPU thread
+DEFAULT_TRAIN: dict[str, TrainConfig] = {  # 2-9 minutes each on one idle CPU thread
     "mlm": TrainConfig(steps=1000, batch_size=128, seq_len=64, lr=1e-3, warmup=100, eval_every=100, eval_batches=4),
     "clm": TrainConfig(steps=900, batch_size=32, seq_len=64, lr=2e-3, warmup=60),
-    "span": TrainConfig(steps=2000, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=200),
-    "bilm": TrainConfig(steps=700, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
-    "sgns": TrainConfig(steps=3000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
+    "span": TrainConfig(steps=1200, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=200),
+    "bilm": TrainConfig(steps=600, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
+    "sgns": TrainConfig(steps=2000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
 }
 
 
