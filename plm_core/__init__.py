@@ -6,3 +6,12 @@ Heavy libraries (torch, transformers, umap) are imported lazily inside the funct
 """
 
 __version__ = "0.1.0"
+
+import os as _os
+
+# Offline by design: nothing may reach a model hub, and library progress bars only clutter the UI and logs.
+_os.environ.setdefault("HF_HUB_OFFLINE", "1")
+_os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+_os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+_os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+_os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

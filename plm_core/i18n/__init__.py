@@ -17,9 +17,9 @@ DEFAULT_LANGUAGE = "ko"
 
 
 @lru_cache(maxsize=1)
-def catalog() -> dict[str, dict[str, str]]:
+def all_messages() -> dict[str, dict[str, str]]:
     """All messages from every catalog module, merged; a key defined twice is an error."""
-    from plm_core.i18n import catalog as pkg
+    pkg = importlib.import_module("plm_core.i18n.catalog")
 
     merged: dict[str, dict[str, str]] = {}
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
@@ -33,7 +33,7 @@ def catalog() -> dict[str, dict[str, str]]:
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     """The message `key` in `lang` (falls back to English, then to the key itself), filled with params."""
-    texts = catalog().get(key)
+    texts = all_messages().get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts.get("en") or key

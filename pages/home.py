@@ -1,0 +1,30 @@
+"""Home: the course's ideas as a map, each linking to the page that demonstrates it."""
+
+import streamlit as st
+
+from ui.common import page_header, tr
+from ui.pages import page_exists, page_path
+
+# (idea key in the catalog, pages that demonstrate it)
+COURSE_MAP = (
+    ("transfer", ("transfer", "runs")),
+    ("pretrain", ("pretraining",)),
+    ("arch", ("attention",)),
+    ("embed", ("embeddings",)),
+    ("fewshot", ("fewshot",)),
+    ("elmo", ("pretraining", "embeddings", "transfer")),
+    ("zoo", ("models",)),
+)
+
+page_header("home", "home.heading")
+st.success(tr("home.small_data"), icon=":material/lightbulb:")
+columns = st.columns(3)
+for i, (idea, page_keys) in enumerate(COURSE_MAP):
+    with columns[i % 3].container(border=True):
+        st.subheader(tr(f"home.idea.{idea}.title"))
+        st.write(tr(f"home.idea.{idea}.body"))
+        for key in page_keys:
+            if page_exists(key):
+                st.page_link(page_path(key), label=tr("common.open_page", page=tr(f"{key}.title")),
+                             icon=":material/arrow_forward:")
+st.caption(tr("home.how"))

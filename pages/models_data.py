@@ -1,0 +1,111 @@
+"""Models & data: backbone cards with a tokenizer view, sample-set charts, and the CSV upload."""
+
+import pandas as pd
+import streamlit as st
+
+from plm_core.backbones import specs
+from plm_core.data import DATASETS
+from plm_core.figures import architecture_table, label_balance_figure, length_histogram, tokens_html
+from ui.common import guard, page_header, show_notices, tr
+from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
+
+EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
+
+
+def backbone_card(spec) -> None:
+    cols = st.columns(5)
+    cols[0].metric(tr("models.family"), spec.family)
+    cols[1].metric(tr("models.params"), f"{spec.params / 1e6:.1f}M")
+    cols[2].metric(tr("models.layers"), spec.layers)
+    cols[3].metric(tr("models.hidden"), spec.hidden_size)
+    cols[4].metric(tr("models.heads"), spec.heads)
+    facts = {
+        tr("models.family"): tr(f"models.family.{spec.family}"),
+        tr("models.pretrained_on"): spec.pretrained_on, tr("models.objective"): spec.objective,
+        tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
+    }
+    st.markdown("\n".join(f"- **{k}**: {v}" for k, v in facts.items()))
+    if spec.notes:
+        st.info(spec.notes, icon=":material/info:")
+    st.markdown(f"**{tr('models.architecture')}**")
+    st.dataframe(architecture_table(spec), hide_index=True, width="stretch")
+
+
+def tokenizer_view(spec) -> None:
+    st.markdown(f"#### {tr('models.tokenizer')}")
+    with st.form(f"tok-{spec.name}"):
+        text = st.text_input(tr("models.tokenizer_input"), value=tr("models.tokenizer_default"), max_chars=2000)
+        submitted = st.form_submit_button(tr("models.tokenizer_run"))
+    if submitted or text:
+        with guard():
+            tok = load_backbone_with_spinner(spec.name).tokenize(text)
+            st.markdown(tokens_html(tok), unsafe_allow_html=True)
+            st.caption(tr("models.n_pieces", n=tok.n_tokens, words=len(text.split())))
+            if tok.truncated:
+                st.warning(tr("models.truncated"))
+
+
+def backbone_gallery(table: dict) -> None:
+    """Every backbone as a small card: name, family, size, licence."""
+    columns = st.columns(4)
+    for i, spec in enumerate(table.values()):
+        with columns[i % 4].container(border=True):
+            st.markdown(f"**{spec.display}**")
+            st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
+
+
+def backbones_tab() -> None:
+    table = specs()
+    backbone_gallery(table)
+    with st.expander(tr("models.overview"), expanded=False):
+        rows = [{"name": s.name, "family": s.family, "params (M)": round(s.params / 1e6, 2), "layers": s.layers,
+                 "hidden": s.hidden_size, "heads": s.heads, "license": s.license} for s in table.values()]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    name = st.selectbox(tr("models.pick"), list(table), format_func=lambda n: table[n].display)
+    backbone_card(table[name])
+    tokenizer_view(table[name])
+
+
+def sample_set_view(ds) -> None:
+    cols = st.columns(3)
+    cols[0].metric(tr("models.ds.pool"), len(ds.pool))
+    cols[1].metric(tr("models.ds.test"), len(ds.test))
+    cols[2].metric(tr("models.ds.labels"), len(ds.labels))
+    left, right = st.columns(2)
+    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance")), width="stretch")
+    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths")), width="stretch")
+    st.markdown(f"**{tr('models.ds.examples')}**")
+    st.dataframe(ds.pool.head(8)[["text", "label"]], hide_index=True, width="stretch")
+
+
+def datasets_tab() -> None:
+    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=lambda n: DATASETS[n][0].display)
+    with guard():
+        ds = dataset(name)
+        st.caption(ds.info.description)
+        sample_set_view(ds)
+        st.caption(f"{tr('models.ds.attribution')}: {ds.info.attribution} — {tr('models.license')}: {ds.info.license}")
+
+
+def csv_tab() -> None:
+    st.write(tr("models.csv.help"))
+    st.download_button(tr("models.csv.template"), EXAMPLE_CSV, file_name="example.csv", mime="text/csv")
+    upload = st.file_uploader(tr("models.csv.upload"), type=["csv", "txt"])
+    if upload is None:
+        return
+    with guard():
+        ds = uploaded_dataset(upload.getvalue(), upload.name)
+        st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
+        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool), test=len(ds.test)))
+        show_notices(ds.notices)
+        sample_set_view(ds)
+
+
+page_header("models")
+tabs = st.tabs([tr("models.tab.backbones"), tr("models.tab.datasets"), tr("models.tab.csv")])
+with tabs[0]:
+    backbones_tab()
+with tabs[1]:
+    datasets_tab()
+with tabs[2]:
+    csv_tab()

@@ -1,0 +1,40 @@
+"""The page registry: plain data. A page appears in the navigation once its file exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # message key prefix: "<key>.title" is the navigation title
+    path: str  # file relative to the repo root
+    icon: str
+    section: str  # message key of the navigation section
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "pages/home.py", ":material/school:", "nav.section.start"),
+    PageSpec("models", "pages/models_data.py", ":material/inventory_2:", "nav.section.start"),
+    PageSpec("pretraining", "pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
+    PageSpec("embeddings", "pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),
+    PageSpec("attention", "pages/attention.py", ":material/grid_on:", "nav.section.inside"),
+    PageSpec("transfer", "pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
+    PageSpec("fewshot", "pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
+    PageSpec("runs", "pages/runs.py", ":material/table_chart:", "nav.section.transfer"),
+)
+
+
+def available_pages() -> list[PageSpec]:
+    return [p for p in PAGES if (ROOT / p.path).exists()]
+
+
+def page_exists(key: str) -> bool:
+    return any(p.key == key for p in available_pages())
+
+
+def page_path(key: str) -> str:
+    return next(p.path for p in PAGES if p.key == key)
