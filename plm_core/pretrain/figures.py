@@ -61,3 +61,28 @@ def ranked_bar_figure(ranked: Sequence[tuple[str, float]], lang: str = "en", val
     if value != "similarity":
         fig.update_xaxes(range=[0, max(values + [0.01]) * 1.15])
     return fig
+
+
+HIGHLIGHT = {"mask": "#f4a261", "random": "#e76f51", "keep": "#2a9d8f", "sentinel": "#8ab17d", "target": "#e9c46a"}
+
+
+def pieces_html(pieces: Sequence[str], marks: dict[int, str] | None = None) -> str:
+    """Pieces as chips; `marks` maps a position to a HIGHLIGHT kind (masked, random, kept, sentinel, target)."""
+    import html
+
+    marks = marks or {}
+    chips = []
+    for i, piece in enumerate(pieces):
+        color = HIGHLIGHT.get(marks.get(i, ""), "#e8e8e8")
+        chips.append(f'<span style="background:{color};border-radius:4px;padding:2px 6px;margin:2px;'
+                     f'display:inline-block;font-family:monospace">{html.escape(piece)}</span>')
+    return "<div style='line-height:2.2'>" + "".join(chips) + "</div>"
+
+
+def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int], kinds: Sequence[str] = ()) -> dict[int, str]:
+    """Which input chips to colour: MLM corrupted positions by kind, T5 sentinels."""
+    if objective == "mlm":
+        return dict(zip(positions, kinds))
+    if objective == "span":
+        return {i: "sentinel" for i, p in enumerate(inputs) if p.startswith("<extra_id_")}
+    return {}

@@ -144,6 +144,16 @@ class LiveState:
     error: str = ""
 
 
+MAX_LIVE_RUNS = 2  # live runs training at once in one process (the CPU is small)
+_ACTIVE: set["LiveRun"] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def active_live_runs() -> int:
+    with _ACTIVE_LOCK:
+        return sum(1 for run in _ACTIVE if run.alive)
+
+
 class LiveRun:
     """A fresh tiny model pretrained on the shipped corpus slice in a daemon thread; `stop()` ends it early."""
 
@@ -160,8 +170,14 @@ class LiveRun:
         self._thread = threading.Thread(target=self._run, name=f"live-pretrain-{objective}", daemon=True)
 
     def start(self) -> "LiveRun":
-        self._state.started = time.time()
-        self._thread.start()
+        """Start training in the background; raises PLMError when MAX_LIVE_RUNS are already training."""
+        with _ACTIVE_LOCK:
+            _ACTIVE.difference_update({run for run in _ACTIVE if not run.alive})
+            if len(_ACTIVE) >= MAX_LIVE_RUNS:
+                raise PLMError("pretrain.live.busy")
+            self._state.started = time.time()
+            self._thread.start()
+            _ACTIVE.add(self)
         return self
 
     def stop(self) -> None:

@@ -31,8 +31,7 @@ MESSAGES = {
         "ko": "실시간 사전학습이 오류로 멈췄습니다: {error}",
     },
     # ---- page -------------------------------------------------------------------------------------
-    "pretrain.page.title": {"en": "Pretraining", "ko": "사전학습"},
-    "pretrain.page.intro": {
+    "pretraining.lead": {
         "en": "Five tiny language models, pretrained here on one corpus with one tokenizer and the same CPU budget. "
               "Pick an objective to see the training example it makes from your sentence, what the shipped model "
               "predicts, and how a fresh model learns live.",
@@ -118,6 +117,22 @@ MESSAGES = {
     "pretrain.fig.probability": {"en": "probability", "ko": "확률"},
     "pretrain.fig.similarity": {"en": "cosine similarity", "ko": "코사인 유사도"},
     "pretrain.cards.header": {"en": "Shipped checkpoints and their model cards", "ko": "배포 체크포인트와 모델 카드"},
+    "pretrain.tab.example": {"en": "Training example", "ko": "학습 예제"},
+    "pretrain.tab.predict": {"en": "Shipped model", "ko": "배포된 모델"},
+    "pretrain.tab.live": {"en": "Pretrain live", "ko": "실시간 사전학습"},
+    "pretrain.tab.cards": {"en": "Checkpoints", "ko": "체크포인트"},
+    "pretrain.example.show": {"en": "Make the example", "ko": "예제 만들기"},
+    "pretrain.example.pairs": {"en": "{n} positive pairs, each with {k} negatives", "ko": "긍정 쌍 {n}개, 쌍마다 부정 예제 {k}개"},
+    "pretrain.predict.mask_n": {"en": "[MASK] #{n}", "ko": "[MASK] #{n}"},
+    "pretrain.predict.sentinel": {"en": "Sentinel", "ko": "센티널"},
+    "pretrain.predict.filled": {"en": "Model's span", "ko": "모델이 채운 구간"},
+    "pretrain.predict.hint.mlm": {"en": "Write [MASK] where a piece is missing.", "ko": "빠진 조각 자리에 [MASK]를 쓰세요."},
+    "pretrain.predict.hint.span": {"en": "Write <extra_id_0>, <extra_id_1>, ... where spans are missing.", "ko": "빠진 구간 자리에 <extra_id_0>, <extra_id_1>, ...을 쓰세요."},
+    "pretrain.live.busy": {
+        "en": "Two live runs are already training on this server; wait for one to finish.",
+        "ko": "이 서버에서 이미 실시간 학습 두 개가 돌고 있습니다. 하나가 끝날 때까지 기다리세요.",
+    },
+    "pretrain.live.none": {"en": "No live run yet: press Start.", "ko": "아직 실시간 학습이 없습니다. 시작을 누르세요."},
     "pretrain.cards.note": {
         "en": "Losses are not comparable across objectives (different targets); compare each model with its own twin.",
         "ko": "학습 목표마다 정답이 달라 손실끼리는 비교할 수 없습니다. 각 모델을 자기 쌍둥이와 비교하세요.",
