@@ -111,10 +111,19 @@ class Probe:
 
 PROBES: dict[str, Probe] = {
     "mlm": Probe("mlm", "the united [MASK] of america .", ("states",), 5, "fill-mask: top-5 for [MASK]"),
-    "clm": Probe("clm", "the united states of", ("america",), 5, "next piece: top-5"),
+    "clm": Probe("clm", "to be or not to", ("be",), 5, "next piece: top-5"),
     "span": Probe("span", "the united <extra_id_0> of america .", ("states",), 1, "span filling: text for <extra_id_0>"),
     "bilm": Probe("bilm", "the united states of", ("america",), 5, "forward LM: top-5 next piece after the text"),
     "sgns": Probe("sgns", "king", ("queen", "prince", "duke", "emperor", "lord"), 10, "10 nearest words by cosine"),
+}
+
+
+EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not asserted by tests)
+    "mlm": ("the president of the united [MASK] .", "the [MASK] of the united states .", "call me [MASK] ."),
+    "clm": ("the president of the", "the united states of", "the old man and the"),
+    "span": ("the president of the <extra_id_0> states .", "to be or <extra_id_0> to be ."),
+    "bilm": ("the president of the", "to be or not to"),
+    "sgns": ("war", "whale", "congress", "love"),
 }
 
 
@@ -156,14 +165,23 @@ def write_readme(objective: str, folder: Path) -> Path:
     """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
     from plm_core.pretrain.checkpoints import model_card, write_json
 
+    import dataclasses
+
+    from plm_core.pretrain.pipeline import corpus_summary
+
     card = model_card(folder)
     probe = PROBES[objective]
-    answer, passed = run_probe(probe, load_from_folder(objective, folder))
+    bb = load_from_folder(objective, folder)
+    answer, passed = run_probe(probe, bb)
     card["probe"] = {"text": probe.text, "what": probe.what, "expect": list(probe.expect),
                      "answer": answer if isinstance(answer, str) else [[w, round(p, 4)] for w, p in answer],
                      "passed": passed}
+    extra = [(text, run_probe(dataclasses.replace(probe, text=text), bb)[0]) for text in EXTRA_PROBES[objective]]
+    card["corpus"] = corpus_summary()
     write_json(folder / "model_card.json", card)
-    (folder / "README.md").write_text(readme_text(card, answer), encoding="utf-8")
+    lines = [f"- `{text}` → {format_answer(ans)}" for text, ans in extra]
+    (folder / "README.md").write_text(readme_text(card, answer) + "\n## More probes (not tested)\n\n"
+                                      + "\n".join(lines) + "\n", encoding="utf-8")
     return folder / "README.md"
 
 
@@ -190,3 +208,30 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         "and public-domain books and speeches.", "",
     ]
     return "\n".join(lines)
+
+
+def write_overview() -> Path:
+    """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
+    from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
+
+    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss | size | probe |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for objective, c in all_cards().items():
+        size = folder_size(checkpoints_root() / c["name"]) / 1e6
+        probe = c.get("probe", {})
+        rows.append(f"| {c['name']} | {objective} | {c['params']:,} | {c['steps']:,} | {c['tokens_seen']:,} | "
+                    f"{c['wall_time_s']:.0f} s | {c['final_val_loss']:.3f} | {c['random_init_val_loss']:.3f} | "
+                    f"{size:.1f} MB | `{probe.get('text', '')}` → {'pass' if probe.get('passed') else 'fail'} |")
+    text = "\n".join([
+        "# Tiny pretrained checkpoints", "",
+        "Five tiny models pretrained by this project on one corpus (assets/corpus) with one WordPiece vocabulary "
+        "(`tokenizer/`), each on one CPU thread of a shared 2-core machine. Weights are float16 safetensors. "
+        "Each folder has `model_card.json` and a README with its documented probe.", "", *rows, "",
+        "Losses are per objective (masked pieces, next pieces, span pieces, both directions, or the SGNS "
+        "binary losses), so compare each model with its own random-init twin, not with each other.", "",
+        "Rebuild: `python -m plm_core corpus` (only if the cache has no corpus), then "
+        "`python -m plm_core pretrain --objective <mlm|clm|span|bilm|sgns>`.", "",
+    ])
+    path = checkpoints_root() / "README.md"
+    path.write_text(text, encoding="utf-8")
+    return path
