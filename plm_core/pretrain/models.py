@@ -36,7 +36,8 @@ def hf_config(objective: str, vocab_size: int, pad_id: int, eos_id: int) -> Any:
     if objective == "mlm":
         return BertConfig(vocab_size=vocab_size, hidden_size=c["hidden"], num_hidden_layers=c["layers"],
                           num_attention_heads=c["heads"], intermediate_size=c["ffn"],
-                          max_position_embeddings=c["max_len"], pad_token_id=pad_id, type_vocab_size=1)
+                          max_position_embeddings=c["max_len"], pad_token_id=pad_id, type_vocab_size=1,
+                          hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)  # no dropout: short training
     if objective == "clm":
         return GPT2Config(vocab_size=vocab_size, n_embd=c["hidden"], n_layer=c["layers"], n_head=c["heads"],
                           n_inner=c["ffn"], n_positions=c["max_len"], bos_token_id=eos_id, eos_token_id=eos_id,

@@ -51,8 +51,8 @@ def generate(bb: Backbone, text: str, n_new: int = 12) -> str:
 SENTINEL_RE = re.compile(r"<extra_id_(\d+)>")
 
 
-def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
-    """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
+def span_target(bb: Backbone, text: str, max_new: int = 16) -> list[str]:
+    """T5: the target sequence the model writes for `text` (greedy), as pieces, [PAD]/[SEP] dropped."""
     import torch
 
     if not SENTINEL_RE.search(text):
@@ -60,15 +60,18 @@ def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
     enc = bb.tokenizer([text], return_tensors="pt")
     with torch.inference_mode():
         out = bb.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
-    pieces = bb.tokenizer.convert_ids_to_tokens(out[0].tolist())
+    return [p for p in bb.tokenizer.convert_ids_to_tokens(out[0].tolist()) if p not in ("[PAD]", "[SEP]")]
+
+
+def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
+    """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
+    pieces = span_target(bb, text, max_new)
     spans: dict[str, list[str]] = {}
     current: str | None = None
     for p in pieces:
         if SENTINEL_RE.fullmatch(p):
             current = p
             spans.setdefault(p, [])
-        elif p in ("[PAD]", "[SEP]"):
-            continue
         elif current is not None:
             spans[current].append(p)
     asked = SENTINEL_RE.findall(text)
@@ -112,7 +115,9 @@ class Probe:
 PROBES: dict[str, Probe] = {
     "mlm": Probe("mlm", "the united [MASK] of america .", ("states",), 5, "fill-mask: top-5 for [MASK]"),
     "clm": Probe("clm", "to be or not to", ("be",), 5, "next piece: top-5"),
-    "span": Probe("span", "the united <extra_id_0> of america .", ("states",), 1, "span filling: text for <extra_id_0>"),
+    "span": Probe("span", "the united <extra_id_0> of america . the <extra_id_1> of the whale .",
+                  ("<extra_id_0>", "<extra_id_1>"), 0,
+                  "span filling: the target names every sentinel of the input, in order, each followed by a span"),
     "bilm": Probe("bilm", "the united states of", ("america",), 5, "forward LM: top-5 next piece after the text"),
     "sgns": Probe("sgns", "king", ("queen", "prince", "duke", "emperor", "lord"), 10, "10 nearest words by cosine"),
 }
@@ -121,9 +126,18 @@ PROBES: dict[str, Probe] = {
 EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not asserted by tests)
     "mlm": ("the president of the united [MASK] .", "the [MASK] of the united states .", "call me [MASK] ."),
     "clm": ("the president of the", "the united states of", "the old man and the"),
-    "span": ("the president of the <extra_id_0> states .", "to be or <extra_id_0> to be ."),
+    "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
     "bilm": ("the president of the", "to be or not to"),
     "sgns": ("war", "whale", "congress", "love"),
+}
+
+
+NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
+    "span": "What this budget bought: the output format (sentinels in order, each followed by a span) and "
+            "within-span word statistics, which is most of the drop in loss; it does not yet know when to stop "
+            "(it writes more sentinels than the input has), and the encoder's content is barely used: the first "
+            "piece of a span is close to the corpus' most frequent pieces whatever the input (see "
+            "`plm_core.pretrain.probes.span_candidates`). A longer run is needed for real span filling.",
 }
 
 
@@ -134,8 +148,11 @@ def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
     elif probe.objective in ("clm", "bilm"):
         answer = next_tokens(bb, probe.text, probe.k)
     elif probe.objective == "span":
-        answer = fill_spans(bb, probe.text)["<extra_id_0>"]
-        return answer, any(e in answer.split() for e in probe.expect)
+        pieces = span_target(bb, probe.text)
+        sentinels = [p for p in pieces if SENTINEL_RE.fullmatch(p)]
+        spans_filled = all(i + 1 < len(pieces) and not SENTINEL_RE.fullmatch(pieces[i + 1])
+                           for i, p in enumerate(pieces) if SENTINEL_RE.fullmatch(p))
+        return " ".join(pieces), sentinels[: len(probe.expect)] == list(probe.expect) and spans_filled
     else:
         answer = neighbours(bb, probe.text, probe.k)
     return answer, any(w == e for w, _ in answer for e in probe.expect)
@@ -180,6 +197,8 @@ def write_readme(objective: str, folder: Path) -> Path:
     card["corpus"] = corpus_summary()
     write_json(folder / "model_card.json", card)
     lines = [f"- `{text}` → {format_answer(ans)}" for text, ans in extra]
+    if objective in NOTES:
+        lines += ["", NOTES[objective]]
     (folder / "README.md").write_text(readme_text(card, answer) + "\n## More probes (not tested)\n\n"
                                       + "\n".join(lines) + "\n", encoding="utf-8")
     return folder / "README.md"
@@ -200,7 +219,7 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         f"| validation loss at random init (same architecture, seed 0) | {c['random_init_val_loss']:.3f} |", "",
         f"Validation slice: {c['validation_slice']}.", "",
         "## Documented probe", "",
-        f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected one of {', '.join(c['probe']['expect'])}.",
+        f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
         "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
         "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
         f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
@@ -235,3 +254,17 @@ def write_overview() -> Path:
     path = checkpoints_root() / "README.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def span_candidates(bb: Backbone, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
+    """T5: the top-k first pieces of the span behind `sentinel` (decoder reads [PAD] <extra_id_0> ... so far)."""
+    import torch
+
+    if sentinel not in text:
+        raise PLMError("pretrain.err.no_sentinel")
+    enc = bb.tokenizer([text], return_tensors="pt")
+    start = bb.model.config.decoder_start_token_id
+    dec = torch.tensor([[start, bb.tokenizer.convert_tokens_to_ids(sentinel)]])  # (1, 2)
+    with torch.inference_mode():
+        logits = bb.model(**enc, decoder_input_ids=dec).logits[0, -1].float()  # (V,)
+    return top_k(torch.log_softmax(logits, -1).numpy(), k, bb.piece)

@@ -41,7 +41,7 @@ class TrainConfig:
 
 
 DEFAULT_TRAIN: dict[str, TrainConfig] = {  # 2-9 minutes each on one idle CPU thread
-    "mlm": TrainConfig(steps=1000, batch_size=128, seq_len=64, lr=1e-3, warmup=100, eval_every=100, eval_batches=4),
+    "mlm": TrainConfig(steps=4000, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=250),
     "clm": TrainConfig(steps=900, batch_size=32, seq_len=64, lr=2e-3, warmup=60),
     "span": TrainConfig(steps=1200, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=200),
     "bilm": TrainConfig(steps=600, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
