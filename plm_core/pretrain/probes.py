@@ -118,7 +118,7 @@ PROBES: dict[str, Probe] = {
     "span": Probe("span", "the united <extra_id_0> of america . the <extra_id_1> of the whale .",
                   ("<extra_id_0>", "<extra_id_1>"), 0,
                   "span filling: the target names every sentinel of the input, in order, each followed by a span"),
-    "bilm": Probe("bilm", "the united states of", ("america",), 5, "forward LM: top-5 next piece after the text"),
+    "bilm": Probe("bilm", "the united", ("states",), 5, "forward LM: top-5 next piece after the text"),
     "sgns": Probe("sgns", "king", ("queen", "prince", "duke", "emperor", "lord"), 10, "10 nearest words by cosine"),
 }
 
@@ -127,7 +127,7 @@ EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not assert
     "mlm": ("the president of the united [MASK] .", "the [MASK] of the united states .", "call me [MASK] ."),
     "clm": ("the president of the", "the united states of", "the old man and the"),
     "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
-    "bilm": ("the president of the", "to be or not to"),
+    "bilm": ("the president of the", "to be or not to", "the whale"),
     "sgns": ("war", "whale", "congress", "love"),
 }
 
