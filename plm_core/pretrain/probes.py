@@ -128,11 +128,14 @@ EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not assert
     "clm": ("the president of the", "the united states of", "the old man and the"),
     "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
     "bilm": ("the president of the", "to be or not to", "the whale"),
-    "sgns": ("war", "whale", "congress", "love"),
+    "sgns": ("war", "whale", "congress", "ship", "love"),
 }
 
 
 NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
+    "sgns": "Neighbours are mostly topical: words from the same source and register (Shakespeare, the speeches, "
+            "Moby-Dick) rather than synonyms, as expected from ~1 pass over 3.4M words. The vectors share a large "
+            "common direction, so raw cosines are all high (~0.9+); only their ranking is meaningful.",
     "span": "What this budget bought: the output format (sentinels in order, each followed by a span) and "
             "within-span word statistics, which is most of the drop in loss; it does not yet know when to stop "
             "(it writes more sentinels than the input has), and the encoder's content is barely used: the first "
