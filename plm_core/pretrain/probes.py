@@ -113,7 +113,8 @@ class Probe:
 
 
 PROBES: dict[str, Probe] = {
-    "mlm": Probe("mlm", "the united [MASK] of america .", ("states",), 5, "fill-mask: top-5 for [MASK]"),
+    "mlm": Probe("mlm", "i am [MASK] to see you .", ("i", "you", "glad"), 5,
+                 "fill-mask: top-5 for [MASK] in a line of dialogue (a unigram model would say 'the', ',', '.')"),
     "clm": Probe("clm", "to be or not to", ("be",), 5, "next piece: top-5"),
     "span": Probe("span", "the united <extra_id_0> of america . the <extra_id_1> of the whale .",
                   ("<extra_id_0>", "<extra_id_1>"), 0,
@@ -133,6 +134,17 @@ EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not assert
 
 
 NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
+    "mlm": "Honest status: this tiny BERT is still on the well-known masked-LM plateau. It predicts frequent "
+           "pieces, shaded by the register of the sentence (a line of dialogue -> '.', 'i', 'you'; a sentence "
+           "from the speeches -> 'the', 'of'), but it does not use the neighbouring words yet ('the united [MASK] "
+           "of america' -> 'the'). Only 15% of the pieces give a training signal and the absolute positions must "
+           "be learned before attention can find neighbours; GPT (next piece) and T5 (relative positions) got "
+           "further on the same budget. A longer run is needed for real fill-mask answers.",
+    "clm": "What this budget bought: local statistics of frequent phrases ('to be or not to' -> 'be', 'the "
+           "president of the' -> 'united'); anything longer-range is not learned yet ('the united states of' -> "
+           "'the', because 'of the' is so frequent). Greedy generations repeat the corpus' stock phrases.",
+    "bilm": "Both directions learned local statistics: forward 'the united' -> 'states'; backward, the piece "
+            "before 'united' -> 'the'. Like the tiny GPT, it has not learned longer-range facts.",
     "sgns": "Neighbours are mostly topical: words from the same source and register (Shakespeare, the speeches, "
             "Moby-Dick) rather than synonyms, as expected from ~1 pass over 3.4M words. The vectors share a large "
             "common direction, so raw cosines are all high (~0.9+); only their ranking is meaningful.",
