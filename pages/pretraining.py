@@ -1,0 +1,134 @@
+"""Pretraining: one sentence as each objective's training example, the shipped tiny models' predictions,
+live pretraining in a background thread, and every checkpoint against its random-init twin."""
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from plm_core.pretrain import OBJECTIVES
+from plm_core.pretrain import figures as fg
+from plm_core.pretrain import probes
+from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
+from plm_core.pretrain.studio import BACKBONE_NAMES, LIVE_PROBES, LiveRun, bilm_table, example_table, sentence_example
+from ui.common import guard, lang, page_header, show_error, tr
+from ui.loaders import load_backbone_with_spinner
+
+SENTENCE = "The President of the United States spoke to Congress about the war."
+PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
+                   "the united <extra_id_0> of america . the <extra_id_1> of the whale", "bilm": "the king of england",
+                   "sgns": "king"}
+LIVE_KEY = "pretrain_live_run"
+
+
+def example_tab(objective: str) -> None:
+    with st.form(f"example-{objective}"):
+        text = st.text_input(tr("pretrain.sentence"), value=SENTENCE, max_chars=500)
+        seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, value=0, step=1)
+        st.form_submit_button(tr("pretrain.example.show"))
+    with guard():
+        e = sentence_example(objective, text, seed=int(seed))
+        st.markdown(f"**{tr('pretrain.example.inputs')}**")
+        marks = fg.example_marks(objective, e.inputs, e.positions, e.detail.get("kinds", ()))
+        if objective != "sgns":
+            st.markdown(fg.pieces_html(e.inputs, marks), unsafe_allow_html=True)
+        if objective == "span":
+            st.markdown(f"**{tr('pretrain.example.targets')}**")
+            st.markdown(fg.pieces_html(e.targets, fg.example_marks("span", e.targets, [])), unsafe_allow_html=True)
+        if objective == "sgns":
+            st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
+            if e.detail.get("unknown"):
+                st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
+        st.dataframe(example_table(e), hide_index=True, width="stretch")
+
+
+def predict_tab(objective: str) -> None:
+    if objective in ("mlm", "span"):
+        st.caption(tr(f"pretrain.predict.hint.{objective}"))
+    label = tr("pretrain.predict.word" if objective == "sgns" else "pretrain.predict.input")
+    with st.form(f"predict-{objective}"):
+        text = st.text_input(label, value=PREDICT_DEFAULT[objective], max_chars=500)
+        st.form_submit_button(tr("pretrain.predict.run"))
+    with guard():
+        bb = load_backbone_with_spinner(BACKBONE_NAMES[objective])
+        show_predictions(objective, bb, text)
+
+
+def show_predictions(objective: str, bb, text: str) -> None:
+    if objective == "mlm":
+        for i, ranked in enumerate(probes.fill_mask(bb, text, 5), start=1):
+            st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
+    elif objective == "clm":
+        st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
+        st.markdown(f"**{tr('pretrain.predict.generation')}**: {text} **{probes.generate(bb, text, 12)}**")
+    elif objective == "span":
+        spans = probes.fill_spans(bb, text)
+        st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),
+                                   tr("pretrain.predict.filled"): list(spans.values())}), hide_index=True)
+    elif objective == "bilm":
+        st.dataframe(bilm_table(probes.bilm_predictions(bb, text, 3)), hide_index=True, width="stretch")
+    else:
+        st.plotly_chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"))
+
+
+def live_tab(objective: str) -> None:
+    st.caption(tr("pretrain.live.explain"))
+    cols = st.columns([2, 1, 1])
+    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, 300, step=50, key=f"live-steps-{objective}")
+    run: LiveRun | None = st.session_state.get(LIVE_KEY)
+    if cols[1].button(tr("pretrain.live.start"), disabled=bool(run and run.alive), type="primary"):
+        try:
+            st.session_state[LIVE_KEY] = run = LiveRun(objective, steps=steps).start()
+        except Exception as err:  # noqa: BLE001 - shown, not raised
+            show_error(err)
+    if cols[2].button(tr("pretrain.live.stop"), disabled=not (run and run.alive)) and run:
+        run.stop()
+    polling = bool(run and run.alive)
+    st.fragment(run_every=1.0 if polling else None)(live_panel)(polling)
+
+
+def live_panel(polling: bool) -> None:
+    """Polls the background run once a second while it trains; only this fragment reruns."""
+    run: LiveRun | None = st.session_state.get(LIVE_KEY)
+    if run is None:
+        st.info(tr("pretrain.live.none"))
+        return
+    state = run.state()
+    if polling and not run.alive:
+        st.rerun()  # finished: one full rerun re-enables Start and stops the polling
+    step = state.history[-1][0] if state.history else 0
+    end = state.finished or time.time()
+    st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{state.status}"), step=step,
+                   total=state.steps_total, elapsed=end - state.started) + f" — {tr(f'pretrain.obj.{run.objective}')}")
+    if state.status == "error":
+        st.error(tr("pretrain.err.run_failed", error=state.error.splitlines()[0] if state.error else "?"))
+    st.plotly_chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total))
+    st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[run.objective]}`"))
+    st.dataframe(pd.DataFrame(state.probes, columns=[tr("pretrain.live.probe_step"), tr("pretrain.live.probe_answer")]),
+                 hide_index=True, width="stretch")
+
+
+def cards_tab() -> None:
+    cards = all_cards()
+    st.caption(tr("pretrain.cards.note"))
+    st.plotly_chart(fg.checkpoint_comparison_figure(cards, lang()))
+    for objective, card in cards.items():
+        with st.expander(f"{card['name']} — {tr(f'pretrain.obj.{objective}')}"):
+            readme = checkpoint_dir(objective) / "README.md"
+            st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "")
+
+
+page_header("pretraining")
+objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
+                                 format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
+st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
+tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"), tr("pretrain.tab.cards")])
+with tabs[0]:
+    example_tab(objective)
+with tabs[1]:
+    predict_tab(objective)
+with tabs[2]:
+    live_tab(objective)
+with tabs[3]:
+    with guard():
+        cards_tab()

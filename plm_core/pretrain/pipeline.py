@@ -1,0 +1,165 @@
+"""Pretrain one objective from scratch (fixed seed) and write its checkpoint with a model card.
+
+    python -m plm_core pretrain --objective mlm      # = pretrain("mlm")
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from plm_core.pretrain import corpus as corpus_mod
+from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, save_model, write_json
+from plm_core.pretrain.models import TINY_CONFIGS, count_params
+from plm_core.pretrain.tokenizer import load_raw_tokenizer
+from plm_core.pretrain.train import (
+    DEFAULT_TRAIN, Batch, Task, TrainConfig, Trainer, TrainResult, Vocab, build_model, build_task, cached_stream,
+    evaluate, validation_batches, word_stream, word_vocab,
+)
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Prepared:
+    """Everything a training run needs: model, task, streams, fixed validation batches."""
+
+    objective: str
+    cfg: TrainConfig
+    model: torch.nn.Module
+    task: Task
+    train_stream: np.ndarray
+    valid: list[Batch]
+    tokenizer: Any = None
+    words: list[str] = dataclasses.field(default_factory=list)
+    counts: np.ndarray | None = None  # skip-gram word counts
+
+
+def load_lines(shipped: bool) -> tuple[list[str], list[str]]:
+    """(train paragraphs, validation paragraphs): the full corpus from the cache (built if missing),
+    or the slice shipped in assets/corpus. Validation is always the shipped (= full) validation split."""
+    if not shipped and not (corpus_mod.corpus_dir() / "train.txt").exists():
+        corpus_mod.build_corpus()
+    return corpus_mod.read_split("train", shipped=shipped), corpus_mod.read_split("valid", shipped=True)
+
+
+def prepare(objective: str, cfg: TrainConfig | None = None, shipped: bool = False, seed: int = 0) -> Prepared:
+    """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
+    cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
+    train_lines, valid_lines = load_lines(shipped)
+    tok, words, counts = None, [], None
+    if objective == "sgns":
+        c = TINY_CONFIGS["sgns"]
+        words, counts = word_vocab(train_lines, c["vocab"], c["min_count"])
+        task = build_task(objective, cfg, None, counts)
+        stream, valid_stream = word_stream(train_lines, words), word_stream(valid_lines, words)
+        model = build_model(objective, None, len(words), seed)
+    else:
+        tok = load_raw_tokenizer()
+        vocab = Vocab.from_tokenizer(tok)
+        task = build_task(objective, cfg, vocab)
+        stream = cached_stream(train_lines, tok, vocab.sep_id, "train" if not shipped else "train_slice")
+        valid_stream = cached_stream(valid_lines, tok, vocab.sep_id, "valid")
+        model = build_model(objective, vocab, seed=seed)
+    valid = validation_batches(task, valid_stream, cfg.eval_batches, cfg.batch_size)
+    return Prepared(objective, cfg, model, task, stream, valid, tok, words, counts if objective == "sgns" else None)
+
+
+def corpus_summary() -> dict:
+    prov = json.loads((corpus_mod.shipped_dir() / "provenance.json").read_text(encoding="utf-8"))
+    return {
+        "sources": {k: f"{v['package']} ({v['license']})" for k, v in prov["sources"].items()},
+        "train_words": prov["stats"]["train_words"],
+        "valid_words": prov["stats"]["valid_words"],
+        "train_sha256": prov["outputs"]["train.txt"],
+        "excluded_test_splits_of": prov["excluded_test_splits_of"],
+    }
+
+
+def make_card(p: Prepared, result: TrainResult, random_val: float) -> dict:
+    c = TINY_CONFIGS[p.objective]
+    return {
+        "name": c["name"], "objective": p.objective,
+        "architecture": {k: v for k, v in c.items() if k != "name"},
+        "params": count_params(p.model),
+        "corpus": corpus_summary(),
+        "validation_slice": f"first {sum(len(next(iter(b.values()))) for b in p.valid)} sequences of "
+                            f"{p.task.block_len} ids of assets/corpus/valid.txt (fixed masking seed 1234)",
+        "tokens_seen": result.tokens_seen, "steps": result.steps, "wall_time_s": round(result.wall_s, 1),
+        "final_train_loss": round(result.train_loss, 4), "final_val_loss": round(result.val_loss, 4),
+        "random_init_val_loss": round(random_val, 4),
+        "val_history": [(s, round(v, 4)) for s, v in result.val_history],
+        "train_config": dataclasses.asdict(p.cfg), "stopped_early": result.stopped,
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def pretrain(objective: str, steps: int | None = None, seed: int = 0, out: Path | None = None,
+             log: Log = print, log_every: int = 50, threads: int = 1) -> tuple[TrainResult, Path]:
+    """Train one tiny model from scratch with the default budget and save checkpoint + model card."""
+    torch.set_num_threads(threads)  # one thread: on a shared 2-core machine two threads were 5x slower
+    cfg = DEFAULT_TRAIN[objective]
+    if steps is not None:
+        cfg = dataclasses.replace(cfg, steps=steps)
+    p = prepare(objective, cfg, seed=seed)
+    random_val = evaluate(p.task, p.model, p.valid)
+    log(f"{objective}: {count_params(p.model):,} params, random-init val loss {random_val:.3f}, {p.cfg.steps} steps")
+    trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
+    trainer.add_callback("on_step", progress_logger(log, log_every, p.cfg.steps))
+    trainer.add_callback("on_eval", lambda step, val: log(f"  step {step:>5}  val loss {val:.3f}"))
+    result = trainer.run()
+    folder = out or checkpoint_dir(objective)
+    save_model(objective, p.model, folder, p.tokenizer, p.words, p.counts if p.counts is not None else ())
+    write_json(folder / "model_card.json", make_card(p, result, random_val))
+    log(f"{objective}: val {result.val_loss:.3f} (random init {random_val:.3f}), {result.wall_s:.0f} s, "
+        f"{folder_size(folder) / 1e6:.1f} MB -> {folder}")
+    return result, folder
+
+
+def progress_logger(log: Log, every: int, total: int) -> Callable[[int, float], None]:
+    """An on_step callback printing the running loss and an ETA every `every` steps."""
+    import time
+
+    start = time.perf_counter()
+    recent: list[float] = []
+
+    def on_step(step: int, loss: float) -> None:
+        recent.append(loss)
+        if step % every == 0 or step == total:
+            elapsed = time.perf_counter() - start
+            eta = elapsed / step * (total - step)
+            log(f"  step {step:>5}/{total}  loss {np.mean(recent):.3f}  {elapsed:6.0f} s  eta {eta:5.0f} s")
+            recent.clear()
+
+    return on_step
+
+
+def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:
+    """Validation loss of a shipped checkpoint (or its random-init twin) on the first fixed validation batches."""
+    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram, read_word_counts
+    from plm_core.pretrain.train import encode_stream
+
+    cfg = DEFAULT_TRAIN[objective]
+    valid_lines = corpus_mod.read_split("valid", shipped=True)
+    folder = checkpoint_dir(objective)
+    if objective == "sgns":
+        words, counts = read_word_counts(folder)
+        task, stream = build_task(objective, cfg, None, counts), word_stream(valid_lines, words)
+        model: torch.nn.Module = load_skipgram(folder, random_init, seed)
+    else:
+        tok = load_raw_tokenizer(folder)
+        vocab = Vocab.from_tokenizer(tok)
+        task, stream = build_task(objective, cfg, vocab), encode_stream(valid_lines[:400], tok, vocab.sep_id)
+        if objective == "bilm":
+            model = load_bilm(folder, random_init, seed)
+        else:
+            from plm_core.backbones.registry import load_backbone
+
+            model = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed).model
+    return evaluate(task, model, validation_batches(task, stream, n_batches, cfg.batch_size))

@@ -1,0 +1,285 @@
+"""What the shipped tiny models predict, and one documented probe per model (tested, listed in each README).
+
+    fill_mask(bb, "the united [MASK] of america .")          MLM: top-k pieces for each [MASK]
+    next_tokens(bb, "the united states of")                   GPT / biLM: top-k next pieces
+    generate(bb, "the president of the", 12)                  GPT: greedy continuation
+    fill_spans(bb, "the united <extra_id_0> of america .")    T5: the text each sentinel stands for
+    bilm_predictions(bb, "the united states of america")     biLM: per piece, next (forward) and previous (backward)
+    neighbours(bb, "king")                                    skip-gram: nearest words by cosine
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from plm_core.backbones.base import Backbone
+from plm_core.errors import PLMError
+
+Ranked = list[tuple[str, float]]  # (piece or word, probability or similarity), best first
+
+
+def top_k(logprobs: np.ndarray, k: int, piece: Any) -> Ranked:
+    """(V,) log-probabilities -> the k best (piece, probability)."""
+    best = np.argsort(-logprobs)[:k]
+    return [(piece(int(i)), float(np.exp(logprobs[i]))) for i in best]
+
+
+def fill_mask(bb: Backbone, text: str, k: int = 5) -> list[Ranked]:
+    return bb.fill_mask(text, top_k=k)
+
+
+def next_tokens(bb: Backbone, text: str, k: int = 5) -> Ranked:
+    return top_k(bb.next_token_logprobs([text])[0], k, bb.piece)
+
+
+def generate(bb: Backbone, text: str, n_new: int = 12) -> str:
+    """Greedy continuation of `text` by the causal LM (repeated 3-grams blocked), as plain text."""
+    import torch
+
+    enc = bb.tokenizer([text], return_tensors="pt")
+    with torch.inference_mode():
+        out = bb.model.generate(**enc, max_new_tokens=n_new, do_sample=False, no_repeat_ngram_size=3,
+                                pad_token_id=bb.tokenizer.pad_token_id)
+    return bb.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+SENTINEL_RE = re.compile(r"<extra_id_(\d+)>")
+
+
+def span_target(bb: Backbone, text: str, max_new: int = 16) -> list[str]:
+    """T5: the target sequence the model writes for `text` (greedy), as pieces, [PAD]/[SEP] dropped."""
+    import torch
+
+    if not SENTINEL_RE.search(text):
+        raise PLMError("pretrain.err.no_sentinel")
+    enc = bb.tokenizer([text], return_tensors="pt")
+    with torch.inference_mode():
+        out = bb.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
+    return [p for p in bb.tokenizer.convert_ids_to_tokens(out[0].tolist()) if p not in ("[PAD]", "[SEP]")]
+
+
+def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
+    """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
+    pieces = span_target(bb, text, max_new)
+    spans: dict[str, list[str]] = {}
+    current: str | None = None
+    for p in pieces:
+        if SENTINEL_RE.fullmatch(p):
+            current = p
+            spans.setdefault(p, [])
+        elif current is not None:
+            spans[current].append(p)
+    asked = SENTINEL_RE.findall(text)
+    return {f"<extra_id_{i}>": join_pieces(spans.get(f"<extra_id_{i}>", [])) for i in asked}
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """WordPiece pieces -> text ('un', '##like' -> 'unlike')."""
+    return " ".join(pieces).replace(" ##", "")
+
+
+@dataclass
+class BiLMPrediction:
+    piece: str
+    next_top: Ranked  # forward LM at this piece: what comes after it
+    previous_top: Ranked  # backward LM at this piece: what comes before it
+
+
+def bilm_predictions(bb: Backbone, text: str, k: int = 3) -> list[BiLMPrediction]:
+    pieces, fwd, bwd = bb.direction_logprobs(text)
+    return [BiLMPrediction(p, top_k(fwd[t], k, bb.piece), top_k(bwd[t], k, bb.piece)) for t, p in enumerate(pieces)]
+
+
+def neighbours(bb: Backbone, word: str, k: int = 8) -> Ranked:
+    return bb.nearest(word.lower(), k)
+
+
+# ---- the documented probes ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Probe:
+    """One documented check that a shipped model learned something sensible."""
+
+    objective: str
+    text: str  # the input
+    expect: tuple[str, ...]  # at least one of these must be among the top `k`
+    k: int
+    what: str  # what is asked, in words
+
+
+PROBES: dict[str, Probe] = {
+    "mlm": Probe("mlm", "i am [MASK] to see you .", ("i", "you", "glad"), 5,
+                 "fill-mask: top-5 for [MASK] in a line of dialogue (a unigram model would say 'the', ',', '.')"),
+    "clm": Probe("clm", "to be or not to", ("be",), 5, "next piece: top-5"),
+    "span": Probe("span", "the united <extra_id_0> of america . the <extra_id_1> of the whale .",
+                  ("<extra_id_0>", "<extra_id_1>"), 0,
+                  "span filling: the target names every sentinel of the input, in order, each followed by a span"),
+    "bilm": Probe("bilm", "the united", ("states",), 5, "forward LM: top-5 next piece after the text"),
+    "sgns": Probe("sgns", "king", ("queen", "prince", "duke", "emperor", "lord"), 10, "10 nearest words by cosine"),
+}
+
+
+EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not asserted by tests)
+    "mlm": ("the president of the united [MASK] .", "the [MASK] of the united states .", "call me [MASK] ."),
+    "clm": ("the president of the", "the united states of", "the old man and the"),
+    "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
+    "bilm": ("the president of the", "to be or not to", "the whale"),
+    "sgns": ("war", "whale", "congress", "ship", "love"),
+}
+
+
+NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
+    "mlm": "Honest status: this tiny BERT is still on the well-known masked-LM plateau. It predicts frequent "
+           "pieces, shaded by the register of the sentence (a line of dialogue -> '.', 'i', 'you'; a sentence "
+           "from the speeches -> 'the', 'of'), but it does not use the neighbouring words yet ('the united [MASK] "
+           "of america' -> 'the'). Only 15% of the pieces give a training signal and the absolute positions must "
+           "be learned before attention can find neighbours; GPT (next piece) and T5 (relative positions) got "
+           "further on the same budget. A longer run is needed for real fill-mask answers.",
+    "clm": "What this budget bought: local statistics of frequent phrases ('to be or not to' -> 'be', 'the "
+           "president of the' -> 'united'); anything longer-range is not learned yet ('the united states of' -> "
+           "'the', because 'of the' is so frequent). Greedy generations repeat the corpus' stock phrases.",
+    "bilm": "Both directions learned local statistics: forward 'the united' -> 'states'; backward, the piece "
+            "before 'united' -> 'the'. Like the tiny GPT, it has not learned longer-range facts.",
+    "sgns": "Neighbours are mostly topical: words from the same source and register (Shakespeare, the speeches, "
+            "Moby-Dick) rather than synonyms, as expected from ~1 pass over 3.4M words. The vectors share a large "
+            "common direction, so raw cosines are all high (~0.9+); only their ranking is meaningful.",
+    "span": "What this budget bought: the output format (sentinels in order, each followed by a span) and "
+            "within-span word statistics, which is most of the drop in loss; it does not yet know when to stop "
+            "(it writes more sentinels than the input has), and the encoder's content is barely used: the first "
+            "piece of a span is close to the corpus' most frequent pieces whatever the input (see "
+            "`plm_core.pretrain.probes.span_candidates`). A longer run is needed for real span filling.",
+}
+
+
+def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
+    """(the model's answer, passed?) for one documented probe."""
+    if probe.objective == "mlm":
+        answer: Ranked | str = fill_mask(bb, probe.text, probe.k)[0]
+    elif probe.objective in ("clm", "bilm"):
+        answer = next_tokens(bb, probe.text, probe.k)
+    elif probe.objective == "span":
+        pieces = span_target(bb, probe.text)
+        sentinels = [p for p in pieces if SENTINEL_RE.fullmatch(p)]
+        spans_filled = all(i + 1 < len(pieces) and not SENTINEL_RE.fullmatch(pieces[i + 1])
+                           for i, p in enumerate(pieces) if SENTINEL_RE.fullmatch(p))
+        return " ".join(pieces), sentinels[: len(probe.expect)] == list(probe.expect) and spans_filled
+    else:
+        answer = neighbours(bb, probe.text, probe.k)
+    return answer, any(w == e for w, _ in answer for e in probe.expect)
+
+
+def load_from_folder(objective: str, folder: Path, random_init: bool = False) -> Backbone:
+    """A backbone read from any checkpoint folder (not only the registered one)."""
+    import dataclasses
+
+    from plm_core.backbones.registry import LOADERS, get_spec
+    from plm_core.paths import REPO_ROOT
+    from plm_core.pretrain.models import TINY_CONFIGS
+
+    spec = get_spec(TINY_CONFIGS[objective]["name"])
+    location = str(folder.resolve().relative_to(REPO_ROOT)) if folder.resolve().is_relative_to(REPO_ROOT) else str(folder.resolve())
+    spec = dataclasses.replace(spec, location=location)  # REPO_ROOT / absolute path = the absolute path
+    return LOADERS[spec.loader](spec, random_init, 0)
+
+
+def format_answer(answer: Ranked | str) -> str:
+    if isinstance(answer, str):
+        return f"`{answer}`"
+    return ", ".join(f"{w} ({p:.2f})" for w, p in answer)
+
+
+def write_readme(objective: str, folder: Path) -> Path:
+    """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
+    from plm_core.pretrain.checkpoints import model_card, write_json
+
+    import dataclasses
+
+    from plm_core.pretrain.pipeline import corpus_summary
+
+    card = model_card(folder)
+    probe = PROBES[objective]
+    bb = load_from_folder(objective, folder)
+    answer, passed = run_probe(probe, bb)
+    card["probe"] = {"text": probe.text, "what": probe.what, "expect": list(probe.expect),
+                     "answer": answer if isinstance(answer, str) else [[w, round(p, 4)] for w, p in answer],
+                     "passed": passed}
+    extra = [(text, run_probe(dataclasses.replace(probe, text=text), bb)[0]) for text in EXTRA_PROBES[objective]]
+    card["corpus"] = corpus_summary()
+    write_json(folder / "model_card.json", card)
+    lines = [f"- `{text}` → {format_answer(ans)}" for text, ans in extra]
+    if objective in NOTES:
+        lines += ["", NOTES[objective]]
+    (folder / "README.md").write_text(readme_text(card, answer) + "\n## More probes (not tested)\n\n"
+                                      + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "README.md"
+
+
+def readme_text(card: dict, answer: Ranked | str) -> str:
+    c = card
+    lines = [
+        f"# {c['name']} — model card", "",
+        f"Objective: **{c['objective']}**. Architecture: {c['architecture']}, {c['params']:,} parameters, "
+        "stored in float16 (loaded as float32).", "",
+        "| figure | value |", "|---|---|",
+        f"| corpus | {c['corpus']['train_words']:,} training words: {'; '.join(c['corpus']['sources'].values())} |",
+        f"| tokens seen | {c['tokens_seen']:,} |", f"| steps | {c['steps']:,} |",
+        f"| wall time | {c['wall_time_s']:.0f} s on 1 CPU thread (shared 2-core machine) |",
+        f"| final train loss | {c['final_train_loss']:.3f} |",
+        f"| final validation loss | {c['final_val_loss']:.3f} |",
+        f"| validation loss at random init (same architecture, seed 0) | {c['random_init_val_loss']:.3f} |", "",
+        f"Validation slice: {c['validation_slice']}.", "",
+        "## Documented probe", "",
+        f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
+        "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
+        "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
+        f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
+        "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "
+        "and public-domain books and speeches.", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_overview() -> Path:
+    """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
+    from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
+
+    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss | size | probe |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for objective, c in all_cards().items():
+        size = folder_size(checkpoints_root() / c["name"]) / 1e6
+        probe = c.get("probe", {})
+        rows.append(f"| {c['name']} | {objective} | {c['params']:,} | {c['steps']:,} | {c['tokens_seen']:,} | "
+                    f"{c['wall_time_s']:.0f} s | {c['final_val_loss']:.3f} | {c['random_init_val_loss']:.3f} | "
+                    f"{size:.1f} MB | `{probe.get('text', '')}` → {'pass' if probe.get('passed') else 'fail'} |")
+    text = "\n".join([
+        "# Tiny pretrained checkpoints", "",
+        "Five tiny models pretrained by this project on one corpus (assets/corpus) with one WordPiece vocabulary "
+        "(`tokenizer/`), each on one CPU thread of a shared 2-core machine. Weights are float16 safetensors. "
+        "Each folder has `model_card.json` and a README with its documented probe.", "", *rows, "",
+        "Losses are per objective (masked pieces, next pieces, span pieces, both directions, or the SGNS "
+        "binary losses), so compare each model with its own random-init twin, not with each other.", "",
+        "Rebuild: `python -m plm_core corpus` (only if the cache has no corpus), then "
+        "`python -m plm_core pretrain --objective <mlm|clm|span|bilm|sgns>`.", "",
+    ])
+    path = checkpoints_root() / "README.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def span_candidates(bb: Backbone, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
+    """T5: the top-k first pieces of the span behind `sentinel` (decoder reads [PAD] <extra_id_0> ... so far)."""
+    import torch
+
+    if sentinel not in text:
+        raise PLMError("pretrain.err.no_sentinel")
+    enc = bb.tokenizer([text], return_tensors="pt")
+    start = bb.model.config.decoder_start_token_id
+    dec = torch.tensor([[start, bb.tokenizer.convert_tokens_to_ids(sentinel)]])  # (1, 2)
+    with torch.inference_mode():
+        logits = bb.model(**enc, decoder_input_ids=dec).logits[0, -1].float()  # (V,)
+    return top_k(torch.log_softmax(logits, -1).numpy(), k, bb.piece)

@@ -1,0 +1,272 @@
+"""What the "Pretraining" page needs, as plain data: a sentence's training example, the shipped models'
+predictions as tables, and a live pretraining run in a background thread that a page can poll and stop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from plm_core.errors import PLMError
+from plm_core.pretrain import examples as ex
+from plm_core.pretrain.models import OBJECTIVES, TINY_CONFIGS
+
+MAX_PIECES = 64  # sentences are cut to this many pieces (the models were trained on 64)
+BACKBONE_NAMES: dict[str, str] = {obj: TINY_CONFIGS[obj]["name"] for obj in OBJECTIVES}
+
+
+# ---- a sentence's training example -----------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def shared_vocab() -> Any:
+    """(raw tokenizer, Vocab) of the shared WordPiece vocabulary."""
+    from plm_core.pretrain.tokenizer import load_raw_tokenizer
+    from plm_core.pretrain.train import Vocab
+
+    tok = load_raw_tokenizer()
+    return tok, Vocab.from_tokenizer(tok)
+
+
+@lru_cache(maxsize=1)
+def sgns_vocab() -> tuple[list[str], np.ndarray, dict[str, int]]:
+    """(words, noise distribution, word -> id) of the shipped skip-gram checkpoint."""
+    from plm_core.pretrain.checkpoints import checkpoint_dir, read_word_counts, require_checkpoint
+
+    folder = checkpoint_dir("sgns")
+    require_checkpoint(folder, BACKBONE_NAMES["sgns"])
+    words, counts = read_word_counts(folder)
+    return words, ex.noise_distribution(counts), {w: i for i, w in enumerate(words)}
+
+
+def sentence_example(objective: str, text: str, seed: int = 0, window: int = 2, k: int = 5) -> ex.Example:
+    """The training example `objective` makes from `text` (the same builders the trainer uses)."""
+    if objective not in OBJECTIVES:
+        raise PLMError("pretrain.err.unknown_objective", objective=objective, choices=", ".join(OBJECTIVES))
+    if not text.strip():
+        raise PLMError("pretrain.err.empty_text")
+    rng = np.random.default_rng(seed)
+    if objective == "sgns":
+        return sgns_sentence_example(text, rng, window, k)
+    tok, vocab = shared_vocab()
+    enc = tok.encode(text, add_special_tokens=False)
+    ids, pieces = enc.ids[:MAX_PIECES], enc.tokens[:MAX_PIECES]
+    if len(ids) < 2:
+        raise PLMError("pretrain.err.too_short", n=len(ids))
+    if objective == "mlm":
+        ids, pieces = [vocab.cls_id, *ids, vocab.sep_id], ["[CLS]", *pieces, "[SEP]"]
+        return ex.mlm_example(ids, pieces, vocab.pieces, rng, vocab.mask_id, vocab.special_ids,
+                              first_normal_id=len(vocab.special_ids))
+    if objective == "clm":
+        return ex.clm_example(ids, pieces)
+    if objective == "span":
+        return ex.span_example(ids, vocab.pieces, rng, vocab.sentinel_ids, vocab.sep_id, vocab.pad_id)
+    return ex.bilm_example(ids, pieces)
+
+
+def sgns_sentence_example(text: str, rng: np.random.Generator, window: int, k: int) -> ex.Example:
+    from plm_core.backbones.static import split_words
+
+    words, probs, index = sgns_vocab()
+    tokens = split_words(text)
+    known = [w for w in tokens if w in index]
+    if len(known) < 2:
+        raise PLMError("pretrain.err.too_short", n=len(known))
+    e = ex.sgns_example([index[w] for w in known], known, words, probs, rng, window, k)
+    e.detail["unknown"] = [w for w in tokens if w not in index]
+    return e
+
+
+def example_table(e: ex.Example) -> pd.DataFrame:
+    """One row per prediction the example asks for (what the page shows under the sentence)."""
+    if e.objective == "mlm":
+        return pd.DataFrame({"position": e.positions, "input": [e.inputs[p] for p in e.positions],
+                             "target": e.targets, "corruption": e.detail["kinds"]})
+    if e.objective == "clm":
+        return pd.DataFrame({"position": e.positions, "reads up to": e.inputs, "target (next)": e.targets})
+    if e.objective == "bilm":
+        return pd.DataFrame({"position": e.positions, "piece": e.inputs, "forward target (next)": e.targets,
+                             "backward target (previous)": e.detail["backward_targets"]})
+    if e.objective == "sgns":
+        return pd.DataFrame({"centre": [c for c, _ in e.detail["pairs"]], "context (+)": [x for _, x in e.detail["pairs"]],
+                             "negatives (-)": [", ".join(n) for n in e.detail["negatives"]]})
+    return pd.DataFrame({"input (encoder)": [" ".join(e.inputs)], "target (decoder)": [" ".join(e.targets)]})
+
+
+# ---- the shipped models' predictions ---------------------------------------------------------------
+
+def ranked_table(ranked: list[tuple[str, float]], value: str = "probability") -> pd.DataFrame:
+    return pd.DataFrame({"rank": range(1, len(ranked) + 1), "piece": [w for w, _ in ranked], value: [p for _, p in ranked]})
+
+
+def bilm_table(preds: list[Any]) -> pd.DataFrame:
+    """One row per piece: the backward LM's guess for the piece before it, the forward LM's for the one after."""
+    def fmt(r: list[tuple[str, float]]) -> str:
+        return ", ".join(f"{w} {p:.2f}" for w, p in r)
+
+    return pd.DataFrame({"piece": [p.piece for p in preds], "previous? (backward LM)": [fmt(p.previous_top) for p in preds],
+                         "next? (forward LM)": [fmt(p.next_top) for p in preds]})
+
+
+# ---- live pretraining ------------------------------------------------------------------------------
+
+LIVE_TRAIN: dict[str, dict[str, Any]] = {  # small batches so a few hundred steps take about a minute
+    "mlm": dict(steps=300, batch_size=16, seq_len=64, lr=3e-3, warmup=30, eval_every=50, eval_batches=2),
+    "clm": dict(steps=300, batch_size=8, seq_len=64, lr=3e-3, warmup=30, eval_every=50, eval_batches=2),
+    "span": dict(steps=300, batch_size=16, seq_len=64, lr=3e-3, warmup=30, eval_every=50, eval_batches=2),
+    "bilm": dict(steps=200, batch_size=8, seq_len=64, lr=3e-3, warmup=20, eval_every=50, eval_batches=2),
+    "sgns": dict(steps=400, batch_size=4, seq_len=500, lr=1e-2, warmup=0, eval_every=50, eval_batches=2, weight_decay=0.0),
+}
+LIVE_PROBES: dict[str, str] = {
+    "mlm": "the united [MASK] of america .", "clm": "the united states of", "span": "the united <extra_id_0> of america .",
+    "bilm": "the united states of", "sgns": "king",
+}
+
+
+@dataclass
+class LiveState:
+    """What a page polls: copied under a lock, so a reader never sees a half-written update."""
+
+    status: str = "starting"  # starting | running | done | stopped | error
+    steps_total: int = 0
+    history: list[tuple[int, float]] = field(default_factory=list)  # (step, train loss)
+    val_history: list[tuple[int, float]] = field(default_factory=list)  # (step, validation loss)
+    probes: list[tuple[int, str]] = field(default_factory=list)  # (step, what the probe answered)
+    started: float = 0.0
+    finished: float = 0.0
+    error: str = ""
+
+
+MAX_LIVE_RUNS = 2  # live runs training at once in one process (the CPU is small)
+_ACTIVE: set["LiveRun"] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+def active_live_runs() -> int:
+    with _ACTIVE_LOCK:
+        return sum(1 for run in _ACTIVE if run.alive)
+
+
+class LiveRun:
+    """A fresh tiny model pretrained on the shipped corpus slice in a daemon thread; `stop()` ends it early."""
+
+    def __init__(self, objective: str, steps: int | None = None, seed: int = 0, probe_every: int = 50):
+        from plm_core.pretrain.train import TrainConfig
+
+        if objective not in OBJECTIVES:
+            raise PLMError("pretrain.err.unknown_objective", objective=objective, choices=", ".join(OBJECTIVES))
+        params = dict(LIVE_TRAIN[objective], **({"steps": steps} if steps else {}))
+        self.objective, self.cfg, self.probe_every = objective, TrainConfig(seed=seed, **params), probe_every
+        self._state = LiveState(steps_total=self.cfg.steps)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"live-pretrain-{objective}", daemon=True)
+
+    def start(self) -> "LiveRun":
+        """Start training in the background; raises PLMError when MAX_LIVE_RUNS are already training."""
+        with _ACTIVE_LOCK:
+            _ACTIVE.difference_update({run for run in _ACTIVE if not run.alive})
+            if len(_ACTIVE) >= MAX_LIVE_RUNS:
+                raise PLMError("pretrain.live.busy")
+            self._state.started = time.time()
+            self._thread.start()
+            _ACTIVE.add(self)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def state(self) -> LiveState:
+        with self._lock:
+            return dataclasses.replace(self._state, history=list(self._state.history),
+                                       val_history=list(self._state.val_history), probes=list(self._state.probes))
+
+    def _update(self, **changes: Any) -> None:
+        with self._lock:
+            for key, value in changes.items():
+                setattr(self._state, key, value)
+
+    def _append(self, name: str, item: Any) -> None:
+        with self._lock:
+            getattr(self._state, name).append(item)
+
+    def _run(self) -> None:
+        try:
+            self._train()
+        except Exception as err:  # shown on the page; the thread must never die silently
+            self._update(status="error", error=f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}",
+                         finished=time.time())
+
+    def _train(self) -> None:
+        from plm_core.pretrain.pipeline import prepare
+        from plm_core.pretrain.train import Trainer
+
+        p = prepare(self.objective, self.cfg, shipped=True, seed=self.cfg.seed)
+        trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
+        trainer.stop_event = self._stop  # the page's stop button
+        trainer.add_callback("on_step", lambda step, loss: self._append("history", (step, loss)))
+        trainer.add_callback("on_eval", lambda step, val: self._append("val_history", (step, val)))
+        trainer.add_callback("on_step", self._probe_callback(p))
+        self._append("val_history", (0, trainer.evaluate()))
+        self._append("probes", (0, probe_live(p, LIVE_PROBES[self.objective])))
+        self._update(status="running")
+        result = trainer.run()
+        self._append("probes", (result.steps, probe_live(p, LIVE_PROBES[self.objective])))
+        self._update(status="stopped" if result.stopped else "done", finished=time.time())
+
+    def _probe_callback(self, p: Any) -> Any:
+        def on_step(step: int, loss: float) -> None:
+            if step % self.probe_every == 0 and step < self.cfg.steps:
+                self._append("probes", (step, probe_live(p, LIVE_PROBES[self.objective])))
+        return on_step
+
+
+def probe_live(p: Any, text: str, k: int = 3) -> str:
+    """The in-training model's answer to its probe, as one line (the model goes back to train() after)."""
+    from plm_core.pretrain import probes
+
+    bb = live_backbone(p)
+    try:
+        if p.objective == "mlm":
+            ranked = probes.fill_mask(bb, text, k)[0]
+        elif p.objective in ("clm", "bilm"):
+            ranked = probes.next_tokens(bb, text, k)
+        elif p.objective == "span":
+            return probes.fill_spans(bb, text, max_new=8).get("<extra_id_0>", "")
+        else:
+            ranked = probes.neighbours(bb, text, k)
+        return ", ".join(f"{w} {s:.2f}" for w, s in ranked)
+    finally:
+        p.model.train()
+
+
+def live_backbone(p: Any) -> Any:
+    """Wrap the model being trained in the common interface (no copy: it is only read, between steps)."""
+    from plm_core.backbones.registry import get_spec
+
+    spec = get_spec(BACKBONE_NAMES[p.objective])
+    if p.objective in ("mlm", "clm", "span"):
+        from plm_core.backbones.hf import HFBackbone
+        from plm_core.pretrain.checkpoints import TEMPLATES
+        from plm_core.pretrain.tokenizer import to_transformers
+
+        head = {"mlm": "mlm", "clm": "clm", "span": "seq2seq"}[p.objective]
+        return HFBackbone(spec, p.model, to_transformers(p.tokenizer, TEMPLATES[p.objective]), head=head)
+    if p.objective == "bilm":
+        from plm_core.pretrain.family import BiLMBackbone
+
+        return BiLMBackbone(spec, p.model, p.tokenizer)
+    from plm_core.backbones.static import StaticVectors
+
+    return StaticVectors(spec, p.words, p.model.centre.weight.detach().numpy().copy())

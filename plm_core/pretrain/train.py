@@ -1,0 +1,383 @@
+"""Pretraining: token streams, one `Task` per objective (batch + loss), and a small `Trainer` with callbacks.
+
+The trainer knows nothing of any UI: a page or the CLI watches it through callbacks
+(`on_step(step, loss)`, `on_eval(step, val_loss)`) and stops it by setting `trainer.stop_event`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Protocol, Sequence
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from plm_core.pretrain import examples as ex
+from plm_core.pretrain.models import (
+    TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model,
+)
+from plm_core.pretrain.tokenizer import CLS, MASK, PAD, SENTINELS, SEP, SPECIAL_TOKENS
+
+
+@dataclass
+class TrainConfig:
+    """How long and how fast one objective trains (the defaults below are the budget the checkpoints used)."""
+
+    steps: int  # optimizer steps
+    batch_size: int  # sequences per step
+    seq_len: int  # positions per sequence the model sees (skip-gram: words per run)
+    lr: float  # peak learning rate, after linear warm-up; cosine decay to 10% of it
+    warmup: int = 50  # warm-up steps
+    weight_decay: float = 0.01
+    grad_clip: float = 1.0
+    eval_every: int = 100  # steps between validation losses
+    eval_batches: int = 8  # fixed validation batches per evaluation
+    seed: int = 0
+
+
+DEFAULT_TRAIN: dict[str, TrainConfig] = {  # 2-9 minutes each on one idle CPU thread
+    "mlm": TrainConfig(steps=4000, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=250),
+    "clm": TrainConfig(steps=900, batch_size=32, seq_len=64, lr=2e-3, warmup=60),
+    "span": TrainConfig(steps=1200, batch_size=32, seq_len=64, lr=2e-3, warmup=100, eval_every=200),
+    "bilm": TrainConfig(steps=600, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
+    "sgns": TrainConfig(steps=2000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
+}
+
+
+# ---- token streams ---------------------------------------------------------------------------------
+
+@dataclass
+class Vocab:
+    """What the tasks need to know about the shared WordPiece vocabulary."""
+
+    pieces: list[str]  # id -> piece
+    pad_id: int
+    cls_id: int
+    sep_id: int
+    mask_id: int
+    sentinel_ids: list[int]
+    special_ids: list[int]
+
+    @classmethod
+    def from_tokenizer(cls, tok: Any) -> "Vocab":
+        vocab = tok.get_vocab()
+        pieces = [p for p, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
+        return cls(pieces, vocab[PAD], vocab[CLS], vocab[SEP], vocab[MASK], [vocab[s] for s in SENTINELS],
+                   [vocab[s] for s in SPECIAL_TOKENS])
+
+    @property
+    def size(self) -> int:
+        return len(self.pieces)
+
+
+def encode_stream(lines: Sequence[str], tok: Any, sep_id: int) -> np.ndarray:
+    """Paragraphs -> one (N,) int32 stream of piece ids with [SEP] after each paragraph."""
+    out: list[int] = []
+    for enc in tok.encode_batch(list(lines), add_special_tokens=False):
+        out.extend(enc.ids)
+        out.append(sep_id)
+    return np.asarray(out, dtype=np.int32)
+
+
+def cached_stream(lines: Sequence[str], tok: Any, sep_id: int, name: str) -> np.ndarray:
+    """`encode_stream`, cached in <cache>/corpus keyed by the text and the tokenizer."""
+    from plm_core.paths import cache_subdir
+
+    key = hashlib.sha1(("\n".join(lines) + tok.to_str()).encode("utf-8")).hexdigest()[:16]
+    path = cache_subdir("corpus") / f"{name}.{key}.npy"
+    if path.exists():
+        return np.load(path)
+    ids = encode_stream(lines, tok, sep_id)
+    np.save(path, ids)
+    return ids
+
+
+def random_blocks(stream: np.ndarray, n: int, length: int, rng: np.random.Generator) -> np.ndarray:
+    """n windows of `length` ids at random offsets: (n, length) int64."""
+    starts = rng.integers(0, len(stream) - length, size=n)
+    return np.stack([stream[s : s + length] for s in starts]).astype(np.int64)
+
+
+def fixed_blocks(stream: np.ndarray, n: int, length: int) -> np.ndarray:
+    """The first n consecutive non-overlapping windows: (n, length) int64 (a fixed evaluation slice)."""
+    n = min(n, len(stream) // length)
+    return stream[: n * length].reshape(n, length).astype(np.int64)
+
+
+# ---- one task per objective ------------------------------------------------------------------------
+
+Batch = dict[str, np.ndarray]
+
+
+class Task(Protocol):
+    """Makes batches from a stream and computes the objective's loss on them."""
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch: ...
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]: ...  # mean loss, targets counted
+    block_len: int
+
+
+def _t(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a))
+
+
+@dataclass
+class MLMTask:
+    vocab: Vocab
+    block_len: int = 126  # + [CLS] and [SEP] = 128 positions
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
+        B = blocks.shape[0]
+        ids = np.concatenate([np.full((B, 1), self.vocab.cls_id), blocks, np.full((B, 1), self.vocab.sep_id)], 1)
+        b = ex.mlm_batch(ids, rng, self.vocab.mask_id, self.vocab.size, self.vocab.special_ids,
+                         first_normal_id=len(SPECIAL_TOKENS))
+        return {"input_ids": b.input_ids, "labels": b.labels}
+
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
+        labels = _t(batch["labels"])  # (B, T)
+        hidden = model.bert(input_ids=_t(batch["input_ids"])).last_hidden_state  # (B, T, H)
+        picked = labels != ex.IGNORE  # (B, T): only the ~15% chosen positions go through the softmax
+        logits = model.cls(hidden[picked])  # (M, V)
+        return F.cross_entropy(logits, labels[picked]), int(picked.sum())
+
+
+@dataclass
+class CLMTask:
+    vocab: Vocab
+    block_len: int = 129  # 128 inputs + the one token after them
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
+        b = ex.clm_batch(blocks)
+        return {"input_ids": b.input_ids, "labels": b.labels}
+
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
+        logits = model(input_ids=_t(batch["input_ids"])).logits  # (B, T, V)
+        labels = _t(batch["labels"])  # (B, T) already shifted
+        return F.cross_entropy(logits.flatten(0, 1), labels.flatten()), labels.numel()
+
+
+@dataclass
+class SpanTask:
+    vocab: Vocab
+    block_len: int = 120  # after corruption: ~105 kept + ~6 sentinels + EOS <= 128
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
+        b = ex.span_batch(blocks, rng, self.vocab.sentinel_ids, self.vocab.sep_id, self.vocab.pad_id)
+        return {"input_ids": b.input_ids, "labels": b.labels}
+
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
+        inputs, labels = _t(batch["input_ids"]), _t(batch["labels"])  # (B, Ti), (B, Tt)
+        out = model(input_ids=inputs, attention_mask=(inputs != self.vocab.pad_id).long(),
+                    decoder_input_ids=model._shift_right(labels))  # decoder reads [PAD] + labels[:-1]
+        mask = labels != ex.IGNORE
+        return F.cross_entropy(out.logits[mask], labels[mask]), int(mask.sum())  # logits (B, Tt, V)
+
+
+@dataclass
+class BiLMTask:
+    vocab: Vocab
+    block_len: int = 64
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
+        b = ex.bilm_batch(blocks)
+        return {"input_ids": b.input_ids, "forward_labels": b.forward_labels, "backward_labels": b.backward_labels}
+
+    train_share: float = 0.25  # share of positions whose softmax is computed in training (the CPU bottleneck)
+
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
+        out = model(_t(batch["input_ids"]), with_logits=False)
+        fwd_h, bwd_h = out.states[-1].chunk(2, dim=-1)  # (B, T, H) each: top forward / backward layer
+        fwd_y, bwd_y = _t(batch["forward_labels"]), _t(batch["backward_labels"])  # (B, T)
+        keep = torch.ones_like(fwd_y, dtype=torch.bool)
+        if model.training:  # a random subset of positions per step: 4x less softmax work, same LSTMs
+            keep = torch.rand(fwd_y.shape) < self.train_share
+        fwd = F.cross_entropy(model.logits(fwd_h[keep]), fwd_y[keep], ignore_index=ex.IGNORE)  # (M, V) logits
+        bwd = F.cross_entropy(model.logits(bwd_h[keep]), bwd_y[keep], ignore_index=ex.IGNORE)
+        return (fwd + bwd) / 2, int((fwd_y[keep] != ex.IGNORE).sum())
+
+
+@dataclass
+class SGNSTask:
+    counts: np.ndarray  # (V,) word counts of the skip-gram vocabulary
+    window: int = 5
+    negatives: int = 5
+    block_len: int = 500  # words per run (before subsampling)
+    probs: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.probs = ex.noise_distribution(self.counts)
+
+    def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
+        words = ex.subsample(blocks.reshape(-1), self.counts, rng)  # frequent words thinned out
+        b = ex.sgns_batch(words, rng, self.probs, self.window, self.negatives)
+        return {"centres": b.centres, "contexts": b.contexts, "negatives": b.negatives}
+
+    def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
+        return model(_t(batch["centres"]), _t(batch["contexts"]), _t(batch["negatives"])), len(batch["centres"])
+
+
+# ---- the trainer -----------------------------------------------------------------------------------
+
+@dataclass
+class TrainResult:
+    steps: int  # optimizer steps actually taken
+    tokens_seen: int  # tokens (words for skip-gram) read from the corpus
+    wall_s: float
+    train_loss: float  # mean of the last 50 step losses
+    val_loss: float
+    stopped: bool  # True when stopped early through stop_event
+    history: list[tuple[int, float]] = field(default_factory=list)  # (step, train loss)
+    val_history: list[tuple[int, float]] = field(default_factory=list)  # (step, validation loss)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def lr_at(step: int, cfg: TrainConfig) -> float:
+    """Linear warm-up to cfg.lr, then cosine decay to 10% of it at cfg.steps."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW; matrices decay, biases and norms do not. Sparse embeddings (skip-gram) get SparseAdam."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if isinstance(model, SkipGram):
+        return torch.optim.SparseAdam(params, lr=cfg.lr)
+    decay = [p for p in params if p.dim() >= 2]
+    rest = [p for p in params if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": rest, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98))
+
+
+class Trainer:
+    """Trains `model` on `task` batches drawn from `stream`; watch it with callbacks, stop it with `stop_event`."""
+
+    def __init__(self, task: Task, model: torch.nn.Module, stream: np.ndarray, valid: Sequence[Batch], cfg: TrainConfig):
+        self.task, self.model, self.stream, self.valid, self.cfg = task, model, stream, list(valid), cfg
+        self.stop_event = threading.Event()
+        self.callbacks: dict[str, list[Callable[..., None]]] = {"on_step": [], "on_eval": []}
+
+    def add_callback(self, event: str, fn: Callable[..., None]) -> None:
+        """on_step: fn(step, loss); on_eval: fn(step, val_loss)."""
+        self.callbacks[event].append(fn)
+
+    def trigger(self, event: str, *args: Any) -> None:
+        for fn in self.callbacks[event]:
+            fn(*args)
+
+    def evaluate(self) -> float:
+        """Mean loss over the fixed validation batches (eval mode, no gradients), weighted by targets."""
+        return evaluate(self.task, self.model, self.valid)
+
+    def train_step(self, step: int, rng: np.random.Generator, opt: torch.optim.Optimizer) -> float:
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, self.cfg)
+        batch = self.task.batch(random_blocks(self.stream, self.cfg.batch_size, self.task.block_len, rng), rng)
+        loss, _ = self.task.loss(self.model, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if not isinstance(self.model, SkipGram):
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
+        opt.step()
+        return loss.item()
+
+    def run(self) -> TrainResult:
+        cfg = self.cfg
+        torch.manual_seed(cfg.seed)
+        rng = np.random.default_rng(cfg.seed)
+        opt = make_optimizer(self.model, cfg)
+        self.model.train()
+        history: list[tuple[int, float]] = []
+        val_history: list[tuple[int, float]] = []
+        start, step = time.perf_counter(), 0
+        while step < cfg.steps and not self.stop_event.is_set():
+            loss = self.train_step(step, rng, opt)
+            step += 1
+            history.append((step, loss))
+            self.trigger("on_step", step, loss)
+            if step % cfg.eval_every == 0 or step == cfg.steps:
+                val_history.append((step, self.evaluate()))
+                self.trigger("on_eval", step, val_history[-1][1])
+        wall = time.perf_counter() - start
+        val = val_history[-1][1] if val_history and val_history[-1][0] == step else self.evaluate()
+        tail = [l for _, l in history[-50:]]
+        return TrainResult(step, step * cfg.batch_size * self.task.block_len, wall,
+                           float(np.mean(tail)) if tail else float("nan"), val, self.stop_event.is_set(),
+                           history, val_history)
+
+
+def evaluate(task: Task, model: torch.nn.Module, batches: Sequence[Batch]) -> float:
+    """Target-weighted mean loss of `model` on fixed batches, under eval() + inference_mode()."""
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    with torch.inference_mode():
+        for batch in batches:
+            loss, n = task.loss(model, batch)
+            total += float(loss) * n
+            count += n
+    model.train(was_training)
+    return total / max(count, 1)
+
+
+def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int, seed: int = 1234) -> list[Batch]:
+    """Fixed validation batches: the first consecutive windows of the validation stream, corrupted with a fixed seed."""
+    blocks = fixed_blocks(stream, n_batches * batch_size, task.block_len)
+    rng = np.random.default_rng(seed)
+    return [task.batch(blocks[i : i + batch_size], rng) for i in range(0, len(blocks), batch_size)]
+
+
+# ---- building a model + task for an objective --------------------------------------------------------
+
+def build_model(objective: str, vocab: Vocab | None, n_words: int = 0, seed: int = 0) -> torch.nn.Module:
+    """A freshly initialised tiny model for the objective (the random-init twin of its checkpoint)."""
+    torch.manual_seed(seed)
+    if objective in ("mlm", "clm", "span"):
+        return build_hf_model(objective, vocab.size, vocab.pad_id, vocab.sep_id, seed)
+    if objective == "bilm":
+        c = TINY_CONFIGS["bilm"]
+        return BiLM(BiLMConfig(vocab.size, hidden=c["hidden"], layers=c["layers"], pad_id=vocab.pad_id))
+    return SkipGram(SkipGramConfig(n_words, TINY_CONFIGS["sgns"]["hidden"]))
+
+
+def block_len_for(objective: str, seq_len: int) -> int:
+    """Raw corpus ids per sequence so that the model sees `seq_len` positions."""
+    return {"mlm": seq_len - 2, "clm": seq_len + 1, "span": seq_len - 8}.get(objective, seq_len)
+
+
+def build_task(objective: str, cfg: TrainConfig, vocab: Vocab | None, counts: np.ndarray | None = None) -> Task:
+    """The objective's batch maker + loss, cutting sequences of cfg.seq_len positions."""
+    block = block_len_for(objective, cfg.seq_len)
+    if objective == "sgns":
+        c = TINY_CONFIGS["sgns"]
+        return SGNSTask(counts, c["window"], c["negatives"], block)
+    return {"mlm": MLMTask, "clm": CLMTask, "span": SpanTask, "bilm": BiLMTask}[objective](vocab, block)
+
+
+# ---- the skip-gram word vocabulary ------------------------------------------------------------------
+
+def word_vocab(lines: Sequence[str], size: int, min_count: int) -> tuple[list[str], np.ndarray]:
+    """The `size` most frequent words (count >= min_count; ties by spelling) and their counts."""
+    from collections import Counter
+
+    from plm_core.backbones.static import split_words
+
+    counts = Counter(w for line in lines for w in split_words(line))
+    ranked = sorted(((w, n) for w, n in counts.items() if n >= min_count), key=lambda wn: (-wn[1], wn[0]))[:size]
+    return [w for w, _ in ranked], np.asarray([n for _, n in ranked], dtype=np.int64)
+
+
+def word_stream(lines: Sequence[str], words: Sequence[str]) -> np.ndarray:
+    """Paragraphs -> (N,) int32 ids of in-vocabulary words (out-of-vocabulary words are skipped)."""
+    from plm_core.backbones.static import split_words
+
+    index = {w: i for i, w in enumerate(words)}
+    return np.asarray([index[w] for line in lines for w in split_words(line) if w in index], dtype=np.int32)

@@ -1,0 +1,153 @@
+"""Tiny random models: biLM directions, skip-gram loss, trainer callbacks/stop flag, checkpoint round trips."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from plm_core.pretrain import examples as ex
+from plm_core.pretrain.checkpoints import load_bilm, load_word_vectors, save_model
+from plm_core.pretrain.models import BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model, reverse_padded
+from plm_core.pretrain.train import (
+    BiLMTask, CLMTask, MLMTask, SGNSTask, SpanTask, TrainConfig, Trainer, Vocab, evaluate, lr_at, validation_batches,
+)
+
+V = 60
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: on a busy 2-core machine two threads are several times slower for tiny models."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def vocab() -> Vocab:
+    pieces = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"<extra_id_{i}>" for i in range(32)]
+    pieces += [f"w{i}" for i in range(V - len(pieces))]
+    return Vocab(pieces, 0, 2, 3, 4, list(range(5, 37)), list(range(37)))
+
+
+def stream(n: int = 5000, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.tile(np.arange(37, V), n // (V - 37) + 1)[:n].astype(np.int32) if seed == 0 else rng.integers(37, V, n)
+
+
+def tiny_bilm() -> BiLM:
+    torch.manual_seed(0)
+    return BiLM(BiLMConfig(V, hidden=8, layers=2, dropout=0.0)).eval()
+
+
+def test_bilm_forward_states_never_see_the_future_nor_backward_the_past() -> None:
+    model = tiny_bilm()
+    a = torch.tensor([[40, 41, 42, 43, 44, 45]])
+    b = a.clone()
+    b[0, 4] = 50  # change one token
+    with torch.inference_mode():
+        sa, sb = model(a).states, model(b).states
+    H = 8
+    for layer in (1, 2):
+        fwd_a, bwd_a = sa[layer][..., :H], sa[layer][..., H:]
+        fwd_b, bwd_b = sb[layer][..., :H], sb[layer][..., H:]
+        assert torch.allclose(fwd_a[0, :4], fwd_b[0, :4])  # forward states before the change are untouched
+        assert not torch.allclose(fwd_a[0, 4:], fwd_b[0, 4:])
+        assert torch.allclose(bwd_a[0, 5:], bwd_b[0, 5:])  # backward states after the change are untouched
+        assert not torch.allclose(bwd_a[0, :5], bwd_b[0, :5])
+
+
+def test_bilm_exposes_every_layer_and_ignores_padding() -> None:
+    model = tiny_bilm()
+    ids = torch.tensor([[40, 41, 42, 0, 0], [40, 41, 42, 43, 44]])
+    with torch.inference_mode():
+        out = model(ids, torch.tensor([3, 5]))
+        alone = model(ids[:1, :3])
+    assert len(out.states) == 3 and all(s.shape == (2, 5, 16) for s in out.states)
+    assert torch.allclose(out.states[0][..., :8], out.states[0][..., 8:])  # layer 0 = [emb; emb]
+    for layer in range(3):
+        assert torch.allclose(out.states[layer][0, :3], alone.states[layer][0], atol=1e-6)
+    assert out.forward_logits.shape == (2, 5, V)
+
+
+def test_reverse_padded_reverses_within_the_length() -> None:
+    x = torch.tensor([[1, 2, 3, 0], [1, 2, 3, 4]])
+    assert reverse_padded(x, torch.tensor([3, 4])).tolist() == [[3, 2, 1, 0], [4, 3, 2, 1]]
+
+
+def test_sgns_loss_at_init_is_k_plus_one_log_two() -> None:
+    model = SkipGram(SkipGramConfig(V, 10))
+    loss = model(torch.tensor([1, 2]), torch.tensor([3, 4]), torch.tensor([[5, 6, 7], [8, 9, 10]]))
+    assert loss.item() == pytest.approx(4 * np.log(2), abs=1e-4)  # context vectors start at zero
+
+
+@pytest.mark.parametrize("objective", ["mlm", "clm", "span", "bilm", "sgns"])
+def test_every_objective_learns_a_repeating_stream(objective: str) -> None:
+    torch.manual_seed(0)
+    v = vocab()
+    cfg = TrainConfig(steps=40, batch_size=8, seq_len=16, lr=1e-2, warmup=5, eval_every=40, eval_batches=1)
+    if objective == "sgns":
+        counts = np.ones(V, dtype=np.int64)
+        task, model = SGNSTask(counts, window=2, negatives=3, block_len=100), SkipGram(SkipGramConfig(V, 16))
+        cfg = TrainConfig(steps=40, batch_size=2, seq_len=100, lr=5e-2, warmup=0, eval_every=40, eval_batches=1)
+    elif objective == "bilm":
+        task, model = BiLMTask(v, 16), BiLM(BiLMConfig(V, hidden=16, layers=1, dropout=0.0))
+    else:
+        model = build_hf_model(objective, V, 0, 3)
+        task = {"mlm": MLMTask(v, 14), "clm": CLMTask(v, 17), "span": SpanTask(v, 16)}[objective]
+    s = stream()
+    valid = validation_batches(task, s, 1, cfg.batch_size)
+    before = evaluate(task, model, valid)
+    steps: list[int] = []
+    trainer = Trainer(task, model, s, valid, cfg)
+    trainer.add_callback("on_step", lambda step, loss: steps.append(step))
+    result = trainer.run()
+    assert steps == list(range(1, 41)) and result.steps == 40 and not result.stopped
+    assert np.isfinite(result.val_loss) and result.val_loss < before
+    assert model.training  # evaluation put it back into training mode
+
+
+def test_stop_event_ends_training_early() -> None:
+    v = vocab()
+    cfg = TrainConfig(steps=1000, batch_size=4, seq_len=16, lr=1e-3, eval_every=10_000, eval_batches=1)
+    task = CLMTask(v, 17)
+    model = build_hf_model("clm", V, 0, 3)
+    trainer = Trainer(task, model, stream(), validation_batches(task, stream(), 1, 4), cfg)
+    trainer.add_callback("on_step", lambda step, loss: trainer.stop_event.set() if step == 3 else None)
+    result = trainer.run()
+    assert result.stopped and result.steps == 3 and np.isfinite(result.val_loss)
+
+
+def test_lr_schedule_warms_up_then_decays_to_a_tenth() -> None:
+    cfg = TrainConfig(steps=100, batch_size=1, seq_len=8, lr=1.0, warmup=10)
+    assert lr_at(0, cfg) == pytest.approx(0.1) and lr_at(9, cfg) == pytest.approx(1.0)
+    assert lr_at(100, cfg) == pytest.approx(0.1) and lr_at(55, cfg) < lr_at(20, cfg)
+
+
+def test_bilm_and_word_vector_checkpoints_round_trip(tmp_path) -> None:
+    model = tiny_bilm()
+    save_model("bilm", model, tmp_path / "bilm")
+    loaded = load_bilm(tmp_path / "bilm")
+    ids = torch.tensor([[40, 41, 42]])
+    with torch.inference_mode():
+        assert torch.allclose(model(ids).states[2], loaded(ids).states[2], atol=1e-2)  # fp16 storage
+    twin = load_bilm(tmp_path / "bilm", random_init=True, seed=1)
+    assert not torch.allclose(twin.embed.weight, loaded.embed.weight)
+    sg = SkipGram(SkipGramConfig(4, 3))
+    save_model("sgns", sg, tmp_path / "sgns", words=["a", "b", "c", "d"], counts=[9, 5, 2, 1])
+    words, vectors = load_word_vectors(tmp_path / "sgns")
+    assert words == ["a", "b", "c", "d"] and vectors.shape == (4, 3) and vectors.dtype == np.float32
+
+
+def test_mlm_loss_only_scores_the_chosen_positions() -> None:
+    v = vocab()
+    task = MLMTask(v, 14)
+    batch = task.batch(np.tile(np.arange(40, 54), (4, 1)), np.random.default_rng(0))
+    assert batch["input_ids"].shape == (4, 16)
+    assert (batch["input_ids"][:, 0] == v.cls_id).all() and (batch["input_ids"][:, -1] == v.sep_id).all()
+    model = build_hf_model("mlm", V, 0, 3)
+    loss, n = task.loss(model, batch)
+    assert n == int((batch["labels"] != ex.IGNORE).sum()) and torch.isfinite(loss)

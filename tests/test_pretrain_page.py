@@ -1,0 +1,21 @@
+"""The Pretraining page renders every objective (example, predictions, live panel, cards) without an error."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("objective", ["mlm", "clm", "span", "bilm", "sgns"])
+def test_every_objective_renders(objective: str) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.query_params["lang"] = "ko"
+    at.run()
+    at.switch_page("pages/pretraining.py")
+    at.session_state["pretrain_objective"] = objective
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.dataframe) >= 1  # the training example as a table
+    assert len(at.get("plotly_chart")) >= 1  # at least the checkpoints-vs-random-twin chart
