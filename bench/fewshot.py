@@ -34,13 +34,16 @@ DATA = "movie-snippets"
 def bench_frozen(task, cache: dict) -> dict:
     config = CurveConfig(data=DATA, methods=("frozen",), shots=(1, 2, 4, 8, 16, 32, 64), seeds=5)
     first = run_curves(config, task, lambda n: cache.setdefault(n, load_backbone(n)))
+    cpu0 = time.process_time()
     second = run_curves(config, task, lambda n: cache[n])  # features now come from the disk cache
+    cpu = time.process_time() - cpu0  # CPU seconds: what the run costs, whatever else shares the machine
     fits = second.timings["run_frozen"]
     print(f"[frozen] first run: extraction {first.timings['prepare_frozen']:.1f} s, 35 probes {first.timings['run_frozen']:.2f} s")
     print(f"[frozen] cached run: load features {second.timings['prepare_frozen']:.2f} s + 35 probes {fits:.2f} s "
-          f"= {second.timings['total']:.2f} s  (target <= 5 s: {'OK' if second.timings['total'] <= 5 else 'MISSED'})")
+          f"= {second.timings['total']:.2f} s wall, {cpu:.2f} s CPU  "
+          f"(target <= 5 s: {'OK' if second.timings['total'] <= 5 else 'MISSED'} on wall time)")
     print(summarize(second.points).round(3).to_string(index=False))
-    return {"extract_s": first.timings["prepare_frozen"], "cached_total_s": second.timings["total"],
+    return {"extract_s": first.timings["prepare_frozen"], "cached_total_s": second.timings["total"], "cpu_s": cpu,
             "probe_fits_s": fits, "curve": to_json(second)["methods"]["frozen"]["points"]}
 
 

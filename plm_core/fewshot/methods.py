@@ -310,10 +310,13 @@ class FrozenMethod(Method):
         return self._features[[self._rows[t] for t in texts]]
 
     def run(self, train_k: pd.DataFrame, task: FewShotTask, seed: int) -> Outcome:
+        from threadpoolctl import threadpool_limits
+
         from plm_core.transfer.features import fit_probe
 
-        acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
-                                  self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(), seed=seed)
+        with threadpool_limits(1):  # a 2K x H problem: extra BLAS threads only wait on each other
+            acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
+                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(), seed=seed)
         return Outcome(acc, f1, [str(p) for p in pred])
 
 
