@@ -1,4 +1,4 @@
-"""PLM Lab — the router. Pages live in pages/, text in plm_core/i18n/catalog/, logic in plm_core/."""
+"""PLM Lab — the router. Pages live in app_pages/, text in plm_core/i18n/catalog/, logic in plm_core/."""
 
 import streamlit as st
 

@@ -118,7 +118,7 @@ def bench_page_512() -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page("pages/attention.py").run()
+    at.switch_page("app_pages/attention.py").run()
     at.text_area[0].set_value(" ".join(f"word{i % 50} and" for i in range(400)))
     at.selectbox[0].set_value("smollm2-135m")
     at.button[0].click().run()

@@ -30,7 +30,7 @@ def assert_clean(at: AppTest) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_embeddings_page_draws_the_bank_set_and_a_sentence_map(lang):
-    at = open_page("pages/embeddings.py", lang)
+    at = open_page("app_pages/embeddings.py", lang)
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 3  # word map, similarity heatmap, layer chart
     at.slider[0].set_value(0).run()  # the embedding layer
@@ -42,7 +42,7 @@ def test_embeddings_page_draws_the_bank_set_and_a_sentence_map(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_attention_page_every_section(lang):
-    at = open_page("pages/attention.py", lang)
+    at = open_page("app_pages/attention.py", lang)
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 2  # single-stack masks, encoder-decoder masks
     expected = {"weights": 4, "next": 1, "swap": 4, "tokens": 0}
@@ -56,7 +56,7 @@ def test_attention_page_every_section(lang):
 
 
 def test_attention_page_survives_a_long_text():
-    at = open_page("pages/attention.py", "en")
+    at = open_page("app_pages/attention.py", "en")
     at.text_area[0].set_value("the river bank " * 300)
     at.button[0].click().run()
     at.button_group(key="att.section").set_value("weights").run()
@@ -68,7 +68,7 @@ def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
     monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
     monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
-    at = open_page("pages/attention.py", "ko")
+    at = open_page("app_pages/attention.py", "ko")
     at.button_group(key="att.section").set_value("mlm").run()
     assert_clean(at)
     assert at.selectbox[1].value == fake.spec.name
@@ -80,7 +80,7 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
     fake = tiny_random_backbone("encoder-decoder")
     monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
     monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
-    at = open_page("pages/attention.py", "en")
+    at = open_page("app_pages/attention.py", "en")
     at.selectbox[0].set_value(fake.spec.name)
     at.text_input[0].set_value("a bank")
     at.button[0].click().run()
@@ -94,7 +94,7 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
 
 @pytest.mark.parametrize("contextual", ["use-multilingual", "smollm2-135m"])
 def test_korean_set_with_a_sentence_encoder_and_a_decoder(contextual):
-    at = open_page("pages/embeddings.py", "ko")
+    at = open_page("app_pages/embeddings.py", "ko")
     at.selectbox[0].set_value("bae")
     at.selectbox[1].set_value(contextual)
     at.button[0].click().run()
@@ -111,7 +111,7 @@ def test_mask_swap_with_an_mlm_encoder_compares_predictions(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
     monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
     monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
-    at = open_page("pages/attention.py", "en")
+    at = open_page("app_pages/attention.py", "en")
     at.button_group(key="att.section").set_value("swap").run()
     at.selectbox[1].set_value(fake.spec.name).run()
     assert_clean(at)
@@ -120,7 +120,7 @@ def test_mask_swap_with_an_mlm_encoder_compares_predictions(monkeypatch):
 
 
 def test_your_own_word_and_sentences():
-    at = open_page("pages/embeddings.py", "en")
+    at = open_page("app_pages/embeddings.py", "en")
     at.selectbox[0].set_value("custom")
     at.text_input[0].set_value("spring")
     at.text_area[0].set_value("season | Flowers bloom in spring.\nseason | Spring rain is warm.\ncoil | The spring in the pen broke.\n"

@@ -91,7 +91,7 @@ def set_number(driver, label: str, value: int) -> None:
 
 
 def open_page(driver, server: str, language: str) -> None:
-    """Start at the router (a deep link to /fewshot would run pages/fewshot.py without it), then navigate."""
+    """Start at the router (a deep link to /fewshot would run app_pages/fewshot.py without it), then navigate."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait

@@ -14,7 +14,7 @@ def open_page(language: str) -> AppTest:
     at.session_state["lang"] = language
     at.query_params["lang"] = language
     at.run()
-    at.switch_page("pages/fewshot.py")
+    at.switch_page("app_pages/fewshot.py")
     at.run()
     return at
 

@@ -30,7 +30,7 @@ def open_page(page: str, lang: str) -> AppTest:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_transfer_lab_renders(lang):
-    at = open_page("pages/transfer_lab.py", lang)
+    at = open_page("app_pages/transfer_lab.py", lang)
     assert not at.exception and not at.error
     assert len(at.tabs) >= 2 and at.button  # the form buttons exist
     if lang == "ko":
@@ -39,7 +39,7 @@ def test_transfer_lab_renders(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_runs_page_empty_and_full(lang):
-    at = open_page("pages/runs.py", lang)
+    at = open_page("app_pages/runs.py", lang)
     assert not at.exception and not at.error and at.info  # "no runs yet"
     store = RunStore()
     for mode in ("frozen", "finetune"):
@@ -51,7 +51,7 @@ def test_runs_page_empty_and_full(lang):
 
 
 def test_static_backbone_offers_only_frozen():
-    at = open_page("pages/transfer_lab.py", "en")
+    at = open_page("app_pages/transfer_lab.py", "en")
     at.selectbox(key="single-backbone").select("glove-6b-50d").run()
     assert not at.exception
     assert any("only the frozen mode" in i.value for i in at.info)
@@ -60,7 +60,7 @@ def test_static_backbone_offers_only_frozen():
 
 @pytest.mark.slow
 def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
-    at = open_page("pages/transfer_lab.py", "en")
+    at = open_page("app_pages/transfer_lab.py", "en")
     at.selectbox(key="single-backbone").select("glove-6b-50d").run()
     at.number_input[0].set_value(24)
     at.button[0].click().run(timeout=120)  # the form's submit button
@@ -99,7 +99,7 @@ def test_result_card_and_race_summary_render(lang):
     base = TrainConfig(backbone="tiny", epochs=2, batch_size=4, max_length=12)
     single = finished_job([base.with_(mode="frozen", pooling="mix")], "transfer")
     race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], "race")
-    at = open_page("pages/transfer_lab.py", lang)
+    at = open_page("app_pages/transfer_lab.py", lang)
     at.session_state["transfer-job"] = single
     at.session_state["transfer-race-job"] = race
     at.run()
