@@ -52,7 +52,8 @@ def test_attention_page_every_section(lang):
         assert len(at.get("plotly_chart")) == charts, section
     at.button_group(key="att.section").set_value("mlm").run()
     assert_clean(at)
-    assert at.info  # no MLM backbone installed: a clear message, not an error
+    assert at.selectbox[1].value == "tiny-bert-mlm"  # the shipped MLM is the sandbox's default
+    assert len(at.get("plotly_chart")) == 2 and len(at.dataframe) == 1  # top-k of the masked piece + attention shift
 
 
 def test_attention_page_survives_a_long_text():
@@ -70,6 +71,7 @@ def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
     monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
     at = open_page("app_pages/attention.py", "ko")
     at.button_group(key="att.section").set_value("mlm").run()
+    at.selectbox[1].set_value(fake.spec.name).run()
     assert_clean(at)
     assert at.selectbox[1].value == fake.spec.name
     assert len(at.get("plotly_chart")) == 2  # top-k of the one masked piece + attention shift
@@ -86,8 +88,9 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
     at.button[0].click().run()
     at.button_group(key="att.section").set_value("weights").run()
     assert_clean(at)
-    assert [r for r in at.radio if r.options == ["encoder self", "decoder self (causal)", "cross (decoder → encoder)"]]
-    at.radio[-1].set_value("cross").run()
+    kinds = [r for r in at.radio if r.options == ["encoder self", "decoder self (causal)", "cross (decoder → encoder)"]]
+    assert len(kinds) == 1
+    kinds[0].set_value("cross").run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 3  # one head, head average, grid (no rollout for cross-attention)
 
