@@ -74,11 +74,14 @@ def wait_for(driver, text: str, timeout: float = 180) -> None:
 def remove_tags(driver, widget_label: str, remove: list[str]) -> None:
     """Click the × of the given selected options of a multiselect."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     widget = f"//div[@data-testid='stMultiSelect'][.//p[text()='{widget_label}']]"
     for value in remove:
-        driver.find_element(By.XPATH, f"{widget}//button[@aria-label='Remove {value}']").click()
-        time.sleep(0.3)
+        button = (By.XPATH, f"{widget}//button[@aria-label='Remove {value}']")
+        WebDriverWait(driver, 60).until(ec.element_to_be_clickable(button)).click()
+        WebDriverWait(driver, 10).until(ec.invisibility_of_element_located(button))
 
 
 def set_number(driver, label: str, value: int) -> None:
