@@ -126,5 +126,6 @@ def test_small_curve_end_to_end_in_english(fewshot_server, chrome) -> None:
     assert "Something went wrong" not in text
     assert chrome.find_elements(By.CSS_SELECTOR, "[data-testid='stPlotlyChart']")
     chrome.find_element(By.XPATH, "//summary[.//p[contains(text(), 'Two meanings')]]").click()
-    chrome.find_element(By.XPATH, "//label[.//p[text()='Show an example prompt']]").click()
+    toggle = chrome.find_element(By.XPATH, "//label[.//p[text()='Show an example prompt']]")
+    chrome.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", toggle)
     wait_for(chrome, "Sentiment:")  # the example prompt exactly as the model reads it
