@@ -219,7 +219,13 @@ def race_summary(snap: dict) -> None:
         return
     st.markdown(f"#### {tr('transfer.compare')}")
     table = comparison_table([r.label for r in done], [r.result for r in done])
-    st.dataframe(table, hide_index=True, width="stretch")
+    number = st.column_config.NumberColumn
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "test_accuracy": number(format="%.3f"), "test_macro_f1": number(format="%.3f"),
+        "trainable_params": number(format="localized"), "total_params": number(format="localized"),
+        "trainable_share": number(format="percent"), "train_seconds": number(format="%.1f"),
+        "peak_memory_mb": number(format="%.0f"),
+    })
     st.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
                                   tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
     st.caption(tr("transfer.drift_help"))
