@@ -169,3 +169,12 @@ def test_crossover_compares_with_the_last_prompt_value_beyond_its_range() -> Non
     (cross,) = crossovers(summary)
     assert (cross.k, cross.reference) == (64, 0.75)  # K=16: 0.74 < 0.75 (prompt's K=4 value); K=64 beats it
     assert crossovers(summary[summary.method == "frozen"]) == []  # no prompting curve, nothing to overtake
+
+
+def test_cloze_cuts_long_texts_but_keeps_the_mask() -> None:
+    mlm = tiny_random_backbone("encoder", head="mlm")  # 64 positions
+    method = ClozeMethod(mlm, ClozeConfig(max_words=500))
+    ids = method.pattern_ids("word " * 300)
+    assert len(ids) == mlm.max_length and mlm.tokenizer.mask_token_id in ids
+    assert mlm.tokenizer.convert_ids_to_tokens(ids[-4:]) == ["was", "[MASK]", ".", "[SEP]"]
+    assert method.logprobs(["word " * 300, "short"], [100, 200]).shape == (2, 2)

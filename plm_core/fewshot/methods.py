@@ -219,6 +219,13 @@ def default_cloze_words(labels: Sequence[str], task: str) -> dict[str, str]:
     return {lab: str(lab).lower().replace("_", " ") for lab in labels}
 
 
+def special_wrap(tok: Any) -> tuple[list[int], list[int]]:
+    """The special pieces a tokenizer puts before and after a text ([CLS] ... [SEP] for BERT)."""
+    ids = list(tok("", add_special_tokens=True)["input_ids"])
+    starts = {tok.cls_token_id, tok.bos_token_id} - {None}
+    return (ids[:1], ids[1:]) if ids and ids[0] in starts else ([], ids)
+
+
 class ClozeMethod(Method):
     """Fill the [MASK] of a pattern with each label word; the most probable word gives the label."""
 
@@ -247,17 +254,32 @@ class ClozeMethod(Method):
         words = str(text).split()[: self.config.max_words]
         return self.config.template.replace("[MASK]", self.backbone.tokenizer.mask_token).format(text=" ".join(words))
 
+    def pattern_ids(self, text: str) -> list[int]:
+        """Pattern pieces with the text cut (not the pattern) so the whole input fits the model."""
+        tok = self.backbone.tokenizer
+        before, _, after = self.config.template.replace("[MASK]", tok.mask_token).partition("{text}")
+        pieces = [tok(part, add_special_tokens=False)["input_ids"] if part else [] for part in (before, after)]
+        head, tail = special_wrap(tok)
+        budget = max(0, self.backbone.max_length - len(head) - len(tail) - len(pieces[0]) - len(pieces[1]))
+        words = " ".join(str(text).split()[: self.config.max_words])
+        text_ids = tok(words, add_special_tokens=False)["input_ids"][:budget]
+        return head + pieces[0] + text_ids + pieces[1] + tail
+
     def logprobs(self, texts: Sequence[str], label_ids: list[int]) -> np.ndarray:
         """(N, C) log P(label piece at the mask | pattern)."""
         import torch
 
         tok = self.backbone.tokenizer
+        pad = tok.pad_token_id or 0
         out = []
         for start in range(0, len(texts), self.batch_size):
-            enc = self.backbone.encode([self.pattern(t) for t in texts[start : start + self.batch_size]])
+            rows = [self.pattern_ids(t) for t in texts[start : start + self.batch_size]]
+            width = max(len(r) for r in rows)
+            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])  # (B, T) right-padded
+            mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])  # (B, T)
             with torch.inference_mode():
-                logits = self.backbone.model(**enc).logits.float()  # (B, T, V)
-            is_mask = enc["input_ids"] == tok.mask_token_id  # (B, T)
+                logits = self.backbone.model(input_ids=ids, attention_mask=mask).logits.float()  # (B, T, V)
+            is_mask = ids == tok.mask_token_id  # (B, T)
             if not bool(is_mask.any(dim=1).all()):
                 raise PLMError("fewshot.err.mask_truncated")
             pos = is_mask.float().argmax(dim=1)  # (B,) first mask position
