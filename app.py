@@ -1,4 +1,4 @@
-"""PLM Lab — the router. Pages live in pages/, text in plm_core/i18n/catalog/, logic in plm_core/."""
+"""PLM Lab — the router. Pages live in app_pages/, text in plm_core/i18n/catalog/, logic in plm_core/."""
 
 import streamlit as st
 
@@ -16,3 +16,9 @@ navigation = st.navigation(sections)
 language_switch()
 st.sidebar.caption(tr("common.sidebar_note"))
 navigation.run()
+
+# After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),
+# so the first page is not slowed by ~25 s of JIT compilation competing for the CPU.
+from plm_core.explorer.projection import start_umap_warmup_for_server  # noqa: E402
+
+start_umap_warmup_for_server()

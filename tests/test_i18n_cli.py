@@ -28,7 +28,7 @@ def test_korean_texts_are_korean():
 
 def test_every_literal_key_used_by_pages_exists():
     used = set()
-    for path in list((REPO / "pages").glob("*.py")) + list((REPO / "ui").glob("*.py")):
+    for path in list((REPO / "app_pages").glob("*.py")) + list((REPO / "ui").glob("*.py")):
         used |= set(KEY_IN_CODE.findall(path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in all_messages())
     assert used and not missing, missing

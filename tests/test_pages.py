@@ -13,7 +13,7 @@ def run_page(path: str, lang: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
     at.query_params["lang"] = lang
     at.run()
-    if path != "pages/home.py":
+    if path != "app_pages/home.py":
         at.switch_page(path)
         at.run()
     return at
@@ -30,19 +30,19 @@ def test_page_renders_without_error(path, lang):
 
 
 def test_language_changes_the_text():
-    titles = {lang: run_page("pages/home.py", lang).title[0].value for lang in ("ko", "en")}
+    titles = {lang: run_page("app_pages/home.py", lang).title[0].value for lang in ("ko", "en")}
     assert titles["en"].startswith("PLM Lab — pretrained") and "사전학습" in titles["ko"]
 
 
 def test_home_links_only_to_existing_pages():
-    at = run_page("pages/home.py", "en")
+    at = run_page("app_pages/home.py", "en")
     links = {el.proto.page for el in at.get("page_link")}
     assert links and links <= {p.key for p in available_pages()}
 
 
 @pytest.mark.slow
 def test_models_page_tokenizer_view_shows_subword_pieces():
-    at = run_page("pages/models_data.py", "en")
+    at = run_page("app_pages/models_data.py", "en")
     chips = [m.value for m in at.markdown if "font-family:monospace" in m.value]
     assert chips and "##" in chips[0]  # MiniLM's WordPiece splits "unbelievably" / "riverbank"
     at.selectbox[0].set_value("glove-6b-50d").run()

@@ -12,7 +12,7 @@ def test_every_objective_renders(objective: str) -> None:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
     at.query_params["lang"] = "ko"
     at.run()
-    at.switch_page("pages/pretraining.py")
+    at.switch_page("app_pages/pretraining.py")
     at.session_state["pretrain_objective"] = objective
     at.run()
     assert not at.exception, [e.message for e in at.exception]

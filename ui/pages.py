@@ -17,14 +17,14 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "pages/home.py", ":material/school:", "nav.section.start"),
-    PageSpec("models", "pages/models_data.py", ":material/inventory_2:", "nav.section.start"),
-    PageSpec("pretraining", "pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
-    PageSpec("embeddings", "pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),
-    PageSpec("attention", "pages/attention.py", ":material/grid_on:", "nav.section.inside"),
-    PageSpec("transfer", "pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
-    PageSpec("fewshot", "pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
-    PageSpec("runs", "pages/runs.py", ":material/table_chart:", "nav.section.transfer"),
+    PageSpec("home", "app_pages/home.py", ":material/school:", "nav.section.start"),
+    PageSpec("models", "app_pages/models_data.py", ":material/inventory_2:", "nav.section.start"),
+    PageSpec("pretraining", "app_pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
+    PageSpec("embeddings", "app_pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),
+    PageSpec("attention", "app_pages/attention.py", ":material/grid_on:", "nav.section.inside"),
+    PageSpec("transfer", "app_pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
+    PageSpec("fewshot", "app_pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
+    PageSpec("runs", "app_pages/runs.py", ":material/table_chart:", "nav.section.transfer"),
 )
 
 

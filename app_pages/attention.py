@@ -1,0 +1,183 @@
+"""Attention and masks: mask matrices of every architecture, real attention heads, MLM and next-token views,
+the mask-swap experiment, and how tokenizers cut a text. One section is computed at a time."""
+
+import numpy as np
+import streamlit as st
+
+from plm_core.backbones import Backbone
+from plm_core.explorer import attention as attn
+from plm_core.explorer import figures as figs
+from plm_core.explorer.lm import fill_masks, next_token_stats, next_tokens
+from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_masks
+from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
+from plm_core.figures import tokens_html
+from ui.common import guard, page_header, show_notices, tr
+from ui.explorer import attention_names, display, memo, names_where, option_labels
+from ui.loaders import load_backbone_with_spinner as load
+
+SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
+MASK_MAX_TOKENS = 40  # the mask pictures show at most this many pieces
+
+
+def input_form() -> dict:
+    with st.form("att-input"):
+        text = st.text_area(tr("attention.text"), value=tr("attention.default_text"), height=90, max_chars=8000)
+        c1, c2 = st.columns(2)
+        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display)
+        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000)
+        st.form_submit_button(tr("attention.run"), type="primary")
+    return {"text": text, "name": name, "target": target.strip()}
+
+
+def masks_section(inp: dict) -> None:
+    bb = load(inp["name"])
+    tok = readable_tokens(bb, inp["text"], MASK_MAX_TOKENS)
+    target = readable_tokens(bb, inp["target"] or inp["text"], MASK_MAX_TOKENS)
+    if tok.truncated:
+        st.info(tr("attention.notice.mask_cut", limit=MASK_MAX_TOKENS), icon=":material/content_cut:")
+    c1, c2 = st.columns(2)
+    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
+    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
+    dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special) if not s]
+    masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
+    legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"), PADDING: tr("attention.mask.padding")}
+    single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]
+    st.plotly_chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")], legend),
+                    width="stretch")
+    st.markdown(f"**{tr('attention.masks.encdec')}**")
+    st.plotly_chart(figs.mask_figure(masks["encoder-decoder"], [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")],
+                                     legend), width="stretch")
+    st.caption(tr("attention.masks.legend"))
+
+
+def weights_section(inp: dict) -> None:
+    bb = load(inp["name"])
+    view = memo("att.view", (inp["name"], inp["text"], inp["target"]),
+                lambda: attn.compute_attentions(bb, inp["text"], inp["target"] or None), tr("attention.computing"))
+    show_notices(view.notices)
+    which = st.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
+                     horizontal=True) if len(view.available) > 1 else view.available[0]
+    w, q, k = view.select(which)
+    n_layers, n_heads = w.shape[:2]
+    c1, c2 = st.columns(2)
+    layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
+    head = c2.slider(tr("attention.head"), 1, n_heads, 1)
+    st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
+                    width="stretch")
+    dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which), lambda: attn.digest(w, which != "cross"))
+    left, right = st.columns(2)
+    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)), width="stretch")
+    if dig.rollout is not None:
+        right.plotly_chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
+                                                  colorscale="Purples"), width="stretch")
+        right.caption(tr("attention.rollout_help"))
+    st.plotly_chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
+                                               tr("attention.head_short"), tr("attention.grid")), width="stretch")
+    st.caption(tr("attention.grid_help", side=dig.cell))
+
+
+def mlm_section(inp: dict) -> None:
+    names = names_where(lambda s: s.head == "mlm")
+    if not names:
+        st.info(tr("attention.mlm.none"), icon=":material/info:")
+        return
+    bb = load(st.selectbox(tr("attention.mlm.backbone"), names, format_func=display))
+    tok = readable_tokens(bb, inp["text"], 128)
+    options = [i for i, s in enumerate(tok.special) if not s]
+    chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
+                      default=options[len(options) // 2 : len(options) // 2 + 1], key=f"mlm.{bb.spec.name}.{hash(inp['text'])}")
+    if not chosen:
+        st.info(tr("attention.mlm.pick_help"))
+        return
+    top_k = st.slider(tr("attention.top_k"), 3, 10, 5)
+    res = fill_masks(bb, inp["text"], sorted(chosen), top_k)
+    cols = st.columns(min(len(res.masked), 3))
+    for i, pos in enumerate(res.masked):
+        part = res.predictions[res.predictions["position"] == pos]
+        cols[i % len(cols)].plotly_chart(figs.probability_bars(part, "prediction", "probability",
+                                         tr("attention.mlm.preds", token=tok.tokens[pos]), ("prediction", "probability")),
+                                         width="stretch")
+    st.dataframe(res.original_rank, hide_index=True, width="stretch")
+    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0], key="mlm.layer")
+    shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
+    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
+                                           zmax=float(np.abs(shift).max()) or 1.0), width="stretch")
+
+
+def next_section(inp: dict) -> None:
+    names = names_where(lambda s: s.head == "clm" and s.family == "decoder")
+    if not names:
+        st.info(tr("attention.next.none"))
+        return
+    bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
+    view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10), tr("attention.computing"))
+    st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
+    st.plotly_chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
+                                          ("after", "actual", "probability", "rank"), log=True), width="stretch")
+    pos = st.selectbox(tr("attention.next.position"), view.table["position"].tolist(),
+                       format_func=lambda p: f"{p}: … {' '.join(view.tokens[max(0, p - 4):p])} → {view.tokens[p]}")
+    st.dataframe(view.topk[view.topk["position"] == pos - 1], hide_index=True, width="stretch")
+
+
+def swap_section(inp: dict) -> None:
+    names = names_where(lambda s: s.family in ("encoder", "decoder") and s.heads > 0)
+    start = names.index(inp["name"]) if inp["name"] in names else 0
+    bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
+    fam = bb.spec.family
+    st.write(tr(f"attention.swap.explain.{fam}"))
+    swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
+                tr("attention.computing"))
+    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
+    left, right = st.columns(2)
+    for col, run, title in ((left, swap.native, "attention.swap.native"), (right, swap.swapped, f"attention.swap.{fam}")):
+        col.plotly_chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
+                                                tr(title, layer=layer)), width="stretch")
+    series = {"mean_cosine": tr("attention.swap.mean_cos"), "min_cosine": tr("attention.swap.min_cos")}
+    left.plotly_chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"), width="stretch")
+    series = {"native": tr("attention.swap.native_short"), "swapped": tr("attention.swap.swapped_short")}
+    right.plotly_chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
+                                        tr("attention.swap.share")), width="stretch")
+    swap_predictions(bb, swap, inp["text"])
+
+
+def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
+    if bb.spec.head == "clm":
+        a, b = next_token_stats(bb, swap.native), next_token_stats(bb, swap.swapped)
+        df = a.table.assign(swapped=b.table["probability"])
+        st.plotly_chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
+                                                         "swapped": tr("attention.swap.swapped_short")},
+                                          tr("attention.swap.next_chart"), "P", log=True), width="stretch")
+        st.caption(tr("attention.swap.next_help"))
+    elif bb.spec.head == "mlm":
+        options = [i for i, t in enumerate(swap.native.tokens) if i not in (0, len(swap.native.tokens) - 1)]
+        pos = st.selectbox(tr("attention.swap.mask_pos"), options, format_func=lambda i: swap.native.tokens[i])
+        left, right = st.columns(2)
+        left.dataframe(fill_masks(bb, text, [pos]).predictions, hide_index=True)
+        right.dataframe(fill_masks(bb, text, [pos], mask_kind="causal").predictions, hide_index=True)
+    else:
+        st.info(tr("attention.swap.no_head", name=bb.spec.display))
+
+
+def tokens_section() -> None:
+    text = st.text_input(tr("attention.tok.text"), value=tr("attention.tok.default"), max_chars=1000)
+    names = names_where(lambda s: True)
+    loaded = {display(n): load(n) for n in names}
+    st.dataframe(compare_tokenizers(loaded, text), hide_index=True, width="stretch")
+    for label, bb in loaded.items():
+        st.markdown(f"**{label}**")
+        st.markdown(tokens_html(readable_tokens(bb, text)), unsafe_allow_html=True)
+    pick = st.selectbox(tr("attention.tok.words_of"), list(loaded))
+    st.dataframe(words_with_pieces(loaded[pick], text), hide_index=True, width="stretch")
+
+
+page_header("attention")
+inputs = input_form()
+section = st.segmented_control(tr("attention.section"), SECTIONS, default="masks", required=True,
+                               format_func=option_labels("attention.section"), key="att.section") or "masks"
+st.caption(tr(f"attention.section.{section}.help"))
+with guard():
+    if section == "tokens":
+        tokens_section()
+    else:
+        {"masks": masks_section, "weights": weights_section, "mlm": mlm_section, "next": next_section,
+         "swap": swap_section}[section](inputs)

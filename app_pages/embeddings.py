@@ -1,0 +1,176 @@
+"""Embeddings: one word's static vector vs its contextual vectors per sentence and layer; sentence maps."""
+
+import streamlit as st
+
+from plm_core.backbones import POOLINGS, specs
+from plm_core.data import DATASETS
+from plm_core.explorer import polysemy as poly
+from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
+from plm_core.explorer.projection import METHODS, project
+from plm_core.errors import PLMError
+from plm_core.i18n import t
+from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
+                                         sample_texts, sentence_map)
+from ui.common import guard, lang, page_header, show_notices, tr
+from ui.explorer import option_labels
+from ui.loaders import backbone as cached_backbone
+from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
+
+CONTEXTUAL = ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")
+CUSTOM = "custom"
+DEFAULT_SET = "wiki-topics"  # 11 topics: the clearest picture of "frozen features + a linear head"
+
+
+def names_of(families: tuple[str, ...]) -> list[str]:
+    return [n for n, s in specs().items() if s.family in families]
+
+
+def set_labels(lg: str):
+    """format_func for the set box, in language `lg`: 'bank — river side / financial institution'."""
+
+    def label(key: str) -> str:
+        if key == CUSTOM:
+            return t("embeddings.set.custom", lg)
+        pset = poly.polysemy_sets()[key]
+        return f"{pset.word} — " + " / ".join(pset.sense_name(s.key, lg) for s in pset.senses)
+
+    return label
+
+
+def word_form() -> None:
+    display = lambda n: specs()[n].display  # noqa: E731
+    with st.form("emb-word"):
+        c1, c2, c3 = st.columns(3)
+        key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_labels(lang()))
+        contextual = c2.selectbox(tr("embeddings.contextual"), names_of(CONTEXTUAL), format_func=display)
+        static = c3.selectbox(tr("embeddings.static"), names_of(("static",)), format_func=display)
+        with st.expander(tr("embeddings.custom.header")):
+            word = st.text_input(tr("embeddings.custom.word"), value="light", max_chars=40)
+            lines = st.text_area(tr("embeddings.custom.sentences"), value=tr("embeddings.custom.default"),
+                                 height=140, max_chars=6000, help=tr("embeddings.custom.help"))
+        submitted = st.form_submit_button(tr("embeddings.run"), type="primary")
+    if submitted or "emb.word" not in st.session_state:
+        with guard():
+            st.session_state["emb.word"] = compute_word(key, word, lines, contextual, static)
+
+
+def compute_word(key: str, word: str, lines: str, contextual: str, static: str | None) -> dict:
+    pset, notices = poly.custom_set(word, lines) if key == CUSTOM else (poly.polysemy_sets()[key], [])
+    wv = poly.word_vectors(load_backbone_with_spinner(contextual), pset)
+    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "", "static_name": ""}
+    if static:
+        sb = load_backbone_with_spinner(static)
+        result["static_name"] = sb.spec.display
+        try:
+            hover = tr("embeddings.static.hover", word=pset.word, n=len(pset.texts))
+            result["static"] = poly.static_points(sb, pset, hover)
+            result["nearest"] = ", ".join(w for w, _ in sb.nearest(pset.word, 8))
+        except PLMError as err:  # e.g. a Korean word is not in GloVe: say so in the panel
+            result["static_note"] = err.message(lang())
+    return result
+
+
+def word_results(res: dict) -> None:
+    pset, wv = res["pset"], res["wv"]
+    show_notices(res["notices"])
+    names = {s.key: pset.sense_name(s.key, lang()) for s in pset.senses}
+    c1, c2 = st.columns([3, 1])
+    layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, wv.n_layers) if wv.n_layers else 0
+    method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True)
+    with guard():
+        points, proj = poly.layer_points(wv, layer, method)
+        show_notices(proj.notices)
+        titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
+                  f"{wv.backbone}<br>" + (tr("embeddings.panel.sentence", n=len(wv.texts)) if wv.sentence_level
+                                          else tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts))))
+        st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
+                        width="stretch")
+        st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
+        if res.get("nearest"):
+            st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
+        left, right = st.columns(2)
+        sim = poly.cosine_matrix(wv.vectors[layer])
+        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+                          width="stretch")
+        df = poly.contextuality(wv)
+        series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
+        if wv.n_layers:
+            static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
+            right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
+                                                    tr("embeddings.ctx.y"), layer, static_label), width="stretch")
+            st.caption(tr("embeddings.ctx.explain"))
+        else:  # one vector per sentence: no layers to compare, just the three mean similarities
+            right.markdown(f"**{tr('embeddings.ctx.y')}**")
+            for col in ("all", "same_sense", "different_sense"):
+                right.metric(series[col], f"{df[col].iloc[0]:.3f}")
+        with st.expander(tr("embeddings.occurrences")):
+            st.dataframe(poly.occurrence_table(wv, pset, lang()), hide_index=True, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sentence_vectors(backbone: str, data: str, n: int, pooling: str, csv: bytes | None = None) -> tuple:
+    ds = uploaded_dataset(csv, data) if csv is not None else dataset(data)
+    sample = sample_texts(ds, n)
+    smap = sentence_map(cached_backbone(backbone), sample["text"].tolist(), sample["label"].tolist(), pooling)
+    return smap.texts, smap.labels, smap.vectors
+
+
+def sentence_form() -> None:
+    uploaded = st.session_state.get("uploaded_csv")
+    choices = list(DATASETS) + (["uploaded"] if uploaded else [])
+    uploaded_label = tr("embeddings.sent.uploaded", name=uploaded[0]) if uploaded else ""
+    label = lambda d: uploaded_label if d == "uploaded" else DATASETS[d][0].display  # noqa: E731
+    with st.form("emb-sent"):
+        c1, c2, c3, c4 = st.columns(4)
+        data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,
+                            index=choices.index(DEFAULT_SET) if DEFAULT_SET in choices else 0)
+        backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()), format_func=lambda n: specs()[n].display)
+        n = c3.slider(tr("embeddings.sent.n"), 50, 1000, 300, step=50)
+        pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"))
+        submitted = st.form_submit_button(tr("embeddings.sent.run"), type="primary")
+    if submitted:
+        with guard():
+            csv = uploaded[1] if data == "uploaded" else None
+            with st.spinner(tr("embeddings.sent.computing", n=n)):
+                texts, labels, vectors = sentence_vectors(backbone, uploaded[0] if csv else data, n, pooling, csv)
+            st.session_state["emb.sent"] = {"texts": texts, "labels": labels, "vectors": vectors, "backbone": backbone,
+                                            "data": label(data), "acc": linear_probe_accuracy(vectors, labels)}
+
+
+def sentence_results(res: dict) -> None:
+    method = st.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"),
+                      horizontal=True, key="emb.sent.method")
+    texts, labels, vectors = res["texts"], res["labels"], res["vectors"]
+    c1, c2 = st.columns(2)
+    c1.metric(tr("embeddings.sent.probe"), f"{res['acc']:.1%}", help=tr("embeddings.sent.probe_help"))
+    c2.metric(tr("embeddings.sent.majority"), f"{majority_share(labels):.1%}")
+    pick = st.selectbox(tr("embeddings.sent.pick"), range(len(texts)), format_func=lambda i: texts[i][:120])
+    own = st.text_input(tr("embeddings.sent.own"), max_chars=500)
+    with guard():
+        query, skip = vectors[pick], pick
+        if own.strip():
+            query, skip = load_backbone_with_spinner(res["backbone"]).embed([own])[0], None
+        table = neighbours_table(SentenceMap(texts, labels, vectors, res["backbone"], -1, ""), query, 8, skip)
+        proj = project(vectors, method)
+        show_notices(proj.notices)
+        neighbours = table.pop("index").tolist()
+        title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
+        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+                        width="stretch")
+        st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
+        st.markdown(f"**{tr('embeddings.sent.neighbours')}**")
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+page_header("embeddings")
+st.subheader(tr("embeddings.word.header"))
+st.write(tr("embeddings.word.intro"))
+word_form()
+if "emb.word" in st.session_state:
+    word_results(st.session_state["emb.word"])
+st.divider()
+st.subheader(tr("embeddings.sent.header"))
+st.write(tr("embeddings.sent.intro"))
+sentence_form()
+if "emb.sent" in st.session_state:
+    sentence_results(st.session_state["emb.sent"])

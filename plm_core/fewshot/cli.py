@@ -1,0 +1,115 @@
+"""`python -m plm_core fewshot`: accuracy-vs-K curves for zero/one/few-shot methods, as JSON or a table."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from plm_core.errors import PLMError
+
+
+def parse_ints(text: str, what: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise PLMError("fewshot.err.bad_shots", shots=text) from None
+    if not values:
+        raise PLMError("fewshot.err.bad_shots", shots=text)
+    return values
+
+
+def parse_backbones(items: list[str] | None, methods: tuple[str, ...]) -> dict[str, str]:
+    """`--backbone NAME` (every method that can use it) or `--backbone method=NAME`."""
+    from plm_core.fewshot.methods import method_backbones
+
+    out: dict[str, str] = {}
+    for item in items or []:
+        method, _, name = item.rpartition("=")
+        targets = [method] if method else [m for m in methods if item in method_backbones(m)]
+        if not targets:
+            raise PLMError("fewshot.err.backbone_fits_none", name=item, methods=", ".join(methods))
+        for m in targets:
+            if name not in method_backbones(m):
+                raise PLMError("fewshot.err.backbone_not_for", name=name, method=m,
+                               choices=", ".join(method_backbones(m)) or "-")
+            out[m] = name
+    return out
+
+
+def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en") -> Any:
+    from plm_core.fewshot.curves import CurveConfig
+    from plm_core.fewshot.methods import FinetuneSettings, available_methods
+    from plm_core.fewshot.prompting import PromptConfig
+
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    offered = available_methods()
+    missing = [m for m in methods if m not in offered]
+    if missing:
+        raise PLMError("fewshot.err.method_unavailable", method=", ".join(missing), choices=", ".join(offered))
+    prompt = None
+    if args.template or args.verbalizers or args.calibrate:
+        from plm_core.fewshot.methods import default_prompt
+
+        base = default_prompt(task_kind)
+        verbal = dict(pair.split("=", 1) for pair in (args.verbalizers or "").split(",") if "=" in pair)
+        prompt = PromptConfig(template=(args.template or base.template).replace("\\n", "\n"),
+                              verbalizers=verbal, calibrate=args.calibrate)
+    return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
+                       test_limit=args.test_limit, backbones=parse_backbones(args.backbone, methods), prompt=prompt,
+                       finetune=FinetuneSettings(epochs=args.epochs), language=language or "en")
+
+
+def run(args: argparse.Namespace) -> int:
+    from plm_core.backbones import load_backbone
+    from plm_core.data import resolve_dataset
+    from plm_core.fewshot.curves import run_curves, save_run, summarize, to_json, validate
+    from plm_core.fewshot.methods import make_task
+
+    ds = resolve_dataset(args.data)
+    config = build_config(args, ds.info.task, ds.info.language)
+    validate(config)
+    task = make_task(ds, args.test_limit)
+    cache: dict[str, Any] = {}
+
+    def load(name: str) -> Any:
+        if name not in cache:
+            cache[name] = load_backbone(name)
+        return cache[name]
+
+    def progress(info: Any) -> None:
+        eta = f"{info.eta_seconds:.0f}s left" if info.eta_seconds is not None else ""
+        print(f"[{info.done}/{info.total}] {info.method} K={info.k if info.k >= 0 else 'prepare'} {eta}",
+              file=sys.stderr, flush=True)
+
+    result = run_curves(config, task, load, on_progress=None if args.quiet else progress)
+    if not args.no_save:
+        save_run(result)
+    payload = to_json(result)
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(summarize(result.points).round(3).to_string(index=False))
+        for c in payload["crossovers"]:
+            print(f"{c['method']} overtakes prompting at K={c['k']}: {c['accuracy']:.3f} > {c['reference']:.3f}")
+    return 0
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser("fewshot", help="accuracy vs K for similarity / prompt / cloze / frozen / finetune")
+    p.add_argument("--data", default="movie-snippets", help="sample-set name or path to a CSV (text,label)")
+    p.add_argument("--methods", default="similarity,prompt,frozen", help="comma-separated methods")
+    p.add_argument("--backbone", action="append", metavar="[METHOD=]NAME",
+                   help="backbone for the methods that can use it (repeatable), e.g. prompt=smollm2-135m")
+    p.add_argument("--shots", default="0,1,2,4,8,16,32", help="K values: examples per class, comma-separated")
+    p.add_argument("--seeds", type=int, default=3, help="K-shot draws (and demonstration orders) per K")
+    p.add_argument("--test-limit", type=int, default=300, help="first N examples of the fixed test set")
+    p.add_argument("--template", default="", help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
+    p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")
+    p.add_argument("--calibrate", action="store_true", help="contextual calibration of the prompt scores")
+    p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs per K-shot sample")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.add_argument("--no-save", action="store_true", help="do not store the run in the runs store")
+    p.set_defaults(func=run)

@@ -1,0 +1,348 @@
+"""Accuracy-vs-K curves: run every method at every K over several seeds, aggregate, find crossovers.
+
+Seed s draws the K-per-class sample `task.draw(K, s)` (the same examples for every method, so the
+comparison is fair) and, for prompting, the order of the demonstrations. Points are reported one by one
+through `on_point` so a page can fill its chart while the run goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from plm_core.errors import PLMError
+from plm_core.fewshot.methods import (
+    KINDS, METHODS, TEST_LIMIT, ClozeConfig, FewShotTask, FinetuneSettings, Method, build_method,
+    default_backbone, default_prompt,
+)
+from plm_core.fewshot.prompting import PromptConfig
+
+DEFAULT_SHOTS: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
+SHOT_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
+TRAINING_METHODS = ("frozen", "finetune")
+
+
+@dataclass
+class CurveConfig:
+    """One few-shot experiment: which methods, which K, how many seeds, on which data."""
+
+    data: str = "movie-snippets"  # sample-set name or CSV path
+    methods: tuple[str, ...] = ("similarity", "prompt", "frozen")
+    shots: tuple[int, ...] = DEFAULT_SHOTS  # K = examples per class (in the prompt, or to train on)
+    seeds: int = 3  # different K-shot draws and demonstration orders
+    test_limit: int = TEST_LIMIT  # first N examples of the fixed test set
+    backbones: dict[str, str] = field(default_factory=dict)  # method -> backbone name ("" = the default)
+    prompt: PromptConfig | None = None  # None = the default template for the data's task
+    descriptions: dict[str, str] = field(default_factory=dict)  # similarity: label -> description
+    cloze: ClozeConfig | None = None
+    finetune: FinetuneSettings = field(default_factory=FinetuneSettings)
+
+    language: str = "en"  # language of the data ("ko" picks USE-multilingual for similarity)
+
+    def backbone_for(self, method: str) -> str:
+        return self.backbones.get(method) or default_backbone(method, self.language)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["backbones"] = {m: self.backbone_for(m) for m in self.methods}
+        return out
+
+
+def validate(config: CurveConfig) -> None:
+    bad = [m for m in config.methods if m not in METHODS]
+    if bad or not config.methods:
+        raise PLMError("fewshot.err.method_unavailable", method=", ".join(bad) or "-", choices=", ".join(METHODS))
+    if not config.shots or any(k < 0 for k in config.shots):
+        raise PLMError("fewshot.err.bad_shots", shots=", ".join(map(str, config.shots)))
+    if not 1 <= config.seeds <= 20:
+        raise PLMError("fewshot.err.bad_seeds", seeds=config.seeds)
+
+
+@dataclass
+class CurvePoint:
+    """One method at one K for one seed."""
+
+    method: str
+    k: int
+    seed: int
+    accuracy: float
+    macro_f1: float
+    seconds: float  # wall time of this point (0 for a copy of a deterministic K = 0 point)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Skipped:
+    method: str
+    k: int
+    key: str  # message-catalog key of the reason
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CurveResult:
+    config: CurveConfig
+    labels: list[str]
+    n_test: int
+    majority: float  # accuracy of always predicting the most frequent test label (the chance line)
+    points: list[CurvePoint] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: prepare_<method>, run_<method>, total
+    stopped: bool = False
+    run_id: int | None = None
+
+    def frame(self) -> pd.DataFrame:
+        return points_frame(self.points)
+
+
+@dataclass
+class Unit:
+    """A planned piece of work: one (method, K, seed), or the method's one-time preparation (k = -1)."""
+
+    method: str
+    k: int
+    seed: int
+    weight: float  # rough relative cost, for the time-left estimate
+
+
+def unit_weight(method: str, k: int, n_labels: int) -> float:
+    """Relative cost guess: prompting grows with the prefix, fine-tuning with the examples."""
+    if k < 0:
+        return 3.0
+    if method == "prompt":
+        return 1.0 + 0.05 * k * n_labels
+    if method == "finetune":
+        return 2.0 + 0.2 * k * n_labels
+    return 0.3
+
+
+def plan(config: CurveConfig, methods: dict[str, Method], task: FewShotTask) -> tuple[list[Unit], list[Skipped]]:
+    """Every unit of work in run order (method by method, K ascending, seeds inside), and what is skipped."""
+    units: list[Unit] = []
+    skipped: list[Skipped] = []
+    n_labels = len(task.labels)
+    most = task.max_k()
+    for name in config.methods:
+        method = methods[name]
+        units.append(Unit(name, -1, 0, unit_weight(name, -1, n_labels)))
+        for k in sorted(set(config.shots)):
+            if not method.supports(k):
+                continue
+            if k > most:
+                skipped.append(Skipped(name, k, "fewshot.skip.too_few", {"k": k, "most": most}))
+                continue
+            seeds = [0] if method.deterministic(k) else list(range(config.seeds))
+            units.extend(Unit(name, k, s, unit_weight(name, k, n_labels)) for s in seeds)
+    return units, skipped
+
+
+def samples_for(units: Sequence[Unit], task: FewShotTask, method: str) -> list[pd.DataFrame]:
+    return [task.draw(u.k, u.seed) for u in units if u.method == method and u.k > 0]
+
+
+@dataclass
+class ProgressInfo:
+    """What the runner tells its caller after every unit."""
+
+    done: int  # units finished
+    total: int
+    fraction: float  # of the estimated work
+    eta_seconds: float | None  # None until there is something to extrapolate from
+    method: str
+    k: int
+
+
+BackboneLoader = Callable[[str], Any]
+
+
+def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
+               on_point: Callable[[CurvePoint], None] | None = None,
+               on_progress: Callable[[ProgressInfo], None] | None = None,
+               stop: threading.Event | None = None) -> CurveResult:
+    """Run the whole grid. `load(name)` gives a backbone (shared is fine: nothing here trains it in place)."""
+    validate(config)
+    result = CurveResult(config, task.labels, len(task.test), majority_rate(task.test["label"]))
+    methods = {m: build_method(m, load(config.backbone_for(m)), prompt=config.prompt or default_prompt(task.task),
+                               descriptions=config.descriptions, cloze=config.cloze, finetune=config.finetune,
+                               stop=stop) for m in config.methods}
+    units, result.skipped = plan(config, methods, task)
+    total_weight, done_weight, start = sum(u.weight for u in units), 0.0, time.perf_counter()
+    skip_method: set[str] = set()
+    for i, unit in enumerate(units):
+        if stop is not None and stop.is_set():
+            result.stopped = True
+            break
+        t0 = time.perf_counter()
+        if unit.method not in skip_method:
+            skip = run_unit(unit, methods[unit.method], task, config, units, result, on_point)
+            if skip is not None:
+                result.skipped.append(skip)
+                if unit.k < 0:
+                    skip_method.add(unit.method)
+        phase = "prepare_" if unit.k < 0 else "run_"
+        result.timings[phase + unit.method] = result.timings.get(phase + unit.method, 0.0) + time.perf_counter() - t0
+        done_weight += unit.weight
+        if on_progress is not None:
+            elapsed = time.perf_counter() - start
+            eta = elapsed / done_weight * (total_weight - done_weight) if done_weight else None
+            on_progress(ProgressInfo(i + 1, len(units), done_weight / total_weight, eta, unit.method, unit.k))
+    result.timings["total"] = time.perf_counter() - start
+    return result
+
+
+def run_unit(unit: Unit, method: Method, task: FewShotTask, config: CurveConfig, units: Sequence[Unit],
+             result: CurveResult, on_point: Callable[[CurvePoint], None] | None) -> Skipped | None:
+    """Prepare a method (k < 0) or score one (K, seed); a user-fixable problem skips the point."""
+    try:
+        if unit.k < 0:
+            method.prepare(task, samples_for(units, task, unit.method))
+            return None
+        t0 = time.perf_counter()
+        out = method.run(task.draw(unit.k, unit.seed), task, unit.seed)
+        seconds = time.perf_counter() - t0
+    except PLMError as err:
+        return Skipped(unit.method, unit.k, err.key, dict(err.params))
+    seeds = range(config.seeds) if method.deterministic(unit.k) else [unit.seed]
+    for s in seeds:
+        point = CurvePoint(unit.method, unit.k, s, out.accuracy, out.macro_f1, seconds if s == unit.seed else 0.0,
+                           dict(out.extra))
+        result.points.append(point)
+        if on_point is not None:
+            on_point(point)
+    return None
+
+
+# ---- aggregation ------------------------------------------------------------------------------
+
+def majority_rate(labels: pd.Series) -> float:
+    return float(labels.value_counts(normalize=True).max()) if len(labels) else 0.0
+
+
+def points_frame(points: Sequence[CurvePoint]) -> pd.DataFrame:
+    cols = ["method", "k", "seed", "accuracy", "macro_f1", "seconds"]
+    return pd.DataFrame([{c: getattr(p, c) for c in cols} for p in points], columns=cols)
+
+
+def summarize(points: Sequence[CurvePoint] | pd.DataFrame) -> pd.DataFrame:
+    """Per (method, K): mean and standard deviation (over seeds) of accuracy and macro-F1, and n seeds."""
+    df = points if isinstance(points, pd.DataFrame) else points_frame(points)
+    cols = ["method", "k", "acc_mean", "acc_std", "f1_mean", "f1_std", "n"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    g = df.groupby(["method", "k"], sort=False)
+    out = pd.DataFrame({
+        "acc_mean": g["accuracy"].mean(), "acc_std": g["accuracy"].std(ddof=0),
+        "f1_mean": g["macro_f1"].mean(), "f1_std": g["macro_f1"].std(ddof=0), "n": g["accuracy"].size(),
+    }).reset_index()
+    order = {m: i for i, m in enumerate(METHODS)}
+    return out.sort_values(["method", "k"], key=lambda s: s.map(order) if s.name == "method" else s)[cols] \
+        .reset_index(drop=True)
+
+
+@dataclass
+class Crossover:
+    """The first K where a training method's mean beats prompting's."""
+
+    method: str
+    k: int
+    accuracy: float  # the training method's mean at K
+    reference: float  # prompting's mean at K (or at its largest K, where prompting stops earlier)
+
+
+def reference_at(ref: pd.Series, k: int) -> float:
+    """Prompting's mean at K; where prompting stopped earlier, its value at the largest K below."""
+    if k in ref.index:
+        return float(ref[k])
+    below = ref[ref.index <= k]
+    return float(below.iloc[-1]) if len(below) else float(ref.iloc[0])
+
+
+def crossovers(summary: pd.DataFrame, reference: str = "prompt", metric: str = "acc_mean") -> list[Crossover]:
+    """For each training method, the smallest K at which its mean exceeds the prompting curve's."""
+    ref = summary[summary["method"] == reference].set_index("k")[metric].sort_index()
+    if ref.empty:
+        return []
+    found = []
+    for method in TRAINING_METHODS:
+        rows = summary[summary["method"] == method].sort_values("k")
+        for k, value in zip(rows["k"], rows[metric]):
+            target = reference_at(ref, int(k))
+            if value > target:
+                found.append(Crossover(method, int(k), float(value), target))
+                break
+    return found
+
+
+def to_json(result: CurveResult) -> dict[str, Any]:
+    """The CLI's JSON object: per method and K, mean and std of test accuracy plus the per-seed values."""
+    df = result.frame()
+    summary = summarize(df)
+    methods: dict[str, Any] = {}
+    for name in result.config.methods:
+        rows = summary[summary["method"] == name]
+        per_k = {}
+        for _, row in rows.iterrows():
+            seeds = df[(df["method"] == name) & (df["k"] == row["k"])].sort_values("seed")
+            per_k[str(int(row["k"]))] = {
+                "mean": round(float(row["acc_mean"]), 4), "std": round(float(row["acc_std"]), 4),
+                "values": [round(float(v), 4) for v in seeds["accuracy"]],
+                "macro_f1_mean": round(float(row["f1_mean"]), 4), "macro_f1_std": round(float(row["f1_std"]), 4),
+                "macro_f1_values": [round(float(v), 4) for v in seeds["macro_f1"]],
+                "seeds": [int(s) for s in seeds["seed"]],
+            }
+        methods[name] = {"backbone": result.config.backbone_for(name), "kind": KINDS[name], "points": per_k}
+    return {
+        "data": result.config.data, "labels": result.labels, "n_test": result.n_test,
+        "majority_baseline": round(result.majority, 4), "shots": sorted(set(result.config.shots)),
+        "seeds": result.config.seeds, "methods": methods,
+        "crossovers": [asdict(c) for c in crossovers(summary)],
+        "skipped": [asdict(s) for s in result.skipped], "stopped": result.stopped,
+        "timings": {k: round(v, 2) for k, v in result.timings.items()}, "run_id": result.run_id,
+    }
+
+
+def save_run(result: CurveResult) -> int | None:
+    """Store the curves in the runs store (if this installation has it); the run id, or None."""
+    try:
+        from plm_core.runs import RunStore
+    except ImportError:
+        return None
+    payload = to_json(result)
+    config = result.config.as_dict()
+    metrics = {f"{m}@{k}": v["mean"] for m, d in payload["methods"].items() for k, v in d["points"].items()}
+    curves = {"methods": payload["methods"], "crossovers": payload["crossovers"], "labels": payload["labels"],
+              "majority_baseline": payload["majority_baseline"], "n_test": payload["n_test"]}
+    result.run_id = int(RunStore().save("fewshot", config, metrics, curves, dict(result.timings)))
+    return result.run_id
+
+
+def sensitivity(load_scorer: Callable[[PromptConfig], Any], task: FewShotTask, k: int,
+                templates: Sequence[PromptConfig], orders: int = 4, seed: int = 0,
+                stop: threading.Event | None = None,
+                on_row: Callable[[dict], None] | None = None) -> pd.DataFrame:
+    """Prompt sensitivity: one K-shot draw, each template x several demonstration orders -> accuracy rows."""
+    from plm_core.fewshot.methods import outcome
+
+    demos = task.draw(k, seed)
+    rows = []
+    rng = np.random.default_rng(seed)
+    perms = [np.arange(len(demos))] + [rng.permutation(len(demos)) for _ in range(max(0, orders - 1))]
+    for t_index, config in enumerate(templates):
+        scorer = load_scorer(config)
+        for o_index, perm in enumerate(perms):
+            if stop is not None and stop.is_set():
+                return pd.DataFrame(rows)
+            ordered = list(demos.iloc[perm][["text", "label"]].itertuples(index=False, name=None))
+            pred = scorer.score(ordered, task.test["text"].tolist()).predictions(calibrate=config.calibrate)
+            out = outcome(task.test["label"], pred, task.labels)
+            row = {"template": t_index + 1, "template_text": config.template, "order": o_index + 1,
+                   "accuracy": out.accuracy, "macro_f1": out.macro_f1}
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,42 @@
+"""Turning what a user types (label = word lines, templates with \\n) into configs, and back."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from plm_core.errors import PLMError
+
+
+def parse_pairs(text: str, labels: Sequence[str]) -> dict[str, str]:
+    """'label = value' lines -> {label: value}; blank lines are ignored, unknown labels refused."""
+    out: dict[str, str] = {}
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        label, sep, value = line.partition("=")
+        if not sep or not label.strip():
+            raise PLMError("fewshot.err.bad_pair", line=line.strip())
+        if label.strip() not in labels:
+            raise PLMError("fewshot.err.unknown_label", label=label.strip(), labels=", ".join(labels))
+        out[label.strip()] = value.strip()
+    return out
+
+
+def pairs_text(pairs: dict[str, str]) -> str:
+    return "\n".join(f"{k} = {v.strip()}" for k, v in pairs.items())
+
+
+def spaced_words(words: dict[str, str], template: str) -> dict[str, str]:
+    """Label words as the LM should say them: with a leading space unless the template already ends in one."""
+    before = template[: -len("{label}")] if template.endswith("{label}") else template
+    needs_space = not before[-1:].isspace()
+    return {k: (" " + v.strip() if needs_space else v.strip()) for k, v in words.items() if v.strip()}
+
+
+def template_from_line(line: str) -> str:
+    """One-line form of a template (\\n written as backslash-n) -> the real template."""
+    return line.strip().replace("\\n", "\n")
+
+
+def template_to_line(template: str) -> str:
+    return template.replace("\n", "\\n")

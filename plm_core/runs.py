@@ -1,0 +1,172 @@
+"""The runs store: every experiment (transfer, race, few-shot, ...) as one row of a SQLite file.
+
+Safe for several sessions (threads or processes) writing at once: WAL journal, a busy timeout, one
+short transaction per call and a fresh connection per call (sqlite3 connections are not shared
+across threads). Path: `PLM_LAB_RUNS_DB`, default `plm_core.paths.runs_db_path()`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from plm_core.errors import PLMError
+
+BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's lock
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    config      TEXT NOT NULL,
+    metrics     TEXT NOT NULL,
+    curves      TEXT NOT NULL,
+    timings     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind);
+"""
+
+
+def jsonable(value: Any) -> Any:
+    """NaN/inf -> None, numpy -> Python, tuples -> lists, recursively (strict JSON)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(jsonable(value), ensure_ascii=False, allow_nan=False)
+
+
+class RunStore:
+    """A SQLite file of runs: save, list, get, delete, export."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        from plm_core.paths import runs_db_path
+
+        self.path = Path(path).expanduser() if path else runs_db_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A fresh connection with a busy timeout; commits on success, rolls back on error, then closes."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error as err:
+            raise PLMError("runs.err.open", path=str(self.path), detail=str(err)) from None
+        with closing(conn):
+            conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            with conn:
+                yield conn
+
+    def save(self, kind: str, config: dict, metrics: dict, curves: dict, timings: dict) -> int:
+        """Store one run; returns its id."""
+        from plm_core import __version__
+
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        row = (kind, created, __version__, dumps(config), dumps(metrics), dumps(curves), dumps(timings))
+        with self.connect() as conn:
+            cur = conn.execute(
+                "INSERT INTO runs (kind, created_at, app_version, config, metrics, curves, timings) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            return int(cur.lastrowid)
+
+    def list(self, kind: str | None = None) -> pd.DataFrame:
+        """One row per run, newest first: id, kind, created_at, app_version, config and metric scalars."""
+        query = "SELECT id, kind, created_at, app_version, config, metrics, timings FROM runs"
+        params: tuple = ()
+        if kind:
+            query, params = query + " WHERE kind = ?", (kind,)
+        with self.connect() as conn:
+            rows = conn.execute(query + " ORDER BY id DESC", params).fetchall()
+        return pd.DataFrame([flatten_row(r) for r in rows], columns=None if rows else BASE_COLUMNS)
+
+    def get(self, run_id: int) -> dict:
+        with self.connect() as conn:
+            row = conn.execute("SELECT id, kind, created_at, app_version, config, metrics, curves, timings "
+                               "FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+        if row is None:
+            raise PLMError("runs.err.no_such_run", id=run_id)
+        return decode_row(row)
+
+    def get_many(self, ids: Iterable[int]) -> list[dict]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self.connect() as conn:
+            rows = conn.execute("SELECT id, kind, created_at, app_version, config, metrics, curves, timings "
+                                f"FROM runs WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
+        return [decode_row(r) for r in rows]
+
+    def delete(self, ids: Iterable[int]) -> int:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+        with self.connect() as conn:
+            cur = conn.execute(f"DELETE FROM runs WHERE id IN ({','.join('?' * len(ids))})", ids)
+            return int(cur.rowcount)
+
+    def export_json(self, ids: Iterable[int]) -> str:
+        """The selected runs, complete (config, metrics, curves, timings), as a JSON list."""
+        return json.dumps(jsonable(self.get_many(ids)), ensure_ascii=False, indent=1)
+
+    def export_csv(self, ids: Iterable[int]) -> str:
+        """The selected runs as a flat table (curves left out: use JSON for them)."""
+        wanted = {int(i) for i in ids}
+        table = self.list()
+        return table[table["id"].isin(wanted)].to_csv(index=False)
+
+    def count(self) -> int:
+        with self.connect() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
+
+BASE_COLUMNS = ["id", "kind", "created_at", "app_version"]
+
+
+def decode_row(row: tuple) -> dict:
+    keys = ("id", "kind", "created_at", "app_version", "config", "metrics", "curves", "timings")
+    out = dict(zip(keys, row))
+    for key in ("config", "metrics", "curves", "timings"):
+        out[key] = json.loads(out[key])
+    return out
+
+
+def flatten_row(row: tuple) -> dict:
+    """id, kind, created_at, app_version + scalar config values + scalar metrics + total seconds."""
+    run_id, kind, created, version, config, metrics, timings = row
+    out: dict[str, Any] = {"id": run_id, "kind": kind, "created_at": created, "app_version": version}
+    config, metrics, timings = json.loads(config), json.loads(metrics), json.loads(timings)
+    for key, value in config.items():
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            out[key] = value
+    for key, value in metrics.items():
+        if isinstance(value, (int, float, bool, str)) or value is None:
+            out[key if key not in out else f"metric.{key}"] = value
+    for key, value in timings.items():
+        if isinstance(value, (int, float)) and key.endswith("seconds"):
+            out[key if key not in out else f"timing.{key}"] = value
+    return out
+

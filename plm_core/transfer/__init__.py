@@ -1,0 +1,39 @@
+"""Transfer learning: five modes as operations on named parameter groups, a small trainer, features.
+
+    from plm_core.transfer import TrainConfig, train
+    result = train(TrainConfig(backbone="minilm-l6", mode="discriminative"), train_df, test_df)
+
+Names are imported on first use, so `import plm_core.transfer.cli` (the CLI's parser) stays light:
+torch and transformers load only when training or features are asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+EXPORTS: dict[str, str] = {
+    "TrainResult": "api", "train": "api", "param_groups": "api", "describe_head_surgery": "api",
+    "random_twin": "api",
+    "HEADS": "config", "MODES": "config", "POOLINGS": "config", "TrainConfig": "config",
+    "applicable_modes": "config", "applicable_poolings": "config", "default_pooling": "config",
+    "validate_config": "config",
+    "extract_features": "features", "extract_layer_features": "features", "fit_probe": "features",
+    "GroupInfo": "groups",
+    "Split": "split", "make_split": "split", "split_from_frames": "split",
+    "Callback": "trainer",
+}
+
+__all__ = sorted(EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in EXPORTS:
+        raise AttributeError(f"module 'plm_core.transfer' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"plm_core.transfer.{EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(EXPORTS))

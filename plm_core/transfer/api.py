@@ -1,0 +1,335 @@
+"""`train()`: one transfer run from a config and two DataFrames to a `TrainResult` (no Streamlit).
+
+Safety: the backbone passed in (often the app's shared cached model) is never changed. Frozen mode
+only reads it under inference_mode(); the other modes train on `HFBackbone.copy()` or, for `scratch`,
+on a freshly built random twin.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from plm_core.backbones.base import Backbone
+from plm_core.errors import PLMError
+from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
+from plm_core.transfer.features import extract_layer_features, is_hf
+from plm_core.transfer.groups import (
+    GroupInfo, NamedGroup, body_groups, build_optimizer, group_table, head_groups, mark_unused, plan_groups,
+    relative_drift, snapshot, surgery_frame,
+)
+from plm_core.transfer.split import Split, split_from_frames
+from plm_core.transfer.trainer import Callback, EndToEndTrainer, FeatureTrainer, Trainer, set_seed, torch_threads
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: scores, curves, the head-surgery table, timings and memory."""
+
+    test_accuracy: float
+    test_macro_f1: float
+    confusion: list[list[int]]  # rows: true label, columns: predicted label, in `labels` order
+    labels: list[str]
+    history: list[dict]  # per epoch: train/test loss and accuracy, test macro-F1, seconds, trainable params
+    trainable_params: int  # held by the optimizer at the end
+    total_params: int  # body + new head
+    train_seconds: float  # wall time of the whole run (features included, model loading excluded)
+    peak_memory_mb: float  # peak resident memory of the process during the run
+    layer_weights: list[float] | None  # softmax(lambda) of the ELMo scalar mix, bottom to top
+    drift: dict[str, float] | None  # group -> ||W - W0|| / ||W0||
+    param_groups: list[dict]  # the head-surgery table (GroupInfo rows)
+    mix_gamma: float | None = None  # gamma of the scalar mix
+    config: dict = field(default_factory=dict)
+    n_train: int = 0
+    n_test: int = 0
+    steps: list[dict] = field(default_factory=list)  # per optimizer step: step, epoch, loss
+    stop_reason: str = ""  # "" (finished), "user" (stop button) or "nan" (diverged)
+    notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show
+    timings: dict[str, Any] = field(default_factory=dict)  # extract/fit/evaluate seconds, cache hit
+    optimizer_builds: int = 0  # how often the optimizer was (re)built
+
+    def summary(self) -> dict[str, Any]:
+        """The CLI's JSON object."""
+        cfg = self.config
+        return {
+            "backbone": cfg.get("backbone"), "mode": cfg.get("mode"), "data": cfg.get("data"),
+            "pooling": cfg.get("pooling"), "layer": cfg.get("layer"), "head": cfg.get("head"),
+            "seed": cfg.get("seed"), "epochs": cfg.get("epochs"),
+            "n_train": self.n_train, "n_test": self.n_test, "labels": self.labels,
+            "test_accuracy": self.test_accuracy, "test_macro_f1": self.test_macro_f1,
+            "trainable_params": self.trainable_params, "total_params": self.total_params,
+            "train_seconds": round(self.train_seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
+            "stop_reason": self.stop_reason, "layer_weights": self.layer_weights, "mix_gamma": self.mix_gamma,
+            "drift": self.drift, "confusion": self.confusion, "history": self.history,
+            "param_groups": self.param_groups, "timings": self.timings,
+        }
+
+    def surgery(self) -> pd.DataFrame:
+        return surgery_frame([GroupInfo(**row) for row in self.param_groups])
+
+
+# ---- backbones ------------------------------------------------------------------------------------
+
+def random_twin(backbone: Any, seed: int) -> Any:
+    """The same architecture with fresh random weights (a new object: the original is untouched)."""
+    import torch
+
+    from plm_core.backbones.hf import HFBackbone
+
+    torch.manual_seed(seed)
+    model = type(backbone.model)._from_config(backbone.model.config, attn_implementation="eager")
+    return HFBackbone(backbone.spec, model.eval(), backbone.tokenizer, backbone.head, random_init=True)
+
+
+def resolve_backbone(config: TrainConfig, backbone: Backbone | None) -> tuple[Backbone, bool]:
+    """The backbone to read or train, and whether it is private (safe to train in place)."""
+    from plm_core.backbones import load_backbone
+
+    if backbone is None:
+        return load_backbone(config.backbone, random_init=config.mode == "scratch", seed=config.seed), True
+    if config.mode == "scratch" and is_hf(backbone):
+        return random_twin(backbone, config.seed), True
+    return backbone, False
+
+
+def n_states(backbone: Backbone) -> int:
+    return 1 if backbone.spec.family in ("static", "sentence") else backbone.n_layers + 1
+
+
+def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
+    """Index of the hidden state the head reads (None for the scalar mix: it reads all of them)."""
+    if config.pooling == "mix":
+        return None
+    return config.layer % n_states(backbone)
+
+
+def static_groups(backbone: Backbone) -> list[NamedGroup]:
+    """A body outside the trainer's reach (GloVe table, USE encoder, the biLM) as one frozen group."""
+    vectors = getattr(backbone, "vectors", None)
+    size = int(np.prod(vectors.shape)) if vectors is not None else int(backbone.spec.params)
+    origin = "random" if backbone.random_init else "pretrained"
+    name = "vectors" if vectors is not None else ("encoder" if backbone.spec.family == "sentence" else "body")
+    return [NamedGroup(name, [], origin, 0, n_params=size)]
+
+
+def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
+    """What the classifier leaves out of the pretrained model: an untied LM head, a T5 decoder."""
+    body = {id(p) for p in backbone.body.parameters()}
+    extra = sum(p.numel() for p in backbone.model.parameters() if id(p) not in body)
+    if not extra:
+        return []  # e.g. SmolLM2: its LM head is tied to the input embeddings, nothing extra to drop
+    name = "decoder + lm_head" if backbone.spec.family == "encoder-decoder" else "lm_head"
+    return [NamedGroup(name, [], origin, backbone.n_layers + 2, n_params=extra, note="dropped")]
+
+
+def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
+    if is_hf(backbone):
+        origin = "random" if backbone.random_init else "pretrained"
+        return body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+    return static_groups(backbone)
+
+
+# ---- the two kinds of run -------------------------------------------------------------------------
+
+def _frozen_run(config: TrainConfig, split: Split, backbone: Backbone, callbacks: Sequence[Callback],
+                stop: threading.Event | None) -> tuple[Trainer, list[NamedGroup], dict]:
+    import torch
+
+    from plm_core.transfer.modules import FeatureClassifier
+
+    pooling = token_pooling(config, backbone.spec.family)
+    phase = PhaseRelay(callbacks)
+    t0 = time.perf_counter()
+    X_tr, hit_tr = extract_layer_features(backbone, split.train["text"].tolist(), pooling, config.max_length,
+                                          "train", progress=phase("extract_train"))
+    X_te, hit_te = extract_layer_features(backbone, split.test["text"].tolist(), pooling, config.max_length,
+                                          "test", progress=phase("extract_test"))
+    timings = {"extract_seconds": time.perf_counter() - t0, "cache_hit": bool(hit_tr and hit_te)}
+    if config.pooling != "mix":
+        X_tr, X_te = X_tr[:, config.layer], X_te[:, config.layer]  # (N, H)
+    mean, std = X_tr.mean(axis=0), X_tr.std(axis=0) + 1e-6  # standardise with training statistics only
+    X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
+    set_seed(config.seed)
+    n_mix = X_tr.shape[1] if config.pooling == "mix" else 0
+    model = FeatureClassifier(X_tr.shape[-1], len(split.labels), config.head, n_mix, config.mlp_hidden)
+    groups = frozen_body_groups(backbone)
+    mark_unused(groups, read_state(config, backbone))
+    new = head_groups(model, backbone.n_layers)
+    trainer = FeatureTrainer(model, groups + new, torch.from_numpy(X_tr).float(), split.encode(split.train["label"]),
+                             torch.from_numpy(X_te).float(), split.encode(split.test["label"]), config,
+                             len(split.labels), callbacks, stop)
+    return trainer, groups + new, timings
+
+
+def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, private: bool,
+                    callbacks: Sequence[Callback], stop: threading.Event | None) -> tuple[Trainer, list[NamedGroup], dict]:
+    from plm_core.transfer.modules import TransferClassifier
+
+    t0 = time.perf_counter()
+    work: Any = backbone if private else backbone.copy()  # type: ignore[attr-defined]
+    limit = min(config.max_length, work.max_length)
+    tok = work.tokenizer
+    train_ids = tok(split.train["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
+    test_ids = tok(split.test["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
+    set_seed(config.seed)
+    model = TransferClassifier(work.body, work.hidden_size, len(split.labels), config.head, config.pooling,
+                               config.layer, token_pooling(config, work.spec.family), work.n_layers + 1,
+                               config.mlp_hidden, config.dropout)
+    origin = "random" if work.random_init else "pretrained"
+    groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
+    mark_unused(groups, read_state(config, work))
+    groups += head_groups(model, work.n_layers)
+    trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
+                              test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
+                              len(split.labels), callbacks, stop)
+    return trainer, groups, {"prepare_seconds": time.perf_counter() - t0}
+
+
+def drift_reference(groups: list[NamedGroup], original: Any) -> dict:
+    """The weights drift is measured against: the untouched original body when we trained a copy of it
+    (no second copy in memory: 0.5 GB for SmolLM2), else a snapshot taken now."""
+    if original is None:
+        return snapshot(groups)
+    untouched = {g.name: [p.detach() for p in g.params] for g in body_groups(original.body, original.n_layers)}
+    return untouched | snapshot([g for g in groups if g.origin == "new"])
+
+
+class PhaseRelay:
+    """Turns feature-extraction progress into `on_phase` callbacks."""
+
+    def __init__(self, callbacks: Sequence[Callback]) -> None:
+        self.callbacks = callbacks
+
+    def __call__(self, phase: str):
+        def report(done: int, total: int) -> None:
+            for cb in self.callbacks:
+                cb.on_phase(None, phase, done, total)  # type: ignore[arg-type]
+        return report
+
+
+def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, backbone: Backbone | None = None,
+          callbacks: Sequence[Callback] = (), stop: threading.Event | None = None) -> TrainResult:
+    """Train a classifier on `train_df` in `config.mode`, score it on `test_df` (columns text, label)."""
+    validate_config(config)
+    if backbone is None:
+        from plm_core.backbones import get_spec
+
+        validate_config(config, get_spec(config.backbone))  # before loading anything
+    split = split_from_frames(train_df, test_df)
+    if backbone is not None and backbone.spec.name != config.backbone:
+        config = config.with_(backbone=backbone.spec.name)
+    with torch_threads(config.threads):
+        return _train(config, split, backbone, callbacks, stop)
+
+
+def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbacks: Sequence[Callback],
+           stop: threading.Event | None) -> TrainResult:
+    start = time.perf_counter()
+    work, private = resolve_backbone(config, backbone)
+    load_seconds = time.perf_counter() - start if backbone is None else 0.0
+    validate_config(config, work.spec)
+    start = time.perf_counter()
+    if config.mode == "frozen":
+        trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop)
+        reference = snapshot([g for g in groups if g.origin == "new"])
+    else:
+        trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop)
+        reference = drift_reference(groups, None if private else work)
+    fit_start = time.perf_counter()
+    trainer.fit()
+    timings.update({"fit_seconds": time.perf_counter() - fit_start, "load_seconds": load_seconds})
+    return build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings)
+
+
+def build_result(config: TrainConfig, split: Split, trainer: Trainer, groups: list[NamedGroup],
+                 reference: dict, seconds: float, timings: dict) -> TrainResult:
+    ev = trainer.last_eval
+    drift = relative_drift(groups, reference)
+    if config.mode == "frozen":  # the body never entered an optimizer: it cannot have moved
+        drift = {g.name: 0.0 for g in groups if g.origin != "new" and g.params} | drift
+    mix = getattr(trainer.model, "mix", None)  # type: ignore[attr-defined]
+    table = trainer.surgery()  # type: ignore[attr-defined]
+    nan = float("nan")
+    return TrainResult(
+        test_accuracy=ev.accuracy if ev else nan, test_macro_f1=ev.macro_f1 if ev else nan,
+        confusion=ev.confusion if ev else [], labels=split.labels, history=trainer.history,
+        trainable_params=trainer.trainable_params(), total_params=sum(g.n_params for g in groups if g.note != "dropped"),
+        train_seconds=seconds, peak_memory_mb=trainer.memory.peak,
+        layer_weights=mix.layer_weights() if mix is not None else None,
+        mix_gamma=float(mix.gamma.detach()) if mix is not None else None,
+        drift=drift or None, param_groups=[r.as_row() for r in table], config=config.as_dict(),
+        n_train=len(split.train), n_test=len(split.test), steps=trainer.steps, stop_reason=trainer.stop_reason,
+        notices=trainer.notices, timings=timings, optimizer_builds=getattr(trainer, "optimizer_builds", 1),
+    )
+
+
+# ---- inspecting the surgery before training ---------------------------------------------------------
+
+def param_groups(model_or_backbone: Any, mode: str, config: TrainConfig | None = None, epoch: int = 1,
+                 optimizer: Any = None, groups: Sequence[NamedGroup] | None = None,
+                 n_classes: int = 2) -> list[GroupInfo]:
+    """The head-surgery rows, read from an optimizer.
+
+    Given a trainer's `groups` and `optimizer`, reads them directly. Given a backbone, builds the new
+    head and the optimizer the mode would use at `epoch` (over the shared parameters, without changing
+    them or their requires_grad flags) and reads that.
+    """
+    if groups is not None and optimizer is not None:
+        return group_table(groups, optimizer)
+    backbone = model_or_backbone
+    config = (config or TrainConfig(backbone=backbone.spec.name)).with_(mode=mode)
+    validate_config(config, backbone.spec)
+    preview_groups, optimizer, schedule = _preview(backbone, config, epoch, n_classes)
+    return group_table(preview_groups, optimizer, schedule)
+
+
+def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
+    from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
+
+    if config.mode == "frozen" or not is_hf(backbone):
+        groups = frozen_body_groups(backbone)
+        mix = n_states(backbone) if config.pooling == "mix" else 0
+        model = FeatureClassifier(backbone.hidden_size, n_classes, config.head, mix, config.mlp_hidden)
+    else:
+        model = TransferClassifier(backbone.body, backbone.hidden_size, n_classes, config.head,  # type: ignore[attr-defined]
+                                   config.pooling, config.layer, token_pooling(config, backbone.spec.family),
+                                   n_states(backbone), config.mlp_hidden, config.dropout)
+        origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
+        groups = body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+    mark_unused(groups, read_state(config, backbone))
+    groups += head_groups(model, backbone.n_layers)
+    plans = plan_groups(groups, config, backbone.n_layers, epoch)
+    if config.mode == "frozen":
+        import torch
+
+        params = [p for g in groups if g.origin == "new" for p in g.params]
+        optimizer = torch.optim.LBFGS(params, lr=1.0)
+    else:
+        optimizer = build_optimizer(plans, config.weight_decay)
+    return groups, optimizer, {p.group.name: p.unfreeze_epoch for p in plans}
+
+
+def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 1, n_classes: int = 2) -> pd.DataFrame:
+    """Which parameters are pretrained, which are new, which are frozen; each group's lr and size."""
+    return surgery_frame(param_groups(backbone, config.mode, config, epoch, n_classes=n_classes))
+
+
+def to_jsonable(value: Any) -> Any:
+    """NaN -> None and numpy scalars -> Python, recursively (for JSON and SQLite)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+__all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "to_jsonable", "asdict"]

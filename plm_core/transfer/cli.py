@@ -1,0 +1,152 @@
+"""`python -m plm_core train ...` and `python -m plm_core race ...`: transfer runs from the command line.
+
+    python -m plm_core train --backbone minilm-l6 --mode discriminative --data movie-snippets --n 256 --json
+    python -m plm_core race --backbone minilm-l6 --modes frozen,finetune,scratch --data movie-snippets --n 256
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from plm_core.errors import PLMError
+from plm_core.transfer.config import HEADS, MODES, POOLINGS, TrainConfig
+
+DEFAULTS = TrainConfig(backbone="")
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backbone", required=True, help="registry name (see `python -m plm_core backbones`)")
+    p.add_argument("--data", required=True, help="sample-set name or path/to/file.csv (columns text,label)")
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("--n", type=int, help="N labelled examples drawn from the pool")
+    size.add_argument("--per-class", type=int, help="K labelled examples of every class")
+    p.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
+    p.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    p.add_argument("--test-limit", type=int, default=None, help="score on the first N test examples (default all)")
+    p.add_argument("--pooling", choices=POOLINGS, default=None, help="default: last for decoders, else mean")
+    p.add_argument("--layer", type=int, default=-1, help="hidden state to read: 0 = embeddings, -1 = top")
+    p.add_argument("--head", choices=HEADS, default=DEFAULTS.head)
+    p.add_argument("--lr-body", type=float, default=DEFAULTS.lr_body)
+    p.add_argument("--lr-head", type=float, default=DEFAULTS.lr_head)
+    p.add_argument("--layer-decay", type=float, default=DEFAULTS.layer_decay, help="xi of discriminative lrs")
+    p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
+    p.add_argument("--max-length", type=int, default=DEFAULTS.max_length, help="tokens per text")
+    p.add_argument("--threads", type=int, default=DEFAULTS.threads, help="torch CPU threads (1: best on a shared CPU)")
+    p.add_argument("--no-save", action="store_true", help="do not store the run in the runs database")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def add_parser(subparsers: Any) -> None:
+    p = subparsers.add_parser("train", help="train a classifier on a backbone in one transfer mode")
+    add_common(p)
+    p.add_argument("--mode", choices=MODES, required=True)
+    p.set_defaults(func=run)
+    p = subparsers.add_parser("race", help="several transfer modes on the identical split and seed")
+    add_common(p)
+    p.add_argument("--modes", default="frozen,finetune,discriminative,gradual,scratch",
+                   help="comma-separated, 2 to 5 of: " + ", ".join(MODES))
+    p.set_defaults(func=run_race_cmd)
+
+
+def config_from_args(args: argparse.Namespace, mode: str) -> TrainConfig:
+    from plm_core.backbones import get_spec
+    from plm_core.transfer.config import default_pooling
+
+    spec = get_spec(args.backbone)
+    return TrainConfig(
+        backbone=args.backbone, mode=mode, pooling=args.pooling or default_pooling(spec), layer=args.layer,
+        head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
+        layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
+        threads=args.threads,
+    )
+
+
+def prepare(args: argparse.Namespace, modes: list[str]):
+    """Configs (validated before any model is loaded), the split, and the data description."""
+    from plm_core.backbones import get_spec
+    from plm_core.data import resolve_dataset
+    from plm_core.transfer.config import validate_config
+    from plm_core.transfer.split import make_split
+
+    configs = [config_from_args(args, m) for m in modes]
+    for c in configs:
+        validate_config(c, get_spec(c.backbone))
+    ds = resolve_dataset(args.data)
+    split = make_split(ds, n=args.n, per_class=args.per_class, seed=args.seed, test_limit=args.test_limit)
+    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit}
+    return configs, split, data
+
+
+def progress_printer(enabled: bool):
+    from plm_core.transfer.trainer import Callback
+
+    class Printer(Callback):
+        def on_epoch_end(self, trainer, record) -> None:
+            if enabled:
+                print(f"  epoch {record['epoch']}: train loss {record['train_loss']:.4f}  "
+                      f"test acc {record['test_accuracy']:.4f}  ({record['seconds']:.1f} s)", file=sys.stderr)
+
+    return Printer()
+
+
+def report(summary: dict, as_json: bool) -> None:
+    if as_json:
+        from plm_core.runs import jsonable
+
+        print(json.dumps(jsonable(summary), ensure_ascii=False))
+        return
+    print(f"{summary['backbone']} · {summary['mode']} on {summary['data']} (n_train={summary['n_train']}, "
+          f"n_test={summary['n_test']}): accuracy {summary['test_accuracy']:.4f}, "
+          f"macro-F1 {summary['test_macro_f1']:.4f}, trainable {summary['trainable_params']:,} of "
+          f"{summary['total_params']:,} parameters, {summary['train_seconds']:.1f} s")
+
+
+def run(args: argparse.Namespace) -> int:
+    from plm_core.runs import RunStore
+    from plm_core.transfer.api import train
+    from plm_core.transfer.records import save_result, summary_with_data
+
+    (config,), split, data = prepare(args, [args.mode])
+    result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
+    summary = summary_with_data(result, data)
+    if not args.no_save:
+        summary["run_id"] = save_result(RunStore(), result, data, "transfer")
+    for key, params in result.notices:
+        print(PLMError(key, **params), file=sys.stderr)
+    report(summary, args.json)
+    return 1 if result.stop_reason == "nan" else 0
+
+
+def run_race_cmd(args: argparse.Namespace) -> int:
+    import uuid
+
+    from plm_core.backbones import load_backbone
+    from plm_core.runs import RunStore
+    from plm_core.transfer.race import run_race
+    from plm_core.transfer.records import save_result, summary_with_data
+
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    configs, split, data = prepare(args, modes)
+    backbone = load_backbone(args.backbone)
+    store = None if args.no_save else RunStore()
+    race_id = uuid.uuid4().hex[:8]
+    summaries: list[dict] = []
+
+    def on_result(i: int, result) -> None:
+        info = {**data, "race": race_id, "racer": modes[i]}
+        summary = summary_with_data(result, info)
+        if store is not None:
+            summary["run_id"] = save_result(store, result, info, "race")
+        summaries.append(summary)
+        if not args.json:
+            report(summary, False)
+
+    run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result)
+    if args.json:
+        from plm_core.runs import jsonable
+
+        print(json.dumps(jsonable({"race": race_id, "runs": summaries}), ensure_ascii=False))
+    return 0

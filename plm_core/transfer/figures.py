@@ -1,0 +1,170 @@
+"""Pure Plotly builders for the Transfer lab and Runs pages: data in, `go.Figure` out.
+
+Titles and axis names come in as arguments (already translated by the page).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import pandas as pd
+
+from plm_core.figures import PALETTE
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+
+
+def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
+    """Running mean over the last `window` steps (noisy mini-batch losses read better smoothed)."""
+    arr = np.asarray(values, dtype=float)
+    if len(arr) < 2:
+        return arr
+    csum = np.cumsum(np.insert(arr, 0, 0.0))
+    idx = np.arange(1, len(arr) + 1)
+    lo = np.maximum(idx - window, 0)
+    return (csum[idx] - csum[lo]) / (idx - lo)
+
+
+def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str = "", x_title: str = "epoch",
+                train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+    """Loss curves: training loss per step (smoothed, as fractional epochs) and held-out loss per epoch.
+
+    `runs` = [(label, history, steps)], one per run; each run gets one colour.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, (label, history, steps) in enumerate(runs):
+        color = PALETTE[i % len(PALETTE)]
+        if steps:
+            x = _fractional_epochs(steps)
+            fig.add_scatter(x=x, y=_smooth([s["loss"] for s in steps]), mode="lines", name=f"{label} · {train_name}",
+                            line=dict(color=color, width=1, dash="dot"), legendgroup=label)
+        if history:
+            fig.add_scatter(x=[h["epoch"] for h in history], y=[h["test_loss"] for h in history],
+                            mode="lines+markers", name=f"{label} · {test_name}", line=dict(color=color, width=2),
+                            legendgroup=label)
+    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="loss", **LAYOUT)
+    return fig
+
+
+def _fractional_epochs(steps: list[dict]) -> list[float]:
+    """Step records -> x positions in epochs (step k of n in epoch e sits at e - 1 + k/n)."""
+    per_epoch: dict[int, int] = {}
+    for s in steps:
+        per_epoch[s["epoch"]] = per_epoch.get(s["epoch"], 0) + 1
+    seen: dict[int, int] = {}
+    xs = []
+    for s in steps:
+        seen[s["epoch"]] = seen.get(s["epoch"], 0) + 1
+        xs.append(s["epoch"] - 1 + seen[s["epoch"]] / per_epoch[s["epoch"]])
+    return xs
+
+
+def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "epoch",
+                    train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+    """Accuracy per epoch, training (dotted) and held-out (solid), one colour per run."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, (label, history) in enumerate(runs):
+        color = PALETTE[i % len(PALETTE)]
+        epochs = [h["epoch"] for h in history]
+        fig.add_scatter(x=epochs, y=[h["train_accuracy"] for h in history], mode="lines+markers",
+                        name=f"{label} · {train_name}", line=dict(color=color, dash="dot", width=1), legendgroup=label)
+        fig.add_scatter(x=epochs, y=[h["test_accuracy"] for h in history], mode="lines+markers",
+                        name=f"{label} · {test_name}", line=dict(color=color, width=2), legendgroup=label)
+    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="accuracy",
+                      yaxis_range=[0, 1.02], **LAYOUT)
+    return fig
+
+
+def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: str = "",
+                     true_title: str = "true", pred_title: str = "predicted") -> "go.Figure":
+    import plotly.graph_objects as go
+
+    z = np.asarray(confusion)
+    fig = go.Figure(go.Heatmap(z=z, x=list(labels), y=list(labels), colorscale="Blues", text=z,
+                               texttemplate="%{text}", showscale=False))
+    fig.update_layout(title=title, height=120 + 40 * len(labels), xaxis_title=pred_title, yaxis_title=true_title,
+                      yaxis_autorange="reversed", margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, title: str = "",
+                         layer_title: str = "layer") -> "go.Figure":
+    """The learned ELMo mix softmax(lambda) as bars, bottom (0 = embeddings) to top."""
+    import plotly.graph_objects as go
+
+    names = ["emb"] + [str(i) for i in range(1, len(weights))]
+    fig = go.Figure(go.Bar(x=names, y=list(weights), marker_color=PALETTE[0], text=[f"{w:.2f}" for w in weights],
+                           textposition="outside"))
+    uniform = 1.0 / max(len(weights), 1)
+    fig.add_hline(y=uniform, line_dash="dot", annotation_text=f"uniform {uniform:.2f}")
+    suffix = f"  (γ = {gamma:.2f})" if gamma is not None else ""
+    fig.update_layout(title=title + suffix, height=300, xaxis_title=layer_title, yaxis_title="softmax(λ)",
+                      margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]) -> pd.DataFrame:
+    """Rows = runs, columns = body groups bottom to top (the head is left out: it starts from noise)."""
+    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")} for label, d in zip(labels, drifts)}
+    frame = pd.DataFrame(rows).T
+    order = [c for c in frame.columns if c == "embeddings"] + sorted(
+        [c for c in frame.columns if c.startswith("layer.")], key=lambda c: int(c.split(".")[1]))
+    order += [c for c in frame.columns if c not in order]
+    return frame[order] if len(frame.columns) else frame
+
+
+def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None], title: str = "",
+                  group_title: str = "group") -> "go.Figure":
+    """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened."""
+    import plotly.graph_objects as go
+
+    frame = drift_frame(labels, drifts)
+    z = frame.to_numpy(dtype=float)
+    text = [[("0" if v == 0 else f"{v:.1e}") if np.isfinite(v) else "" for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(z=z, x=list(frame.columns), y=list(frame.index), colorscale="YlOrRd", text=text,
+                               texttemplate="%{text}", zmin=0, colorbar=dict(title="ΔW/W")))
+    fig.update_layout(title=title, height=140 + 45 * len(frame), xaxis_title=group_title,
+                      yaxis_autorange="reversed", margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def surgery_display(rows: Sequence[dict]) -> pd.DataFrame:
+    """The head-surgery rows as a readable table (lr in scientific notation, parameter counts)."""
+    frame = pd.DataFrame(list(rows))
+    if frame.empty:
+        return frame
+    frame["lr"] = frame["lr"].map(lambda v: "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.1e}")
+    frame["n_params"] = frame["n_params"].map(lambda v: f"{int(v):,}")
+    cols = ["name", "origin", "status", "lr", "n_params"]
+    if "unfreeze_epoch" in frame and frame["unfreeze_epoch"].notna().any():
+        frame["unfreeze_epoch"] = frame["unfreeze_epoch"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        cols.append("unfreeze_epoch")
+    return frame[cols]
+
+
+def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "") -> "go.Figure":
+    """Selected stored runs on one chart: `metric` per epoch from each run's history."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, run in enumerate(runs):
+        history = (run.get("curves") or {}).get("history") or []
+        cfg = run.get("config") or {}
+        name = f"#{run['id']} {cfg.get('backbone', '')} · {cfg.get('mode', cfg.get('method', run.get('kind', '')))}"
+        if history and metric in history[0]:
+            fig.add_scatter(x=[h.get("epoch", j + 1) for j, h in enumerate(history)],
+                            y=[h.get(metric) for h in history], mode="lines+markers", name=name,
+                            line=dict(color=PALETTE[i % len(PALETTE)]))
+        elif metric in (run.get("metrics") or {}):
+            fig.add_scatter(x=[0], y=[run["metrics"][metric]], mode="markers", name=name,
+                            marker=dict(color=PALETTE[i % len(PALETTE)], size=10))
+    fig.update_layout(title=title, height=380, xaxis_title="epoch", yaxis_title=metric, **LAYOUT)
+    return fig

@@ -1,0 +1,205 @@
+"""Named parameter groups (embeddings, each layer, head) and what each mode does with them.
+
+Freezing is an operation on these groups (fastai style): a mode decides, per group, whether it is
+trainable and with which learning rate; the optimizer is then built from the trainable groups only,
+and every table the UI shows is read back from that optimizer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+import torch
+from torch import nn
+
+from plm_core.transfer.config import TrainConfig
+
+LAYER_RE = re.compile(r"(?:^|\.)(?:layer|layers|h|block)\.(\d+)\.")
+EMBED_HINTS = ("embed", "wte", "wpe", "shared")
+
+
+@dataclass
+class NamedGroup:
+    """One named slice of the model: its parameters, where they come from and how deep they sit."""
+
+    name: str  # "embeddings", "layer.0" ... "layer.{L-1}", "mix", "head", "pooler"
+    params: list[nn.Parameter]  # empty for bodies that are not torch modules (GloVe, USE)
+    origin: str  # "pretrained" | "random" (scratch twin) | "new" (head, mix)
+    depth: int  # 0 = embeddings, l = layer l-1 (so hidden state l), L+1 = head
+    n_params: int = 0  # filled from params when there are any
+    note: str = ""  # "unused": never on the forward path (pooler, layers above the read one); "dropped": left out
+
+    def __post_init__(self) -> None:
+        if self.params:
+            self.n_params = sum(p.numel() for p in self.params)
+
+
+@dataclass
+class GroupInfo:
+    """One row of the head-surgery table, read from the optimizer."""
+
+    name: str
+    n_params: int
+    trainable: bool  # True iff the optimizer holds this group's parameters
+    lr: float | None  # the optimizer's learning rate for it (None when frozen)
+    origin: str  # "pretrained" | "random" | "new"
+    status: str  # "trainable" | "frozen" | "unused" (in the model, off the forward path) | "dropped" (left out)
+    unfreeze_epoch: int | None = None  # gradual unfreezing: the epoch it joins the optimizer
+
+    def as_row(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class GroupPlan:
+    """What a mode decides for one group at one epoch."""
+
+    group: NamedGroup
+    trainable: bool
+    lr: float
+    unfreeze_epoch: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def layer_index(param_name: str) -> int | None:
+    match = LAYER_RE.search("." + param_name)
+    return int(match.group(1)) if match else None
+
+
+def body_groups(body: nn.Module, n_layers: int, origin: str = "pretrained") -> list[NamedGroup]:
+    """Split a transformer body into embeddings, layer.0 .. layer.{L-1} (final norm joins the top layer)."""
+    buckets: dict[str, list[nn.Parameter]] = {"embeddings": []}
+    buckets.update({f"layer.{i}": [] for i in range(n_layers)})
+    buckets["pooler"] = []
+    for name, param in body.named_parameters():
+        idx = layer_index(name)
+        if idx is not None and idx < n_layers:
+            buckets[f"layer.{idx}"].append(param)
+        elif "pooler" in name:
+            buckets["pooler"].append(param)  # BERT's [CLS] pooler: we pool ourselves, so it is unused
+        elif any(h in name for h in EMBED_HINTS):
+            buckets["embeddings"].append(param)
+        else:
+            buckets[f"layer.{n_layers - 1}"].append(param)  # final norm sits on top of the last layer
+    groups = [NamedGroup("embeddings", buckets["embeddings"], origin, 0)]
+    groups += [NamedGroup(f"layer.{i}", buckets[f"layer.{i}"], origin, i + 1) for i in range(n_layers)]
+    if buckets["pooler"]:
+        groups.append(NamedGroup("pooler", buckets["pooler"], origin, n_layers + 1, note="unused"))
+    return groups
+
+
+def head_groups(model: nn.Module, n_layers: int) -> list[NamedGroup]:
+    """The new parts: the scalar mix (if any) and the classification head."""
+    groups = []
+    mix = getattr(model, "mix", None)
+    if mix is not None:
+        groups.append(NamedGroup("mix", list(mix.parameters()), "new", n_layers + 1))
+    groups.append(NamedGroup("head", list(model.head.parameters()), "new", n_layers + 1))
+    return groups
+
+
+def mark_unused(groups: Sequence[NamedGroup], read_state: int | None) -> None:
+    """Groups above the hidden state that is read never reach the loss: mark them unused."""
+    if read_state is None:
+        return
+    for g in groups:
+        if g.origin != "new" and g.depth > read_state and not g.note:
+            g.note = "unused"
+
+
+def layer_lr(config: TrainConfig, depth: int, n_layers: int) -> float:
+    """Discriminative learning rate: lr_body * xi^(L - depth) (embeddings depth 0, top layer depth L)."""
+    return float(config.lr_body * config.layer_decay ** (n_layers - depth))
+
+
+def unfreeze_epoch(group: NamedGroup, n_layers: int) -> int:
+    """Gradual unfreezing: head at epoch 1, top layer at 2, ..., embeddings at L + 2."""
+    return 1 if group.origin == "new" else n_layers - group.depth + 2
+
+
+def plan_groups(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int, epoch: int = 1) -> list[GroupPlan]:
+    """The mode as data: per group, trainable or not and its learning rate, at this epoch."""
+    plans = []
+    for g in groups:
+        new = g.origin == "new"
+        if config.mode in ("finetune", "scratch"):
+            trainable, lr, when = True, config.lr_body, None
+        elif config.mode == "discriminative":
+            trainable, lr, when = True, config.lr_head if new else layer_lr(config, g.depth, n_layers), None
+        elif config.mode == "gradual":
+            when = unfreeze_epoch(g, n_layers)
+            trainable, lr = epoch >= when, config.lr_head if new else layer_lr(config, g.depth, n_layers)
+        else:  # frozen: only the new parts learn
+            trainable, lr, when = new, config.lr_head, None
+        trainable = trainable and g.note != "unused" and bool(g.params)
+        plans.append(GroupPlan(g, trainable, float(lr), when))
+    return plans
+
+
+def apply_trainability(plans: Iterable[GroupPlan]) -> None:
+    """Set requires_grad to match the plan (only ever on a private copy, never on a shared model)."""
+    for plan in plans:
+        for p in plan.group.params:
+            p.requires_grad_(plan.trainable)
+
+
+def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float) -> torch.optim.Optimizer:
+    """AdamW over the trainable groups only; each group keeps its name and learning rate."""
+    param_groups = [
+        {"params": list(p.group.params), "lr": p.lr, "name": p.group.name}
+        for p in plans if p.trainable and p.group.params
+    ]
+    try:  # the fused CPU kernel is about twice as fast as the per-tensor loop
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
+
+
+def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
+    return {id(p) for group in optimizer.param_groups for p in group["params"]}
+
+
+def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer | None,
+                schedule: dict[str, int | None] | None = None) -> list[GroupInfo]:
+    """Read every group's state back from the optimizer: trainable iff the optimizer holds it."""
+    held: dict[int, float] = {}
+    if optimizer is not None:
+        for og in optimizer.param_groups:
+            held.update({id(p): float(og["lr"]) for p in og["params"]})
+    rows = []
+    for g in groups:
+        lrs = {held[id(p)] for p in g.params if id(p) in held}
+        trainable = bool(g.params) and all(id(p) in held for p in g.params)
+        status = "trainable" if trainable else (g.note if g.note in ("unused", "dropped") else "frozen")
+        rows.append(GroupInfo(g.name, g.n_params, trainable, max(lrs) if lrs else None, g.origin, status,
+                              (schedule or {}).get(g.name)))
+    return rows
+
+
+def surgery_frame(rows: Sequence[GroupInfo]) -> pd.DataFrame:
+    """The head-surgery table as a DataFrame (one row per group, plus nothing else)."""
+    return pd.DataFrame([r.as_row() for r in rows],
+                        columns=["name", "origin", "status", "trainable", "lr", "n_params", "unfreeze_epoch"])
+
+
+def snapshot(groups: Sequence[NamedGroup]) -> dict[str, list[torch.Tensor]]:
+    """Detached copies of every group's parameters (the reference for weight drift)."""
+    return {g.name: [p.detach().clone() for p in g.params] for g in groups}
+
+
+def relative_drift(groups: Sequence[NamedGroup], reference: dict[str, list[torch.Tensor]]) -> dict[str, float]:
+    """||W - W0|| / ||W0|| per group (Frobenius norm over all the group's tensors)."""
+    out: dict[str, float] = {}
+    for g in groups:
+        ref = reference.get(g.name)
+        if not g.params or ref is None or g.name == "mix":  # the mix starts at zero: see its layer weights
+            continue
+            continue
+        with torch.no_grad():
+            diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref))
+            base = sum(float(r.double().pow(2).sum()) for r in ref)
+        out[g.name] = (diff ** 0.5) / max(base ** 0.5, 1e-12)
+    return out

@@ -1,0 +1,379 @@
+"""A small trainer with callbacks (minGPT style), so a UI can watch without the core knowing about it.
+
+End-to-end modes: dynamic padding, batches bucketed by token length, AdamW over the trainable groups
+only (rebuilt whenever trainability changes), held-out evaluation each epoch under eval() +
+inference_mode(). Frozen mode: full-batch L-BFGS on cached features (no body forward at all).
+Both stop early on a NaN/inf loss (with a message that says what to change) or when `stop` is set.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from plm_core.transfer.config import TrainConfig
+from plm_core.transfer.groups import (
+    GroupPlan, NamedGroup, apply_trainability, build_optimizer, group_table, plan_groups,
+)
+
+TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + backward)
+BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
+
+
+class Callback:
+    """Override what you need; every hook gets the trainer (read its history, steps, optimizer)."""
+
+    def on_train_begin(self, trainer: "Trainer") -> None: ...
+    def on_epoch_begin(self, trainer: "Trainer", epoch: int) -> None: ...
+    def on_step_end(self, trainer: "Trainer", step: int, loss: float) -> None: ...
+    def on_epoch_end(self, trainer: "Trainer", record: dict) -> None: ...
+    def on_phase(self, trainer: "Trainer", phase: str, done: int, total: int) -> None: ...
+    def on_train_end(self, trainer: "Trainer") -> None: ...
+
+
+def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Dynamic padding: pad a batch to its own longest text. -> input_ids, attention_mask (B, T)."""
+    width = max(len(x) for x in ids)
+    input_ids = torch.full((len(ids), width), int(pad_id), dtype=torch.long)  # (B, T)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)  # (B, T)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = torch.as_tensor(seq, dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
+
+
+def bucket_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffle, sort by length within windows, cut into batches, shuffle the batches (seeded)."""
+    order = rng.permutation(len(lengths))
+    window = batch_size * BUCKET_FACTOR
+    batches: list[np.ndarray] = []
+    for start in range(0, len(order), window):
+        chunk = order[start : start + window]
+        chunk = chunk[np.argsort([lengths[i] for i in chunk], kind="stable")]
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def length_order(lengths: Sequence[int]) -> np.ndarray:
+    return np.argsort(np.asarray(lengths), kind="stable")
+
+
+def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> dict[str, Any]:
+    """Accuracy, macro-F1 (over classes seen in truth or predictions) and the confusion matrix."""
+    confusion = np.zeros((n_classes, n_classes), dtype=np.int64)  # rows: true, columns: predicted
+    np.add.at(confusion, (y_true, y_pred), 1)
+    tp = np.diag(confusion).astype(float)
+    denom = confusion.sum(axis=0) + confusion.sum(axis=1)  # 2TP + FP + FN
+    present = denom > 0
+    f1 = np.where(present, 2 * tp / np.maximum(denom, 1), 0.0)
+    return {
+        "accuracy": float((y_true == y_pred).mean()) if len(y_true) else float("nan"),
+        "macro_f1": float(f1[present].mean()) if present.any() else float("nan"),
+        "confusion": confusion.tolist(),
+    }
+
+
+class MemoryMonitor:
+    """Peak resident memory of this process during a run, sampled at every step (MB)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.process = psutil.Process()
+        self.peak = 0.0
+
+    def sample(self) -> None:
+        self.peak = max(self.peak, self.process.memory_info().rss / 2**20)
+
+
+_THREADS_LOCK = threading.Lock()
+_ACTIVE_RUNS = 0
+_SAVED_THREADS = 0
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run with `n` torch CPU threads; the previous setting comes back when the last run ends.
+
+    torch's thread pool is process-wide: with two threads on a CPU shared with other processes every
+    op waits for its slowest thread (measured: 3-10x slower than one thread here).
+    """
+    global _ACTIVE_RUNS, _SAVED_THREADS
+    with _THREADS_LOCK:
+        if _ACTIVE_RUNS == 0:
+            _SAVED_THREADS = torch.get_num_threads()
+        _ACTIVE_RUNS += 1
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        with _THREADS_LOCK:
+            _ACTIVE_RUNS -= 1
+            if _ACTIVE_RUNS == 0:
+                torch.set_num_threads(_SAVED_THREADS)
+
+
+def set_seed(seed: int) -> None:
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+@dataclass
+class Evaluation:
+    loss: float
+    accuracy: float
+    macro_f1: float
+    confusion: list[list[int]]
+    predictions: np.ndarray  # (N,) class indices
+
+
+class Trainer:
+    """The epoch loop shared by both kinds of training; subclasses supply train_epoch and evaluate."""
+
+    def __init__(self, config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
+                 stop: threading.Event | None = None) -> None:
+        self.config = config
+        self.n_classes = n_classes
+        self.callbacks = list(callbacks)
+        self.stop = stop or threading.Event()
+        self.history: list[dict] = []  # one record per finished epoch
+        self.steps: list[dict] = []  # one record per optimizer step: step, epoch, loss
+        self.optimizer: torch.optim.Optimizer | None = None
+        self.stop_reason = ""  # "" | "user" | "nan"
+        self.notices: list[tuple[str, dict]] = []
+        self.last_eval: Evaluation | None = None
+        self.memory = MemoryMonitor()
+        self.work_done = 0  # examples processed, a training example weighted TRAIN_COST
+        self.work_total = 1
+        self.epoch = 0
+
+    # ---- hooks ---------------------------------------------------------------------------------
+    def trigger(self, hook: str, *args: Any) -> None:
+        for cb in self.callbacks:
+            getattr(cb, hook)(self, *args)
+
+    def check_loss(self, loss: float, epoch: int, step: int, lr: float) -> bool:
+        """False (and a notice saying what to change) when the loss is NaN or infinite."""
+        if math.isfinite(loss):
+            return True
+        self.stop_reason = "nan"
+        self.notices.append(("transfer.err.nan_loss", {"epoch": epoch, "step": step, "lr": f"{lr:g}"}))
+        return False
+
+    def should_stop(self) -> bool:
+        if self.stop.is_set() and not self.stop_reason:
+            self.stop_reason = "user"
+        return bool(self.stop_reason)
+
+    # ---- the loop ------------------------------------------------------------------------------
+    def fit(self) -> None:
+        self.memory.sample()
+        self.trigger("on_train_begin")
+        for epoch in range(1, self.config.epochs + 1):
+            if self.should_stop():
+                break
+            self.epoch = epoch
+            self.begin_epoch(epoch)
+            self.trigger("on_epoch_begin", epoch)
+            start = time.perf_counter()
+            train_loss, train_acc = self.train_epoch(epoch)
+            if self.should_stop():
+                break
+            ev = self.evaluate()
+            self.last_eval = ev
+            record = {
+                "epoch": epoch, "train_loss": train_loss, "train_accuracy": train_acc, "test_loss": ev.loss,
+                "test_accuracy": ev.accuracy, "test_macro_f1": ev.macro_f1,
+                "seconds": time.perf_counter() - start, "trainable_params": self.trainable_params(),
+            }
+            self.history.append(record)
+            self.memory.sample()
+            self.trigger("on_epoch_end", record)
+        self.trigger("on_train_end")
+
+    def begin_epoch(self, epoch: int) -> None: ...
+    def train_epoch(self, epoch: int) -> tuple[float, float]: raise NotImplementedError
+    def evaluate(self) -> Evaluation: raise NotImplementedError
+
+    def trainable_params(self) -> int:
+        if self.optimizer is None:
+            return 0
+        return sum(p.numel() for g in self.optimizer.param_groups for p in g["params"])
+
+    def add_work(self, amount: int, phase: str) -> None:
+        self.work_done += amount
+        self.trigger("on_phase", phase, self.work_done, self.work_total)
+
+
+class EndToEndTrainer(Trainer):
+    """finetune / discriminative / gradual / scratch: the body's layers learn with the head."""
+
+    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], n_layers: int, train_ids: list[list[int]],
+                 y_train: np.ndarray, test_ids: list[list[int]], y_test: np.ndarray, pad_id: int,
+                 config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
+                 stop: threading.Event | None = None) -> None:
+        super().__init__(config, n_classes, callbacks, stop)
+        self.model, self.groups, self.n_layers = model, list(groups), n_layers
+        self.train_ids, self.y_train = train_ids, torch.as_tensor(y_train)
+        self.test_ids, self.y_test = test_ids, y_test
+        self.pad_id = pad_id
+        self.rng = np.random.default_rng(config.seed)
+        self.plans: list[GroupPlan] = []
+        self.trainable_key: tuple[bool, ...] = ()
+        self.optimizer_builds = 0
+        self.global_step = 0
+        steps = math.ceil(len(train_ids) / config.batch_size)
+        self.steps_per_epoch = steps
+        self.work_total = config.epochs * (TRAIN_COST * len(train_ids) + len(test_ids))
+
+    def begin_epoch(self, epoch: int) -> None:
+        """Apply the mode's plan for this epoch; rebuild the optimizer only if trainability changed."""
+        self.plans = plan_groups(self.groups, self.config, self.n_layers, epoch)
+        key = tuple(p.trainable for p in self.plans)
+        if key != self.trainable_key:
+            apply_trainability(self.plans)
+            self.optimizer = build_optimizer(self.plans, self.config.weight_decay)  # fresh state
+            self.optimizer_builds += 1
+            self.trainable_key = key
+
+    def surgery(self) -> list:
+        schedule = {p.group.name: p.unfreeze_epoch for p in self.plans}
+        return group_table(self.groups, self.optimizer, schedule)
+
+    def train_epoch(self, epoch: int) -> tuple[float, float]:
+        self.model.train()
+        lengths = [len(x) for x in self.train_ids]
+        total_loss, correct, seen = 0.0, 0, 0
+        assert self.optimizer is not None
+        lr = max(g["lr"] for g in self.optimizer.param_groups)
+        for batch in bucket_batches(lengths, self.config.batch_size, self.rng):
+            input_ids, mask = collate([self.train_ids[i] for i in batch], self.pad_id)  # (B, T)
+            logits = self.model(input_ids, mask)  # (B, C)
+            target = self.y_train[batch]
+            loss = nn.functional.cross_entropy(logits, target)
+            loss_value = loss.item()
+            self.global_step += 1
+            if not self.check_loss(loss_value, epoch, self.global_step, lr):
+                break
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.config.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_([p for g in self.optimizer.param_groups for p in g["params"]],
+                                               self.config.grad_clip)
+            self.optimizer.step()
+            total_loss += loss_value * len(batch)
+            correct += int((logits.argmax(-1) == target).sum())
+            seen += len(batch)
+            self.steps.append({"step": self.global_step, "epoch": epoch, "loss": loss_value})
+            self.memory.sample()
+            self.add_work(TRAIN_COST * len(batch), "train")
+            self.trigger("on_step_end", self.global_step, loss_value)
+            if self.should_stop():
+                break
+        return (total_loss / seen if seen else float("nan")), (correct / seen if seen else float("nan"))
+
+    def evaluate(self) -> Evaluation:
+        """Held-out loss, accuracy and macro-F1 under eval() + inference_mode(), then back to train()."""
+        self.model.eval()
+        order = length_order([len(x) for x in self.test_ids])
+        logits_all = torch.empty((len(self.test_ids), self.n_classes))
+        batch = max(self.config.batch_size, 64)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch):
+                idx = order[start : start + batch]
+                input_ids, mask = collate([self.test_ids[i] for i in idx], self.pad_id)
+                logits_all[torch.as_tensor(idx)] = self.model(input_ids, mask).float()  # (B, C)
+                self.add_work(len(idx), "evaluate")
+        self.model.train()
+        return evaluation_from_logits(logits_all, self.y_test, self.n_classes)
+
+
+class FeatureTrainer(Trainer):
+    """Frozen mode: the head (and scalar mix) learn on cached features with full-batch L-BFGS."""
+
+    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], X_train: torch.Tensor, y_train: np.ndarray,
+                 X_test: torch.Tensor, y_test: np.ndarray, config: TrainConfig, n_classes: int,
+                 callbacks: Sequence[Callback] = (), stop: threading.Event | None = None) -> None:
+        super().__init__(config, n_classes, callbacks, stop)
+        self.model, self.groups = model, list(groups)
+        self.X_train, self.y_train = X_train, torch.as_tensor(y_train)
+        self.X_test, self.y_test = X_test, y_test
+        params = [p for g in self.groups if g.origin == "new" for p in g.params]  # head (+ mix) only
+        self.optimizer = torch.optim.LBFGS(params, lr=1.0, max_iter=config.frozen_iters,
+                                           history_size=20, line_search_fn="strong_wolfe")
+        self.optimizer.param_groups[0]["name"] = "head"
+        self.work_total = config.epochs * (len(X_train) + len(X_test))
+
+    def surgery(self) -> list:
+        """The head-surgery rows read from the L-BFGS optimizer (the frozen body is never in it)."""
+        return group_table(self.groups, self.optimizer)
+
+    def objective(self) -> torch.Tensor:
+        """Mean cross-entropy + l2/N * 0.5 ||W||^2 (sklearn's C = 1/l2); biases unpenalised.
+
+        With a scalar mix the first weight matrix is penalised as gamma * W, the map it really applies,
+        so the optimizer cannot dodge the penalty by growing gamma and shrinking W.
+        """
+        logits = self.model(self.X_train)  # (N, C)
+        loss = nn.functional.cross_entropy(logits, self.y_train)
+        weights = [p for name, p in self.model.head.named_parameters() if name.endswith("weight")]
+        mix = getattr(self.model, "mix", None)
+        scale = mix.gamma ** 2 if mix is not None else 1.0
+        penalty = scale * (weights[0] ** 2).sum() + sum((w ** 2).sum() for w in weights[1:])
+        if mix is not None:  # ELMo regularises the layer weights towards the uniform mix
+            penalty = penalty + (mix.scalars ** 2).sum()
+        return loss + penalty * (0.5 * self.config.l2 / len(self.y_train))
+
+    def train_epoch(self, epoch: int) -> tuple[float, float]:
+        self.model.train()
+        assert self.optimizer is not None
+
+        def closure() -> torch.Tensor:
+            self.optimizer.zero_grad(set_to_none=True)  # type: ignore[union-attr]
+            loss = self.objective()
+            if torch.isfinite(loss):
+                loss.backward()
+            return loss
+
+        loss = float(self.optimizer.step(closure).detach())
+        if not self.check_loss(loss, epoch, epoch, 1.0):
+            return loss, float("nan")
+        with torch.no_grad():
+            logits = self.model(self.X_train)
+            train_loss = float(nn.functional.cross_entropy(logits, self.y_train))
+            train_acc = float((logits.argmax(-1) == self.y_train).float().mean())
+        if not self.check_loss(train_loss, epoch, epoch, 1.0):
+            return train_loss, train_acc
+        self.steps.append({"step": epoch, "epoch": epoch, "loss": train_loss})
+        self.memory.sample()
+        self.add_work(len(self.X_train), "train")
+        self.trigger("on_step_end", epoch, train_loss)
+        return train_loss, train_acc
+
+    def evaluate(self) -> Evaluation:
+        self.model.eval()
+        with torch.inference_mode():
+            logits = self.model(self.X_test).float()  # (N, C)
+        self.model.train()
+        self.add_work(len(self.X_test), "evaluate")
+        return evaluation_from_logits(logits, self.y_test, self.n_classes)
+
+
+def evaluation_from_logits(logits: torch.Tensor, y_true: np.ndarray, n_classes: int) -> Evaluation:
+    target = torch.as_tensor(y_true)
+    loss = float(nn.functional.cross_entropy(logits, target)) if len(target) else float("nan")
+    pred = logits.argmax(-1).numpy()
+    m = classification_metrics(np.asarray(y_true), pred, n_classes)
+    return Evaluation(loss, m["accuracy"], m["macro_f1"], m["confusion"], pred)
+

@@ -1,0 +1,110 @@
+"""Transfer lab and Runs pages under AppTest, in both languages."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from plm_core.runs import RunStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def private_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
+
+
+def open_page(page: str, lang: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_transfer_lab_renders(lang):
+    at = open_page("app_pages/transfer_lab.py", lang)
+    assert not at.exception and not at.error
+    assert len(at.tabs) >= 2 and at.button  # the form buttons exist
+    if lang == "ko":
+        assert any("전이학습" in t.value for t in at.title)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_runs_page_empty_and_full(lang):
+    at = open_page("app_pages/runs.py", lang)
+    assert not at.exception and not at.error and at.info  # "no runs yet"
+    store = RunStore()
+    for mode in ("frozen", "finetune"):
+        store.save("transfer", {"backbone": "minilm-l6", "mode": mode, "data": "movie-snippets", "n": 64},
+                   {"test_accuracy": 0.7}, {"history": [{"epoch": 1, "test_accuracy": 0.6}]}, {"train_seconds": 2})
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2
+
+
+def test_static_backbone_offers_only_frozen():
+    at = open_page("app_pages/transfer_lab.py", "en")
+    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    assert not at.exception
+    assert any("only the frozen mode" in i.value for i in at.info)
+    assert len(at.radio[0].options) == 1 and at.radio[0].options[0].startswith("frozen")
+
+
+@pytest.mark.slow
+def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
+    at = open_page("app_pages/transfer_lab.py", "en")
+    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    at.number_input[0].set_value(24)
+    at.button[0].click().run(timeout=120)  # the form's submit button
+    assert not at.exception and not at.error
+    job = at.session_state["transfer-job"]
+    deadline = time.monotonic() + 180
+    while job.running and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert job.snapshot()["status"] == "done"
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Test accuracy" in m.label for m in at.metric)
+    assert len(RunStore().list("transfer")) == 1
+
+
+def finished_job(configs, kind):
+    import pandas as pd
+
+    from plm_core.backbones.tiny import tiny_random_backbone
+    from plm_core.transfer import split_from_frames
+    from plm_core.transfer.jobs import TrainingJob
+
+    texts = [f"good fine film {i}" for i in range(8)] + [f"bad dull film {i}" for i in range(8)]
+    df = pd.DataFrame({"text": texts, "label": ["pos"] * 8 + ["neg"] * 8})
+    job = TrainingJob(configs, split_from_frames(df, df), tiny_random_backbone("encoder"), {"data": "toy"},
+                      kind=kind, store=RunStore()).start()
+    job.thread.join(timeout=120)
+    assert job.snapshot()["status"] == "done"
+    return job
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_result_card_and_race_summary_render(lang):
+    from plm_core.transfer import TrainConfig
+
+    base = TrainConfig(backbone="tiny", epochs=2, batch_size=4, max_length=12)
+    single = finished_job([base.with_(mode="frozen", pooling="mix")], "transfer")
+    race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], "race")
+    at = open_page("app_pages/transfer_lab.py", lang)
+    at.session_state["transfer-job"] = single
+    at.session_state["transfer-race-job"] = race
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.metric) == 5  # accuracy, F1, parameters, time, memory
+    assert len(at.dataframe) == 2  # the single run's surgery table, the race's comparison table
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 6  # two curve pairs, confusion, layer weights, drift heatmap

@@ -1,0 +1,50 @@
+"""Small Streamlit helpers shared by the Embeddings and Attention pages."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable
+
+import streamlit as st
+
+from plm_core.backbones import specs
+
+TRANSFORMERS = ("encoder", "decoder", "encoder-decoder")
+
+
+def names_where(test: Callable[[Any], bool]) -> list[str]:
+    """Registry names of the installed backbones whose spec passes `test` (hidden if not in specs())."""
+    return [name for name, spec in specs().items() if test(spec)]
+
+
+def attention_names() -> list[str]:
+    return names_where(lambda s: s.family in TRANSFORMERS and s.heads > 0)
+
+
+def display(name: str) -> str:
+    return specs()[name].display
+
+
+def memo(slot: str, inputs: Hashable, compute: Callable[[], Any], spinner: str = "") -> Any:
+    """Compute once per session for these inputs; reruns (sliders, reruns of other widgets) reuse the result.
+
+    One result per slot is kept, so big arrays (attention of a long text) do not pile up in the session.
+    """
+    held = st.session_state.get(slot)
+    if held is not None and held[0] == inputs:
+        return held[1]
+    with st.spinner(spinner or "…"):
+        result = compute()
+    st.session_state[slot] = (inputs, result)
+    return result
+
+
+def option_labels(prefix: str) -> Callable[[Any], str]:
+    """A format_func showing option `v` as the catalog text `<prefix>.<v>` in the language of this run.
+
+    The language is fixed now (not looked up when the label is drawn), so the labels stay consistent.
+    """
+    from plm_core.i18n import t
+    from ui.common import lang
+
+    current = lang()
+    return lambda value: t(f"{prefix}.{value}", current)
