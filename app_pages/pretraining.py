@@ -84,11 +84,11 @@ def live_tab(objective: str) -> None:
     if cols[2].button(tr("pretrain.live.stop"), disabled=not (run and run.alive)) and run:
         run.stop()
     polling = bool(run and run.alive)
-    st.fragment(run_every=1.0 if polling else None)(live_panel)(polling)
+    st.fragment(run_every=2.0 if polling else None)(live_panel)(polling)
 
 
 def live_panel(polling: bool) -> None:
-    """Polls the background run once a second while it trains; only this fragment reruns."""
+    """Polls the background run every 2 s while it trains; only this fragment reruns."""
     run: LiveRun | None = st.session_state.get(LIVE_KEY)
     if run is None:
         st.info(tr("pretrain.live.none"))
