@@ -139,3 +139,29 @@ def browser():
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
+
+
+# ---- shared helpers -----------------------------------------------------------------------------------
+
+def open_app_page(path: str, lang: str, timeout: float = 300):
+    """AppTest from the router (as a browser arrives), in `lang`, then switched to `path` (an app_pages/ file)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
+    at.session_state["lang"] = lang
+    at.run()
+    if path != "app_pages/home.py":
+        at.switch_page(path)
+        at.run()
+    return at
+
+
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread: on a busy 2-core machine two threads are several times slower for tiny models."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

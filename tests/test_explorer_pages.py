@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_app_page
+
 from plm_core.backbones import registry
 from plm_core.backbones.tiny import tiny_random_backbone
 
@@ -15,12 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def open_page(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    at.run()
-    return at
+    return open_app_page(page, lang, timeout=300)
 
 
 def assert_clean(at: AppTest) -> None:

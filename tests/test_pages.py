@@ -3,20 +3,14 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO
+from conftest import REPO, open_app_page
 from ui.pages import available_pages
 
 PAGES = [p.path for p in available_pages()]
 
 
 def run_page(path: str, lang: str) -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
-    at.query_params["lang"] = lang
-    at.run()
-    if path != "app_pages/home.py":
-        at.switch_page(path)
-        at.run()
-    return at
+    return open_app_page(path, lang, timeout=180)
 
 
 @pytest.mark.slow

@@ -21,11 +21,8 @@ FAMILIES = {"mlm": "encoder", "clm": "decoder", "span": "encoder-decoder", "bilm
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def one_thread(one_torch_thread):
+    """Every test here runs with one torch thread (see conftest.one_torch_thread)."""
 
 
 def test_the_five_tiny_models_are_registered_with_their_families() -> None:

@@ -19,12 +19,8 @@ V = 60
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: on a busy 2-core machine two threads are several times slower for tiny models."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def one_thread(one_torch_thread):
+    """Every test here runs with one torch thread (see conftest.one_torch_thread)."""
 
 
 def vocab() -> Vocab:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_app_page
+
 from plm_core.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -20,12 +22,7 @@ def private_store(tmp_path, monkeypatch):
 
 
 def open_page(page: str, lang: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["lang"] = lang
-    at.run()
-    at.switch_page(page)
-    at.run()
-    return at
+    return open_app_page(page, lang, timeout=60)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
