@@ -113,8 +113,9 @@ class Probe:
 
 
 PROBES: dict[str, Probe] = {
-    "mlm": Probe("mlm", "i am [MASK] to see you .", ("i", "you", "glad"), 5,
-                 "fill-mask: top-5 for [MASK] in a line of dialogue (a unigram model would say 'the', ',', '.')"),
+    "mlm": Probe("mlm", "the united [MASK] of america .", ("states",), 1,
+                 "fill-mask: the best piece for [MASK] must come from its neighbours (a model on the unigram "
+                 "plateau says 'the', ',', 'of' whatever the sentence)"),
     "clm": Probe("clm", "to be or not to", ("be",), 5, "next piece: top-5"),
     "span": Probe("span", "the united <extra_id_0> of america . the <extra_id_1> of the whale .",
                   ("<extra_id_0>", "<extra_id_1>"), 0,
@@ -125,7 +126,8 @@ PROBES: dict[str, Probe] = {
 
 
 EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not asserted by tests)
-    "mlm": ("the president of the united [MASK] .", "the [MASK] of the united states .", "call me [MASK] ."),
+    "mlm": ("he was born in [MASK] , france .", "the white [MASK] was the largest animal in the sea .",
+            "the king and the [MASK] .", "the [MASK] of the united states .", "i am [MASK] to see you ."),
     "clm": ("the president of the", "the united states of", "the old man and the"),
     "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
     "bilm": ("the president of the", "to be or not to", "the whale"),
@@ -134,12 +136,13 @@ EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not assert
 
 
 NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
-    "mlm": "Honest status: this tiny BERT is still on the well-known masked-LM plateau. It predicts frequent "
-           "pieces, shaded by the register of the sentence (a line of dialogue -> '.', 'i', 'you'; a sentence "
-           "from the speeches -> 'the', 'of'), but it does not use the neighbouring words yet ('the united [MASK] "
-           "of america' -> 'the'). Only 15% of the pieces give a training signal and the absolute positions must "
-           "be learned before attention can find neighbours; GPT (next piece) and T5 (relative positions) got "
-           "further on the same budget. A longer run is needed for real fill-mask answers.",
+    "mlm": "What this budget bought: for its first ~9,000 steps this tiny BERT sat on the well-known masked-LM "
+           "plateau (validation loss 6.28 -> 5.90: it predicted frequent pieces such as 'the', 'of', ',' whatever "
+           "the sentence), because only 15% of the pieces give a training signal and attention must first learn "
+           "to find the neighbours. It left the plateau between steps 9,000 and 15,000 (5.90 -> 4.46) and ended "
+           "at 3.84: it now fills a mask from its neighbours ('born in [MASK], france' -> 'france', 'the white "
+           "[MASK] ... in the sea' -> 'whale'). Facts it has not seen often stay out of reach, and its "
+           "probabilities are spread thin on open questions ('i am [MASK] to see you').",
     "clm": "What this budget bought: local statistics of frequent phrases ('to be or not to' -> 'be', 'the "
            "president of the' -> 'united'); anything longer-range is not learned yet ('the united states of' -> "
            "'the', because 'of the' is so frequent). Greedy generations repeat the corpus' stock phrases.",
@@ -208,7 +211,8 @@ def write_readme(objective: str, folder: Path) -> Path:
     card["probe"] = {"text": probe.text, "what": probe.what, "expect": list(probe.expect),
                      "answer": answer if isinstance(answer, str) else [[w, round(p, 4)] for w, p in answer],
                      "passed": passed}
-    extra = [(text, run_probe(dataclasses.replace(probe, text=text), bb)[0]) for text in EXTRA_PROBES[objective]]
+    extra = [(text, run_probe(dataclasses.replace(probe, text=text, k=max(probe.k, 3)), bb)[0])
+             for text in EXTRA_PROBES[objective]]
     card["corpus"] = corpus_summary()
     write_json(folder / "model_card.json", card)
     lines = [f"- `{text}` → {format_answer(ans)}" for text, ans in extra]
