@@ -32,10 +32,12 @@ MESSAGES = {
     },
     # ---- page -------------------------------------------------------------------------------------
     "pretraining.lead": {
-        "en": "Five tiny language models, pretrained here on one corpus with one tokenizer and the same CPU budget. "
+        "en": "Five tiny language models, pretrained here on one corpus with one tokenizer, each within the same "
+              "CPU budget (at most about 45 minutes on one thread). "
               "Pick an objective to see the training example it makes from your sentence, what the shipped model "
               "predicts, and how a fresh model learns live.",
-        "ko": "같은 말뭉치, 같은 토크나이저, 같은 CPU 예산으로 여기서 직접 사전학습한 작은 언어 모델 다섯 개입니다. "
+        "ko": "같은 말뭉치, 같은 토크나이저로, 모두 같은 CPU 예산(스레드 하나로 최대 약 45분) 안에서 여기서 직접 "
+              "사전학습한 작은 언어 모델 다섯 개입니다. "
               "학습 목표를 골라 내 문장으로 어떤 학습 예제가 만들어지는지, 배포된 모델이 무엇을 예측하는지, "
               "새 모델이 실시간으로 어떻게 배우는지 보세요.",
     },
