@@ -128,7 +128,7 @@ PROBES: dict[str, Probe] = {
 EXTRA_PROBES: dict[str, tuple[str, ...]] = {  # shown in each README (not asserted by tests)
     "mlm": ("he was born in [MASK] , france .", "the white [MASK] was the largest animal in the sea .",
             "the king and the [MASK] .", "the [MASK] of the united states .", "i am [MASK] to see you ."),
-    "clm": ("the president of the", "the united states of", "the old man and the"),
+    "clm": ("the president of the", "fellow citizens of the senate and", "the king of", "the united states of"),
     "span": ("the united <extra_id_0> of america .", "to be or <extra_id_0> to be ."),
     "bilm": ("the president of the", "to be or not to", "the whale"),
     "sgns": ("war", "whale", "congress", "ship", "love"),
@@ -143,9 +143,11 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
            "at 3.84: it now fills a mask from its neighbours ('born in [MASK], france' -> 'france', 'the white "
            "[MASK] ... in the sea' -> 'whale'). Facts it has not seen often stay out of reach, and its "
            "probabilities are spread thin on open questions ('i am [MASK] to see you').",
-    "clm": "What this budget bought: local statistics of frequent phrases ('to be or not to' -> 'be', 'the "
-           "president of the' -> 'united'); anything longer-range is not learned yet ('the united states of' -> "
-           "'the', because 'of the' is so frequent). Greedy generations repeat the corpus' stock phrases.",
+    "clm": "What this budget bought (6,000 steps, validation loss 9.03 -> 4.62): the statistics of frequent "
+           "phrases ('to be or not to' -> 'be', 'the president of the' -> 'united', 'fellow citizens of the senate "
+           "and' -> 'house', 'the king of' -> 'france', 'england' among the first five); longer-range facts are "
+           "not learned yet ('the united states of' -> 'the', because 'of the' is so frequent). Greedy "
+           "generations string the corpus' stock phrases together.",
     "bilm": "Both directions learned local statistics: forward 'the united' -> 'states'; backward, the piece "
             "before 'united' -> 'the'. Like the tiny GPT, it has not learned longer-range facts.",
     "sgns": "Neighbours are mostly topical: words from the same source and register (Shakespeare, the speeches, "
