@@ -40,13 +40,13 @@ class TrainConfig:
     seed: int = 0
 
 
-DEFAULT_TRAIN: dict[str, TrainConfig] = {  # one CPU thread: mlm, span, clm ~40-45 min each; bilm, sgns ~7 min
+DEFAULT_TRAIN: dict[str, TrainConfig] = {  # one CPU thread: mlm, span, clm ~40-45 min each; bilm, sgns ~7-10 min
     # The encoders need far more text than GPT: a masked LM learns only from 15% of the pieces and must first
     # learn to attend to its neighbours (the MLM "unigram plateau": at 4k steps it still predicted the/of/,).
     "mlm": TrainConfig(steps=30000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
     "clm": TrainConfig(steps=6000, batch_size=32, seq_len=64, lr=1e-3, warmup=300, eval_every=500),
     "span": TrainConfig(steps=12000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
-    "bilm": TrainConfig(steps=600, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
+    "bilm": TrainConfig(steps=3000, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
     "sgns": TrainConfig(steps=2000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
 }
 
