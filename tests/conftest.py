@@ -165,3 +165,10 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture
+def private_stores(tmp_path, monkeypatch):
+    """The runs store and the feature cache in this test's tmp_path, never the user's."""
+    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))

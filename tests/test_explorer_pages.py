@@ -25,6 +25,12 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def install_backbone(monkeypatch, fake) -> None:
+    """Make the registry list `fake` and load it (no file on disk)."""
+    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
+    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_embeddings_page_draws_the_bank_set_and_a_sentence_map(lang):
     at = open_page("app_pages/embeddings.py", lang)
@@ -64,8 +70,7 @@ def test_attention_page_survives_a_long_text():
 
 def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
-    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
-    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    install_backbone(monkeypatch, fake)
     at = open_page("app_pages/attention.py", "ko")
     at.button_group(key="att.section").set_value("mlm").run()
     at.selectbox[1].set_value(fake.spec.name).run()
@@ -77,8 +82,7 @@ def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
 
 def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch):
     fake = tiny_random_backbone("encoder-decoder")
-    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
-    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    install_backbone(monkeypatch, fake)
     at = open_page("app_pages/attention.py", "en")
     at.selectbox[0].set_value(fake.spec.name)
     at.text_input[0].set_value("a bank")
@@ -109,8 +113,7 @@ def test_korean_set_with_a_sentence_encoder_and_a_decoder(contextual):
 
 def test_mask_swap_with_an_mlm_encoder_compares_predictions(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
-    monkeypatch.setitem(registry.specs(), fake.spec.name, fake.spec)
-    monkeypatch.setitem(registry.LOADERS, fake.spec.loader, lambda spec, random_init, seed: fake)
+    install_backbone(monkeypatch, fake)
     at = open_page("app_pages/attention.py", "en")
     at.button_group(key="att.section").set_value("swap").run()
     at.selectbox[1].set_value(fake.spec.name).run()

@@ -17,10 +17,7 @@ REQUIRED = {"backbone", "mode", "data", "n_train", "n_test", "test_accuracy", "t
             "total_params", "train_seconds", "history"}
 
 
-@pytest.fixture(autouse=True)
-def private_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
-    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
+pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
 
 
 @pytest.mark.parametrize("extra, words", [

@@ -18,10 +18,7 @@ POS = ["a good and lovely film", "great acting, a joy", "wonderful, moving and f
 NEG = ["a bad and dull film", "terrible acting, a bore", "awful, tedious and long", "boring and cold"]
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
-    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,7 @@ from plm_core.transfer.trainer import bucket_batches, classification_metrics, co
 TEXTS = ["a short one", "a much longer text with quite a few more words in it", "mid length text here", "x"]
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
-    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
+pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
 
 
 @pytest.fixture(scope="module")

@@ -26,9 +26,7 @@ from plm_core.transfer.race import race_configs, run_race
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
+pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
 
 
 @pytest.fixture(scope="module")

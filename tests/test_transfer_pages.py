@@ -15,10 +15,7 @@ from plm_core.runs import RunStore
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-@pytest.fixture(autouse=True)
-def private_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path / "runs.sqlite"))
-    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
+pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
 
 
 def open_page(page: str, lang: str) -> AppTest:

@@ -152,16 +152,7 @@ def dedupe_key(paragraph: str) -> str:
 
 def chunk_sentences(text: str, words: int = 150) -> list[str]:
     """Cut a long text without line breaks into paragraphs of about `words` words at sentence ends."""
-    out: list[str] = []
-    current: list[str] = []
-    for sentence in SENTENCE_END_RE.split(text):
-        current.append(sentence)
-        if sum(len(s.split()) for s in current) >= words:
-            out.append(" ".join(current))
-            current = []
-    if current:
-        out.append(" ".join(current))
-    return out
+    return group_short(SENTENCE_END_RE.split(text), words)
 
 
 # ---- readers: raw package -> Documents -------------------------------------------------------------
@@ -240,7 +231,7 @@ def poem_stanzas(text: str) -> list[str]:
 
 
 def group_short(paragraphs: Iterable[str], words: int = 60) -> list[str]:
-    """Join consecutive short paragraphs (one-line speeches) into paragraphs of at least `words` words."""
+    """Join consecutive short pieces (one-line speeches, sentences) into paragraphs of at least `words` words."""
     out: list[str] = []
     current: list[str] = []
     for p in paragraphs:
