@@ -221,3 +221,16 @@ def load_backbone(name: str, random_init: bool = False, seed: int = 0) -> Backbo
     if spec.family == "sentence" and random_init:
         raise PLMError("backbone.err.no_twin", name=spec.display)
     return LOADERS[spec.loader](spec, random_init, seed)
+
+
+def weights_folder(spec: BackboneSpec) -> Path | None:
+    """Where a backbone's weight files live (for the job cache's weights fingerprint); None: built in code."""
+    if spec.loader == "smollm2":
+        return smollm_cache_dir()
+    if spec.loader in ("hf_package", "glove", "use"):
+        module, _, sub = spec.location.partition("/")
+        folder = package_dir(module)
+        return (folder / sub if sub else folder) if folder else None
+    if spec.location:
+        return REPO_ROOT / spec.location
+    return None
