@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.common import init_language, language_switch, tr
+from ui.jobs import heartbeat
 from ui.pages import available_pages
 
 st.set_page_config(page_title="PLM Lab", page_icon=":material/school:", layout="wide")
@@ -15,6 +16,7 @@ for page in available_pages():
 navigation = st.navigation(sections)
 language_switch()
 st.sidebar.caption(tr("common.sidebar_note"))
+heartbeat()  # while this browser has jobs running, it tells the job service it is still here
 navigation.run()
 
 # After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),

@@ -7,15 +7,17 @@ from plm_core.data import DATASETS
 from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
 from plm_core.fewshot import settings as fs
-from plm_core.fewshot.jobs import curve_job, sensitivity_job
+from plm_core.fewshot.jobs import CurveJob, SensitivityJob
 from plm_core.fewshot.methods import available_methods, default_descriptions, default_prompt, make_task, method_backbones
-from plm_core.fewshot.prompting import PromptConfig, PromptScorer, full_prompt, verbalizers_for
+from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_for
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
-from ui.common import guard, lang, page_header, show_error, show_notices, tr
+from plm_core.jobs import DataRef, Snapshot
+from ui.common import guard, lang, page_header, show_notices, tr
+from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
-JOB, SENS = "fewshot_job", "fewshot_sens_job"
+JOB, SENS = "fewshot-curves", "fewshot-sensitivity"
 UPLOAD = "upload:"
 
 
@@ -24,6 +26,14 @@ def data_choices() -> dict[str, str]:
     if st.session_state.get("uploaded_csv"):
         choices[UPLOAD] = tr("fewshot.data.uploaded", name=st.session_state["uploaded_csv"][0])
     return choices
+
+
+def data_ref(key: str) -> DataRef:
+    """What the worker loads: a sample set by name, or the uploaded CSV's bytes."""
+    if key == UPLOAD:
+        name, data = st.session_state["uploaded_csv"]
+        return DataRef(name, data)
+    return DataRef(key)
 
 
 def load_data(key: str):
@@ -98,47 +108,28 @@ def explanation(ds, task) -> None:
             st.markdown(tokens_html(lm.tokenize(prompt, max_length=4096)), unsafe_allow_html=True)
 
 
-def status_line(snap) -> None:
-    if snap.status == "running":
-        left = tr("fewshot.status.left", seconds=f"{snap.eta_seconds:.0f}") if snap.eta_seconds is not None \
-            else tr("fewshot.status.estimating")
-        st.progress(min(snap.fraction, 1.0), text=tr("fewshot.status.running", current=snap.current,
-                                                       n=len(snap.items), left=left))
-    elif snap.status == "error":
-        show_error(snap.error)
-    elif snap.status == "stopped":
-        st.warning(tr("fewshot.status.stopped", n=len(snap.items)))
-    else:
-        st.success(tr("fewshot.status.done", seconds=f"{snap.elapsed:.0f}") + (
-            " " + tr("fewshot.status.saved", run_id=snap.result.run_id) if getattr(snap.result, "run_id", None) else ""))
-
-
-def curves_panel() -> None:
-    job = st.session_state.get(JOB)
-    if job is None:
-        st.info(tr("fewshot.empty"))
-        return
-    snap = job.snapshot()
-    status_line(snap)
-    if snap.status == "running" and st.button(tr("fewshot.stop"), key="fs_stop"):
-        job.stop()
+def curves_view(snap: Snapshot) -> None:
+    """The chart grows point by point while the job runs; crossovers and skips once it has ended."""
     language = lang()
     metric = st.radio(tr("fewshot.metric"), ["acc", "f1"], format_func=lambda m: t(f"fewshot.metric.{m}", language),
                       horizontal=True, key="fs_metric")
-    summary = fc.summarize(snap.items)
-    done = snap.status != "running"
-    crosses = fc.crossovers(summary) if done else []
+    summary = fc.summarize(snap.result.points if snap.result else snap.items)
+    crosses = fc.crossovers(summary) if snap.finished else []
     majority = snap.result.majority if snap.result else None
-    st.plotly_chart(ff.curve_figure(summary, job.config.shots, lang(), metric, majority, crosses), width="stretch")
+    st.plotly_chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), width="stretch")
     for c in crosses:
         st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy, ref=c.reference))
     for s in (snap.result.skipped if snap.result else []):
         st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k, reason=tr(s.key, **s.params)))
     st.markdown(f"**{tr('fewshot.table.title')}**")
-    st.dataframe(ff.summary_table(summary, lang()), hide_index=True, width="stretch")
-    if done and st.session_state.get("fs_live"):
-        st.session_state["fs_live"] = False
-        st.rerun()
+    st.dataframe(ff.summary_table(summary, language), hide_index=True, width="stretch")
+
+
+def curves_panel() -> None:
+    if current_job(JOB) is None:
+        st.info(tr("fewshot.empty"))
+        return
+    job_panel(JOB, curves_view)
 
 
 def sensitivity_section(ds, task) -> None:
@@ -155,21 +146,17 @@ def sensitivity_section(ds, task) -> None:
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():
-            lm = load_backbone_with_spinner(st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0]))
             words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
-            configs = [PromptConfig(template=fs.template_from_line(line), calibrate=st.session_state.get("fs_calibrate", False),
-                                    verbalizers=fs.spaced_words(words, fs.template_from_line(line)))
-                       for line in lines.splitlines() if line.strip()]
-            sub = make_task(ds, int(limit))
-            st.session_state[SENS] = sensitivity_job(lambda c: PromptScorer(lm, c, ds.labels), sub, k, configs, orders)
-    job = st.session_state.get(SENS)
-    if job is not None:
-        (st.fragment(run_every=1.0)(sensitivity_panel) if job.snapshot().status == "running" else sensitivity_panel)()
+            configs = tuple(PromptConfig(template=fs.template_from_line(line), calibrate=st.session_state.get("fs_calibrate", False),
+                                         verbalizers=fs.spaced_words(words, fs.template_from_line(line)))
+                            for line in lines.splitlines() if line.strip())
+            backbone = st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0])
+            submit(SENS, "fewshot.sensitivity", SensitivityJob(data_ref(key), backbone, int(k), configs, int(orders),
+                                                                int(limit)))
+    job_panel(SENS, sensitivity_view)
 
 
-def sensitivity_panel() -> None:
-    snap = st.session_state[SENS].snapshot()
-    status_line(snap)
+def sensitivity_view(snap: Snapshot) -> None:
     if snap.items:
         import pandas as pd
 
@@ -194,11 +181,9 @@ with guard():
     config = settings_form(ds, methods)
     if config is not None:
         fc.validate(config)
-        loaded = {config.backbone_for(m): load_backbone_with_spinner(config.backbone_for(m)) for m in config.methods}
-        if st.session_state.get(JOB) is not None:
-            st.session_state[JOB].stop()
-        st.session_state[JOB] = curve_job(config, make_task(ds, config.test_limit), loaded.__getitem__)
-        st.session_state["fs_live"] = True
-    live = st.session_state.get("fs_live") and st.session_state.get(JOB) is not None
-    (st.fragment(run_every=1.0)(curves_panel) if live else curves_panel)()
+        previous = current_job(JOB)
+        if previous is not None:  # a new curve replaces the old one: stop it rather than let it run on
+            service().stop(previous, owner_id())
+        submit(JOB, "fewshot.curves", CurveJob(config, data_ref(key)))
+    curves_panel()
     sensitivity_section(ds, task)

@@ -1,7 +1,5 @@
 """Pretraining: one sentence as each objective's training example, the shipped tiny models' predictions,
-live pretraining in a background thread, and every checkpoint against its random-init twin."""
-
-import time
+live pretraining as a job (in a worker process), and every checkpoint against its random-init twin."""
 
 import pandas as pd
 import streamlit as st
@@ -10,15 +8,19 @@ from plm_core.pretrain import OBJECTIVES
 from plm_core.pretrain import figures as fg
 from plm_core.pretrain import probes
 from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
-from plm_core.pretrain.studio import BACKBONE_NAMES, LIVE_PROBES, LiveRun, bilm_table, example_table, sentence_example
-from ui.common import guard, lang, page_header, show_error, tr
+from plm_core.jobs import Snapshot
+from plm_core.pretrain.studio import (
+    BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
+)
+from ui.common import guard, lang, page_header, tr
+from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
 PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
                    "the united <extra_id_0> of america . the <extra_id_1> of the whale", "bilm": "the king of england",
                    "sgns": "king"}
-LIVE_KEY = "pretrain_live_run"
+LIVE_SLOT = "pretrain-live"
 
 
 def example_tab(objective: str) -> None:
@@ -73,37 +75,28 @@ def show_predictions(objective: str, bb, text: str) -> None:
 
 def live_tab(objective: str) -> None:
     st.caption(tr("pretrain.live.explain"))
-    cols = st.columns([2, 1, 1])
+    cols = st.columns([2, 1])
     steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, 300, step=50, key=f"live-steps-{objective}")
-    run: LiveRun | None = st.session_state.get(LIVE_KEY)
-    if cols[1].button(tr("pretrain.live.start"), disabled=bool(run and run.alive), type="primary"):
-        try:
-            st.session_state[LIVE_KEY] = run = LiveRun(objective, steps=steps).start()
-        except Exception as err:  # noqa: BLE001 - shown, not raised
-            show_error(err)
-    if cols[2].button(tr("pretrain.live.stop"), disabled=not (run and run.alive)) and run:
-        run.stop()
-    polling = bool(run and run.alive)
-    st.fragment(run_every=2.0 if polling else None)(live_panel)(polling)
-
-
-def live_panel(polling: bool) -> None:
-    """Polls the background run every 2 s while it trains; only this fragment reruns."""
-    run: LiveRun | None = st.session_state.get(LIVE_KEY)
-    if run is None:
+    if cols[1].button(tr("pretrain.live.start"), disabled=is_active(LIVE_SLOT), type="primary"):
+        with guard():
+            submit(LIVE_SLOT, "pretrain.live", LivePretrainJob(objective, steps=int(steps)), live=True)
+    if current_job(LIVE_SLOT) is None:
         st.info(tr("pretrain.live.none"))
         return
-    state = run.state()
-    if polling and not run.alive:
-        st.rerun()  # finished: one full rerun re-enables Start and stops the polling
-    step = state.history[-1][0] if state.history else 0
-    end = state.finished or time.time()
-    st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{state.status}"), step=step,
-                   total=state.steps_total, elapsed=end - state.started) + f" — {tr(f'pretrain.obj.{run.objective}')}")
-    if state.status == "error":
-        st.error(tr("pretrain.err.run_failed", error=state.error.splitlines()[0] if state.error else "?"))
+    job_panel(LIVE_SLOT, live_view, every=2.0)
+
+
+def live_view(snap: Snapshot) -> None:
+    """The loss curves and the probe's answers so far (the job's live view, or its final state)."""
+    state = snap.result or snap.state
+    if state is None:
+        return
+    status = {"running": "running", "done": "done", "stopped": "stopped", "stopping": "running"}.get(
+        snap.status.value, state.status)
+    st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{status}"), step=state.step,
+                   total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
     st.plotly_chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total))
-    st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[run.objective]}`"))
+    st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
     st.dataframe(pd.DataFrame(state.probes, columns=[tr("pretrain.live.probe_step"), tr("pretrain.live.probe_answer")]),
                  hide_index=True, width="stretch")
 

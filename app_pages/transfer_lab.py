@@ -3,17 +3,15 @@
 import streamlit as st
 
 from plm_core.backbones import specs
+from plm_core.jobs import JobStatus, Snapshot
 from ui.common import guard, page_header, tr
+from ui.jobs import is_active, job_panel
 from ui.transfer import (
-    backbone_notes, data_source, live_status, race_summary, result_card, settings_form, start_job, surgery_table,
+    backbone_notes, curves, data_source, progress_label, race_summary, result_card, settings_form, start_job,
+    surgery_table,
 )
 
-JOBS = {"single": "transfer-job", "race": "transfer-race-job"}
-
-
-def running(key: str) -> bool:
-    job = st.session_state.get(key)
-    return job is not None and job.running
+SLOTS = {"single": "transfer-single", "race": "transfer-race"}
 
 
 def choose_backbone(tab: str):
@@ -32,44 +30,28 @@ def launch(tab: str, race: bool) -> None:
     settings = settings_form(tab, spec, data, race)
     if settings is None:
         return
-    if any(running(k) for k in JOBS.values()):
+    if any(is_active(slot) for slot in SLOTS.values()):
         st.warning(tr("transfer.busy"))
         return
     with guard():
-        st.session_state[JOBS[tab]] = start_job(settings, "race" if race else "transfer")
+        start_job(settings, SLOTS[tab], race)
         st.rerun()
 
 
-def finished_view(tab: str, snap: dict) -> None:
+def draw(tab: str, snap: Snapshot) -> None:
+    """Curves while it trains (and the optimizer's surgery table); result cards once it has ended."""
+    state = snap.state if snap.result is None else snap.result
+    curves(state)
+    if snap.active:
+        if tab == "single" and state and state.runs[0].surgery:
+            surgery_table(state.runs[0].surgery)
+        return
+    if snap.status is JobStatus.ERROR or state is None:
+        return
     if tab == "race":
-        race_summary(snap)
-        return
-    run = snap["runs"][0]
-    if run.result is not None:
-        result_card(run.result, run.label, run.run_id)
-
-
-def panel(tab: str) -> None:
-    """Live while the job runs (polled every second, so other pages never block), static after."""
-    key = JOBS[tab]
-    if st.session_state.get(key) is None:
-        return
-    was_running = running(key)
-
-    @st.fragment(run_every=1.0 if was_running else None)
-    def live() -> None:
-        job = st.session_state[key]
-        snap = live_status(job, tab)
-        if job.running:
-            current = snap["runs"][snap["current"]]
-            if tab == "single" and current.surgery:
-                surgery_table(current.surgery)
-        elif was_running:
-            st.rerun(scope="app")  # the job ended: draw the results once, without polling
-        else:
-            finished_view(tab, snap)
-
-    live()
+        race_summary(state)
+    elif state.runs[0].result is not None:
+        result_card(state.runs[0].result, state.runs[0].label)
 
 
 page_header("transfer")
@@ -78,7 +60,7 @@ with st.expander(tr("transfer.tab.modes")):
 single, race = st.tabs([tr("transfer.tab.single"), tr("transfer.tab.race")])
 with single:
     launch("single", race=False)
-    panel("single")
+    job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
 with race:
     launch("race", race=True)
-    panel("race")
+    job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)

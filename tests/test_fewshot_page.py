@@ -51,12 +51,15 @@ def test_page_runs_a_small_curve() -> None:
     at.button[0].click()
     at.session_state["lang"] = "en"  # AppTest drops the router's sidebar radio state on widget changes
     at.run()
-    job = at.session_state["fewshot_job"]
-    job.join(timeout=120)
+    from plm_core.jobs import JobStatus, get_service
+
+    snap = get_service().wait(at.session_state["job:fewshot-curves"], timeout=120)  # computed in a worker
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert job.snapshot().status == "done" and len(job.snapshot().items) == 1
+    assert snap.status is JobStatus.DONE, snap.error
+    assert len(snap.result.points) == 1, (snap.result.skipped, snap.result.stopped)
+    assert len(snap.items) == 1
     assert at.dataframe  # the numbers table
 
 

@@ -92,6 +92,7 @@ def test_identical_requests_are_computed_once(service):
     done = service.wait(first)
     again = service.snapshot(service.submit("test.sleep", config, owner="c"))
     assert again.cached and again.status is JobStatus.DONE and again.result == done.result
+    assert again.items == done.items and len(again.items) == 4  # the chart redraws from the cache too
     assert again.computed_at is not None and "local" in again.computed_on
     assert service.stats()["computed"] == {"test.sleep": 1}
     live = service.wait(service.submit("test.sleep", config, owner="c", live=True))

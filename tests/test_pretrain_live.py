@@ -1,4 +1,4 @@
-"""Live pretraining for the page: runs in a background thread, reports progress, can be stopped."""
+"""Live pretraining for the page: a job kind that reports progress and can be stopped."""
 
 from __future__ import annotations
 
@@ -7,45 +7,40 @@ import time
 import pytest
 
 from plm_core.errors import PLMError
-from plm_core.pretrain import studio
-from plm_core.pretrain.studio import LiveRun, sentence_example
-
-
-def wait(run: LiveRun, timeout: float = 300) -> None:
-    end = time.time() + timeout
-    while run.alive and time.time() < end:
-        time.sleep(0.2)
-    assert not run.alive, "live run did not finish in time"
+from plm_core.jobs import JobStatus, get_service, run_here
+from plm_core.pretrain.studio import LivePretrainJob, sentence_example
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("objective", ["mlm", "sgns"])
-def test_live_run_trains_in_the_background_and_reports(objective: str) -> None:
-    run = LiveRun(objective, steps=6, probe_every=3).start()
-    wait(run)
-    state = run.state()
-    assert state.status == "done", state.error
+def test_live_run_trains_and_reports(objective: str) -> None:
+    updates = []
+    state = run_here("pretrain.live", LivePretrainJob(objective, steps=6, probe_every=3), on_update=updates.append)
+    assert state.status == "done"
     assert [s for s, _ in state.history] == list(range(1, 7))
     assert state.val_history[0][0] == 0 and state.val_history[-1][0] == 6
     assert [s for s, _ in state.probes] == [0, 3, 6] and all(answer for _, answer in state.probes)
+    assert updates and updates[-1]["state"].status == "done" and updates[-1]["fraction"] == 1.0
 
 
 @pytest.mark.slow
-def test_live_run_can_be_stopped() -> None:
-    run = LiveRun("clm", steps=5000).start()
-    while run.alive and not run.state().history:
+def test_live_run_in_a_worker_can_be_stopped(private_stores) -> None:
+    service = get_service()
+    job = service.submit("pretrain.live", LivePretrainJob("clm", steps=5000), live=True)
+    deadline = time.monotonic() + 240
+    while not ((snap := service.snapshot(job)).state and snap.state.history):
+        assert time.monotonic() < deadline and not snap.finished, snap.error
         time.sleep(0.2)
-    run.stop()
-    wait(run)
-    state = run.state()
-    assert state.status == "stopped" and len(state.history) < 5000
+    service.stop(job)
+    snap = service.wait(job, timeout=10)
+    assert snap.status is JobStatus.STOPPED
+    assert snap.result is None or (snap.result.status == "stopped" and snap.result.step < 5000)
 
 
-def test_too_many_live_runs_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(studio, "MAX_LIVE_RUNS", 0)
+def test_unknown_objective_is_a_clear_error() -> None:
     with pytest.raises(PLMError) as err:
-        LiveRun("clm", steps=5).start()
-    assert err.value.key == "pretrain.live.busy"
+        LivePretrainJob("nope").train_config()
+    assert err.value.key == "pretrain.err.unknown_objective"
 
 
 def test_sentence_examples_for_the_page() -> None:

@@ -20,7 +20,8 @@ from plm_core.transfer.figures import (
     accuracy_figure, confusion_figure, drift_frame, drift_heatmap, layer_weights_figure, loss_figure, runs_figure,
     surgery_display,
 )
-from plm_core.transfer.jobs import TrainingJob
+from plm_core.jobs import JobStatus, get_service
+from plm_core.transfer.jobs import TransferJob
 from plm_core.transfer.race import race_configs, run_race
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,38 +62,36 @@ def test_race_size_and_seed_are_checked(setup):
     assert info.value.key == "transfer.err.race_seed"
 
 
-def test_job_reports_progress_and_stores_runs(setup, tmp_path):
-    backbone, split, base = setup
-    store = RunStore(tmp_path / "runs.sqlite")
-    job = TrainingJob(race_configs(base, ["frozen", "discriminative"]), split, backbone,
-                      {"data": "toy", "n": 12, "per_class": None, "test_limit": None}, kind="race", store=store).start()
+def test_job_reports_progress_and_stores_runs(setup):
+    _, split, base = setup
+    base = base.with_(backbone="tiny-bert-mlm")
+    service = get_service()
+    job = TransferJob(tuple(race_configs(base, ["frozen", "discriminative"])), split=split, race=True)
+    job_id = service.submit("transfer", job)
     seen = []
-    while job.running:
-        seen.append(job.snapshot()["fraction"])
+    while not (snap := service.snapshot(job_id)).finished:
+        seen.append(snap.fraction)
         time.sleep(0.05)
-    snap = job.snapshot()
-    assert snap["status"] == "done" and snap["fraction"] == pytest.approx(1.0)
+    assert snap.status is JobStatus.DONE and snap.fraction == pytest.approx(1.0)
     assert seen == sorted(seen)  # the bar never goes back
-    assert all(r.result is not None and r.run_id is not None for r in snap["runs"])
-    assert len(snap["runs"][1].history) == 2 and snap["runs"][1].steps
-    rows = store.list("race")
+    runs = snap.result.runs
+    assert all(r.result is not None for r in runs)
+    assert len(runs[1].history) == 2 and runs[1].steps
+    deadline = time.monotonic() + 10
+    while len(service.snapshot(job_id).saved) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # stored right after the result is shown
+    rows = RunStore().list("race")
     assert len(rows) == 2 and rows["race"].nunique() == 1 and set(rows["racer"]) == {"frozen", "discriminative"}
-    stored = store.get(int(rows["id"].iloc[0]))
+    assert sorted(service.snapshot(job_id).saved) == sorted(rows["id"].tolist())
+    stored = RunStore().get(int(rows["id"].iloc[0]))
     assert stored["curves"]["history"] and stored["curves"]["param_groups"] and stored["timings"]["train_seconds"] > 0
 
 
-def test_job_stop_and_errors(setup):
-    backbone, split, base = setup
-    job = TrainingJob([base.with_(mode="finetune", epochs=50)], split, backbone, {"data": "toy"})
-    job.start()
-    job.stop()
-    job.thread.join(timeout=60)
-    snap = job.snapshot()
-    assert snap["status"] == "stopped"
-    bad = TrainingJob([base.with_(mode="finetune", lr_body=10.0)], split, backbone, {"data": "toy"}).start()
-    bad.thread.join(timeout=60)
-    snap = bad.snapshot()
-    assert snap["status"] == "error" and isinstance(snap["error"], PLMError)
+def test_job_errors_are_plm_errors(setup):
+    _, split, base = setup
+    bad = TransferJob((base.with_(backbone="tiny-bert-mlm", mode="finetune", lr_body=10.0),), split=split)
+    snap = get_service().wait(get_service().submit("transfer", bad), timeout=120)
+    assert snap.status is JobStatus.ERROR and snap.error.key.startswith("transfer.err.")
 
 
 def test_figures_are_built_from_plain_data():

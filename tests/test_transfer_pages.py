@@ -59,43 +59,46 @@ def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
     at.number_input[0].set_value(24)
     at.button[0].click().run(timeout=120)  # the form's submit button
     assert not at.exception and not at.error
-    job = at.session_state["transfer-job"]
-    deadline = time.monotonic() + 180
-    while job.running and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert job.snapshot()["status"] == "done"
+    from plm_core.jobs import JobStatus, get_service
+
+    job_id = at.session_state["job:transfer-single"]
+    snap = get_service().wait(job_id, timeout=180)  # trained in a worker process, not in the page
+    assert snap.status is JobStatus.DONE, snap.error
+    deadline = time.monotonic() + 10
+    while not get_service().snapshot(job_id).saved and time.monotonic() < deadline:
+        time.sleep(0.1)  # stored right after the result is shown
     at.run()
     assert not at.exception and not at.error
     assert any("Test accuracy" in m.label for m in at.metric)
     assert len(RunStore().list("transfer")) == 1
 
 
-def finished_job(configs, kind):
+def finished_job(configs, race: bool) -> str:
+    """A transfer job on a tiny shipped checkpoint, finished in a worker; its id."""
     import pandas as pd
 
-    from plm_core.backbones.tiny import tiny_random_backbone
+    from plm_core.jobs import JobStatus, get_service
     from plm_core.transfer import split_from_frames
-    from plm_core.transfer.jobs import TrainingJob
+    from plm_core.transfer.jobs import TransferJob
 
     texts = [f"good fine film {i}" for i in range(8)] + [f"bad dull film {i}" for i in range(8)]
     df = pd.DataFrame({"text": texts, "label": ["pos"] * 8 + ["neg"] * 8})
-    job = TrainingJob(configs, split_from_frames(df, df), tiny_random_backbone("encoder"), {"data": "toy"},
-                      kind=kind, store=RunStore()).start()
-    job.thread.join(timeout=120)
-    assert job.snapshot()["status"] == "done"
-    return job
+    job = TransferJob(tuple(configs), split=split_from_frames(df, df), race=race)
+    snap = get_service().wait(get_service().submit("transfer", job), timeout=240)
+    assert snap.status is JobStatus.DONE, snap.error
+    return snap.job_id
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_result_card_and_race_summary_render(lang):
     from plm_core.transfer import TrainConfig
 
-    base = TrainConfig(backbone="tiny", epochs=2, batch_size=4, max_length=12)
-    single = finished_job([base.with_(mode="frozen", pooling="mix")], "transfer")
-    race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], "race")
+    base = TrainConfig(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
+    single = finished_job([base.with_(mode="frozen", pooling="mix")], race=False)
+    race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], race=True)
     at = open_page("app_pages/transfer_lab.py", lang)
-    at.session_state["transfer-job"] = single
-    at.session_state["transfer-race-job"] = race
+    at.session_state["job:transfer-single"] = single
+    at.session_state["job:transfer-race"] = race
     at.run()
     assert not at.exception and not at.error
     assert len(at.metric) == 5  # accuracy, F1, parameters, time, memory

@@ -11,11 +11,12 @@ from typing import Any, Sequence
 import streamlit as st
 
 from plm_core.backbones import BackboneSpec
+from plm_core.jobs import Snapshot
 from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, applicable_poolings, default_pooling
 from plm_core.transfer.figures import (
     accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, surgery_display,
 )
-from ui.common import show_error, tr
+from ui.common import tr
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -104,37 +105,36 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
                     int(size) if size_kind == "k" else None, int(test_limit))
 
 
-def start_job(settings: Settings, kind: str) -> Any:
-    """Draw the split, load the shared backbone once, start the training thread."""
-    from plm_core.runs import RunStore
-    from plm_core.transfer.jobs import TrainingJob
-    from plm_core.transfer.split import make_split
-    from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
+def start_job(settings: Settings, slot: str, race: bool) -> str:
+    """Hand the configs and the data to the job service (a worker draws the split and trains)."""
+    from plm_core.jobs import DataRef
+    from plm_core.transfer.jobs import TransferJob
+    from plm_core.transfer.race import check_race
+    from ui.jobs import submit
 
+    if race:
+        check_race(settings.configs)  # before queueing: a bad race is the form's message, not the job's
     if settings.data == UPLOAD:
         name, raw = st.session_state["uploaded_csv"]
-        ds = uploaded_dataset(raw, name)
+        data = DataRef(name, raw)
     else:
-        ds = dataset(settings.data)
-    first = settings.configs[0]
-    split = make_split(ds, n=settings.n, per_class=settings.per_class, seed=first.seed,
-                       test_limit=settings.test_limit)
-    backbone = load_backbone_with_spinner(first.backbone)
-    data = {"data": ds.name, "n": settings.n, "per_class": settings.per_class, "test_limit": settings.test_limit}
-    return TrainingJob(settings.configs, split, backbone, data, kind=kind, store=RunStore()).start()
+        data = DataRef(settings.data)
+    job = TransferJob(tuple(settings.configs), data, n=settings.n, per_class=settings.per_class,
+                      test_limit=settings.test_limit, race=race)
+    return submit(slot, "transfer", job)
 
 
-def progress_text(snap: dict) -> str:
-    run = snap["runs"][snap["current"]]
-    params = dict(label=run.label, phase=tr(f"transfer.phase.{run.phase}"), pct=round(100 * snap["fraction"]),
-                  elapsed=round(snap["elapsed"]))
-    if snap["remaining"] is None:
-        return tr("transfer.progress_nolen", **params)
-    return tr("transfer.progress", left=round(snap["remaining"]), **params)
+def progress_label(snap: Snapshot) -> str:
+    """'frozen: extracting features' in the user's language (the job's own line is in English)."""
+    state = snap.state
+    if not state:
+        return tr("transfer.phase.starting")
+    run = state.runs[state.current]
+    return f"{run.label}: {tr(f'transfer.phase.{run.phase}')}"
 
 
-def curves(snap: dict) -> None:
-    runs = [r for r in snap["runs"] if r.history or r.steps]
+def curves(state: Any) -> None:
+    runs = [r for r in state.runs if r.history or r.steps] if state else []
     if not runs:
         return
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
@@ -144,23 +144,6 @@ def curves(snap: dict) -> None:
                       width="stretch")
     right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names),
                        width="stretch")
-
-
-def live_status(job: Any, key: str) -> dict:
-    """Progress bar, stop button, curves; returns the snapshot it drew."""
-    snap = job.snapshot()
-    if snap["status"] == "running":
-        st.progress(snap["fraction"], text=progress_text(snap))
-        if st.button(tr("transfer.stop"), key=f"{key}-stop", icon=":material/stop_circle:"):
-            job.stop()
-    elif snap["status"] == "error":
-        show_error(snap["error"])
-    elif snap["status"] == "stopped":
-        st.info(tr("transfer.status.stopped"))
-    else:
-        st.success(tr("transfer.status.done", seconds=round(snap["elapsed"], 1)))
-    curves(snap)
-    return snap
 
 
 def surgery_table(rows: list[dict]) -> None:
@@ -178,7 +161,7 @@ def short_count(n: int) -> str:
     return str(n)
 
 
-def result_card(result: Any, label: str, run_id: int | None) -> None:
+def result_card(result: Any, label: str) -> None:
     """Scores, parameter counts, time, memory, confusion matrix, layer weights, surgery table."""
     from plm_core.errors import PLMError
 
@@ -206,15 +189,13 @@ def result_card(result: Any, label: str, run_id: int | None) -> None:
         right.plotly_chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
                                                 tr("transfer.chart.layer")), width="stretch")
     surgery_table(result.param_groups)
-    if run_id is not None:
-        st.caption(tr("transfer.saved", ids=run_id))
 
 
-def race_summary(snap: dict) -> None:
+def race_summary(state: Any) -> None:
     """Comparison table and the weight-drift heatmap of the finished racers."""
     from plm_core.transfer.race import comparison_table
 
-    done = [r for r in snap["runs"] if r.result is not None]
+    done = [r for r in state.runs if r.result is not None] if state else []
     if not done:
         return
     st.markdown(f"#### {tr('transfer.compare')}")
@@ -229,6 +210,3 @@ def race_summary(snap: dict) -> None:
     st.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
                                   tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
     st.caption(tr("transfer.drift_help"))
-    ids = [str(r.run_id) for r in done if r.run_id is not None]
-    if ids:
-        st.caption(tr("transfer.saved", ids=", #".join(ids)))

@@ -36,13 +36,20 @@ class CachedResult:
     computed_on: str
     seconds: float
     saved: list[int] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list)  # the partial results as they arrived (curve points, rows)
+    state: Any = None  # the last live view
 
 
 class ResultCache:
     def __init__(self, path: str | Path | None = None) -> None:
+        self._path = Path(path).expanduser() if path else None
+
+    @property
+    def path(self) -> Path:
+        """The runs database (PLM_LAB_RUNS_DB is read at each use, so tests and settings can move it)."""
         from plm_core.paths import runs_db_path
 
-        self.path = Path(path).expanduser() if path else runs_db_path()
+        return self._path or runs_db_path()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,13 +66,14 @@ class ResultCache:
             if row is None:
                 return None
             saved = [int(x) for x in row[4].split(",") if x]
-            return CachedResult(pickle.loads(row[0]), row[1], row[2], row[3], saved)  # noqa: S301 - our own DB
+            result, items, state = pickle.loads(row[0])  # noqa: S301 - our own DB
+            return CachedResult(result, row[1], row[2], row[3], saved, items, state)
         except Exception:  # noqa: BLE001 - an unreadable cache (corrupt, stale classes) is a miss
             return None
 
     def put(self, key: str, kind: str, entry: CachedResult) -> None:
         try:
-            blob = pickle.dumps(entry.result, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps((entry.result, entry.items, entry.state), protocol=pickle.HIGHEST_PROTOCOL)
             with closing(self._connect()) as conn, conn:
                 conn.execute("INSERT OR REPLACE INTO job_results VALUES (?, ?, ?, ?, ?, ?, ?)",
                              (key, kind, entry.computed_at, entry.computed_on, entry.seconds,

@@ -16,7 +16,7 @@ from typing import Any
 
 from plm_core.jobs.refs import DataRef
 
-KEY_VERSION = "1"  # bump when the key's recipe changes
+KEY_VERSION = "2"  # bump when the key's recipe changes
 
 
 def canonical(value: Any) -> Any:

@@ -108,6 +108,7 @@ class JobService:
             if hit is not None:
                 self.cache_hits += 1
                 rec.snap = replace(rec.snap, status=JobStatus.DONE, fraction=1.0, result=hit.result, cached=True,
+                                   items=list(hit.items), state=hit.state,
                                    computed_at=hit.computed_at, computed_on=hit.computed_on,
                                    compute_seconds=hit.seconds, saved=list(hit.saved))
                 return rec.id
@@ -279,7 +280,8 @@ class JobService:
         if spec.cache and error is None:
             try:
                 self.cache.put(rec.key, rec.kind, CachedResult(snap.result, snap.computed_at or time.time(),
-                                                               snap.computed_on, snap.compute_seconds or 0.0, saved))
+                                                               snap.computed_on, snap.compute_seconds or 0.0, saved,
+                                                               list(snap.items), snap.state))
             except PLMError as err:
                 error = JobError.from_exception(err)
         with self._lock:

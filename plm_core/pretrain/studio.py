@@ -1,13 +1,9 @@
 """What the "Pretraining" page needs, as plain data: a sentence's training example, the shipped models'
-predictions as tables, and a live pretraining run in a background thread that a page can poll and stop.
+predictions as tables, and a live pretraining run as a job kind (the job service runs it in a worker).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import threading
-import time
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -132,112 +128,69 @@ LIVE_PROBES: dict[str, str] = {
 
 @dataclass
 class LiveState:
-    """What a page polls: copied under a lock, so a reader never sees a half-written update."""
+    """What a page draws of a live run (the job's live view; its final value is the job's result)."""
 
-    status: str = "starting"  # starting | running | done | stopped | error
+    objective: str = "mlm"
+    status: str = "starting"  # starting | running | done | stopped
     steps_total: int = 0
     history: list[tuple[int, float]] = field(default_factory=list)  # (step, train loss)
     val_history: list[tuple[int, float]] = field(default_factory=list)  # (step, validation loss)
     probes: list[tuple[int, str]] = field(default_factory=list)  # (step, what the probe answered)
-    started: float = 0.0
-    finished: float = 0.0
-    error: str = ""
-
-
-MAX_LIVE_RUNS = 2  # live runs training at once in one process (the CPU is small)
-_ACTIVE: set["LiveRun"] = set()
-_ACTIVE_LOCK = threading.Lock()
-
-
-def active_live_runs() -> int:
-    with _ACTIVE_LOCK:
-        return sum(1 for run in _ACTIVE if run.alive)
-
-
-class LiveRun:
-    """A fresh tiny model pretrained on the shipped corpus slice in a daemon thread; `stop()` ends it early."""
-
-    def __init__(self, objective: str, steps: int | None = None, seed: int = 0, probe_every: int = 50,
-                 threads: int | None = 1):
-        """threads: torch threads for the process (None: leave as is). On a busy 2-core machine one thread
-        trained tiny models several times faster than two; note that the setting is process-wide."""
-        from plm_core.pretrain.train import TrainConfig
-
-        if objective not in OBJECTIVES:
-            raise PLMError("pretrain.err.unknown_objective", objective=objective, choices=", ".join(OBJECTIVES))
-        params = dict(LIVE_TRAIN[objective], **({"steps": steps} if steps else {}))
-        self.objective, self.cfg, self.probe_every = objective, TrainConfig(seed=seed, **params), probe_every
-        self.threads = threads
-        self._state = LiveState(steps_total=self.cfg.steps)
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"live-pretrain-{objective}", daemon=True)
-
-    def start(self) -> "LiveRun":
-        """Start training in the background; raises PLMError when MAX_LIVE_RUNS are already training."""
-        with _ACTIVE_LOCK:
-            _ACTIVE.difference_update({run for run in _ACTIVE if not run.alive})
-            if len(_ACTIVE) >= MAX_LIVE_RUNS:
-                raise PLMError("pretrain.live.busy")
-            self._state.started = time.time()
-            self._thread.start()
-            _ACTIVE.add(self)
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
 
     @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+    def step(self) -> int:
+        return self.history[-1][0] if self.history else 0
 
-    def state(self) -> LiveState:
-        with self._lock:
-            return dataclasses.replace(self._state, history=list(self._state.history),
-                                       val_history=list(self._state.val_history), probes=list(self._state.probes))
 
-    def _update(self, **changes: Any) -> None:
-        with self._lock:
-            for key, value in changes.items():
-                setattr(self._state, key, value)
+@dataclass(frozen=True)
+class LivePretrainJob:
+    """A fresh tiny model pretrained on the shipped corpus slice, watched live (a job kind's config)."""
 
-    def _append(self, name: str, item: Any) -> None:
-        with self._lock:
-            getattr(self._state, name).append(item)
+    objective: str
+    steps: int = 0  # 0: the objective's live default (LIVE_TRAIN)
+    seed: int = 0
+    probe_every: int = 50
 
-    def _run(self) -> None:
-        try:
-            self._train()
-        except Exception as err:  # shown on the page; the thread must never die silently
-            self._update(status="error", error=f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}",
-                         finished=time.time())
+    def train_config(self) -> Any:
+        from plm_core.pretrain.train import TrainConfig
 
-    def _train(self) -> None:
-        import torch
+        if self.objective not in OBJECTIVES:
+            raise PLMError("pretrain.err.unknown_objective", objective=self.objective, choices=", ".join(OBJECTIVES))
+        params = dict(LIVE_TRAIN[self.objective], **({"steps": self.steps} if self.steps else {}))
+        return TrainConfig(seed=self.seed, **params)
 
-        from plm_core.pretrain.pipeline import prepare
-        from plm_core.pretrain.train import Trainer
 
-        if self.threads:
-            torch.set_num_threads(self.threads)
-        p = prepare(self.objective, self.cfg, shipped=True, seed=self.cfg.seed)
-        trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
-        trainer.stop_event = self._stop  # the page's stop button
-        trainer.add_callback("on_step", lambda step, loss: self._append("history", (step, loss)))
-        trainer.add_callback("on_eval", lambda step, val: self._append("val_history", (step, val)))
-        trainer.add_callback("on_step", self._probe_callback(p))
-        self._append("val_history", (0, trainer.evaluate()))
-        self._append("probes", (0, probe_live(p, LIVE_PROBES[self.objective])))
-        self._update(status="running")
-        result = trainer.run()
-        self._append("probes", (result.steps, probe_live(p, LIVE_PROBES[self.objective])))
-        self._update(status="stopped" if result.stopped else "done", finished=time.time())
+def run_live_pretraining(job: LivePretrainJob, ctx: Any) -> LiveState:
+    """The job kind "pretrain.live": train, report every step, probe every `probe_every` steps."""
+    from plm_core.pretrain.pipeline import prepare
+    from plm_core.pretrain.train import Trainer
 
-    def _probe_callback(self, p: Any) -> Any:
-        def on_step(step: int, loss: float) -> None:
-            if step % self.probe_every == 0 and step < self.cfg.steps:
-                self._append("probes", (step, probe_live(p, LIVE_PROBES[self.objective])))
-        return on_step
+    cfg = job.train_config()
+    state = LiveState(objective=job.objective, steps_total=cfg.steps)
+    p = prepare(job.objective, cfg, shipped=True, seed=cfg.seed)
+    trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
+    trainer.stop_event = ctx.stop  # the page's stop button
+
+    def push() -> None:
+        ctx.update(fraction=state.step / max(cfg.steps, 1), current=f"{state.step}/{cfg.steps}", state=state)
+
+    def on_step(step: int, loss: float) -> None:
+        state.history.append((step, loss))
+        if step % job.probe_every == 0 and step < cfg.steps:
+            state.probes.append((step, probe_live(p, LIVE_PROBES[job.objective])))
+        push()
+
+    trainer.add_callback("on_step", on_step)
+    trainer.add_callback("on_eval", lambda step, val: state.val_history.append((step, val)))
+    state.val_history.append((0, trainer.evaluate()))
+    state.probes.append((0, probe_live(p, LIVE_PROBES[job.objective])))
+    state.status = "running"
+    push()
+    result = trainer.run()
+    state.probes.append((result.steps, probe_live(p, LIVE_PROBES[job.objective])))
+    state.status = "stopped" if result.stopped else "done"
+    push()
+    return state
 
 
 def probe_live(p: Any, text: str, k: int = 3) -> str:

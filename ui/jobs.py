@@ -1,0 +1,159 @@
+"""The one helper every page uses for long work: submit a job, then poll and draw it.
+
+    job_id = submit("transfer.race", "transfer", config)        # on the form's button
+    job_panel("transfer.race", draw)                            # progress, queue place, stop, cache label,
+                                                                # errors; calls draw(snapshot) at each poll
+A job belongs to the browser (an id kept in the URL as ?u=…), not to one page view: after a reload, or in
+a second tab opened on the same link, the panel re-attaches to the job, running or finished.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from datetime import datetime
+from typing import Any, Callable
+
+import streamlit as st
+
+from plm_core.errors import PLMError
+from plm_core.jobs import JobService, JobStatus, Snapshot, get_service
+from ui.common import show_error, tr
+
+OWNER_PARAM = "u"
+_OWNER_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+def service() -> JobService:
+    return get_service()
+
+
+def owner_id() -> str:
+    """This browser's id: from ?u= (a reload keeps it), else a new one, written back into the URL."""
+    if "owner" not in st.session_state:
+        given = st.query_params.get(OWNER_PARAM, "")
+        st.session_state["owner"] = given if _OWNER_RE.match(given) else uuid.uuid4().hex[:16]
+    if st.query_params.get(OWNER_PARAM) != st.session_state["owner"]:
+        st.query_params[OWNER_PARAM] = st.session_state["owner"]
+    return str(st.session_state["owner"])
+
+
+def _key(slot: str) -> str:
+    return f"job:{slot}"
+
+
+def submit(slot: str, kind: str, config: Any, live: bool = False) -> str:
+    """Hand `config` to the job service for this browser; the panel of `slot` follows it."""
+    job_id = service().submit(kind, config, owner=owner_id(), slot=slot, live=live)
+    st.session_state[_key(slot)] = job_id
+    return job_id
+
+
+def current_job(slot: str) -> str | None:
+    """The job shown in `slot`: this session's, or the one this browser started before a reload."""
+    job_id = st.session_state.get(_key(slot)) or service().latest(owner_id(), slot)
+    if job_id is None:
+        return None
+    try:
+        service().snapshot(job_id)
+    except PLMError:  # the server restarted: that job is gone
+        st.session_state.pop(_key(slot), None)
+        service().forget(owner_id(), slot)
+        return None
+    st.session_state[_key(slot)] = job_id
+    return str(job_id)
+
+
+def snapshot(slot: str) -> Snapshot | None:
+    job_id = current_job(slot)
+    return service().snapshot(job_id, owner_id()) if job_id else None
+
+
+def is_active(slot: str) -> bool:
+    snap = snapshot(slot)
+    return bool(snap and snap.active)
+
+
+def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 1.0,
+              describe: Callable[[Snapshot], str] | None = None) -> Snapshot | None:
+    """Status, stop and the page's own drawing, redrawn every `every` s while the job is not finished."""
+    job_id = current_job(slot)
+    if job_id is None:
+        return None
+    first = service().snapshot(job_id, owner_id())
+
+    @st.fragment(run_every=every if first.active else None)
+    def live() -> None:
+        snap = service().snapshot(job_id, owner_id())
+        status_block(slot, snap, describe)
+        draw(snap)
+        if snap.finished and first.active:
+            st.rerun(scope="app")  # ended: one full rerun draws the final view without polling
+
+    live()
+    return first
+
+
+def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] | None = None) -> None:
+    """One line for every job kind: queued (place), running (bar, time left), stopping, done, cached, errors."""
+    status = snap.status
+    if status is JobStatus.QUEUED:
+        st.info(tr("jobs.status.queued", ahead=snap.queue_ahead) if snap.queue_ahead
+                else tr("jobs.status.queued_next"), icon=":material/hourglass_top:")
+        stop_button(slot, snap)
+    elif status is JobStatus.RUNNING:
+        left = tr("jobs.status.left", seconds=round(snap.eta_seconds)) if snap.eta_seconds is not None else ""
+        text = tr("jobs.status.running", current=describe(snap) if describe else snap.current,
+                  pct=round(100 * snap.fraction), elapsed=round(snap.elapsed), left=left)
+        st.progress(min(max(snap.fraction, 0.0), 1.0), text=text)
+        stop_button(slot, snap)
+    elif status is JobStatus.STOPPING:
+        st.info(tr("jobs.status.stopping"), icon=":material/pending:")
+    elif status is JobStatus.ERROR and snap.error is not None:
+        show_error(snap.error.as_plm())
+        if snap.error.detail:
+            with st.expander(tr("common.error_details")):
+                st.code(snap.error.detail, language="text")
+    elif status in (JobStatus.STOPPED, JobStatus.CANCELLED):
+        st.info(tr(f"jobs.status.{status.value}"), icon=":material/stop_circle:")
+    elif status is JobStatus.DONE:
+        done_block(slot, snap)
+
+
+def stop_button(slot: str, snap: Snapshot) -> None:
+    if st.button(tr("jobs.stop"), key=f"{slot}-stop-{snap.job_id}", icon=":material/stop_circle:"):
+        service().stop(snap.job_id, owner_id())
+
+
+def done_block(slot: str, snap: Snapshot) -> None:
+    if snap.cached:
+        when = datetime.fromtimestamp(snap.computed_at or time.time()).strftime("%Y-%m-%d %H:%M")
+        cols = st.columns([4, 1])
+        cols[0].caption(tr("jobs.cached", when=when, where=snap.computed_on,
+                           seconds=round(snap.compute_seconds or 0, 1)))
+        if cols[1].button(tr("jobs.run_live"), key=f"{slot}-live-{snap.job_id}", icon=":material/replay:"):
+            submit(slot, snap.kind, snap.config, live=True)
+            st.rerun()
+    else:
+        st.success(tr("jobs.status.done", seconds=round(snap.compute_seconds or snap.elapsed, 1)),
+                   icon=":material/check_circle:")
+    if snap.save_error is not None:
+        st.warning(tr("jobs.not_saved", reason=snap.save_error.message(st.session_state.get("lang", "ko"))),
+                   icon=":material/save:")
+    elif snap.saved:
+        st.caption(tr("jobs.saved", ids=", #".join(map(str, snap.saved))))
+
+
+def heartbeat() -> None:
+    """On every page (sidebar): tells the service this browser is still here while it has active jobs."""
+    owner = owner_id()
+    if service().heartbeat(owner) == 0:
+        return
+
+    @st.fragment(run_every=10.0)
+    def beat() -> None:
+        service().heartbeat(owner)
+
+    with st.sidebar:
+        beat()
