@@ -55,6 +55,7 @@ class _Record:
     config: Any
     key: str
     seq: int
+    submitted: float = field(default_factory=time.time)
     owners: dict[str, float] = field(default_factory=dict)  # owner -> last heartbeat (monotonic)
     detached: set[str] = field(default_factory=set)  # owners who pressed stop while others still watch
     snap: Snapshot | None = None
@@ -99,6 +100,7 @@ class JobService:
                 twin = self._active_twin(key)
                 if twin is not None:
                     self.attached += 1
+                    self._log(twin, "attached")
                     self._own(twin, owner, slot)
                     return twin.id
             rec = _Record(uuid.uuid4().hex[:12], kind, config, key, next(self._seq))
@@ -107,6 +109,7 @@ class JobService:
             self._own(rec, owner, slot)
             if hit is not None:
                 self.cache_hits += 1
+                self._log(rec, "cache_hit")
                 rec.snap = replace(rec.snap, status=JobStatus.DONE, fraction=1.0, result=hit.result, cached=True,
                                    items=list(hit.items), state=hit.state,
                                    computed_at=hit.computed_at, computed_on=hit.computed_on,
@@ -217,6 +220,7 @@ class JobService:
             assert rec.snap is not None
             rec.snap = replace(rec.snap, status=JobStatus.RUNNING)
             self.computed[rec.kind] = self.computed.get(rec.kind, 0) + 1
+            self._log(rec, "started", queue_wait=time.time() - rec.submitted)
             try:
                 self.backend.start(rec.id, rec.kind, rec.config)
             except Exception as err:  # noqa: BLE001 - a backend that cannot start is the job's error
@@ -261,6 +265,7 @@ class JobService:
                                    computed_at=event.get("at", time.time()),
                                    computed_on=f"{event.get('host', '?')} ({self.backend.name})",
                                    compute_seconds=event.get("seconds", elapsed))
+            self._log(rec, rec.snap.status.value, seconds=elapsed)
             self._dispatch()
         if kind == "done":
             self._store(rec)
@@ -286,6 +291,20 @@ class JobService:
                 error = JobError.from_exception(err)
         with self._lock:
             rec.snap = replace(rec.snap, saved=saved, save_error=error)  # type: ignore[arg-type]
+
+    def _log(self, rec: _Record, event: str, **values: Any) -> None:
+        """One JSON line per job event in PLM_LAB_JOBS_LOG, if set (what bench/classroom.py reads)."""
+        path = os.environ.get("PLM_LAB_JOBS_LOG")
+        if not path:
+            return
+        import json
+
+        line = {"t": time.time(), "job": rec.id, "kind": rec.kind, "event": event, **values}
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line) + "\n")
+        except OSError:
+            pass
 
     def _watch(self) -> None:
         """Once a second: kill jobs that ignore a stop, cancel jobs whose owners are all gone."""
