@@ -161,12 +161,12 @@ class LiveRun:
                  threads: int | None = 1):
         """threads: torch threads for the process (None: leave as is). On a busy 2-core machine one thread
         trained tiny models several times faster than two; note that the setting is process-wide."""
-        from plm_core.pretrain.train import TrainConfig
+        from plm_core.pretrain.train import PretrainConfig
 
         if objective not in OBJECTIVES:
             raise PLMError("pretrain.err.unknown_objective", objective=objective, choices=", ".join(OBJECTIVES))
         params = dict(LIVE_TRAIN[objective], **({"steps": steps} if steps else {}))
-        self.objective, self.cfg, self.probe_every = objective, TrainConfig(seed=seed, **params), probe_every
+        self.objective, self.cfg, self.probe_every = objective, PretrainConfig(seed=seed, **params), probe_every
         self.threads = threads
         self._state = LiveState(steps_total=self.cfg.steps)
         self._lock = threading.Lock()
@@ -213,19 +213,13 @@ class LiveRun:
                          finished=time.time())
 
     def _train(self) -> None:
-        import torch
-
         from plm_core.pretrain.pipeline import prepare
-        from plm_core.pretrain.train import Trainer
+        from plm_core.pretrain.train import PretrainTrainer
 
-        if self.threads:
-            torch.set_num_threads(self.threads)
+        # threads are process-wide: a run beside others in the server must not change them (self.threads unused)
         p = prepare(self.objective, self.cfg, shipped=True, seed=self.cfg.seed)
-        trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
-        trainer.stop_event = self._stop  # the page's stop button
-        trainer.add_callback("on_step", lambda step, loss: self._append("history", (step, loss)))
-        trainer.add_callback("on_eval", lambda step, val: self._append("val_history", (step, val)))
-        trainer.add_callback("on_step", self._probe_callback(p))
+        trainer = PretrainTrainer(p.task, p.model, p.train_stream, p.valid, p.cfg,
+                                  callbacks=[self._callback(p)], stop=self._stop)  # stop: the page's button
         self._append("val_history", (0, trainer.evaluate()))
         self._append("probes", (0, probe_live(p, LIVE_PROBES[self.objective])))
         self._update(status="running")
@@ -233,11 +227,21 @@ class LiveRun:
         self._append("probes", (result.steps, probe_live(p, LIVE_PROBES[self.objective])))
         self._update(status="stopped" if result.stopped else "done", finished=time.time())
 
-    def _probe_callback(self, p: Any) -> Any:
-        def on_step(step: int, loss: float) -> None:
-            if step % self.probe_every == 0 and step < self.cfg.steps:
-                self._append("probes", (step, probe_live(p, LIVE_PROBES[self.objective])))
-        return on_step
+    def _callback(self, p: Any) -> Any:
+        from plm_core.training.callbacks import Callback
+
+        run = self
+
+        class Live(Callback):  # losses into the polled state, a probe answer every probe_every steps
+            def on_step_end(self, trainer: Any, step: int, loss: float) -> None:
+                run._append("history", (step, loss))
+                if step % run.probe_every == 0 and step < run.cfg.steps:
+                    run._append("probes", (step, probe_live(p, LIVE_PROBES[run.objective])))
+
+            def on_eval(self, trainer: Any, step: int, value: float) -> None:
+                run._append("val_history", (step, value))
+
+        return Live()
 
 
 def probe_live(p: Any, text: str, k: int = 3) -> str:
