@@ -18,10 +18,10 @@ import torch
 from torch.nn import functional as F
 
 from plm_core.pretrain import examples as ex
-from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, SkipGramConfig, hf_config
+from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model
 from plm_core.pretrain.tokenizer import CLS, MASK, PAD, SENTINELS, SEP, SPECIAL_TOKENS
 from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.training.generators import init_module, init_transformer, run_generators
+from plm_core.training.generators import init_module, run_generators
 from plm_core.training.schedules import warmup_cosine
 from plm_core.training.trainer import Trainer
 
@@ -357,12 +357,7 @@ def build_model(objective: str, vocab: Vocab | None, n_words: int = 0, seed: int
     gen = run_generators(seed).torch
     if objective in ("mlm", "clm", "span"):
         assert vocab is not None
-        from transformers import BertForMaskedLM, GPT2LMHeadModel, T5ForConditionalGeneration
-
-        cls = {"mlm": BertForMaskedLM, "clm": GPT2LMHeadModel, "span": T5ForConditionalGeneration}[objective]
-        model = cls(hf_config(objective, vocab.size, vocab.pad_id, vocab.sep_id)).float()
-        init_transformer(model, gen)
-        return model
+        return build_hf_model(objective, vocab.size, vocab.pad_id, vocab.sep_id, seed)
     if objective == "bilm":
         assert vocab is not None
         c = TINY_CONFIGS["bilm"]

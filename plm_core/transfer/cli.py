@@ -81,7 +81,7 @@ def prepare(args: argparse.Namespace, modes: list[str]):
 
 
 def progress_printer(enabled: bool):
-    from plm_core.training.callbacks import Callback
+    from plm_core.transfer.trainer import Callback
 
     class Printer(Callback):
         def on_epoch_end(self, trainer, record) -> None:
