@@ -225,6 +225,23 @@ def test_warmup_cosine_numbers():
     assert [lr_at(s, cfg) for s in range(13)] == [warmup_cosine(s, 1.0, 4, 12) for s in range(13)]
 
 
+def test_transformers_cosine_schedule_differs_only_in_the_warm_up():
+    """Why pretraining keeps its own formula: transformers' schedule starts at 0 (one wasted step)."""
+    from transformers import get_scheduler
+
+    param = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([param], lr=1.0)
+    sched = get_scheduler("cosine_with_min_lr", opt, num_warmup_steps=4, num_training_steps=12,
+                          scheduler_specific_kwargs={"min_lr_rate": 0.1})
+    theirs = []
+    for _ in range(13):
+        theirs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    ours = [warmup_cosine(s, 1.0, 4, 12) for s in range(13)]
+    assert theirs[4:] == pytest.approx(ours[4:]) and theirs[0] == 0.0 and ours[0] == pytest.approx(0.25)
+
+
 # ---- generators and process settings ----------------------------------------------------------------
 
 def test_run_generators_ignore_the_process_rng():
