@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.errors import PLMError
+from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
 from plm_core.transfer.groups import (
     GroupInfo, NamedGroup, body_groups, build_optimizer, group_table, head_groups, mark_unused, plan_groups,
     relative_drift, snapshot, surgery_frame,
 )
-from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.transfer.split import Split, split_from_frames
 from plm_core.transfer.trainer import EndToEndTrainer, FeatureTrainer, TransferTrainer
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass
@@ -76,7 +79,7 @@ class TrainResult:
 
 # ---- backbones ------------------------------------------------------------------------------------
 
-def random_twin(backbone: Any, seed: int, generator: Any = None) -> Any:
+def random_twin(backbone: Any, seed: int, generator: torch.Generator | None = None) -> Any:
     """The same architecture with fresh random weights (a new object: the original is untouched).
 
     The weights come from `generator` (default: a torch generator seeded with `seed`), never from the
