@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 
-def torch_threads() -> int:
+def current_threads() -> int:
     import torch
 
     return torch.get_num_threads()
@@ -65,7 +65,7 @@ def bench_extraction(backbone, texts: list[str], max_length: int) -> dict:
 def bench_cache(backbone, train_df, test_df) -> dict:
     from plm_core.transfer import TrainConfig, train
 
-    cfg = TrainConfig(backbone=backbone.spec.name, mode="frozen", max_length=64, threads=torch_threads())
+    cfg = TrainConfig(backbone=backbone.spec.name, mode="frozen", max_length=64, threads=current_threads())
     t0 = time.perf_counter()
     first = train(cfg, train_df, test_df, backbone=backbone)
     t_first = time.perf_counter() - t0
@@ -104,7 +104,7 @@ def bench_finetune(backbone, train_df, test_df) -> dict:
 
     clock = Clock()
     cfg = TrainConfig(backbone=backbone.spec.name, mode="finetune", epochs=1, max_length=64, batch_size=16,
-                      threads=torch_threads())
+                      threads=current_threads())
     result = train(cfg, train_df, test_df.head(16), backbone=backbone, callbacks=[clock])
     seconds = clock.last - clock.start
     return {"examples": len(train_df), "train_s": seconds, "examples_per_s": len(train_df) / seconds,
@@ -122,7 +122,9 @@ def main() -> int:
     os.environ["PLM_LAB_FEATURES_DIR"] = tempfile.mkdtemp(prefix="plm-bench-features-")  # a cold cache
     import torch
 
-    torch.set_num_threads(args.threads)
+    from plm_core.training import own_process
+
+    own_process(0, args.threads)  # a benchmark owns its process: threads for every measurement, seeds
     from plm_core.backbones import load_backbone
     from plm_core.data import get_dataset
     from plm_core.transfer import make_split

@@ -19,6 +19,18 @@ def test_draw_is_stratified_and_reproducible() -> None:
     assert task.draw(0, 0).empty
 
 
+def test_draw_comes_from_its_seed_not_the_process_rng() -> None:
+    """A K-shot draw is the run's own (issue 11): the process-wide numpy RNG plays no part."""
+    import numpy as np
+
+    np.random.seed(1)
+    a = make_task(toy_set(), test_limit=None).draw(4, seed=2)
+    np.random.seed(99)
+    np.random.random(10)
+    b = make_task(toy_set(), test_limit=None).draw(4, seed=2)
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_draw_order_is_shuffled_by_seed() -> None:
     task = make_task(toy_set(), test_limit=None)
     orders = {tuple(task.draw(4, s)["label"]) for s in range(6)}

@@ -12,8 +12,10 @@ from plm_core.pretrain import examples as ex
 from plm_core.pretrain.checkpoints import load_bilm, load_word_vectors, save_model
 from plm_core.pretrain.models import BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model, reverse_padded
 from plm_core.pretrain.train import (
-    BiLMTask, CLMTask, MLMTask, SGNSTask, SpanTask, TrainConfig, Trainer, Vocab, evaluate, lr_at, validation_batches,
+    BiLMTask, CLMTask, MLMTask, PretrainConfig, PretrainTrainer, SGNSTask, SpanTask, Vocab, evaluate, lr_at,
+    validation_batches,
 )
+from plm_core.training import Callback
 
 V = 60
 
@@ -84,11 +86,11 @@ def test_sgns_loss_at_init_is_k_plus_one_log_two() -> None:
 def test_every_objective_learns_a_repeating_stream(objective: str) -> None:
     torch.manual_seed(0)
     v = vocab()
-    cfg = TrainConfig(steps=40, batch_size=8, seq_len=16, lr=1e-2, warmup=5, eval_every=40, eval_batches=1)
+    cfg = PretrainConfig(steps=40, batch_size=8, seq_len=16, lr=1e-2, warmup=5, eval_every=40, eval_batches=1)
     if objective == "sgns":
         counts = np.ones(V, dtype=np.int64)
         task, model = SGNSTask(counts, window=2, negatives=3, block_len=100), SkipGram(SkipGramConfig(V, 16))
-        cfg = TrainConfig(steps=40, batch_size=2, seq_len=100, lr=5e-2, warmup=0, eval_every=40, eval_batches=1)
+        cfg = PretrainConfig(steps=40, batch_size=2, seq_len=100, lr=5e-2, warmup=0, eval_every=40, eval_batches=1)
     elif objective == "bilm":
         task, model = BiLMTask(v, 16), BiLM(BiLMConfig(V, hidden=16, layers=1, dropout=0.0))
     else:
@@ -98,9 +100,12 @@ def test_every_objective_learns_a_repeating_stream(objective: str) -> None:
     valid = validation_batches(task, s, 1, cfg.batch_size)
     before = evaluate(task, model, valid)
     steps: list[int] = []
-    trainer = Trainer(task, model, s, valid, cfg)
-    trainer.add_callback("on_step", lambda step, loss: steps.append(step))
-    result = trainer.run()
+
+    class Steps(Callback):
+        def on_step_end(self, trainer, step, loss) -> None:
+            steps.append(step)
+
+    result = PretrainTrainer(task, model, s, valid, cfg, callbacks=[Steps()]).run()
     assert steps == list(range(1, 41)) and result.steps == 40 and not result.stopped
     assert np.isfinite(result.val_loss) and result.val_loss < before
     assert model.training  # evaluation put it back into training mode
@@ -108,17 +113,25 @@ def test_every_objective_learns_a_repeating_stream(objective: str) -> None:
 
 def test_stop_event_ends_training_early() -> None:
     v = vocab()
-    cfg = TrainConfig(steps=1000, batch_size=4, seq_len=16, lr=1e-3, eval_every=10_000, eval_batches=1)
+    cfg = PretrainConfig(steps=1000, batch_size=4, seq_len=16, lr=1e-3, eval_every=10_000, eval_batches=1)
     task = CLMTask(v, 17)
     model = build_hf_model("clm", V, 0, 3)
-    trainer = Trainer(task, model, stream(), validation_batches(task, stream(), 1, 4), cfg)
-    trainer.add_callback("on_step", lambda step, loss: trainer.stop_event.set() if step == 3 else None)
+    stop = threading.Event()
+
+    class StopAtThree(Callback):
+        def on_step_end(self, trainer, step, loss) -> None:
+            if step == 3:
+                stop.set()
+
+    trainer = PretrainTrainer(task, model, stream(), validation_batches(task, stream(), 1, 4), cfg,
+                              callbacks=[StopAtThree()], stop=stop)
     result = trainer.run()
     assert result.stopped and result.steps == 3 and np.isfinite(result.val_loss)
+    assert result.stop_reason == "user"
 
 
 def test_lr_schedule_warms_up_then_decays_to_a_tenth() -> None:
-    cfg = TrainConfig(steps=100, batch_size=1, seq_len=8, lr=1.0, warmup=10)
+    cfg = PretrainConfig(steps=100, batch_size=1, seq_len=8, lr=1.0, warmup=10)
     assert lr_at(0, cfg) == pytest.approx(0.1) and lr_at(9, cfg) == pytest.approx(1.0)
     assert lr_at(100, cfg) == pytest.approx(0.1) and lr_at(55, cfg) < lr_at(20, cfg)
 

@@ -11,6 +11,7 @@ import torch
 
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
+from plm_core.training import own_process
 from plm_core.transfer import MODES, Callback, TrainConfig, describe_head_surgery, param_groups, train
 from plm_core.transfer.groups import optimizer_param_ids
 
@@ -37,6 +38,12 @@ def config(mode: str, **kw) -> TrainConfig:
     base = dict(backbone="tiny", mode=mode, epochs=2, batch_size=8, lr_body=1e-3, lr_head=1e-2, max_length=16)
     base.update(kw)
     return TrainConfig(**base)
+
+
+def alone(cfg: TrainConfig, frames, backbone):
+    """A run as a job that owns its process makes it: own_process first (dropout's global seed), then train."""
+    own_process(cfg.seed, torch.get_num_threads())
+    return train(cfg, *frames, backbone=backbone)
 
 
 def numbers(history: list[dict]) -> list[dict]:
@@ -93,11 +100,11 @@ def test_every_mode_trains_and_reports(mode, encoder, frames):
 def test_shared_backbone_is_never_changed(encoder, frames):
     before = state_of(encoder.model)
     flags = [p.requires_grad for p in encoder.model.parameters()]
-    first = train(config("gradual"), *frames, backbone=encoder)
+    first = alone(config("gradual"), frames, encoder)
     after = state_of(encoder.model)
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert [p.requires_grad for p in encoder.model.parameters()] == flags
-    second = train(config("gradual"), *frames, backbone=encoder)  # sees the original weights again
+    second = alone(config("gradual"), frames, encoder)  # sees the original weights again
     assert numbers(first.history) == numbers(second.history)
     assert first.drift["layer.1"] > 0  # the copy did learn
 
@@ -156,11 +163,52 @@ def test_head_surgery_preview_matches_training_and_leaves_flags(encoder, frames)
 
 def test_same_seed_same_numbers(encoder, frames):
     for mode in ("finetune", "frozen"):
-        a = train(config(mode, head="mlp"), *frames, backbone=encoder)
-        b = train(config(mode, head="mlp"), *frames, backbone=encoder)
+        a = alone(config(mode, head="mlp"), frames, encoder)
+        b = alone(config(mode, head="mlp"), frames, encoder)
         assert numbers(a.history) == numbers(b.history) and a.confusion == b.confusion
-    c = train(config("finetune", head="mlp", seed=5), *frames, backbone=encoder)
+    c = alone(config("finetune", head="mlp", seed=5), frames, encoder)
     assert numbers(c.history) != numbers(a.history)
+
+
+def without_dropout():
+    """The tiny encoder with every dropout at 0 (hidden_dropout_prob = attention_probs_dropout_prob = 0,
+    also in its config, from which the scratch twin is built)."""
+    quiet = tiny_random_backbone("encoder", seed=1)
+    quiet.model.config.hidden_dropout_prob = quiet.model.config.attention_probs_dropout_prob = 0.0
+    for module in quiet.model.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    return quiet
+
+
+def run_at_once(jobs: list[tuple[TrainConfig, object]], frames) -> list:
+    """Start every (config, backbone) in its own thread at the same moment; results in job order."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def work(i: int, cfg: TrainConfig, backbone) -> None:
+        barrier.wait()
+        results[i] = train(cfg, *frames, backbone=backbone)
+
+    threads = [threading.Thread(target=work, args=(i, c, b)) for i, (c, b) in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.parametrize("modes", [("frozen", "frozen"), ("finetune", "finetune"), ("scratch", "scratch"),
+                                   ("finetune", "scratch")])
+def test_runs_started_at_once_give_the_numbers_they_give_alone(modes, frames, one_torch_thread):
+    quiet = without_dropout()
+    configs = [config(m, head="mlp", dropout=0.0, seed=3) for m in modes]
+    solo = [train(c, *frames, backbone=quiet) for c in configs]  # no own_process: nothing global is seeded
+    again = [train(c, *frames, backbone=quiet) for c in configs]
+    together = run_at_once([(c, quiet) for c in configs], frames)
+    for s, a, t in zip(solo, again, together):
+        assert numbers(s.history) == numbers(a.history) == numbers(t.history)
+        assert s.steps == a.steps == t.steps and s.confusion == t.confusion
 
 
 def test_scratch_starts_from_a_random_twin(encoder, frames):
@@ -276,7 +324,9 @@ def test_non_transformer_layered_backbone_frozen_with_scalar_mix(frames):
     assert info.value.key == "transfer.err.mode_not_applicable"
 
 
-def test_threads_are_set_for_the_run_and_restored(encoder, frames):
+def test_a_run_never_changes_the_process_threads(encoder, frames):
+    """Threads are process-wide: a run that may share its process leaves them alone (issue 10);
+    only a process that owns the run sets them, with own_process (the CLI, a job worker)."""
     seen = []
 
     class Threads(Callback):
@@ -284,5 +334,6 @@ def test_threads_are_set_for_the_run_and_restored(encoder, frames):
             seen.append(torch.get_num_threads())
 
     before = torch.get_num_threads()
-    train(config("finetune", epochs=1, threads=1), *frames, backbone=encoder, callbacks=[Threads()])
-    assert seen == [1] and torch.get_num_threads() == before
+    other = 1 if before != 1 else 2
+    train(config("finetune", epochs=1, threads=other), *frames, backbone=encoder, callbacks=[Threads()])
+    assert seen == [before] and torch.get_num_threads() == before

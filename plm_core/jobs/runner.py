@@ -8,7 +8,6 @@ else in the core draws from per-run generators and never touches process-wide st
 from __future__ import annotations
 
 import os
-import random
 import traceback
 from functools import lru_cache
 from typing import Any, Callable
@@ -24,17 +23,6 @@ def worker_threads() -> int:
         return max(1, int(os.environ.get("PLM_LAB_WORKER_THREADS", "1")))
     except ValueError:
         return 1
-
-
-def own_process(seed: int, threads: int) -> None:
-    """Only for a process that runs one job at a time: its threads, and its global generators seeded."""
-    import numpy as np
-    import torch
-
-    torch.set_num_threads(threads)
-    torch.manual_seed(seed)
-    np.random.seed(seed % 2**32)
-    random.seed(seed)
 
 
 @lru_cache(maxsize=6)
@@ -55,6 +43,8 @@ def execute(kind: str, config: Any, sink: Callable[[dict[str, Any]], None], stop
     """Run `kind` on `config`; updates go to `sink`; raises what the job raises."""
     run = resolve(kind_spec(kind).run)
     if own:
+        from plm_core.training.threads import own_process
+
         own_process(job_seed(config), threads or worker_threads())
     ctx = JobContext(sink, stop)
     try:

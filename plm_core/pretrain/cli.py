@@ -45,9 +45,11 @@ def run_corpus(args: argparse.Namespace) -> int:
 
 def run_pretrain(args: argparse.Namespace) -> int:
     from plm_core.pretrain.pipeline import pretrain
+    from plm_core.training.threads import own_process
 
+    own_process(args.seed, args.threads)  # the CLI owns its process: threads, and dropout's global seed
     _, folder = pretrain(args.objective, steps=args.steps, seed=args.seed, out=args.out,
-                         log=lambda m: print(m, flush=True), threads=args.threads)
+                         log=lambda m: print(m, flush=True))
     if not args.no_probes:
         from plm_core.pretrain.probes import write_readme
 

@@ -54,9 +54,12 @@ def build_hf_model(objective: str, vocab_size: int, pad_id: int, eos_id: int, se
     """A freshly initialised tiny transformer with its LM head (eager attention, so attentions can be read)."""
     from transformers import BertForMaskedLM, GPT2LMHeadModel, T5ForConditionalGeneration
 
+    from plm_core.training.generators import init_transformer, run_generators
+
     cls = {"mlm": BertForMaskedLM, "clm": GPT2LMHeadModel, "span": T5ForConditionalGeneration}[objective]
-    torch.manual_seed(seed)
-    return cls(hf_config(objective, vocab_size, pad_id, eos_id)).float()
+    model = cls(hf_config(objective, vocab_size, pad_id, eos_id)).float()
+    init_transformer(model, run_generators(seed).torch)  # weights from the seed, never from the process RNG
+    return model
 
 
 # ---- ELMo-style biLM -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -19,9 +20,10 @@ from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, save_mode
 from plm_core.pretrain.models import TINY_CONFIGS, count_params
 from plm_core.pretrain.tokenizer import load_raw_tokenizer
 from plm_core.pretrain.train import (
-    DEFAULT_TRAIN, Batch, Task, TrainConfig, Trainer, TrainResult, Vocab, build_model, build_task, cached_stream,
-    evaluate, validation_batches, word_stream, word_vocab,
+    DEFAULT_TRAIN, Batch, PretrainConfig, PretrainResult, PretrainTrainer, Task, Vocab, build_model, build_task,
+    cached_stream, evaluate, validation_batches, word_stream, word_vocab,
 )
+from plm_core.training.callbacks import Callback
 
 Log = Callable[[str], None]
 
@@ -31,7 +33,7 @@ class Prepared:
     """Everything a training run needs: model, task, streams, fixed validation batches."""
 
     objective: str
-    cfg: TrainConfig
+    cfg: PretrainConfig
     model: torch.nn.Module
     task: Task
     train_stream: np.ndarray
@@ -49,7 +51,7 @@ def load_lines(shipped: bool) -> tuple[list[str], list[str]]:
     return corpus_mod.read_split("train", shipped=shipped), corpus_mod.read_split("valid", shipped=True)
 
 
-def prepare(objective: str, cfg: TrainConfig | None = None, shipped: bool = False, seed: int = 0) -> Prepared:
+def prepare(objective: str, cfg: PretrainConfig | None = None, shipped: bool = False, seed: int = 0) -> Prepared:
     """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
     cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
     train_lines, valid_lines = load_lines(shipped)
@@ -82,7 +84,7 @@ def corpus_summary() -> dict:
     }
 
 
-def make_card(p: Prepared, result: TrainResult, random_val: float) -> dict:
+def make_card(p: Prepared, result: PretrainResult, random_val: float) -> dict:
     c = TINY_CONFIGS[p.objective]
     return {
         "name": c["name"], "objective": p.objective,
@@ -101,18 +103,20 @@ def make_card(p: Prepared, result: TrainResult, random_val: float) -> dict:
 
 
 def pretrain(objective: str, steps: int | None = None, seed: int = 0, out: Path | None = None,
-             log: Log = print, log_every: int = 50, threads: int = 1) -> tuple[TrainResult, Path]:
-    """Train one tiny model from scratch with the default budget and save checkpoint + model card."""
-    torch.set_num_threads(threads)  # one thread: on a shared 2-core machine two threads were 5x slower
+             log: Log = print, log_every: int = 50) -> tuple[PretrainResult, Path]:
+    """Train one tiny model from scratch with the default budget and save checkpoint + model card.
+
+    Leaves torch threads and the global seed alone: the CLI, which owns its process, sets them first
+    (`plm_core.training.own_process`); the card records the threads it ran with.
+    """
     cfg = DEFAULT_TRAIN[objective]
     if steps is not None:
         cfg = dataclasses.replace(cfg, steps=steps)
     p = prepare(objective, cfg, seed=seed)
     random_val = evaluate(p.task, p.model, p.valid)
     log(f"{objective}: {count_params(p.model):,} params, random-init val loss {random_val:.3f}, {p.cfg.steps} steps")
-    trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
-    trainer.add_callback("on_step", progress_logger(log, log_every, p.cfg.steps))
-    trainer.add_callback("on_eval", lambda step, val: log(f"  step {step:>5}  val loss {val:.3f}"))
+    trainer = PretrainTrainer(p.task, p.model, p.train_stream, p.valid, p.cfg,
+                              callbacks=[ProgressLogger(log, log_every, p.cfg.steps)])
     result = trainer.run()
     folder = out or checkpoint_dir(objective)
     save_model(objective, p.model, folder, p.tokenizer, p.words, p.counts if p.counts is not None else ())
@@ -122,22 +126,24 @@ def pretrain(objective: str, steps: int | None = None, seed: int = 0, out: Path 
     return result, folder
 
 
-def progress_logger(log: Log, every: int, total: int) -> Callable[[int, float], None]:
-    """An on_step callback printing the running loss and an ETA every `every` steps."""
-    import time
+class ProgressLogger(Callback):
+    """Logs the running loss and an ETA every `every` steps, and every validation loss."""
 
-    start = time.perf_counter()
-    recent: list[float] = []
+    def __init__(self, log: Log, every: int, total: int) -> None:
+        self.log, self.every, self.total = log, every, total
+        self.start = time.perf_counter()
+        self.recent: list[float] = []
 
-    def on_step(step: int, loss: float) -> None:
-        recent.append(loss)
-        if step % every == 0 or step == total:
-            elapsed = time.perf_counter() - start
-            eta = elapsed / step * (total - step)
-            log(f"  step {step:>5}/{total}  loss {np.mean(recent):.3f}  {elapsed:6.0f} s  eta {eta:5.0f} s")
-            recent.clear()
+    def on_step_end(self, trainer: Any, step: int, loss: float) -> None:
+        self.recent.append(loss)
+        if step % self.every == 0 or step == self.total:
+            elapsed = time.perf_counter() - self.start
+            eta = elapsed / step * (self.total - step)
+            self.log(f"  step {step:>5}/{self.total}  loss {np.mean(self.recent):.3f}  {elapsed:6.0f} s  eta {eta:5.0f} s")
+            self.recent.clear()
 
-    return on_step
+    def on_eval(self, trainer: Any, step: int, value: float) -> None:
+        self.log(f"  step {step:>5}  val loss {value:.3f}")
 
 
 def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:

@@ -14,6 +14,7 @@ import pandas as pd
 from plm_core.errors import PLMError
 from plm_core.pretrain import examples as ex
 from plm_core.pretrain.models import OBJECTIVES, TINY_CONFIGS
+from plm_core.training import Callback
 
 MAX_PIECES = 64  # sentences are cut to this many pieces (the models were trained on 64)
 BACKBONE_NAMES: dict[str, str] = {obj: TINY_CONFIGS[obj]["name"] for obj in OBJECTIVES}
@@ -152,44 +153,52 @@ class LivePretrainJob:
     probe_every: int = 50
 
     def train_config(self) -> Any:
-        from plm_core.pretrain.train import TrainConfig
+        from plm_core.pretrain.train import PretrainConfig
 
         if self.objective not in OBJECTIVES:
             raise PLMError("pretrain.err.unknown_objective", objective=self.objective, choices=", ".join(OBJECTIVES))
         params = dict(LIVE_TRAIN[self.objective], **({"steps": self.steps} if self.steps else {}))
-        return TrainConfig(seed=self.seed, **params)
+        return PretrainConfig(seed=self.seed, **params)
+
+
+class LiveCallback(Callback):
+    """Trainer callbacks -> the live view: losses every step, the probe every `every` steps."""
+
+    def __init__(self, ctx: Any, state: LiveState, p: Any, every: int) -> None:
+        self.ctx, self.state, self.p, self.every = ctx, state, p, every
+
+    def push(self) -> None:
+        step, total = self.state.step, self.state.steps_total
+        self.ctx.update(fraction=step / max(total, 1), current=f"{step}/{total}", state=self.state)
+
+    def on_step_end(self, trainer: Any, step: int, loss: float) -> None:
+        self.state.history.append((step, loss))
+        if step % self.every == 0 and step < self.state.steps_total:
+            self.state.probes.append((step, probe_live(self.p, LIVE_PROBES[self.p.objective])))
+        self.push()
+
+    def on_eval(self, trainer: Any, step: int, value: float) -> None:
+        self.state.val_history.append((step, value))
 
 
 def run_live_pretraining(job: LivePretrainJob, ctx: Any) -> LiveState:
     """The job kind "pretrain.live": train, report every step, probe every `probe_every` steps."""
     from plm_core.pretrain.pipeline import prepare
-    from plm_core.pretrain.train import Trainer
+    from plm_core.pretrain.train import PretrainTrainer
 
     cfg = job.train_config()
     state = LiveState(objective=job.objective, steps_total=cfg.steps)
     p = prepare(job.objective, cfg, shipped=True, seed=cfg.seed)
-    trainer = Trainer(p.task, p.model, p.train_stream, p.valid, p.cfg)
-    trainer.stop_event = ctx.stop  # the page's stop button
-
-    def push() -> None:
-        ctx.update(fraction=state.step / max(cfg.steps, 1), current=f"{state.step}/{cfg.steps}", state=state)
-
-    def on_step(step: int, loss: float) -> None:
-        state.history.append((step, loss))
-        if step % job.probe_every == 0 and step < cfg.steps:
-            state.probes.append((step, probe_live(p, LIVE_PROBES[job.objective])))
-        push()
-
-    trainer.add_callback("on_step", on_step)
-    trainer.add_callback("on_eval", lambda step, val: state.val_history.append((step, val)))
+    live = LiveCallback(ctx, state, p, job.probe_every)
+    trainer = PretrainTrainer(p.task, p.model, p.train_stream, p.valid, p.cfg, callbacks=[live], stop=ctx.stop)
     state.val_history.append((0, trainer.evaluate()))
     state.probes.append((0, probe_live(p, LIVE_PROBES[job.objective])))
     state.status = "running"
-    push()
+    live.push()
     result = trainer.run()
     state.probes.append((result.steps, probe_live(p, LIVE_PROBES[job.objective])))
     state.status = "stopped" if result.stopped else "done"
-    push()
+    live.push()
     return state
 
 

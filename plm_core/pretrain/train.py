@@ -1,31 +1,33 @@
-"""Pretraining: token streams, one `Task` per objective (batch + loss), and a small `Trainer` with callbacks.
+"""Pretraining: token streams, one `Task` per objective (batch + loss), and `PretrainTrainer`.
 
-The trainer knows nothing of any UI: a page or the CLI watches it through callbacks
-(`on_step(step, loss)`, `on_eval(step, val_loss)`) and stops it by setting `trainer.stop_event`.
+The trainer is a `plm_core.training.Trainer`: a page or the CLI watches it with the same `Callback`
+objects as transfer (`on_step_end(trainer, step, loss)`, `on_eval(trainer, step, val_loss)`) and stops
+it with a `stop` passed in (anything with `is_set()`). Batches, masking, negative sampling and the
+model's initial weights come from the run's own generators (seeded with `PretrainConfig.seed`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 import torch
 from torch.nn import functional as F
 
 from plm_core.pretrain import examples as ex
-from plm_core.pretrain.models import (
-    TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model,
-)
+from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model
 from plm_core.pretrain.tokenizer import CLS, MASK, PAD, SENTINELS, SEP, SPECIAL_TOKENS
+from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.generators import init_module, run_generators
+from plm_core.training.schedules import warmup_cosine
+from plm_core.training.trainer import Trainer
 
 
 @dataclass
-class TrainConfig:
+class PretrainConfig:
     """How long and how fast one objective trains (the defaults below are the budget the checkpoints used)."""
 
     steps: int  # optimizer steps
@@ -37,17 +39,17 @@ class TrainConfig:
     grad_clip: float = 1.0
     eval_every: int = 100  # steps between validation losses
     eval_batches: int = 8  # fixed validation batches per evaluation
-    seed: int = 0
+    seed: int = 0  # seeds the run's generators: initial weights, batch windows, masking, negatives
 
 
-DEFAULT_TRAIN: dict[str, TrainConfig] = {  # one CPU thread: mlm, span, clm ~40-45 min each; bilm, sgns ~7-10 min
+DEFAULT_TRAIN: dict[str, PretrainConfig] = {  # one CPU thread: mlm, span, clm ~40-45 min each; bilm, sgns ~7-10 min
     # The encoders need far more text than GPT: a masked LM learns only from 15% of the pieces and must first
     # learn to attend to its neighbours (the MLM "unigram plateau": at 4k steps it still predicted the/of/,).
-    "mlm": TrainConfig(steps=30000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
-    "clm": TrainConfig(steps=6000, batch_size=32, seq_len=64, lr=1e-3, warmup=300, eval_every=500),
-    "span": TrainConfig(steps=12000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
-    "bilm": TrainConfig(steps=3000, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
-    "sgns": TrainConfig(steps=2000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
+    "mlm": PretrainConfig(steps=30000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
+    "clm": PretrainConfig(steps=6000, batch_size=32, seq_len=64, lr=1e-3, warmup=300, eval_every=500),
+    "span": PretrainConfig(steps=12000, batch_size=32, seq_len=64, lr=1e-3, warmup=500, eval_every=1000),
+    "bilm": PretrainConfig(steps=3000, batch_size=32, seq_len=64, lr=3e-3, warmup=50),
+    "sgns": PretrainConfig(steps=2000, batch_size=4, seq_len=500, lr=5e-3, warmup=0, weight_decay=0.0, eval_every=500),
 }
 
 
@@ -185,11 +187,13 @@ class BiLMTask:
     vocab: Vocab
     block_len: int = 64
 
+    train_share: float = 0.25  # share of positions whose softmax is computed in training (the CPU bottleneck)
+
     def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
         b = ex.bilm_batch(blocks)
-        return {"input_ids": b.input_ids, "forward_labels": b.forward_labels, "backward_labels": b.backward_labels}
-
-    train_share: float = 0.25  # share of positions whose softmax is computed in training (the CPU bottleneck)
+        keep = rng.random(b.forward_labels.shape) < self.train_share  # (B, T): positions trained this step
+        return {"input_ids": b.input_ids, "forward_labels": b.forward_labels, "backward_labels": b.backward_labels,
+                "keep": keep}
 
     def loss(self, model: Any, batch: Batch) -> tuple[torch.Tensor, int]:
         out = model(_t(batch["input_ids"]), with_logits=False)
@@ -197,7 +201,7 @@ class BiLMTask:
         fwd_y, bwd_y = _t(batch["forward_labels"]), _t(batch["backward_labels"])  # (B, T)
         keep = torch.ones_like(fwd_y, dtype=torch.bool)
         if model.training:  # a random subset of positions per step: 4x less softmax work, same LSTMs
-            keep = torch.rand(fwd_y.shape) < self.train_share
+            keep = _t(batch["keep"])
         fwd = F.cross_entropy(model.logits(fwd_h[keep]), fwd_y[keep], ignore_index=ex.IGNORE)  # (M, V) logits
         bwd = F.cross_entropy(model.logits(bwd_h[keep]), bwd_y[keep], ignore_index=ex.IGNORE)
         return (fwd + bwd) / 2, int((fwd_y[keep] != ex.IGNORE).sum())
@@ -226,29 +230,28 @@ class SGNSTask:
 # ---- the trainer -----------------------------------------------------------------------------------
 
 @dataclass
-class TrainResult:
+class PretrainResult:
     steps: int  # optimizer steps actually taken
     tokens_seen: int  # tokens (words for skip-gram) read from the corpus
     wall_s: float
     train_loss: float  # mean of the last 50 step losses
     val_loss: float
-    stopped: bool  # True when stopped early through stop_event
+    stopped: bool  # True when stopped early through `stop`
     history: list[tuple[int, float]] = field(default_factory=list)  # (step, train loss)
     val_history: list[tuple[int, float]] = field(default_factory=list)  # (step, validation loss)
+    stop_reason: str = ""  # "" (finished), "user" (stop) or "nan" (diverged)
+    notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def lr_at(step: int, cfg: TrainConfig) -> float:
+def lr_at(step: int, cfg: PretrainConfig) -> float:
     """Linear warm-up to cfg.lr, then cosine decay to 10% of it at cfg.steps."""
-    if step < cfg.warmup:
-        return cfg.lr * (step + 1) / cfg.warmup
-    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
-    return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+    return warmup_cosine(step, cfg.lr, cfg.warmup, cfg.steps)
 
 
-def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.Optimizer:
     """AdamW; matrices decay, biases and norms do not. Sparse embeddings (skip-gram) get SparseAdam."""
     params = [p for p in model.parameters() if p.requires_grad]
     if isinstance(model, SkipGram):
@@ -259,61 +262,70 @@ def make_optimizer(model: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Opti
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98))
 
 
-class Trainer:
-    """Trains `model` on `task` batches drawn from `stream`; watch it with callbacks, stop it with `stop_event`."""
+class PretrainTrainer(Trainer):
+    """Trains `model` on `task` batches drawn from `stream`: one step after another, validation every
+    cfg.eval_every steps (on_eval). Work for progress: optimizer steps."""
 
-    def __init__(self, task: Task, model: torch.nn.Module, stream: np.ndarray, valid: Sequence[Batch], cfg: TrainConfig):
+    def __init__(self, task: Task, model: torch.nn.Module, stream: np.ndarray, valid: Sequence[Batch],
+                 cfg: PretrainConfig, callbacks: Sequence[Callback] = (), stop: StopSignal | None = None) -> None:
+        super().__init__(callbacks, stop)
         self.task, self.model, self.stream, self.valid, self.cfg = task, model, stream, list(valid), cfg
-        self.stop_event = threading.Event()
-        self.callbacks: dict[str, list[Callable[..., None]]] = {"on_step": [], "on_eval": []}
-
-    def add_callback(self, event: str, fn: Callable[..., None]) -> None:
-        """on_step: fn(step, loss); on_eval: fn(step, val_loss)."""
-        self.callbacks[event].append(fn)
-
-    def trigger(self, event: str, *args: Any) -> None:
-        for fn in self.callbacks[event]:
-            fn(*args)
+        self.rng = np.random.default_rng(cfg.seed)  # the run's draws: windows, masking, negatives
+        self.optimizer: torch.optim.Optimizer | None = None
+        self.global_step = 0
+        self.history: list[tuple[int, float]] = []  # (step, train loss)
+        self.val_history: list[tuple[int, float]] = []  # (step, validation loss)
+        self.work_total = cfg.steps
 
     def evaluate(self) -> float:
         """Mean loss over the fixed validation batches (eval mode, no gradients), weighted by targets."""
         return evaluate(self.task, self.model, self.valid)
 
-    def train_step(self, step: int, rng: np.random.Generator, opt: torch.optim.Optimizer) -> float:
-        for group in opt.param_groups:
+    def train_step(self, step: int) -> float:
+        """One optimizer step at learning rate lr_at(step); returns the loss before the update."""
+        assert self.optimizer is not None
+        for group in self.optimizer.param_groups:
             group["lr"] = lr_at(step, self.cfg)
-        batch = self.task.batch(random_blocks(self.stream, self.cfg.batch_size, self.task.block_len, rng), rng)
-        loss, _ = self.task.loss(self.model, batch)
-        opt.zero_grad(set_to_none=True)
+        blocks = random_blocks(self.stream, self.cfg.batch_size, self.task.block_len, self.rng)
+        loss, _ = self.task.loss(self.model, self.task.batch(blocks, self.rng))
+        value = loss.item()
+        if not self.check_loss(value, "pretrain.err.nan_loss", step=step + 1, lr=f"{lr_at(step, self.cfg):g}"):
+            return value
+        self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if not isinstance(self.model, SkipGram):
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
-        opt.step()
-        return loss.item()
+        self.optimizer.step()
+        return value
 
-    def run(self) -> TrainResult:
+    def loop(self) -> None:
         cfg = self.cfg
-        torch.manual_seed(cfg.seed)
-        rng = np.random.default_rng(cfg.seed)
-        opt = make_optimizer(self.model, cfg)
+        self.optimizer = make_optimizer(self.model, cfg)
         self.model.train()
-        history: list[tuple[int, float]] = []
-        val_history: list[tuple[int, float]] = []
-        start, step = time.perf_counter(), 0
-        while step < cfg.steps and not self.stop_event.is_set():
-            loss = self.train_step(step, rng, opt)
-            step += 1
-            history.append((step, loss))
-            self.trigger("on_step", step, loss)
+        while self.global_step < cfg.steps and not self.should_stop():
+            loss = self.train_step(self.global_step)
+            if self.stop_reason == "nan":
+                break
+            self.global_step += 1
+            step = self.global_step
+            self.history.append((step, loss))
+            self.add_work(1, "train")
+            self.finish_step(step, loss)
             if step % cfg.eval_every == 0 or step == cfg.steps:
-                val_history.append((step, self.evaluate()))
-                self.trigger("on_eval", step, val_history[-1][1])
+                self.val_history.append((step, self.evaluate()))
+                self.trigger("on_eval", step, self.val_history[-1][1])
+
+    def run(self) -> PretrainResult:
+        """fit(), then the result: the last validation loss is taken at the final step."""
+        start = time.perf_counter()
+        self.fit()
         wall = time.perf_counter() - start
-        val = val_history[-1][1] if val_history and val_history[-1][0] == step else self.evaluate()
-        tail = [l for _, l in history[-50:]]
-        return TrainResult(step, step * cfg.batch_size * self.task.block_len, wall,
-                           float(np.mean(tail)) if tail else float("nan"), val, self.stop_event.is_set(),
-                           history, val_history)
+        step, vh = self.global_step, self.val_history
+        val = vh[-1][1] if vh and vh[-1][0] == step else self.evaluate()
+        tail = [loss for _, loss in self.history[-50:]]
+        return PretrainResult(step, step * self.cfg.batch_size * self.task.block_len, wall,
+                              float(np.mean(tail)) if tail else float("nan"), val, self.stop_reason == "user",
+                              list(self.history), list(vh), self.stop_reason, list(self.notices))
 
 
 def evaluate(task: Task, model: torch.nn.Module, batches: Sequence[Batch]) -> float:
@@ -340,14 +352,26 @@ def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_siz
 # ---- building a model + task for an objective --------------------------------------------------------
 
 def build_model(objective: str, vocab: Vocab | None, n_words: int = 0, seed: int = 0) -> torch.nn.Module:
-    """A freshly initialised tiny model for the objective (the random-init twin of its checkpoint)."""
-    torch.manual_seed(seed)
+    """A freshly initialised tiny model for the objective, its weights drawn from a generator seeded
+    with `seed` (never from the process RNG): the same seed gives the same model beside any other run."""
+    gen = run_generators(seed).torch
     if objective in ("mlm", "clm", "span"):
+        assert vocab is not None
         return build_hf_model(objective, vocab.size, vocab.pad_id, vocab.sep_id, seed)
     if objective == "bilm":
+        assert vocab is not None
         c = TINY_CONFIGS["bilm"]
-        return BiLM(BiLMConfig(vocab.size, hidden=c["hidden"], layers=c["layers"], pad_id=vocab.pad_id))
-    return SkipGram(SkipGramConfig(n_words, TINY_CONFIGS["sgns"]["hidden"]))
+        bilm = BiLM(BiLMConfig(vocab.size, hidden=c["hidden"], layers=c["layers"], pad_id=vocab.pad_id))
+        init_module(bilm, gen)  # LSTMs: torch's uniform init
+        with torch.no_grad():
+            torch.nn.init.normal_(bilm.embed.weight, std=0.05, generator=gen)  # as BiLM.__init__ does
+        return bilm
+    sgns = SkipGram(SkipGramConfig(n_words, TINY_CONFIGS["sgns"]["hidden"]))
+    dim = sgns.config.dim
+    with torch.no_grad():  # word2vec's init, as SkipGram.__init__ does
+        torch.nn.init.uniform_(sgns.centre.weight, -0.5 / dim, 0.5 / dim, generator=gen)
+        torch.nn.init.zeros_(sgns.context.weight)
+    return sgns
 
 
 def block_len_for(objective: str, seq_len: int) -> int:
@@ -355,7 +379,7 @@ def block_len_for(objective: str, seq_len: int) -> int:
     return {"mlm": seq_len - 2, "clm": seq_len + 1, "span": seq_len - 8}.get(objective, seq_len)
 
 
-def build_task(objective: str, cfg: TrainConfig, vocab: Vocab | None, counts: np.ndarray | None = None) -> Task:
+def build_task(objective: str, cfg: PretrainConfig, vocab: Vocab | None, counts: np.ndarray | None = None) -> Task:
     """The objective's batch maker + loss, cutting sequences of cfg.seq_len positions."""
     block = block_len_for(objective, cfg.seq_len)
     if objective == "sgns":

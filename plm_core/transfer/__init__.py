@@ -21,7 +21,7 @@ EXPORTS: dict[str, str] = {
     "extract_features": "features", "extract_layer_features": "features", "fit_probe": "features",
     "GroupInfo": "groups",
     "Split": "split", "make_split": "split", "split_from_frames": "split",
-    "Callback": "trainer",
+    "Callback": "trainer",  # = plm_core.training.Callback
 }
 
 __all__ = sorted(EXPORTS)

@@ -7,16 +7,17 @@ on a freshly built random twin.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.errors import PLMError
+from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
 from plm_core.transfer.groups import (
@@ -24,7 +25,10 @@ from plm_core.transfer.groups import (
     relative_drift, snapshot, surgery_frame,
 )
 from plm_core.transfer.split import Split, split_from_frames
-from plm_core.transfer.trainer import Callback, EndToEndTrainer, FeatureTrainer, Trainer, set_seed, torch_threads
+from plm_core.transfer.trainer import EndToEndTrainer, FeatureTrainer, TransferTrainer
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass
@@ -75,25 +79,33 @@ class TrainResult:
 
 # ---- backbones ------------------------------------------------------------------------------------
 
-def random_twin(backbone: Any, seed: int) -> Any:
-    """The same architecture with fresh random weights (a new object: the original is untouched)."""
-    import torch
+def random_twin(backbone: Any, seed: int, generator: torch.Generator | None = None) -> Any:
+    """The same architecture with fresh random weights (a new object: the original is untouched).
 
+    The weights come from `generator` (default: a torch generator seeded with `seed`), never from the
+    process-wide RNG, so a twin built beside another run is the twin built alone.
+    """
     from plm_core.backbones.hf import HFBackbone
 
-    torch.manual_seed(seed)
     model = type(backbone.model)._from_config(backbone.model.config, attn_implementation="eager")
+    init_transformer(model, generator if generator is not None else run_generators(seed).torch)
     return HFBackbone(backbone.spec, model.eval(), backbone.tokenizer, backbone.head, random_init=True)
 
 
-def resolve_backbone(config: TrainConfig, backbone: Backbone | None) -> tuple[Backbone, bool]:
+def resolve_backbone(config: TrainConfig, backbone: Backbone | None,
+                     gens: RunGenerators | None = None) -> tuple[Backbone, bool]:
     """The backbone to read or train, and whether it is private (safe to train in place)."""
     from plm_core.backbones import load_backbone
 
+    gens = gens or run_generators(config.seed)
+    scratch = config.mode == "scratch"
     if backbone is None:
-        return load_backbone(config.backbone, random_init=config.mode == "scratch", seed=config.seed), True
-    if config.mode == "scratch" and is_hf(backbone):
-        return random_twin(backbone, config.seed), True
+        loaded = load_backbone(config.backbone, random_init=scratch, seed=config.seed)
+        if scratch and is_hf(loaded):
+            init_transformer(loaded.model, gens.torch)  # type: ignore[attr-defined]  # the run's draws, not the loader's
+        return loaded, True
+    if scratch and is_hf(backbone):
+        return random_twin(backbone, config.seed, gens.torch), True
     return backbone, False
 
 
@@ -137,7 +149,7 @@ def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
 # ---- the two kinds of run -------------------------------------------------------------------------
 
 def _frozen_run(config: TrainConfig, split: Split, backbone: Backbone, callbacks: Sequence[Callback],
-                stop: threading.Event | None) -> tuple[Trainer, list[NamedGroup], dict]:
+                stop: StopSignal | None, gens: RunGenerators) -> tuple[TransferTrainer, list[NamedGroup], dict]:
     import torch
 
     from plm_core.transfer.modules import FeatureClassifier
@@ -154,9 +166,9 @@ def _frozen_run(config: TrainConfig, split: Split, backbone: Backbone, callbacks
         X_tr, X_te = X_tr[:, config.layer], X_te[:, config.layer]  # (N, H)
     mean, std = X_tr.mean(axis=0), X_tr.std(axis=0) + 1e-6  # standardise with training statistics only
     X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
-    set_seed(config.seed)
     n_mix = X_tr.shape[1] if config.pooling == "mix" else 0
     model = FeatureClassifier(X_tr.shape[-1], len(split.labels), config.head, n_mix, config.mlp_hidden)
+    init_module(model.head, gens.torch)  # the run's own draws (the scalar mix starts uniform)
     groups = frozen_body_groups(backbone)
     mark_unused(groups, read_state(config, backbone))
     new = head_groups(model, backbone.n_layers)
@@ -167,7 +179,8 @@ def _frozen_run(config: TrainConfig, split: Split, backbone: Backbone, callbacks
 
 
 def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, private: bool,
-                    callbacks: Sequence[Callback], stop: threading.Event | None) -> tuple[Trainer, list[NamedGroup], dict]:
+                    callbacks: Sequence[Callback], stop: StopSignal | None,
+                    gens: RunGenerators) -> tuple[TransferTrainer, list[NamedGroup], dict]:
     from plm_core.transfer.modules import TransferClassifier
 
     t0 = time.perf_counter()
@@ -176,17 +189,17 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
     tok = work.tokenizer
     train_ids = tok(split.train["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
     test_ids = tok(split.test["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
-    set_seed(config.seed)
     model = TransferClassifier(work.body, work.hidden_size, len(split.labels), config.head, config.pooling,
                                config.layer, token_pooling(config, work.spec.family), work.n_layers + 1,
                                config.mlp_hidden, config.dropout)
+    init_module(model.head, gens.torch)  # only the new head: the body keeps its weights
     origin = "random" if work.random_init else "pretrained"
     groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
     mark_unused(groups, read_state(config, work))
     groups += head_groups(model, work.n_layers)
     trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
-                              len(split.labels), callbacks, stop)
+                              len(split.labels), callbacks, stop, rng=gens.numpy)
     return trainer, groups, {"prepare_seconds": time.perf_counter() - t0}
 
 
@@ -208,13 +221,19 @@ class PhaseRelay:
     def __call__(self, phase: str):
         def report(done: int, total: int) -> None:
             for cb in self.callbacks:
-                cb.on_phase(None, phase, done, total)  # type: ignore[arg-type]
+                cb.on_phase(None, phase, done, total)
         return report
 
 
 def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, backbone: Backbone | None = None,
-          callbacks: Sequence[Callback] = (), stop: threading.Event | None = None) -> TrainResult:
-    """Train a classifier on `train_df` in `config.mode`, score it on `test_df` (columns text, label)."""
+          callbacks: Sequence[Callback] = (), stop: StopSignal | None = None) -> TrainResult:
+    """Train a classifier on `train_df` in `config.mode`, score it on `test_df` (columns text, label).
+
+    Every random draw comes from the run's own generators (seeded with config.seed), so runs started
+    at once in one process give the numbers each gives alone. Process-wide settings (torch threads,
+    the global seed dropout uses) are left alone: a process that owns the run sets them with
+    `plm_core.training.own_process(config.seed, config.threads)` before calling this.
+    """
     validate_config(config)
     if backbone is None:
         from plm_core.backbones import get_spec
@@ -223,22 +242,22 @@ def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, ba
     split = split_from_frames(train_df, test_df)
     if backbone is not None and backbone.spec.name != config.backbone:
         config = config.with_(backbone=backbone.spec.name)
-    with torch_threads(config.threads):
-        return _train(config, split, backbone, callbacks, stop)
+    return _train(config, split, backbone, callbacks, stop)
 
 
 def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbacks: Sequence[Callback],
-           stop: threading.Event | None) -> TrainResult:
+           stop: StopSignal | None) -> TrainResult:
     start = time.perf_counter()
-    work, private = resolve_backbone(config, backbone)
+    gens = run_generators(config.seed)
+    work, private = resolve_backbone(config, backbone, gens)
     load_seconds = time.perf_counter() - start if backbone is None else 0.0
     validate_config(config, work.spec)
     start = time.perf_counter()
     if config.mode == "frozen":
-        trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop)
+        trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop, gens)
         reference = snapshot([g for g in groups if g.origin == "new"])
     else:
-        trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop)
+        trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop, gens)
         reference = drift_reference(groups, None if private else work)
     fit_start = time.perf_counter()
     trainer.fit()
@@ -246,14 +265,14 @@ def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbac
     return build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings)
 
 
-def build_result(config: TrainConfig, split: Split, trainer: Trainer, groups: list[NamedGroup],
+def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, groups: list[NamedGroup],
                  reference: dict, seconds: float, timings: dict) -> TrainResult:
     ev = trainer.last_eval
     drift = relative_drift(groups, reference)
     if config.mode == "frozen":  # the body never entered an optimizer: it cannot have moved
         drift = {g.name: 0.0 for g in groups if g.origin != "new" and g.params} | drift
-    mix = getattr(trainer.model, "mix", None)  # type: ignore[attr-defined]
-    table = trainer.surgery()  # type: ignore[attr-defined]
+    mix = getattr(trainer.model, "mix", None)
+    table = trainer.surgery()
     nan = float("nan")
     return TrainResult(
         test_accuracy=ev.accuracy if ev else nan, test_macro_f1=ev.macro_f1 if ev else nan,
@@ -264,7 +283,7 @@ def build_result(config: TrainConfig, split: Split, trainer: Trainer, groups: li
         mix_gamma=float(mix.gamma.detach()) if mix is not None else None,
         drift=drift or None, param_groups=[r.as_row() for r in table], config=config.as_dict(),
         n_train=len(split.train), n_test=len(split.test), steps=trainer.steps, stop_reason=trainer.stop_reason,
-        notices=trainer.notices, timings=timings, optimizer_builds=getattr(trainer, "optimizer_builds", 1),
+        notices=trainer.notices, timings=timings, optimizer_builds=trainer.optimizer_builds,
     )
 
 

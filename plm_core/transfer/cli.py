@@ -106,10 +106,12 @@ def report(summary: dict, as_json: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from plm_core.runs import RunStore
+    from plm_core.training.threads import own_process
     from plm_core.transfer.api import train
     from plm_core.transfer.records import save_result, summary_with_data
 
     (config,), split, data = prepare(args, [args.mode])
+    own_process(config.seed, config.threads)  # the CLI owns its process: threads, and dropout's global seed
     result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
     summary = summary_with_data(result, data)
     if not args.no_save:
@@ -125,12 +127,14 @@ def run_race_cmd(args: argparse.Namespace) -> int:
 
     from plm_core.backbones import load_backbone
     from plm_core.runs import RunStore
+    from plm_core.training.threads import own_process
     from plm_core.transfer.race import run_race
     from plm_core.transfer.records import save_result, summary_with_data
 
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     configs, split, data = prepare(args, modes)
     backbone = load_backbone(args.backbone)
+    own_process(configs[0].seed, configs[0].threads)
     store = None if args.no_save else RunStore()
     race_id = uuid.uuid4().hex[:8]
     summaries: list[dict] = []

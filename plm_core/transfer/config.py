@@ -11,14 +11,14 @@ Modes (what is trainable, starting from where):
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from plm_core.backbones.base import BackboneSpec
 from plm_core.errors import PLMError
 
 Mode = Literal["frozen", "finetune", "discriminative", "gradual", "scratch"]
-MODES: tuple[str, ...] = ("frozen", "finetune", "discriminative", "gradual", "scratch")
-TRAINABLE_MODES: tuple[str, ...] = ("finetune", "discriminative", "gradual", "scratch")
+MODES: tuple[Mode, ...] = get_args(Mode)  # ("frozen", "finetune", "discriminative", "gradual", "scratch")
+TRAINABLE_MODES: tuple[Mode, ...] = ("finetune", "discriminative", "gradual", "scratch")
 POOLINGS: tuple[str, ...] = ("first", "mean", "last", "mix")  # "mix" = ELMo scalar mix over every layer
 HEADS: tuple[str, ...] = ("logreg", "mlp")
 
@@ -32,7 +32,7 @@ class TrainConfig:
     """Everything that defines a transfer run (together with the data and the seed)."""
 
     backbone: str  # registry name, e.g. "minilm-l6"
-    mode: str = "frozen"  # one of MODES
+    mode: Mode = "frozen"  # one of MODES (validate_config rejects anything else coming from outside)
     pooling: str = "mean"  # "first" | "mean" | "last" (GPT-style) | "mix" (ELMo scalar mix over layers)
     layer: int = -1  # hidden-state index to read: 0 = embeddings, -1 = top (ignored for "mix")
     head: str = "logreg"  # "logreg" (one linear layer) | "mlp" (one hidden layer)
@@ -42,14 +42,14 @@ class TrainConfig:
     layer_decay: float = 0.8  # xi: layer l gets lr_body * xi^(L - l) (discriminative, gradual)
     batch_size: int = 16  # examples per optimizer step
     max_length: int = 64  # tokens per text; longer texts are cut
-    seed: int = 0  # fixes head init, dropout, batch order and the random twin
+    seed: int = 0  # seeds the run's own generators: head init, batch order, the random twin (dropout: see training)
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     dropout: float = 0.1  # on the pooled vector before the head (end-to-end modes)
     mlp_hidden: int = 256  # width of the MLP head's hidden layer
     frozen_iters: int = 25  # frozen mode: L-BFGS iterations per epoch on the cached features
     l2: float = 1.0  # frozen mode: L2 penalty (sklearn's 1/C), summed over examples
     grad_clip: float = 1.0  # max global gradient norm (0 = no clipping)
-    threads: int = 1  # CPU threads for torch during the run: on a busy shared CPU one thread is 3-10x faster
+    threads: int = 1  # torch CPU threads, set only by a process that owns the run (training.own_process)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,7 +68,7 @@ class TrainConfig:
         return f"{self.backbone} · {self.mode}"
 
 
-def applicable_modes(spec: BackboneSpec) -> tuple[str, ...]:
+def applicable_modes(spec: BackboneSpec) -> tuple[Mode, ...]:
     """Static vectors, sentence-only encoders and non-transformer backbones can only be used frozen."""
     return MODES if spec.transformer else ("frozen",)
 

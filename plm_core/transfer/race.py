@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -10,10 +9,10 @@ import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.errors import PLMError
+from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.transfer.api import TrainResult, train
-from plm_core.transfer.config import TrainConfig
+from plm_core.transfer.config import Mode, TrainConfig
 from plm_core.transfer.split import Split
-from plm_core.transfer.trainer import Callback
 
 MIN_RACERS, MAX_RACERS = 2, 5
 
@@ -25,7 +24,7 @@ def check_race(configs: Sequence[TrainConfig]) -> None:
         raise PLMError("transfer.err.race_seed")
 
 
-def race_configs(base: TrainConfig, modes: Sequence[str]) -> list[TrainConfig]:
+def race_configs(base: TrainConfig, modes: Sequence[Mode]) -> list[TrainConfig]:
     """The same settings in several modes (the classic race: frozen vs finetune vs ... vs scratch)."""
     return [base.with_(mode=m) for m in modes]
 
@@ -64,7 +63,7 @@ def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> p
 
 
 def run_race(configs: Sequence[TrainConfig], split: Split, backbone: Backbone | None = None,
-             callbacks: Sequence[Callback] = (), stop: threading.Event | None = None,
+             callbacks: Sequence[Callback] = (), stop: StopSignal | None = None,
              on_result: Callable[[int, TrainResult], None] | None = None) -> RaceResult:
     """Train every config on the same examples with the same seed; stops early when `stop` is set."""
     check_race(configs)

@@ -1,4 +1,4 @@
-"""A small trainer with callbacks (minGPT style), so a UI can watch without the core knowing about it.
+"""The transfer trainers: subclasses of the one `plm_core.training.Trainer` (callbacks, stop, NaN check).
 
 End-to-end modes: dynamic padding, batches bucketed by token length, AdamW over the trainable groups
 only (rebuilt whenever trainability changes), held-out evaluation each epoch under eval() +
@@ -9,34 +9,28 @@ Both stop early on a NaN/inf loss (with a message that says what to change) or w
 from __future__ import annotations
 
 import math
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
+from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.trainer import MemoryMonitor, Trainer
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.groups import (
-    GroupPlan, NamedGroup, apply_trainability, build_optimizer, group_table, plan_groups,
+    GroupInfo, GroupPlan, NamedGroup, apply_trainability, build_optimizer, group_table, plan_groups,
 )
+
+__all__ = [  # Callback, Trainer and MemoryMonitor live in plm_core.training; importable from here too
+    "Callback", "EndToEndTrainer", "Evaluation", "FeatureTrainer", "MemoryMonitor", "TRAIN_COST", "Trainer",
+    "TransferTrainer", "bucket_batches", "classification_metrics", "collate", "length_order",
+]
 
 TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + backward)
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
-
-
-class Callback:
-    """Override what you need; every hook gets the trainer (read its history, steps, optimizer)."""
-
-    def on_train_begin(self, trainer: "Trainer") -> None: ...
-    def on_epoch_begin(self, trainer: "Trainer", epoch: int) -> None: ...
-    def on_step_end(self, trainer: "Trainer", step: int, loss: float) -> None: ...
-    def on_epoch_end(self, trainer: "Trainer", record: dict) -> None: ...
-    def on_phase(self, trainer: "Trainer", phase: str, done: int, total: int) -> None: ...
-    def on_train_end(self, trainer: "Trainer") -> None: ...
 
 
 def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -81,54 +75,6 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, n_classes: in
     }
 
 
-class MemoryMonitor:
-    """Peak resident memory of this process during a run, sampled at every step (MB)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0.0
-
-    def sample(self) -> None:
-        self.peak = max(self.peak, self.process.memory_info().rss / 2**20)
-
-
-_THREADS_LOCK = threading.Lock()
-_ACTIVE_RUNS = 0
-_SAVED_THREADS = 0
-
-
-@contextmanager
-def torch_threads(n: int) -> Iterator[None]:
-    """Run with `n` torch CPU threads; the previous setting comes back when the last run ends.
-
-    torch's thread pool is process-wide: with two threads on a CPU shared with other processes every
-    op waits for its slowest thread (measured: 3-10x slower than one thread here).
-    """
-    global _ACTIVE_RUNS, _SAVED_THREADS
-    with _THREADS_LOCK:
-        if _ACTIVE_RUNS == 0:
-            _SAVED_THREADS = torch.get_num_threads()
-        _ACTIVE_RUNS += 1
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        with _THREADS_LOCK:
-            _ACTIVE_RUNS -= 1
-            if _ACTIVE_RUNS == 0:
-                torch.set_num_threads(_SAVED_THREADS)
-
-
-def set_seed(seed: int) -> None:
-    import random
-
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
 @dataclass
 class Evaluation:
     loss: float
@@ -138,48 +84,30 @@ class Evaluation:
     predictions: np.ndarray  # (N,) class indices
 
 
-class Trainer:
-    """The epoch loop shared by both kinds of training; subclasses supply train_epoch and evaluate."""
+class TransferTrainer(Trainer):
+    """The epoch loop of both kinds of transfer training; subclasses supply train_epoch and evaluate.
+
+    Work for progress: examples processed, a training example weighted TRAIN_COST.
+    """
+
+    model: nn.Module  # set by the subclass
 
     def __init__(self, config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
-                 stop: threading.Event | None = None) -> None:
+                 stop: StopSignal | None = None) -> None:
+        super().__init__(callbacks, stop)
         self.config = config
         self.n_classes = n_classes
-        self.callbacks = list(callbacks)
-        self.stop = stop or threading.Event()
         self.history: list[dict] = []  # one record per finished epoch
-        self.steps: list[dict] = []  # one record per optimizer step: step, epoch, loss
         self.optimizer: torch.optim.Optimizer | None = None
-        self.stop_reason = ""  # "" | "user" | "nan"
-        self.notices: list[tuple[str, dict]] = []
         self.last_eval: Evaluation | None = None
-        self.memory = MemoryMonitor()
-        self.work_done = 0  # examples processed, a training example weighted TRAIN_COST
-        self.work_total = 1
         self.epoch = 0
+        self.optimizer_builds = 1  # how often the optimizer was (re)built
 
-    # ---- hooks ---------------------------------------------------------------------------------
-    def trigger(self, hook: str, *args: Any) -> None:
-        for cb in self.callbacks:
-            getattr(cb, hook)(self, *args)
-
-    def check_loss(self, loss: float, epoch: int, step: int, lr: float) -> bool:
+    def loss_ok(self, loss: float, epoch: int, step: int, lr: float) -> bool:
         """False (and a notice saying what to change) when the loss is NaN or infinite."""
-        if math.isfinite(loss):
-            return True
-        self.stop_reason = "nan"
-        self.notices.append(("transfer.err.nan_loss", {"epoch": epoch, "step": step, "lr": f"{lr:g}"}))
-        return False
+        return self.check_loss(loss, "transfer.err.nan_loss", epoch=epoch, step=step, lr=f"{lr:g}")
 
-    def should_stop(self) -> bool:
-        if self.stop.is_set() and not self.stop_reason:
-            self.stop_reason = "user"
-        return bool(self.stop_reason)
-
-    # ---- the loop ------------------------------------------------------------------------------
-    def fit(self) -> None:
-        self.memory.sample()
-        self.trigger("on_train_begin")
+    def loop(self) -> None:
         for epoch in range(1, self.config.epochs + 1):
             if self.should_stop():
                 break
@@ -200,35 +128,31 @@ class Trainer:
             self.history.append(record)
             self.memory.sample()
             self.trigger("on_epoch_end", record)
-        self.trigger("on_train_end")
 
     def begin_epoch(self, epoch: int) -> None: ...
     def train_epoch(self, epoch: int) -> tuple[float, float]: raise NotImplementedError
     def evaluate(self) -> Evaluation: raise NotImplementedError
+    def surgery(self) -> list[GroupInfo]: raise NotImplementedError
 
     def trainable_params(self) -> int:
         if self.optimizer is None:
             return 0
         return sum(p.numel() for g in self.optimizer.param_groups for p in g["params"])
 
-    def add_work(self, amount: int, phase: str) -> None:
-        self.work_done += amount
-        self.trigger("on_phase", phase, self.work_done, self.work_total)
 
-
-class EndToEndTrainer(Trainer):
+class EndToEndTrainer(TransferTrainer):
     """finetune / discriminative / gradual / scratch: the body's layers learn with the head."""
 
     def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], n_layers: int, train_ids: list[list[int]],
                  y_train: np.ndarray, test_ids: list[list[int]], y_test: np.ndarray, pad_id: int,
                  config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
-                 stop: threading.Event | None = None) -> None:
+                 stop: StopSignal | None = None, rng: np.random.Generator | None = None) -> None:
         super().__init__(config, n_classes, callbacks, stop)
         self.model, self.groups, self.n_layers = model, list(groups), n_layers
         self.train_ids, self.y_train = train_ids, torch.as_tensor(y_train)
         self.test_ids, self.y_test = test_ids, y_test
         self.pad_id = pad_id
-        self.rng = np.random.default_rng(config.seed)
+        self.rng = rng if rng is not None else np.random.default_rng(config.seed)  # the run's batch order
         self.plans: list[GroupPlan] = []
         self.trainable_key: tuple[bool, ...] = ()
         self.optimizer_builds = 0
@@ -247,7 +171,7 @@ class EndToEndTrainer(Trainer):
             self.optimizer_builds += 1
             self.trainable_key = key
 
-    def surgery(self) -> list:
+    def surgery(self) -> list[GroupInfo]:
         schedule = {p.group.name: p.unfreeze_epoch for p in self.plans}
         return group_table(self.groups, self.optimizer, schedule)
 
@@ -264,7 +188,7 @@ class EndToEndTrainer(Trainer):
             loss = nn.functional.cross_entropy(logits, target)
             loss_value = loss.item()
             self.global_step += 1
-            if not self.check_loss(loss_value, epoch, self.global_step, lr):
+            if not self.loss_ok(loss_value, epoch, self.global_step, lr):
                 break
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -275,10 +199,8 @@ class EndToEndTrainer(Trainer):
             total_loss += loss_value * len(batch)
             correct += int((logits.argmax(-1) == target).sum())
             seen += len(batch)
-            self.steps.append({"step": self.global_step, "epoch": epoch, "loss": loss_value})
-            self.memory.sample()
             self.add_work(TRAIN_COST * len(batch), "train")
-            self.trigger("on_step_end", self.global_step, loss_value)
+            self.finish_step(self.global_step, loss_value, epoch=epoch)
             if self.should_stop():
                 break
         return (total_loss / seen if seen else float("nan")), (correct / seen if seen else float("nan"))
@@ -299,12 +221,12 @@ class EndToEndTrainer(Trainer):
         return evaluation_from_logits(logits_all, self.y_test, self.n_classes)
 
 
-class FeatureTrainer(Trainer):
+class FeatureTrainer(TransferTrainer):
     """Frozen mode: the head (and scalar mix) learn on cached features with full-batch L-BFGS."""
 
     def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], X_train: torch.Tensor, y_train: np.ndarray,
                  X_test: torch.Tensor, y_test: np.ndarray, config: TrainConfig, n_classes: int,
-                 callbacks: Sequence[Callback] = (), stop: threading.Event | None = None) -> None:
+                 callbacks: Sequence[Callback] = (), stop: StopSignal | None = None) -> None:
         super().__init__(config, n_classes, callbacks, stop)
         self.model, self.groups = model, list(groups)
         self.X_train, self.y_train = X_train, torch.as_tensor(y_train)
@@ -315,7 +237,7 @@ class FeatureTrainer(Trainer):
         self.optimizer.param_groups[0]["name"] = "head"
         self.work_total = config.epochs * (len(X_train) + len(X_test))
 
-    def surgery(self) -> list:
+    def surgery(self) -> list[GroupInfo]:
         """The head-surgery rows read from the L-BFGS optimizer (the frozen body is never in it)."""
         return group_table(self.groups, self.optimizer)
 
@@ -347,18 +269,16 @@ class FeatureTrainer(Trainer):
             return loss
 
         loss = float(self.optimizer.step(closure).detach())
-        if not self.check_loss(loss, epoch, epoch, 1.0):
+        if not self.loss_ok(loss, epoch, epoch, 1.0):
             return loss, float("nan")
         with torch.no_grad():
             logits = self.model(self.X_train)
             train_loss = float(nn.functional.cross_entropy(logits, self.y_train))
             train_acc = float((logits.argmax(-1) == self.y_train).float().mean())
-        if not self.check_loss(train_loss, epoch, epoch, 1.0):
+        if not self.loss_ok(train_loss, epoch, epoch, 1.0):
             return train_loss, train_acc
-        self.steps.append({"step": epoch, "epoch": epoch, "loss": train_loss})
-        self.memory.sample()
         self.add_work(len(self.X_train), "train")
-        self.trigger("on_step_end", epoch, train_loss)
+        self.finish_step(epoch, train_loss, epoch=epoch)
         return train_loss, train_acc
 
     def evaluate(self) -> Evaluation:

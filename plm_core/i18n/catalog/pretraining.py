@@ -22,6 +22,10 @@ MESSAGES = {
         "en": "Type a sentence first.",
         "ko": "먼저 문장을 입력하세요.",
     },
+    "pretrain.err.nan_loss": {
+        "en": "Pretraining stopped at step {step}: the loss became NaN or infinite. Lower the learning rate (now {lr}) by 10×, or keep gradient clipping on.",
+        "ko": "스텝 {step}에서 사전학습을 멈췄습니다. 손실이 NaN 또는 무한대가 되었습니다. 학습률(현재 {lr})을 10분의 1로 낮추거나 그래디언트 클리핑을 켜 두세요.",
+    },
     "pretrain.err.too_short": {
         "en": "The sentence gives only {n} known piece(s); type a sentence of at least two words the model knows.",
         "ko": "이 문장에서 알려진 조각이 {n}개뿐입니다. 모델이 아는 단어가 두 개 이상인 문장을 입력하세요.",
