@@ -126,24 +126,32 @@ class Attentions:
     decoder_tokens: list[str] | None = None
 
 
-def pool(states: np.ndarray, mask: np.ndarray, how: Pooling) -> np.ndarray:
-    """Pool token vectors into one vector per text.
+def pool_tokens(states: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
+    """The one token pooling. states (..., B, T, H), mask (B, T) with 1 for real tokens -> (..., B, H).
 
-    states: (B, T, H), mask: (B, T) with 1 for real tokens -> (B, H).
-    "first" = the first token ([CLS] for BERT), "last" = the last real token (GPT-style), "mean" = masked mean.
+    "first" = the first token ([CLS] for BERT), "last" = the last real token (GPT-style; right padding),
+    "mean" = masked mean. Works on one layer or a stack of layers.
     """
+    import torch
+
+    if how == "first":
+        return states[..., 0, :]
+    if how == "last":  # right padding, so index = number of real tokens - 1
+        last = (mask.sum(dim=1) - 1).clamp(min=0)  # (B,)
+        return states[..., torch.arange(states.shape[-3]), last, :]
+    weights = mask.to(states.dtype)  # (B, T)
+    summed = (states * weights[..., None]).sum(dim=-2)  # (..., B, H)
+    return summed / weights.sum(dim=1, keepdim=True).clamp(min=1.0)  # (..., B, H)
+
+
+def pool(states: np.ndarray, mask: np.ndarray, how: Pooling) -> np.ndarray:
+    """`pool_tokens` on numpy arrays: states (B, T, H), mask (B, T) -> (B, H); checks `how` against POOLINGS."""
+    import torch
+
     if how not in POOLINGS:
         raise PLMError("backbone.err.bad_pooling", pooling=how, choices=", ".join(POOLINGS))
-    mask = mask.astype(states.dtype)
-    if how == "first":
-        return states[:, 0, :]
-    if how == "last":
-        last = np.maximum(mask.sum(axis=1).astype(int) - 1, 0)  # (B,) index of the last real token
-        # works for right padding; left-padded batches are re-aligned by the backbone before pooling
-        return states[np.arange(states.shape[0]), last, :]
-    summed = (states * mask[:, :, None]).sum(axis=1)  # (B, H)
-    counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)  # (B, 1)
-    return summed / counts
+    pooled = pool_tokens(torch.from_numpy(np.ascontiguousarray(states)), torch.from_numpy(np.asarray(mask)), how)
+    return pooled.numpy()
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
+from plm_core.backbones.capabilities import Trainable, require
 from plm_core.errors import PLMError
 from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
@@ -110,14 +111,14 @@ def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
 
 def static_groups(backbone: Backbone) -> list[NamedGroup]:
     """A body outside the trainer's reach (GloVe table, USE encoder, the biLM) as one frozen group."""
-    vectors = getattr(backbone, "vectors", None)
+    vectors = require(backbone, "word_vectors").vectors if backbone.spec.can("word_vectors") else None
     size = int(np.prod(vectors.shape)) if vectors is not None else int(backbone.spec.params)
     origin = "random" if backbone.random_init else "pretrained"
     name = "vectors" if vectors is not None else ("encoder" if backbone.spec.family == "sentence" else "body")
     return [NamedGroup(name, [], origin, 0, n_params=size)]
 
 
-def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
+def dropped_groups(backbone: Trainable, origin: str) -> list[NamedGroup]:
     """What the classifier leaves out of the pretrained model: an untied LM head, a T5 decoder."""
     body = {id(p) for p in backbone.body.parameters()}
     extra = sum(p.numel() for p in backbone.model.parameters() if id(p) not in body)
@@ -130,7 +131,8 @@ def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
 def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
     if is_hf(backbone):
         origin = "random" if backbone.random_init else "pretrained"
-        return body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+        body = require(backbone, "trainable")
+        return body_groups(body.body, body.n_layers, origin) + dropped_groups(body, origin)
     return static_groups(backbone)
 
 
@@ -171,7 +173,8 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
     from plm_core.transfer.modules import TransferClassifier
 
     t0 = time.perf_counter()
-    work: Any = backbone if private else backbone.copy()  # type: ignore[attr-defined]
+    trainable = require(backbone, "trainable")
+    work = trainable if private else trainable.copy()
     limit = min(config.max_length, work.max_length)
     tok = work.tokenizer
     train_ids = tok(split.train["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
@@ -182,7 +185,7 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
                                config.mlp_hidden, config.dropout)
     origin = "random" if work.random_init else "pretrained"
     groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
-    mark_unused(groups, read_state(config, work))
+    mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, work.n_layers)
     trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
@@ -296,11 +299,12 @@ def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int
         mix = n_states(backbone) if config.pooling == "mix" else 0
         model = FeatureClassifier(backbone.hidden_size, n_classes, config.head, mix, config.mlp_hidden)
     else:
-        model = TransferClassifier(backbone.body, backbone.hidden_size, n_classes, config.head,  # type: ignore[attr-defined]
+        body = require(backbone, "trainable")
+        model = TransferClassifier(body.body, body.hidden_size, n_classes, config.head,
                                    config.pooling, config.layer, token_pooling(config, backbone.spec.family),
                                    n_states(backbone), config.mlp_hidden, config.dropout)
         origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
-        groups = body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+        groups = body_groups(body.body, body.n_layers, origin) + dropped_groups(body, origin)
     mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, backbone.n_layers)
     plans = plan_groups(groups, config, backbone.n_layers, epoch)
@@ -320,16 +324,10 @@ def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 
 
 
 def to_jsonable(value: Any) -> Any:
-    """NaN -> None and numpy scalars -> Python, recursively (for JSON and SQLite)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
+    """NaN -> None and numpy -> Python, recursively (for JSON and SQLite): the one cleaner, `runs.jsonable`."""
+    from plm_core.runs import jsonable
+
+    return jsonable(value)
 
 
 __all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "to_jsonable", "asdict"]
