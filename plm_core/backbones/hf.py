@@ -60,7 +60,7 @@ class HFBackbone(Backbone):
     # ---- structure ------------------------------------------------------------------------------
     @property
     def is_seq2seq(self) -> bool:
-        return bool(getattr(self.model.config, "is_encoder_decoder", False))
+        return bool(self.model.config.is_encoder_decoder)  # every transformers config has this flag
 
     @property
     def body(self) -> Any:
@@ -69,6 +69,7 @@ class HFBackbone(Backbone):
 
     @property
     def max_length(self) -> int:
+        # config fields differ per architecture: T5 (relative positions) has no max_position_embeddings
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_length
         return int(min(limit, self.spec.max_length))
 

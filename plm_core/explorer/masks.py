@@ -34,7 +34,8 @@ class MaskMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.allowed.shape  # type: ignore[return-value]
+        rows, cols = self.allowed.shape  # a 2-D array
+        return int(rows), int(cols)
 
 
 def _valid(n: int, valid: Sequence[bool] | np.ndarray | None) -> np.ndarray:
