@@ -295,7 +295,7 @@ class HFBackbone(Backbone):
         self._require("seq2seq")
         if not SENTINEL_RE.search(text):
             raise PLMError("pretrain.err.no_sentinel")
-        enc = self.tokenizer([text], return_tensors="pt")
+        enc = self._encoder_inputs(text)
         with torch.inference_mode():
             out = self.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
         return [p for p in self.tokenizer.convert_ids_to_tokens(out[0].tolist()) if p not in ("[PAD]", "[SEP]")]
@@ -312,6 +312,11 @@ class HFBackbone(Backbone):
                 spans[current].append(p)
         return {f"<extra_id_{i}>": join_pieces(spans.get(f"<extra_id_{i}>", [])) for i in SENTINEL_RE.findall(text)}
 
+    def _encoder_inputs(self, text: str) -> dict[str, Any]:
+        """input_ids and attention_mask (1, T) of one text (T5 has no token_type_ids, a BERT vocabulary gives them)."""
+        enc = self.tokenizer([text], return_tensors="pt")
+        return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
+
     def span_candidates(self, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
         """T5: the top-k first pieces of the span behind `sentinel` (decoder reads [PAD] <extra_id_0> ... so far)."""
         import torch
@@ -319,7 +324,7 @@ class HFBackbone(Backbone):
         self._require("seq2seq")
         if sentinel not in text:
             raise PLMError("pretrain.err.no_sentinel")
-        enc = self.tokenizer([text], return_tensors="pt")
+        enc = self._encoder_inputs(text)
         start = self.model.config.decoder_start_token_id
         dec = torch.tensor([[start, self.tokenizer.convert_tokens_to_ids(sentinel)]])  # (1, 2)
         with torch.inference_mode():
