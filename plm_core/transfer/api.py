@@ -323,11 +323,4 @@ def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 
     return surgery_frame(param_groups(backbone, config.mode, config, epoch, n_classes=n_classes))
 
 
-def to_jsonable(value: Any) -> Any:
-    """NaN -> None and numpy -> Python, recursively (for JSON and SQLite): the one cleaner, `runs.jsonable`."""
-    from plm_core.runs import jsonable
-
-    return jsonable(value)
-
-
-__all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "to_jsonable", "asdict"]
+__all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "asdict"]
