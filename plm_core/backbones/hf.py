@@ -198,8 +198,7 @@ class HFBackbone(Backbone):
         """
         import torch
 
-        if self.is_seq2seq:
-            raise missing(self.spec, "mask_swap")
+        self._require("mask_swap")
         enc = self.encode([text], max_length)
         ids = enc["input_ids"].clone()  # (1, T)
         if masked_positions:
@@ -222,10 +221,21 @@ class HFBackbone(Backbone):
             logprobs=logprobs,
         )
 
-    # ---- masked LM ------------------------------------------------------------------------------
+    def _head_logprobs(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Pieces, ids (T,) and the LM head's log-probabilities (T, V) of one text (no attention kept)."""
+        import torch
+
+        enc = self.encode([text])
+        with torch.inference_mode():
+            logits = self.model(**enc).logits[0].float()  # (T, V)
+        ids = enc["input_ids"][0]  # (T,)
+        return [self.piece(i) for i in ids.tolist()], ids.numpy(), torch.log_softmax(logits, dim=-1).numpy()
+
     def _require(self, cap: Capability) -> None:
         if not self.spec.can(cap):
             raise missing(self.spec, cap)
+
+    # ---- masked LM ------------------------------------------------------------------------------
 
     @property
     def mask_token(self) -> str:
@@ -242,10 +252,9 @@ class HFBackbone(Backbone):
         self._require("masked_lm")
         if self.mask_token not in text:
             raise PLMError("backbone.err.no_mask_in_text", mask=self.mask_token)
-        run = self.run_pieces(text)
-        assert run.logprobs is not None  # a masked-LM spec always has its head
-        positions = np.flatnonzero(run.ids == self.mask_id())  # (M,)
-        return [rank_top(run.logprobs[p], top_k, self.piece) for p in positions]
+        _, ids, logprobs = self._head_logprobs(text)
+        positions = np.flatnonzero(ids == self.mask_id())  # (M,)
+        return [rank_top(logprobs[p], top_k, self.piece) for p in positions]
 
     # ---- causal LM ------------------------------------------------------------------------------
     def next_token_logprobs(self, texts: Sequence[str]) -> np.ndarray:
@@ -267,10 +276,9 @@ class HFBackbone(Backbone):
     def token_logprobs(self, text: str) -> tuple[list[str], np.ndarray]:
         """Pieces of `text` and log P(piece | pieces before it) for each piece after the first: (T-1,)."""
         self._require("causal_lm")
-        run = self.run_pieces(text)
-        assert run.logprobs is not None  # a causal-LM spec always has its head
-        picked = run.logprobs[np.arange(len(run.ids) - 1), run.ids[1:]]  # (T-1,): prediction for position t+1
-        return run.tokens, picked.astype(np.float32)
+        pieces, ids, logprobs = self._head_logprobs(text)
+        picked = logprobs[np.arange(len(ids) - 1), ids[1:]]  # (T-1,): prediction for position t+1
+        return pieces, picked.astype(np.float32)
 
     def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Total log-probability of each text under the language model: (B,)."""
