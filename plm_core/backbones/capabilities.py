@@ -18,7 +18,7 @@ backbones that have it. Nothing probes a backbone with `hasattr`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Sequence, cast, overload, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Sequence, overload, runtime_checkable
 
 import numpy as np
 
@@ -239,4 +239,4 @@ def require(backbone: Backbone, cap: Capability) -> Any:
     """`backbone` typed as the Protocol of `cap` when its spec declares it; else a PLMError naming who has it."""
     if not backbone.spec.can(cap):
         raise missing(backbone.spec, cap)
-    return cast(Any, backbone)
+    return backbone  # the same object: the Protocol only tells the type checker what it can do
