@@ -175,3 +175,47 @@ def test_require_types_without_copying(tiny_encoder):
 @pytest.mark.parametrize("name", REAL)
 def test_real_backbones_do_what_they_declare(name, no_network):
     check_capabilities(load_backbone(name))
+
+
+# ---- one implementation, thin views ----------------------------------------------------------------
+def test_probes_and_explorer_are_views_of_the_backbone():
+    from plm_core.backbones.tiny import tiny_random_backbone
+    from plm_core.explorer.lm import fill_masks, next_tokens
+    from plm_core.pretrain import probes
+
+    mlm = tiny_random_backbone("encoder", head="mlm")
+    tok = mlm.tokenize(TEXT)
+    pos = 2
+    masked = " ".join(mlm.mask_token if i == pos else p for i, p in enumerate(tok.tokens) if not tok.special[i])
+    direct = mlm.fill_mask(masked, top_k=4)
+    assert probes.fill_mask(mlm, masked, 4) == direct
+    view = fill_masks(mlm, TEXT, [pos], top_k=4).predictions
+    assert view["prediction"].tolist() == [w for w, _ in direct[0]]
+    np.testing.assert_allclose(view["probability"], [p for _, p in direct[0]], rtol=1e-4)
+
+    gpt = tiny_random_backbone("decoder")
+    assert probes.next_tokens(gpt, TEXT, 3) == gpt.next_tokens(TEXT, 3)
+    view = next_tokens(gpt, TEXT, top_k=3)
+    pieces, logp = gpt.token_logprobs(TEXT)
+    assert view.tokens == pieces
+    np.testing.assert_allclose(view.table["probability"], np.exp(logp), rtol=1e-4)
+
+
+def test_pad_batch_pads_right_and_masks():
+    from plm_core.backbones import pad_batch
+
+    ids, mask = pad_batch([[5, 6, 7], [8]], pad_id=0)  # (B, T)
+    assert ids.tolist() == [[5, 6, 7], [8, 0, 0]] and mask.tolist() == [[1, 1, 1], [1, 0, 0]]
+
+
+def test_no_capability_probing_of_backbones():
+    """Code asks the spec (`spec.can`, `require`): no hasattr/getattr on a backbone anywhere."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = re.compile(r"(hasattr|getattr)\((self\.)?(backbone|bb|work|lm)\b")
+    hits = [f"{path.relative_to(root)}:{n}" for folder in ("plm_core", "ui", "app_pages")
+            for path in (root / folder).rglob("*.py")
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if probe.search(line)]
+    assert hits == []
