@@ -12,7 +12,7 @@ from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_mask
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui.common import guard, page_header, show_notices, tr
-from ui.explorer import attention_names, display, memo, names_where, option_labels
+from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -77,7 +77,7 @@ def weights_section(inp: dict) -> None:
 
 
 def mlm_section(inp: dict) -> None:
-    names = names_where(lambda s: s.head == "mlm")
+    names = names_that_can("masked_lm", "mask_swap")
     if not names:
         st.info(tr("attention.mlm.none"), icon=":material/info:")
         return
@@ -105,7 +105,7 @@ def mlm_section(inp: dict) -> None:
 
 
 def next_section(inp: dict) -> None:
-    names = names_where(lambda s: s.head == "clm" and s.family == "decoder")
+    names = names_that_can("causal_lm", "mask_swap")
     if not names:
         st.info(tr("attention.next.none"))
         return
@@ -120,7 +120,7 @@ def next_section(inp: dict) -> None:
 
 
 def swap_section(inp: dict) -> None:
-    names = names_where(lambda s: s.family in ("encoder", "decoder") and s.heads > 0)
+    names = names_that_can("mask_swap")
     start = names.index(inp["name"]) if inp["name"] in names else 0
     bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
     fam = bb.spec.family
@@ -141,14 +141,14 @@ def swap_section(inp: dict) -> None:
 
 
 def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
-    if bb.spec.head == "clm":
+    if bb.spec.can("causal_lm"):
         a, b = next_token_stats(bb, swap.native), next_token_stats(bb, swap.swapped)
         df = a.table.assign(swapped=b.table["probability"])
         st.plotly_chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
                                                          "swapped": tr("attention.swap.swapped_short")},
                                           tr("attention.swap.next_chart"), "P", log=True), width="stretch")
         st.caption(tr("attention.swap.next_help"))
-    elif bb.spec.head == "mlm":
+    elif bb.spec.can("masked_lm"):
         options = [i for i, t in enumerate(swap.native.tokens) if i not in (0, len(swap.native.tokens) - 1)]
         pos = st.selectbox(tr("attention.swap.mask_pos"), options, format_func=lambda i: swap.native.tokens[i])
         left, right = st.columns(2)

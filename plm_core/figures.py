@@ -6,7 +6,7 @@ They take data and return a figure; they never load models or read widgets.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
@@ -45,16 +45,19 @@ def architecture_table(spec: BackboneSpec) -> pd.DataFrame:
     return table
 
 
+def chips_html(pieces: Sequence[str], colors: Sequence[str]) -> str:
+    """The one token-chip builder: each piece as a rounded monospace chip on its background colour."""
+    chips = [f'<span style="background:{color};border-radius:4px;padding:2px 6px;margin:2px;'
+             f'display:inline-block;font-family:monospace">{html.escape(piece)}</span>'
+             for piece, color in zip(pieces, colors)]
+    return "<div style='line-height:2.2'>" + "".join(chips) + "</div>"
+
+
 def tokens_html(tok: Tokenized) -> str:
     """Pieces as coloured chips; pieces of the same word share a colour, special tokens are grey."""
-    chips = []
-    for piece, word, special in zip(tok.tokens, tok.word_ids, tok.special):
-        color = "#DDDDDD" if special or word is None else PALETTE[word % len(PALETTE)] + "33"
-        chips.append(
-            f'<span style="background:{color};border-radius:4px;padding:2px 6px;margin:2px;'
-            f'display:inline-block;font-family:monospace">{html.escape(piece)}</span>'
-        )
-    return "<div style='line-height:2.2'>" + "".join(chips) + "</div>"
+    colors = ["#DDDDDD" if special or word is None else PALETTE[word % len(PALETTE)] + "33"
+              for word, special in zip(tok.word_ids, tok.special)]
+    return chips_html(tok.tokens, colors)
 
 
 def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "") -> "go.Figure":

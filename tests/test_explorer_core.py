@@ -260,12 +260,13 @@ def test_mask_swap_lets_a_decoder_look_ahead(decoder):
     swap = attn.mask_swap(decoder, "the bank of the river was steep")
     assert np.allclose(np.triu(swap.native.attentions, k=1), 0)
     assert np.triu(swap.swapped.attentions, k=1).sum() > 0.5
-    assert swap.native.logits is not None and swap.native.logits.shape[0] == len(swap.native.tokens)
+    assert swap.native.logprobs is not None and swap.native.logprobs.shape[0] == len(swap.native.tokens)
 
 
 def test_mask_swap_refuses_an_encoder_decoder(seq2seq):
-    with pytest.raises(PLMError):
+    with pytest.raises(PLMError) as err:
         attn.mask_swap(seq2seq, "the bank")
+    assert err.value.key == "backbone.err.lacks.mask_swap"
 
 
 # ---- language-model views --------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def test_mlm_sandbox_needs_an_mlm_head(encoder, decoder):
     for bb in (encoder, decoder):
         with pytest.raises(PLMError) as err:
             fill_masks(bb, "the bank", [1])
-        assert err.value.key == "backbone.err.no_mlm_head"
+        assert err.value.key == "backbone.err.lacks.masked_lm"
 
 
 def test_next_token_view_matches_the_backbone_log_probs(decoder, encoder):

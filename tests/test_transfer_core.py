@@ -298,7 +298,8 @@ class FakeBiLM:
         class _BiLM(Backbone):
             spec = BackboneSpec(name="fake-bilm", display="fake biLM", family="bilm", loader="none", source="",
                                 install="", license="", layers=2, hidden_size=4, heads=0, params=100,
-                                pretrained_on="", objective="")
+                                pretrained_on="", objective="",
+                                capabilities=frozenset({"token_states", "sentence_vectors"}))
 
             def hidden_states(self, texts, max_length=None):
                 width = max(len(t.split()) for t in texts)

@@ -6,9 +6,7 @@ from typing import Any, Callable, Hashable
 
 import streamlit as st
 
-from plm_core.backbones import specs
-
-TRANSFORMERS = ("encoder", "decoder", "encoder-decoder")
+from plm_core.backbones import Capability, specs
 
 
 def names_where(test: Callable[[Any], bool]) -> list[str]:
@@ -16,8 +14,13 @@ def names_where(test: Callable[[Any], bool]) -> list[str]:
     return [name for name, spec in specs().items() if test(spec)]
 
 
+def names_that_can(*caps: Capability) -> list[str]:
+    """Registry names of the backbones whose spec declares every capability in `caps`."""
+    return names_where(lambda s: all(s.can(c) for c in caps))
+
+
 def attention_names() -> list[str]:
-    return names_where(lambda s: s.family in TRANSFORMERS and s.heads > 0)
+    return names_that_can("attention")
 
 
 def display(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Backbones: the registry of pretrained models and the common interface they share."""
+"""Backbones: the registry of pretrained models, the common interface they share and their capabilities."""
 
 from plm_core.backbones.base import (
     FAMILIES,
@@ -7,12 +7,17 @@ from plm_core.backbones.base import (
     Backbone,
     BackboneSpec,
     HiddenStates,
+    PieceRun,
+    Ranked,
     Tokenized,
+    pad_batch,
     pool,
 )
+from plm_core.backbones.capabilities import CAPABILITIES, Capability, backbones_with, require
 from plm_core.backbones.registry import get_spec, load_backbone, register_loader, specs
 
 __all__ = [
-    "FAMILIES", "POOLINGS", "Attentions", "Backbone", "BackboneSpec", "HiddenStates", "Tokenized", "pool",
-    "get_spec", "load_backbone", "register_loader", "specs",
+    "CAPABILITIES", "FAMILIES", "POOLINGS", "Attentions", "Backbone", "BackboneSpec", "Capability", "HiddenStates",
+    "PieceRun", "Ranked", "Tokenized", "backbones_with", "get_spec", "load_backbone", "pad_batch", "pool",
+    "register_loader", "require", "specs",
 ]

@@ -13,17 +13,25 @@ Every method returns numpy arrays inside small dataclasses; torch stays inside t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 import numpy as np
 
 from plm_core.errors import PLMError
 
+if TYPE_CHECKING:
+    import torch
+
+    from plm_core.backbones.capabilities import Capability
+
 Family = Literal["static", "bilm", "encoder", "decoder", "encoder-decoder", "sentence"]
 Pooling = Literal["mean", "first", "last"]
+MaskKind = Literal["native", "causal", "bidirectional"]  # attention mask of a `run_pieces` pass
 FAMILIES: tuple[str, ...] = ("static", "bilm", "encoder", "decoder", "encoder-decoder", "sentence")
-POOLINGS: tuple[str, ...] = ("mean", "first", "last")
+POOLINGS: tuple[str, ...] = ("mean", "first", "last")  # token pooling inside one layer (transfer adds "mix")
+Ranked = list[tuple[str, float]]  # (piece or word, probability or similarity), best first
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,11 @@ class BackboneSpec:
     location: str = ""  # loader-specific: package module name or repo-relative folder
     notes: str = ""  # caveats worth showing (quantisation, missing heads, ...)
     head: str = ""  # LM head it comes with: "" (none), "mlm", "clm" or "seq2seq"
+    capabilities: frozenset[str] = frozenset()  # what it can do: see plm_core.backbones.capabilities
+
+    def can(self, cap: Capability) -> bool:
+        """Does this backbone declare the capability `cap` (e.g. "masked_lm")?"""
+        return cap in self.capabilities
 
     @property
     def has_attention(self) -> bool:
@@ -65,6 +78,7 @@ class BackboneSpec:
         """A flat dict for tables and the CLI's JSON."""
         row = asdict(self)
         row["has_attention"] = self.has_attention
+        row["capabilities"] = sorted(self.capabilities)
         return row
 
 
@@ -112,28 +126,52 @@ class Attentions:
     decoder_tokens: list[str] | None = None
 
 
-def pool(states: np.ndarray, mask: np.ndarray, how: Pooling) -> np.ndarray:
-    """Pool token vectors into one vector per text.
+def pool_tokens(states: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
+    """The one token pooling. states (..., B, T, H), mask (B, T) with 1 for real tokens -> (..., B, H).
 
-    states: (B, T, H), mask: (B, T) with 1 for real tokens -> (B, H).
-    "first" = the first token ([CLS] for BERT), "last" = the last real token (GPT-style), "mean" = masked mean.
+    "first" = the first token ([CLS] for BERT), "last" = the last real token (GPT-style; right padding),
+    "mean" = masked mean. Works on one layer or a stack of layers.
     """
+    import torch
+
+    if how == "first":
+        return states[..., 0, :]
+    if how == "last":  # right padding, so index = number of real tokens - 1
+        last = (mask.sum(dim=1) - 1).clamp(min=0)  # (B,)
+        return states[..., torch.arange(states.shape[-3]), last, :]
+    weights = mask.to(states.dtype)  # (B, T)
+    summed = (states * weights[..., None]).sum(dim=-2)  # (..., B, H)
+    return summed / weights.sum(dim=1, keepdim=True).clamp(min=1.0)  # (..., B, H)
+
+
+def pool(states: np.ndarray, mask: np.ndarray, how: Pooling) -> np.ndarray:
+    """`pool_tokens` on numpy arrays: states (B, T, H), mask (B, T) -> (B, H); checks `how` against POOLINGS."""
+    import torch
+
     if how not in POOLINGS:
         raise PLMError("backbone.err.bad_pooling", pooling=how, choices=", ".join(POOLINGS))
-    mask = mask.astype(states.dtype)
-    if how == "first":
-        return states[:, 0, :]
-    if how == "last":
-        last = np.maximum(mask.sum(axis=1).astype(int) - 1, 0)  # (B,) index of the last real token
-        # works for right padding; left-padded batches are re-aligned by the backbone before pooling
-        return states[np.arange(states.shape[0]), last, :]
-    summed = (states * mask[:, :, None]).sum(axis=1)  # (B, H)
-    counts = np.maximum(mask.sum(axis=1, keepdims=True), 1.0)  # (B, 1)
-    return summed / counts
+    pooled = pool_tokens(torch.from_numpy(np.ascontiguousarray(states)), torch.from_numpy(np.asarray(mask)), how)
+    return pooled.numpy()
+
+
+@dataclass
+class PieceRun:
+    """One forward pass of a transformer over one text's pieces (explorer views and LM scoring read it)."""
+
+    mask: MaskKind  # the attention mask the pass used: the model's own, causal or bidirectional
+    tokens: list[str]  # T pieces as the model read them (masked positions show the mask token)
+    ids: np.ndarray  # (T,) the ids the model read (masked positions replaced by the mask id)
+    attentions: np.ndarray  # (L, nh, T, T)
+    hidden: np.ndarray  # (L+1, T, H)
+    logprobs: np.ndarray | None  # (T, V) log-softmax of the LM head at every position; None without a head
 
 
 class Backbone:
-    """Base class: subclasses implement what their architecture supports and inherit clear errors."""
+    """Base class: text -> pieces and the info every backbone has; capabilities live in the subclasses.
+
+    What a backbone can do beyond this is declared in `spec.capabilities` and typed by the Protocols of
+    `plm_core.backbones.capabilities`; ask `require(backbone, "causal_lm")`, never `hasattr`.
+    """
 
     spec: BackboneSpec
     random_init: bool = False  # True for the random-init twin (same architecture, fresh weights)
@@ -142,10 +180,34 @@ class Backbone:
     def tokenize(self, text: str, max_length: int | None = None) -> Tokenized:
         raise NotImplementedError
 
+    def piece(self, token_id: int) -> str:
+        """Readable form of one piece id."""
+        return str(token_id)
+
+    def piece_offsets(self, text: str, max_length: int | None = None) -> list[tuple[int, int]] | None:
+        """Character span of every piece of `text` ((0, 0) for special tokens), or None when unknown."""
+        return None
+
+    def raw_pieces(self, ids: Sequence[int]) -> list[str] | None:
+        """The tokenizer's own spelling of each id (byte-level BPE: 'Ġbank'), or None when it has none."""
+        return None
+
+    @property
+    def byte_level(self) -> bool:
+        """Are the pieces bytes of UTF-8 (GPT-2 style byte-level BPE) rather than characters?"""
+        return False
+
+    @property
+    def unknown_id(self) -> int | None:
+        """Id of the unknown piece ([UNK]), if the vocabulary has one."""
+        return None
+
     # ---- vectors --------------------------------------------------------------------------------
     def hidden_states(self, texts: Sequence[str], max_length: int | None = None) -> HiddenStates:
-        """Token vectors at every layer. Raises PLMError for sentence-only backbones."""
-        raise PLMError("backbone.err.no_token_states", name=self.spec.display)
+        """Token vectors at every layer (capability "token_states")."""
+        from plm_core.backbones.capabilities import missing
+
+        raise missing(self.spec, "token_states")
 
     def embed(
         self,
@@ -163,24 +225,15 @@ class Backbone:
             out.append(pool(hs.states[layer], hs.attention_mask, pooling))
         return reorder_batches(out, texts, batch_size)
 
-    # ---- attention ------------------------------------------------------------------------------
-    def attentions(self, text: str, target: str | None = None, max_length: int | None = None) -> Attentions:
-        raise PLMError("backbone.err.no_attention", name=self.spec.display, family=self.spec.family)
-
-    # ---- language modelling ---------------------------------------------------------------------
-    def next_token_logprobs(self, texts: Sequence[str]) -> np.ndarray:
-        """log P(next token | text) over the vocabulary for each text: (B, V)."""
-        raise PLMError("backbone.err.not_lm", name=self.spec.display)
-
-    def token_logprobs(self, text: str) -> tuple[list[str], np.ndarray]:
-        """Pieces of `text` and log P(piece | pieces before it) for each piece after the first: (T-1,)."""
-        raise PLMError("backbone.err.not_lm", name=self.spec.display)
-
-    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Total log-probability of each text under the language model: (B,)."""
-        return np.array([float(self.token_logprobs(t)[1].sum()) for t in texts])
-
     # ---- info -----------------------------------------------------------------------------------
+    def hash_weights(self, h: Any) -> None:
+        """Feed a cheap sample of the weights into the hashlib object `h` (nothing for packaged encoders)."""
+
+    @property
+    def max_length(self) -> int:
+        """Longest input in pieces."""
+        return self.spec.max_length
+
     @property
     def n_layers(self) -> int:
         return self.spec.layers
@@ -192,6 +245,47 @@ class Backbone:
     @property
     def label(self) -> str:
         return self.spec.display + (" [random init]" if self.random_init else "")
+
+
+def weights_fingerprint(backbone: Backbone) -> str:
+    """A cheap hash of a backbone's weights: two random twins with different seeds never share it."""
+    h = hashlib.sha1(f"{backbone.spec.name}|{backbone.random_init}".encode())
+    backbone.hash_weights(h)
+    return h.hexdigest()[:16]
+
+
+def hash_module(h: Any, module: Any) -> None:
+    """About 12 parameter tensors of a torch module, 512 values each, into `h`."""
+    params = list(module.parameters())
+    for p in params[:: max(1, len(params) // 12)]:
+        flat = p.detach().reshape(-1)
+        h.update(str(tuple(p.shape)).encode())
+        h.update(flat[:: max(1, flat.numel() // 512)].float().numpy().tobytes())
+
+
+def hash_table(h: Any, vectors: np.ndarray) -> None:
+    """The shape and first 64 rows of a (V, H) vector table into `h`."""
+    h.update(str(vectors.shape).encode())
+    h.update(np.asarray(vectors[:64], dtype=np.float32).tobytes())
+
+
+def top_k(logprobs: np.ndarray, k: int, piece: Any) -> Ranked:
+    """(V,) log-probabilities -> the k best (piece, probability), best first."""
+    best = np.argsort(-logprobs)[:k]
+    return [(piece(int(i)), float(np.exp(logprobs[i]))) for i in best]
+
+
+def pad_batch(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-pad a batch of piece ids to its own longest row. -> input_ids, attention_mask (B, T)."""
+    import torch
+
+    width = max([len(x) for x in ids] + [1])
+    input_ids = torch.full((len(ids), width), int(pad_id), dtype=torch.long)  # (B, T)
+    mask = torch.zeros((len(ids), width), dtype=torch.long)  # (B, T)
+    for row, seq in enumerate(ids):
+        input_ids[row, : len(seq)] = torch.as_tensor(list(seq), dtype=torch.long)
+        mask[row, : len(seq)] = 1
+    return input_ids, mask
 
 
 def batches_by_length(texts: Sequence[str], batch_size: int) -> list[list[int]]:

@@ -6,11 +6,24 @@ One class serves every transformer family; what differs is which body gives the 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 import numpy as np
 
-from plm_core.backbones.base import Attentions, Backbone, BackboneSpec, HiddenStates, Tokenized
+from plm_core.backbones.base import (
+    Attentions,
+    Backbone,
+    BackboneSpec,
+    HiddenStates,
+    MaskKind,
+    PieceRun,
+    Ranked,
+    Tokenized,
+    hash_module,
+)
+from plm_core.backbones.base import top_k as rank_top
+from plm_core.backbones.capabilities import Capability, missing
 from plm_core.errors import PLMError
 
 HEAD_CLASSES = {
@@ -47,7 +60,7 @@ class HFBackbone(Backbone):
     # ---- structure ------------------------------------------------------------------------------
     @property
     def is_seq2seq(self) -> bool:
-        return bool(getattr(self.model.config, "is_encoder_decoder", False))
+        return bool(self.model.config.is_encoder_decoder)  # every transformers config has this flag
 
     @property
     def body(self) -> Any:
@@ -56,6 +69,7 @@ class HFBackbone(Backbone):
 
     @property
     def max_length(self) -> int:
+        # config fields differ per architecture: T5 (relative positions) has no max_position_embeddings
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_length
         return int(min(limit, self.spec.max_length))
 
@@ -100,6 +114,29 @@ class HFBackbone(Backbone):
             special=[i in special_ids for i in ids],
             truncated=self._was_truncated([text], limit)[0],
         )
+
+    def piece_offsets(self, text: str, max_length: int | None = None) -> list[tuple[int, int]] | None:
+        if not self.tokenizer.is_fast:
+            return None
+        limit = min(max_length or self.max_length, self.max_length)
+        enc = self.tokenizer(text, truncation=True, max_length=limit, return_offsets_mapping=True)
+        return [(int(a), int(b)) for a, b in enc["offset_mapping"]]
+
+    def raw_pieces(self, ids: Sequence[int]) -> list[str] | None:
+        return [str(p) for p in self.tokenizer.convert_ids_to_tokens([int(i) for i in ids])]
+
+    @property
+    def byte_level(self) -> bool:
+        backend = self.tokenizer.backend_tokenizer if self.tokenizer.is_fast else None
+        return backend is not None and "ByteLevel" in repr(backend.pre_tokenizer)
+
+    @property
+    def unknown_id(self) -> int | None:
+        unk = self.tokenizer.unk_token_id
+        return None if unk is None else int(unk)
+
+    def hash_weights(self, h: Any) -> None:
+        hash_module(h, self.body)
 
     # ---- vectors --------------------------------------------------------------------------------
     def hidden_states(self, texts: Sequence[str], max_length: int | None = None) -> HiddenStates:
@@ -150,16 +187,81 @@ class HFBackbone(Backbone):
             decoder_tokens=[self.piece(i) for i in dec_in[0].tolist()],
         )
 
-    # ---- language modelling ---------------------------------------------------------------------
-    def _require(self, head: str) -> None:
-        if self.head != head:
-            key = {"clm": "backbone.err.not_lm", "mlm": "backbone.err.no_mlm_head"}.get(head, "backbone.err.not_lm")
-            raise PLMError(key, name=self.spec.display)
+    # ---- one forward pass with a mask of our choice (explorer; masked and causal LM scoring) --------
+    def run_pieces(self, text: str, masked_positions: Sequence[int] = (), mask: MaskKind = "native",
+                   max_length: int | None = None) -> PieceRun:
+        """Run an encoder or decoder on `text` once: every layer's attention and states, and the LM head's
+        log-probabilities at every position when there is a head.
 
-    def next_token_logprobs(self, texts: Sequence[str]) -> np.ndarray:
+        `masked_positions` are replaced by the mask token first. `mask` "causal" or "bidirectional" replaces
+        the model's own mask through a 4-D additive mask, so the shared model is never changed.
+        """
         import torch
 
-        self._require("clm")
+        self._require("mask_swap")
+        enc = self.encode([text], max_length)
+        ids = enc["input_ids"].clone()  # (1, T)
+        if masked_positions:
+            ids[0, list(masked_positions)] = self.mask_id()
+        n = ids.shape[1]
+        allowed = {"native": None, "causal": np.tril(np.ones((n, n), dtype=bool)),
+                   "bidirectional": np.ones((n, n), dtype=bool)}[mask]  # (T, T): may query i read key j?
+        attn_mask = enc["attention_mask"] if allowed is None else torch.from_numpy(additive_mask(allowed))
+        extra = {k: v for k, v in enc.items() if k not in ("input_ids", "attention_mask")}  # e.g. token_type_ids
+        with torch.inference_mode():
+            out = self.model(input_ids=ids, attention_mask=attn_mask, output_attentions=True,
+                             output_hidden_states=True, **extra)
+        logprobs = torch.log_softmax(out.logits[0].float(), dim=-1).numpy() if self.head else None  # (T, V)
+        return PieceRun(
+            mask=mask,
+            tokens=[self.piece(i) for i in ids[0].tolist()],
+            ids=ids[0].numpy(),
+            attentions=torch.stack(out.attentions, 0)[:, 0].float().numpy(),  # (L, nh, T, T)
+            hidden=torch.stack(out.hidden_states, 0)[:, 0].float().numpy(),  # (L+1, T, H)
+            logprobs=logprobs,
+        )
+
+    def _head_logprobs(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Pieces, ids (T,) and the LM head's log-probabilities (T, V) of one text (no attention kept)."""
+        import torch
+
+        enc = self.encode([text])
+        with torch.inference_mode():
+            logits = self.model(**enc).logits[0].float()  # (T, V)
+        ids = enc["input_ids"][0]  # (T,)
+        return [self.piece(i) for i in ids.tolist()], ids.numpy(), torch.log_softmax(logits, dim=-1).numpy()
+
+    def _require(self, cap: Capability) -> None:
+        if not self.spec.can(cap):
+            raise missing(self.spec, cap)
+
+    # ---- masked LM ------------------------------------------------------------------------------
+
+    @property
+    def mask_token(self) -> str:
+        return str(self.tokenizer.mask_token)
+
+    def mask_id(self) -> int:
+        """Id of the mask token ([MASK]); a PLMError for a tokenizer without one."""
+        if self.tokenizer.mask_token_id is None:
+            raise missing(self.spec, "masked_lm")
+        return int(self.tokenizer.mask_token_id)
+
+    def fill_mask(self, text: str, top_k: int = 5) -> list[Ranked]:
+        """For each mask token in `text`, the top-k pieces and their probabilities (MLM head needed)."""
+        self._require("masked_lm")
+        if self.mask_token not in text:
+            raise PLMError("backbone.err.no_mask_in_text", mask=self.mask_token)
+        _, ids, logprobs = self._head_logprobs(text)
+        positions = np.flatnonzero(ids == self.mask_id())  # (M,)
+        return [rank_top(logprobs[p], top_k, self.piece) for p in positions]
+
+    # ---- causal LM ------------------------------------------------------------------------------
+    def next_token_logprobs(self, texts: Sequence[str]) -> np.ndarray:
+        """log P(next token | text) over the vocabulary for each text: (B, V)."""
+        import torch
+
+        self._require("causal_lm")
         enc = self.encode(texts)
         with torch.inference_mode():
             logits = self.model(**enc).logits  # (B, T, V)
@@ -167,36 +269,88 @@ class HFBackbone(Backbone):
         picked = logits[torch.arange(logits.shape[0]), last]  # (B, V)
         return torch.log_softmax(picked.float(), dim=-1).numpy()
 
+    def next_tokens(self, text: str, top_k: int = 5) -> Ranked:
+        """The k most probable next pieces after `text`."""
+        return rank_top(self.next_token_logprobs([text])[0], top_k, self.piece)
+
     def token_logprobs(self, text: str) -> tuple[list[str], np.ndarray]:
+        """Pieces of `text` and log P(piece | pieces before it) for each piece after the first: (T-1,)."""
+        self._require("causal_lm")
+        pieces, ids, logprobs = self._head_logprobs(text)
+        picked = logprobs[np.arange(len(ids) - 1), ids[1:]]  # (T-1,): prediction for position t+1
+        return pieces, picked.astype(np.float32)
+
+    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Total log-probability of each text under the language model: (B,)."""
+        return np.array([float(self.token_logprobs(t)[1].sum()) for t in texts])
+
+    def generate(self, text: str, n_new: int = 12) -> str:
+        """Greedy continuation of `text` (repeated 3-grams blocked), as plain text."""
         import torch
 
-        self._require("clm")
-        enc = self.encode([text])
-        ids = enc["input_ids"]  # (1, T)
+        self._require("causal_lm")
+        enc = self.tokenizer([text], return_tensors="pt")
         with torch.inference_mode():
-            logits = self.model(**enc).logits.float()  # (1, T, V)
-        logp = torch.log_softmax(logits[0, :-1], dim=-1)  # (T-1, V): prediction for position t+1
-        picked = logp.gather(1, ids[0, 1:, None])[:, 0]  # (T-1,)
-        return [self.piece(i) for i in ids[0].tolist()], picked.numpy()
+            out = self.model.generate(**enc, max_new_tokens=n_new, do_sample=False, no_repeat_ngram_size=3,
+                                      pad_token_id=self.tokenizer.pad_token_id)
+        return str(self.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True))
 
-    def fill_mask(self, text: str, top_k: int = 5) -> list[list[tuple[str, float]]]:
-        """For each mask token in `text`, the top-k pieces and their probabilities (MLM head needed)."""
+    # ---- seq2seq (T5 span filling) --------------------------------------------------------------
+    def span_target(self, text: str, max_new: int = 16) -> list[str]:
+        """T5: the target sequence the model writes for `text` (greedy), as pieces, [PAD]/[SEP] dropped."""
         import torch
 
-        self._require("mlm")
-        mask_token = self.tokenizer.mask_token
-        if mask_token is None or mask_token not in text:
-            raise PLMError("backbone.err.no_mask_in_text", mask=str(mask_token))
-        enc = self.encode([text])
+        self._require("seq2seq")
+        if not SENTINEL_RE.search(text):
+            raise PLMError("pretrain.err.no_sentinel")
+        enc = self._encoder_inputs(text)
         with torch.inference_mode():
-            logits = self.model(**enc).logits[0].float()  # (T, V)
-        positions = (enc["input_ids"][0] == self.tokenizer.mask_token_id).nonzero()[:, 0]
-        probs = torch.softmax(logits[positions], dim=-1)  # (M, V)
-        top = probs.topk(top_k, dim=-1)
-        return [
-            [(self.piece(i), float(p)) for i, p in zip(idx.tolist(), val.tolist())]
-            for idx, val in zip(top.indices, top.values)
-        ]
+            out = self.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
+        return [p for p in self.tokenizer.convert_ids_to_tokens(out[0].tolist()) if p not in ("[PAD]", "[SEP]")]
+
+    def fill_spans(self, text: str, max_new: int = 16) -> dict[str, str]:
+        """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
+        spans: dict[str, list[str]] = {}
+        current: str | None = None
+        for p in self.span_target(text, max_new):
+            if SENTINEL_RE.fullmatch(p):
+                current = p
+                spans.setdefault(p, [])
+            elif current is not None:
+                spans[current].append(p)
+        return {f"<extra_id_{i}>": join_pieces(spans.get(f"<extra_id_{i}>", [])) for i in SENTINEL_RE.findall(text)}
+
+    def _encoder_inputs(self, text: str) -> dict[str, Any]:
+        """input_ids and attention_mask (1, T) of one text (T5 has no token_type_ids, a BERT vocabulary gives them)."""
+        enc = self.tokenizer([text], return_tensors="pt")
+        return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]}
+
+    def span_candidates(self, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
+        """T5: the top-k first pieces of the span behind `sentinel` (decoder reads [PAD] <extra_id_0> ... so far)."""
+        import torch
+
+        self._require("seq2seq")
+        if sentinel not in text:
+            raise PLMError("pretrain.err.no_sentinel")
+        enc = self._encoder_inputs(text)
+        start = self.model.config.decoder_start_token_id
+        dec = torch.tensor([[start, self.tokenizer.convert_tokens_to_ids(sentinel)]])  # (1, 2)
+        with torch.inference_mode():
+            logits = self.model(**enc, decoder_input_ids=dec).logits[0, -1].float()  # (V,)
+        return rank_top(torch.log_softmax(logits, -1).numpy(), k, self.piece)
+
+
+SENTINEL_RE = re.compile(r"<extra_id_(\d+)>")
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """WordPiece pieces -> text ('un', '##like' -> 'unlike')."""
+    return " ".join(pieces).replace(" ##", "")
+
+
+def additive_mask(allowed: np.ndarray) -> np.ndarray:
+    """(T, T) bool -> (1, 1, T, T) float32: 0 where a query may attend, a large negative number elsewhere."""
+    return np.where(allowed, 0.0, np.finfo(np.float32).min).astype(np.float32)[None, None]
 
 
 def load_hf(spec: BackboneSpec, path: str, head: str = "", random_init: bool = False, seed: int = 0,

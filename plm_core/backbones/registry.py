@@ -37,6 +37,7 @@ REAL_SPECS: list[BackboneSpec] = [
         objective="distillation of a masked LM, then contrastive sentence-pair training",
         max_length=256,
         notes="No MLM head: fill-mask is not possible with it.",
+        capabilities=frozenset({"token_states", "attention", "mask_swap", "trainable", "sentence_vectors"}),
     ),
     BackboneSpec(
         name="smollm2-135m",
@@ -56,6 +57,7 @@ REAL_SPECS: list[BackboneSpec] = [
         objective="causal language modelling (next token), then instruction tuning",
         max_length=512,
         notes="Weights de-quantised from Q4_1: quality is that of the 4-bit quantisation, not the bf16 original.",
+        capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable", "sentence_vectors"}),
     ),
     BackboneSpec(
         name="glove-6b-50d",
@@ -74,6 +76,7 @@ REAL_SPECS: list[BackboneSpec] = [
         objective="global word co-occurrence factorisation (GloVe)",
         max_length=512,
         notes="One vector per word: 'bank' has the same vector in every sentence.",
+        capabilities=frozenset({"token_states", "word_vectors", "sentence_vectors"}),
     ),
     BackboneSpec(
         name="use-multilingual",
@@ -93,6 +96,7 @@ REAL_SPECS: list[BackboneSpec] = [
         languages=("en", "ko", "ar", "de", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "th", "tr", "zh"),
         max_length=512,
         notes="Sentence vectors only: no token vectors, no attention, no fine-tuning.",
+        capabilities=frozenset({"sentence_vectors"}),
     ),
 ]
 

@@ -7,11 +7,11 @@ A sentence vector is the mean of its in-vocabulary word vectors. `hidden_states`
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from plm_core.backbones.base import Backbone, BackboneSpec, HiddenStates, Tokenized
+from plm_core.backbones.base import Backbone, BackboneSpec, HiddenStates, Tokenized, hash_table
 from plm_core.errors import PLMError
 
 WORD_RE = re.compile(r"[\w]+(?:'[\w]+)?|[^\w\s]", re.UNICODE)
@@ -73,6 +73,9 @@ class StaticVectors(Backbone):
               max_length: int | None = None) -> np.ndarray:
         """Mean of the word vectors (the only pooling a bag of static vectors has)."""
         return super().embed(texts, "mean", 0, batch_size, max_length)
+
+    def hash_weights(self, h: Any) -> None:
+        hash_table(h, self.vectors)
 
     def unit_vectors(self) -> np.ndarray:
         if self._unit is None:

@@ -10,6 +10,13 @@ from plm_core.backbones.hf import HFBackbone, auto_class
 from plm_core.backbones.registry import get_spec, require_package
 
 TINY_DIMS = dict(hidden=12, heads=3, layers=2, ffn=24, positions=64)
+BODY_CAPS = frozenset({"token_states", "attention", "trainable", "sentence_vectors"})
+HEAD_CAPS: dict[str, frozenset[str]] = {  # what a tiny random transformer can do, by its LM head
+    "": BODY_CAPS | {"mask_swap"},
+    "mlm": BODY_CAPS | {"mask_swap", "masked_lm"},
+    "clm": BODY_CAPS | {"mask_swap", "causal_lm"},
+    "seq2seq": BODY_CAPS | {"seq2seq"},
+}
 
 
 def tiny_config(family: str, vocab_size: int, pad_id: int, eos_id: int):
@@ -46,6 +53,6 @@ def tiny_random_backbone(family: str = "encoder", head: str = "", seed: int = 0)
         name=f"tiny-random-{family}", display=f"tiny random {family}", family=family, loader="tiny",
         source="tests", install="", license="MIT", layers=d["layers"], hidden_size=d["hidden"],
         heads=d["heads"], params=sum(p.numel() for p in model.parameters()), pretrained_on="nothing",
-        objective="none (random init)", max_length=d["positions"], head=head,
+        objective="none (random init)", max_length=d["positions"], head=head, capabilities=HEAD_CAPS[head],
     )
     return HFBackbone(spec, model, tokenizer, head=head, random_init=True)

@@ -16,9 +16,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from plm_core.backbones.base import Attentions, Backbone
+from plm_core.backbones.base import Attentions, Backbone, MaskKind, PieceRun
+from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
-from plm_core.explorer import masks
 from plm_core.explorer.threads import single_threaded
 
 MAX_TOKENS = 512  # attention is computed for at most this many pieces (longer texts are cut, with a notice)
@@ -61,8 +61,9 @@ def compute_attentions(backbone: Backbone, text: str, target: str | None = None,
     """Every layer's and head's attention for `text` (cut to `max_tokens` pieces, with a notice)."""
     if not text.strip():
         raise PLMError("attention.err.empty_text")
-    limit = int(min(max_tokens, getattr(backbone, "max_length", backbone.spec.max_length)))
-    att = backbone.attentions(text, target=target or None, max_length=limit)
+    model = require(backbone, "attention")
+    limit = int(min(max_tokens, model.max_length))
+    att = model.attentions(text, target=target or None, max_length=limit)
     if att.weights.nbytes > HALF_PRECISION_ABOVE:  # e.g. SmolLM2 at 512 pieces: 283 MB -> 142 MB per session
         att.weights = att.weights.astype(np.float16)
     notices = [("attention.notice.truncated", {"limit": limit})] if att.truncated else []
@@ -164,59 +165,20 @@ def head_table(weights: np.ndarray) -> pd.DataFrame:
 
 
 # ---- running a model with a mask of our choice -----------------------------------------------------
-@dataclass
-class MaskRun:
-    """One forward pass with a chosen mask."""
-
-    mask: str  # "native" | "causal" | "bidirectional"
-    tokens: list[str]
-    ids: np.ndarray  # (T,) the ids the model read (masked positions replaced by the mask id)
-    attentions: np.ndarray  # (L, nh, T, T)
-    hidden: np.ndarray  # (L+1, T, H)
-    logits: np.ndarray | None  # (T, V) when the model has an LM head
-
-
-def require_hf_single_stack(backbone: Backbone) -> None:
-    if not hasattr(backbone, "model") or backbone.spec.family not in ("encoder", "decoder"):
-        raise PLMError("attention.err.swap_family", name=backbone.spec.display, family=backbone.spec.family)
+MaskRun = PieceRun  # one forward pass with a chosen mask (the backbone's `run_pieces` computes it)
 
 
 @single_threaded
-def run_with_mask(backbone: Backbone, text: str, mask: str = "native", masked_positions: Sequence[int] = (),
+def run_with_mask(backbone: Backbone, text: str, mask: MaskKind = "native", masked_positions: Sequence[int] = (),
                   max_tokens: int = MAX_TOKENS) -> MaskRun:
     """Run an encoder or decoder on `text` with its own mask, a causal one or a full bidirectional one.
 
     `masked_positions` are replaced by the tokenizer's mask token first (MLM sandbox).
     """
-    import torch
-
-    require_hf_single_stack(backbone)
-    enc = backbone.encode([text], max_tokens)  # type: ignore[attr-defined]
-    ids = enc["input_ids"].clone()  # (1, T)
-    if masked_positions:
-        mask_id = backbone.tokenizer.mask_token_id  # type: ignore[attr-defined]
-        if mask_id is None:
-            raise PLMError("backbone.err.no_mlm_head", name=backbone.spec.display)
-        ids[0, list(masked_positions)] = mask_id
-    n = ids.shape[1]
-    allowed = {"native": None, "causal": masks.causal(n), "bidirectional": masks.bidirectional(n)}[mask]
-    attn_mask = enc["attention_mask"] if allowed is None else torch.from_numpy(masks.additive(allowed))
-    extra = {k: v for k, v in enc.items() if k not in ("input_ids", "attention_mask")}  # e.g. token_type_ids
-    with torch.inference_mode():
-        out = backbone.model(input_ids=ids, attention_mask=attn_mask, output_attentions=True,  # type: ignore[attr-defined]
-                             output_hidden_states=True, **extra)
-    logits = getattr(out, "logits", None)
-    return MaskRun(
-        mask=mask,
-        tokens=[backbone.piece(i) for i in ids[0].tolist()],  # type: ignore[attr-defined]
-        ids=ids[0].numpy(),
-        attentions=torch.stack(out.attentions, 0)[:, 0].float().numpy(),  # (L, nh, T, T)
-        hidden=torch.stack(out.hidden_states, 0)[:, 0].float().numpy(),  # (L+1, T, H)
-        logits=None if logits is None else logits[0].float().numpy(),  # (T, V)
-    )
+    return require(backbone, "mask_swap").run_pieces(text, masked_positions, mask, max_tokens)
 
 
-def swapped_mask(family: str) -> str:
+def swapped_mask(family: str) -> MaskKind:
     """The mask the model was NOT trained with: causal for an encoder, bidirectional for a decoder."""
     return "causal" if family == "encoder" else "bidirectional"
 

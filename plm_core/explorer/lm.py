@@ -8,32 +8,22 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from plm_core.backbones.base import Backbone
+from plm_core.backbones.base import Backbone, MaskKind
+from plm_core.backbones.base import top_k as rank_top
+from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
 from plm_core.explorer.attention import MaskRun, head_average, run_with_mask
 
 SANDBOX_MAX_TOKENS = 128  # the MLM sandbox and next-token view read at most this many pieces
 
 
-def has_head(backbone: Backbone, head: str) -> bool:
-    return getattr(backbone, "head", backbone.spec.head) == head
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def topk_table(backbone: Backbone, probs: np.ndarray, positions: Sequence[int], originals: Sequence[str],
+def topk_table(backbone: Backbone, logprobs: np.ndarray, positions: Sequence[int], originals: Sequence[str],
                k: int) -> pd.DataFrame:
-    """Top-k pieces at each position: columns position, original, rank, prediction, probability."""
+    """Top-k pieces at each position of (T, V) log-probabilities: position, original, rank, prediction, probability."""
     rows = []
     for pos, original in zip(positions, originals):
-        best = np.argsort(-probs[pos])[:k]
-        rows += [{"position": int(pos), "original": original, "rank": r + 1,
-                  "prediction": backbone.piece(int(i)), "probability": float(probs[pos, i])}  # type: ignore[attr-defined]
-                 for r, i in enumerate(best)]
+        rows += [{"position": int(pos), "original": original, "rank": r + 1, "prediction": piece, "probability": p}
+                 for r, (piece, p) in enumerate(rank_top(logprobs[pos], k, backbone.piece))]
     return pd.DataFrame(rows, columns=["position", "original", "rank", "prediction", "probability"])
 
 
@@ -53,10 +43,9 @@ def maskable_positions(tokens: Sequence[str], special: Sequence[bool]) -> list[i
 
 
 def fill_masks(backbone: Backbone, text: str, positions: Sequence[int], top_k: int = 5,
-               mask_kind: str = "native") -> MLMResult:
+               mask_kind: MaskKind = "native") -> MLMResult:
     """Replace the pieces at `positions` by [MASK] and ask the masked-LM head what goes there."""
-    if not has_head(backbone, "mlm"):
-        raise PLMError("backbone.err.no_mlm_head", name=backbone.spec.display)
+    require(backbone, "masked_lm")
     if not positions:
         raise PLMError("attention.err.nothing_masked")
     original = run_with_mask(backbone, text, mask_kind, (), SANDBOX_MAX_TOKENS)
@@ -66,14 +55,15 @@ def fill_masks(backbone: Backbone, text: str, positions: Sequence[int], top_k: i
 
 def _mlm_result(backbone: Backbone, original: MaskRun, masked: MaskRun, positions: list[int],
                 top_k: int) -> MLMResult:
-    probs = softmax(masked.logits)  # (T, V)
+    assert masked.logprobs is not None  # a masked-LM spec always has its head
+    probs = np.exp(masked.logprobs)  # (T, V)
     originals = [original.tokens[p] for p in positions]
     ranks = []
     for p in positions:
         true_id = int(original.ids[p])
         ranks.append({"position": p, "original": original.tokens[p], "probability": float(probs[p, true_id]),
                       "rank": int((probs[p] > probs[p, true_id]).sum()) + 1})
-    return MLMResult(original.tokens, positions, topk_table(backbone, probs, positions, originals, top_k),
+    return MLMResult(original.tokens, positions, topk_table(backbone, masked.logprobs, positions, originals, top_k),
                      pd.DataFrame(ranks), head_average(masked.attentions), head_average(original.attentions))
 
 
@@ -87,9 +77,9 @@ class NextTokenView:
 
 def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTokenView:
     """From one forward pass: P(actual next piece) at every position, its rank, and the top-k there."""
-    if run.logits is None:
-        raise PLMError("backbone.err.not_lm", name=backbone.spec.display)
-    probs = softmax(run.logits[:-1])  # (T-1, V): prediction made after reading pieces 0..t
+    require(backbone, "causal_lm")
+    assert run.logprobs is not None  # a causal-LM spec always has its head
+    probs = np.exp(run.logprobs[:-1])  # (T-1, V): prediction made after reading pieces 0..t
     actual = run.ids[1:]  # (T-1,)
     p_actual = probs[np.arange(len(actual)), actual]
     ranks = (probs > p_actual[:, None]).sum(axis=1) + 1
@@ -97,12 +87,12 @@ def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTo
         "position": np.arange(1, len(run.tokens)), "after": run.tokens[:-1], "actual": run.tokens[1:],
         "probability": p_actual, "rank": ranks,
     })
-    topk = topk_table(backbone, probs, range(len(actual)), run.tokens[1:], top_k).rename(columns={"original": "actual"})
+    topk = topk_table(backbone, run.logprobs[:-1], range(len(actual)), run.tokens[1:], top_k)
+    topk = topk.rename(columns={"original": "actual"})
     return NextTokenView(run.tokens, table, topk)
 
 
-def next_tokens(backbone: Backbone, text: str, top_k: int = 5, mask_kind: str = "native") -> NextTokenView:
+def next_tokens(backbone: Backbone, text: str, top_k: int = 5, mask_kind: MaskKind = "native") -> NextTokenView:
     """Next-token view of a causal LM (decoder with an LM head)."""
-    if not has_head(backbone, "clm"):
-        raise PLMError("backbone.err.not_lm", name=backbone.spec.display)
+    require(backbone, "causal_lm")
     return next_token_stats(backbone, run_with_mask(backbone, text, mask_kind, (), SANDBOX_MAX_TOKENS), top_k)

@@ -34,7 +34,8 @@ class MaskMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.allowed.shape  # type: ignore[return-value]
+        rows, cols = self.allowed.shape  # a 2-D array
+        return int(rows), int(cols)
 
 
 def _valid(n: int, valid: Sequence[bool] | np.ndarray | None) -> np.ndarray:
@@ -124,5 +125,6 @@ def additive(allowed: np.ndarray) -> np.ndarray:
 
     (T, T) bool -> (1, 1, T, T) float32, ready to pass as a 4-D `attention_mask` to a transformers model.
     """
-    out = np.where(allowed, 0.0, np.finfo(np.float32).min).astype(np.float32)
-    return out[None, None]  # (1, 1, Tq, Tk)
+    from plm_core.backbones.hf import additive_mask
+
+    return additive_mask(allowed)  # (1, 1, Tq, Tk)

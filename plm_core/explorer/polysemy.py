@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone, Tokenized
+from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
 from plm_core.paths import ASSETS_DIR
 from plm_core.explorer.threads import single_threaded
@@ -110,13 +111,7 @@ def find_word_span(text: str, word: str) -> tuple[int, int] | None:
 
 def piece_offsets(backbone: Backbone, text: str, max_length: int | None = None) -> list[tuple[int, int]] | None:
     """Character span of every piece the backbone makes of `text` ((0, 0) for special tokens), if known."""
-    tokenizer = getattr(backbone, "tokenizer", None)
-    if tokenizer is None or not getattr(tokenizer, "is_fast", False):
-        return None
-    longest = int(getattr(backbone, "max_length", backbone.spec.max_length))
-    limit = min(max_length or longest, longest)
-    enc = tokenizer(text, truncation=True, max_length=limit, return_offsets_mapping=True)
-    return [tuple(span) for span in enc["offset_mapping"]]
+    return backbone.piece_offsets(text, max_length)
 
 
 def _clean_piece(piece: str) -> str:
@@ -182,11 +177,11 @@ class WordVectors:
 def word_vectors(backbone: Backbone, pset: PolysemySet, max_length: int = MAX_SENTENCE_TOKENS) -> WordVectors:
     """The word's vector in every sentence of the set, at every layer of `backbone`."""
     family = backbone.spec.family
-    if family == "static":
+    if backbone.spec.can("word_vectors"):
         return _static_word_vectors(backbone, pset)
-    if family == "sentence":
+    if not backbone.spec.can("token_states"):
         return _sentence_vectors(backbone, pset)
-    hs = backbone.hidden_states(list(pset.texts), max_length=max_length)  # states: (L+1, B, T, H)
+    hs = require(backbone, "token_states").hidden_states(list(pset.texts), max_length=max_length)  # (L+1, B, T, H)
     keep, pieces, rows, missing = [], [], [], []
     for b, text in enumerate(pset.texts):
         tok = backbone.tokenize(text, max_length)
@@ -208,7 +203,7 @@ def word_vectors(backbone: Backbone, pset: PolysemySet, max_length: int = MAX_SE
 
 
 def _static_word_vectors(backbone: Backbone, pset: PolysemySet) -> WordVectors:
-    vec = backbone.vector(pset.word)  # type: ignore[attr-defined]  # (H,), raises PLMError when OOV
+    vec = require(backbone, "word_vectors").vector(pset.word)  # (H,), raises PLMError when OOV
     n = len(pset.texts)
     return WordVectors(
         word=pset.word, backbone=backbone.label, family="static",
@@ -218,7 +213,7 @@ def _static_word_vectors(backbone: Backbone, pset: PolysemySet) -> WordVectors:
 
 
 def _sentence_vectors(backbone: Backbone, pset: PolysemySet) -> WordVectors:
-    vecs = backbone.embed(list(pset.texts))  # (N, H)
+    vecs = require(backbone, "sentence_vectors").embed(list(pset.texts))  # (N, H)
     return WordVectors(
         word=pset.word, backbone=backbone.label, family="sentence", vectors=vecs[None],
         texts=list(pset.texts), labels=list(pset.labels), pieces=[[]] * len(pset.texts),
@@ -280,11 +275,12 @@ def _mean(values: np.ndarray) -> float:
 
 def static_anchor_vectors(backbone: Backbone, pset: PolysemySet) -> tuple[np.ndarray, list[str], list[str]]:
     """The static vector of the word plus its sense anchors' vectors: (1+A, H), names, sense of each."""
-    vecs, names, senses = [backbone.vector(pset.word)], [pset.word], [""]  # type: ignore[attr-defined]
+    table = require(backbone, "word_vectors")
+    vecs, names, senses = [table.vector(pset.word)], [pset.word], [""]
     for sense in pset.senses:
         for anchor in sense.anchors:
             try:
-                vecs.append(backbone.vector(anchor))  # type: ignore[attr-defined]
+                vecs.append(table.vector(anchor))
             except PLMError:
                 continue
             names.append(anchor)

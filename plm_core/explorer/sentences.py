@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from plm_core.backbones.base import Backbone
+from plm_core.backbones.base import Backbone, Pooling
+from plm_core.backbones.capabilities import require
 from plm_core.data import SampleSet
 from plm_core.errors import PLMError
 from plm_core.explorer.threads import single_threaded
@@ -45,10 +46,10 @@ def sample_texts(ds: SampleSet, n: int, seed: int = 0) -> pd.DataFrame:
 
 
 @single_threaded
-def sentence_map(backbone: Backbone, texts: list[str], labels: list[str], pooling: str = "mean",
+def sentence_map(backbone: Backbone, texts: list[str], labels: list[str], pooling: Pooling = "mean",
                  layer: int = -1) -> SentenceMap:
     """Embed `texts` with a frozen backbone (pooled at `layer`)."""
-    vectors = backbone.embed(texts, pooling=pooling, layer=layer, max_length=MAX_TEXT_TOKENS)  # type: ignore[arg-type]
+    vectors = require(backbone, "sentence_vectors").embed(texts, pooling=pooling, layer=layer, max_length=MAX_TEXT_TOKENS)
     return SentenceMap(list(texts), list(labels), np.asarray(vectors, dtype=np.float32), backbone.label, layer, pooling)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,4 +44,4 @@ def single_threaded(fn: F) -> F:
         with few_threads():
             return fn(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps the signature; the type checker cannot see that

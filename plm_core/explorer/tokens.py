@@ -31,9 +31,7 @@ def _byte_decoder() -> dict[str, int]:
 
 
 def is_byte_level(backbone: Backbone) -> bool:
-    tok = getattr(backbone, "tokenizer", None)
-    backend = getattr(tok, "backend_tokenizer", None)
-    return backend is not None and "ByteLevel" in repr(backend.pre_tokenizer)
+    return backbone.byte_level
 
 
 def readable_piece(raw: str) -> str:
@@ -65,8 +63,8 @@ def _bytes_to_text(data: bytes) -> str:
 def readable_tokens(backbone: Backbone, text: str, max_length: int | None = None) -> Tokenized:
     """`backbone.tokenize(text)` with byte-level pieces made readable."""
     tok = backbone.tokenize(text, max_length)
-    if is_byte_level(backbone):
-        raw = backbone.tokenizer.convert_ids_to_tokens(tok.ids)  # type: ignore[attr-defined]
+    raw = backbone.raw_pieces(tok.ids) if backbone.byte_level else None
+    if raw is not None:
         tok.tokens = [t if s else readable_piece(r) for t, r, s in zip(tok.tokens, raw, tok.special)]
     return tok
 
@@ -89,7 +87,7 @@ def words_with_pieces(backbone: Backbone, text: str, tok: Tokenized | None = Non
 
 
 def unknown_count(backbone: Backbone, tok: Tokenized) -> int:
-    unk = getattr(getattr(backbone, "tokenizer", None), "unk_token_id", None)
+    unk = backbone.unknown_id
     return sum(1 for i in tok.ids if unk is not None and i == unk) + sum(1 for i in tok.ids if i == -1)
 
 

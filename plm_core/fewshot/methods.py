@@ -17,6 +17,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from plm_core.backbones.base import pad_batch
+from plm_core.backbones.capabilities import require
 from plm_core.data import SPLIT_SEED, SampleSet
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import DEFAULT_TEMPLATE, GENERIC_TEMPLATE, PromptConfig, PromptScorer
@@ -232,8 +234,7 @@ class ClozeMethod(Method):
     name, kind = "cloze", "zero"
 
     def __init__(self, backbone: Any, config: ClozeConfig | None = None, batch_size: int = 32):
-        if getattr(backbone, "head", "") != "mlm":
-            raise PLMError("backbone.err.no_mlm_head", name=backbone.spec.display)
+        require(backbone, "masked_lm")
         if "[MASK]" not in (config or ClozeConfig()).template or "{text}" not in (config or ClozeConfig()).template:
             raise PLMError("fewshot.err.bad_cloze", template=(config or ClozeConfig()).template)
         self.backbone = backbone
@@ -274,9 +275,7 @@ class ClozeMethod(Method):
         out = []
         for start in range(0, len(texts), self.batch_size):
             rows = [self.pattern_ids(t) for t in texts[start : start + self.batch_size]]
-            width = max(len(r) for r in rows)
-            ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])  # (B, T) right-padded
-            mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])  # (B, T)
+            ids, mask = pad_batch(rows, pad)  # (B, T) each, right-padded
             with torch.inference_mode():
                 logits = self.backbone.model(input_ids=ids, attention_mask=mask).logits.float()  # (B, T, V)
             is_mask = ids == tok.mask_token_id  # (B, T)

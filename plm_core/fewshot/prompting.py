@@ -20,6 +20,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from plm_core.backbones.base import pad_batch
+from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
 
 CONTENT_FREE = ("N/A", "", "[MASK]")
@@ -115,10 +117,9 @@ class PromptScorer:
     """Scores label words after a prompt with a causal LM (an `HFBackbone` with head "clm")."""
 
     def __init__(self, backbone: Any, config: PromptConfig, labels: Sequence[str]):
-        if getattr(backbone, "head", "") != "clm":
-            raise PLMError("backbone.err.not_lm", name=backbone.spec.display)
+        require(backbone, "causal_lm")
         check_template(config.template)
-        self.backbone = backbone
+        self.backbone = require(backbone, "trainable")  # it reads the transformers model, body and tokenizer
         self.model = backbone.model
         self.lm_head = backbone.model.get_output_embeddings()  # hidden -> vocabulary logits
         self.tok = backbone.tokenizer
@@ -183,10 +184,7 @@ class PromptScorer:
         for start in range(0, len(rows), bs):
             chunk = rows[start : start + bs]
             seqs = [ids if use_cache else prefix_ids + ids for _, ids, _ in chunk]
-            width = max(len(s) for s in seqs)
-            pad = self.tok.pad_token_id or 0
-            input_ids = torch.tensor([s + [pad] * (width - len(s)) for s in seqs])  # (B, T) right-padded
-            mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs])  # (B, T)
+            input_ids, mask = pad_batch(seqs, self.tok.pad_token_id or 0)  # (B, T) each, right-padded
             past = self.expand_cache(cache, len(chunk)) if use_cache else None
             if past is not None:
                 mask = torch.cat([torch.ones(len(chunk), len(prefix_ids), dtype=mask.dtype), mask], dim=1)

@@ -11,11 +11,21 @@ Each loads as its random-init twin with `load_backbone(name, random_init=True)`.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from plm_core.backbones.base import Backbone, BackboneSpec, HiddenStates, Tokenized
+from plm_core.backbones.base import (
+    Backbone,
+    BackboneSpec,
+    Family,
+    HiddenStates,
+    Ranked,
+    Tokenized,
+    hash_module,
+    pad_batch,
+)
+from plm_core.backbones.base import top_k as rank_top
 from plm_core.backbones.registry import register_loader
 from plm_core.paths import REPO_ROOT
 
@@ -24,14 +34,24 @@ TOKENIZER = "one lower-cased WordPiece vocabulary of 8,192 pieces"
 PROJECT = "this repository (assets/checkpoints), rebuilt by `python -m plm_core pretrain`"
 
 
-def _spec(name: str, display: str, family: str, loader: str, layers: int, hidden: int, heads: int, params: int,
+TRANSFORMER_CAPS = frozenset({"token_states", "attention", "trainable", "sentence_vectors"})
+CAPABILITIES: dict[str, frozenset[str]] = {  # what each tiny model can do (see plm_core.backbones.capabilities)
+    "tiny-bert-mlm": TRANSFORMER_CAPS | {"mask_swap", "masked_lm"},
+    "tiny-gpt-clm": TRANSFORMER_CAPS | {"mask_swap", "causal_lm"},
+    "tiny-t5-span": TRANSFORMER_CAPS | {"seq2seq"},
+    "tiny-elmo-bilm": frozenset({"token_states", "causal_lm", "bidirectional_lm", "sentence_vectors"}),
+    "tiny-sgns": frozenset({"token_states", "word_vectors", "sentence_vectors"}),
+}
+
+
+def _spec(name: str, display: str, family: Family, loader: str, layers: int, hidden: int, heads: int, params: int,
           objective: str, head: str = "", max_length: int = 64, notes: str = "") -> BackboneSpec:
     return BackboneSpec(
         name=name, display=display, family=family, loader=loader, source=PROJECT,
         install="python -m plm_core pretrain --objective " + objective.split(":")[0], license="MIT (weights); corpus CC BY-SA 4.0 + public domain",
         layers=layers, hidden_size=hidden, heads=heads, params=params, pretrained_on=CORPUS,
         objective=objective.split(":", 1)[1], location=f"assets/checkpoints/{name}", head=head,
-        max_length=max_length, notes=notes,
+        max_length=max_length, notes=notes, capabilities=CAPABILITIES[name],
     )
 
 
@@ -70,14 +90,12 @@ class BiLMBackbone(Backbone):
         return Tokenized(text=text, tokens=enc.tokens[:limit], ids=enc.ids[:limit], word_ids=enc.word_ids[:limit],
                          special=[False] * min(len(enc.ids), limit), truncated=len(enc.ids) > limit)
 
-    def _batch(self, texts: Sequence[str], max_length: int | None = None):
+    def _batch(self, texts: Sequence[str], max_length: int | None = None) -> tuple[list[Tokenized], Any, Any]:
         import torch
 
         toks = [self.tokenize(t, max_length) for t in texts]
+        ids, _ = pad_batch([t.ids for t in toks], self.pad_id)  # (B, T) right-padded
         lengths = torch.tensor([max(len(t.ids), 1) for t in toks])  # (B,)
-        ids = torch.full((len(toks), int(lengths.max())), self.pad_id, dtype=torch.long)  # (B, T) right-padded
-        for b, t in enumerate(toks):
-            ids[b, : len(t.ids)] = torch.tensor(t.ids, dtype=torch.long)
         return toks, ids, lengths
 
     def run(self, texts: Sequence[str], max_length: int | None = None):
@@ -110,19 +128,57 @@ class BiLMBackbone(Backbone):
         return toks[0].tokens, fwd, bwd
 
     def next_token_logprobs(self, texts: Sequence[str]) -> np.ndarray:
+        """log P(next piece | text) from the forward LM for each text: (B, V)."""
         import torch
 
         _, lengths, out = self.run(texts)
         last = out.forward_logits[torch.arange(len(texts)), lengths - 1]  # (B, V) at each last real piece
         return torch.log_softmax(last.float(), dim=-1).numpy()
 
+    def next_tokens(self, text: str, top_k: int = 5) -> Ranked:
+        """The k most probable next pieces after `text` (forward LM)."""
+        return rank_top(self.next_token_logprobs([text])[0], top_k, self.piece)
+
     def token_logprobs(self, text: str) -> tuple[list[str], np.ndarray]:
         pieces, fwd, _ = self.direction_logprobs(text)
         ids = self.tokenize(text).ids
         return pieces, np.array([fwd[t - 1, ids[t]] for t in range(1, len(ids))], dtype=np.float32)
 
+    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Total forward-LM log-probability of each text: (B,)."""
+        return np.array([float(self.token_logprobs(t)[1].sum()) for t in texts])
+
+    def generate(self, text: str, n_new: int = 12) -> str:
+        """Greedy continuation by the forward LM (a piece that would repeat a 3-gram is skipped)."""
+        ids = list(self.tokenize(text).ids)
+        start = len(ids)
+        for _ in range(n_new):
+            logp = self._next_from_ids(ids)  # (V,)
+            for banned in repeated_ngram_ends(ids, 3):
+                logp[banned] = -np.inf
+            ids.append(int(np.argmax(logp)))
+        return str(self.tokenizer.decode(ids[start:]))
+
+    def _next_from_ids(self, ids: list[int]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            out = self.model(torch.tensor([ids], dtype=torch.long), torch.tensor([len(ids)]))
+        return torch.log_softmax(out.forward_logits[0, -1].float(), dim=-1).numpy()  # (V,)
+
     def piece(self, token_id: int) -> str:
         return self.tokenizer.id_to_token(int(token_id)) or "?"
+
+    def hash_weights(self, h: Any) -> None:
+        hash_module(h, self.model)
+
+
+def repeated_ngram_ends(ids: Sequence[int], n: int) -> list[int]:
+    """Pieces that would complete an n-gram already in `ids` (what `no_repeat_ngram_size=n` blocks)."""
+    if len(ids) < n - 1:
+        return []
+    prefix = tuple(ids[len(ids) - (n - 1):])
+    return [ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == prefix]
 
 
 def _load_bilm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:

@@ -68,15 +68,10 @@ HIGHLIGHT = {"mask": "#f4a261", "random": "#e76f51", "keep": "#2a9d8f", "sentine
 
 def pieces_html(pieces: Sequence[str], marks: dict[int, str] | None = None) -> str:
     """Pieces as chips; `marks` maps a position to a HIGHLIGHT kind (masked, random, kept, sentinel, target)."""
-    import html
+    from plm_core.figures import chips_html
 
     marks = marks or {}
-    chips = []
-    for i, piece in enumerate(pieces):
-        color = HIGHLIGHT.get(marks.get(i, ""), "#e8e8e8")
-        chips.append(f'<span style="background:{color};border-radius:4px;padding:2px 6px;margin:2px;'
-                     f'display:inline-block;font-family:monospace">{html.escape(piece)}</span>')
-    return "<div style='line-height:2.2'>" + "".join(chips) + "</div>"
+    return chips_html(pieces, [HIGHLIGHT.get(marks.get(i, ""), "#e8e8e8") for i in range(len(pieces))])
 
 
 def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int], kinds: Sequence[str] = ()) -> dict[int, str]:

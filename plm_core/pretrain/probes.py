@@ -10,77 +10,39 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import numpy as np
+from plm_core.backbones.base import Backbone, Ranked, top_k
+from plm_core.backbones.capabilities import require
+from plm_core.backbones.hf import SENTINEL_RE, join_pieces
 
-from plm_core.backbones.base import Backbone
-from plm_core.errors import PLMError
-
-Ranked = list[tuple[str, float]]  # (piece or word, probability or similarity), best first
-
-
-def top_k(logprobs: np.ndarray, k: int, piece: Any) -> Ranked:
-    """(V,) log-probabilities -> the k best (piece, probability)."""
-    best = np.argsort(-logprobs)[:k]
-    return [(piece(int(i)), float(np.exp(logprobs[i]))) for i in best]
+__all__ = ["Ranked", "top_k", "SENTINEL_RE", "join_pieces"]  # re-exported for older callers
 
 
 def fill_mask(bb: Backbone, text: str, k: int = 5) -> list[Ranked]:
-    return bb.fill_mask(text, top_k=k)
+    """MLM: the top-k pieces for each [MASK] (see `MaskedLM.fill_mask`)."""
+    return require(bb, "masked_lm").fill_mask(text, top_k=k)
 
 
 def next_tokens(bb: Backbone, text: str, k: int = 5) -> Ranked:
-    return top_k(bb.next_token_logprobs([text])[0], k, bb.piece)
+    """GPT / biLM: the top-k next pieces (see `CausalLM.next_tokens`)."""
+    return require(bb, "causal_lm").next_tokens(text, top_k=k)
 
 
 def generate(bb: Backbone, text: str, n_new: int = 12) -> str:
     """Greedy continuation of `text` by the causal LM (repeated 3-grams blocked), as plain text."""
-    import torch
-
-    enc = bb.tokenizer([text], return_tensors="pt")
-    with torch.inference_mode():
-        out = bb.model.generate(**enc, max_new_tokens=n_new, do_sample=False, no_repeat_ngram_size=3,
-                                pad_token_id=bb.tokenizer.pad_token_id)
-    return bb.tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
-
-
-SENTINEL_RE = re.compile(r"<extra_id_(\d+)>")
+    return require(bb, "causal_lm").generate(text, n_new)
 
 
 def span_target(bb: Backbone, text: str, max_new: int = 16) -> list[str]:
     """T5: the target sequence the model writes for `text` (greedy), as pieces, [PAD]/[SEP] dropped."""
-    import torch
-
-    if not SENTINEL_RE.search(text):
-        raise PLMError("pretrain.err.no_sentinel")
-    enc = bb.tokenizer([text], return_tensors="pt")
-    with torch.inference_mode():
-        out = bb.model.generate(**enc, max_new_tokens=max_new, do_sample=False)
-    return [p for p in bb.tokenizer.convert_ids_to_tokens(out[0].tolist()) if p not in ("[PAD]", "[SEP]")]
+    return require(bb, "seq2seq").span_target(text, max_new)
 
 
 def fill_spans(bb: Backbone, text: str, max_new: int = 16) -> dict[str, str]:
     """T5: {sentinel: the text the model puts there} for the sentinels in `text` (greedy decoding)."""
-    pieces = span_target(bb, text, max_new)
-    spans: dict[str, list[str]] = {}
-    current: str | None = None
-    for p in pieces:
-        if SENTINEL_RE.fullmatch(p):
-            current = p
-            spans.setdefault(p, [])
-        elif current is not None:
-            spans[current].append(p)
-    asked = SENTINEL_RE.findall(text)
-    return {f"<extra_id_{i}>": join_pieces(spans.get(f"<extra_id_{i}>", [])) for i in asked}
-
-
-def join_pieces(pieces: list[str]) -> str:
-    """WordPiece pieces -> text ('un', '##like' -> 'unlike')."""
-    return " ".join(pieces).replace(" ##", "")
+    return require(bb, "seq2seq").fill_spans(text, max_new)
 
 
 @dataclass
@@ -91,12 +53,13 @@ class BiLMPrediction:
 
 
 def bilm_predictions(bb: Backbone, text: str, k: int = 3) -> list[BiLMPrediction]:
-    pieces, fwd, bwd = bb.direction_logprobs(text)
-    return [BiLMPrediction(p, top_k(fwd[t], k, bb.piece), top_k(bwd[t], k, bb.piece)) for t, p in enumerate(pieces)]
+    lm = require(bb, "bidirectional_lm")
+    pieces, fwd, bwd = lm.direction_logprobs(text)
+    return [BiLMPrediction(p, top_k(fwd[t], k, lm.piece), top_k(bwd[t], k, lm.piece)) for t, p in enumerate(pieces)]
 
 
 def neighbours(bb: Backbone, word: str, k: int = 8) -> Ranked:
-    return bb.nearest(word.lower(), k)
+    return require(bb, "word_vectors").nearest(word.lower(), k)
 
 
 # ---- the documented probes ------------------------------------------------------------------------
@@ -282,14 +245,5 @@ def write_overview() -> Path:
 
 
 def span_candidates(bb: Backbone, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
-    """T5: the top-k first pieces of the span behind `sentinel` (decoder reads [PAD] <extra_id_0> ... so far)."""
-    import torch
-
-    if sentinel not in text:
-        raise PLMError("pretrain.err.no_sentinel")
-    enc = bb.tokenizer([text], return_tensors="pt")
-    start = bb.model.config.decoder_start_token_id
-    dec = torch.tensor([[start, bb.tokenizer.convert_tokens_to_ids(sentinel)]])  # (1, 2)
-    with torch.inference_mode():
-        logits = bb.model(**enc, decoder_input_ids=dec).logits[0, -1].float()  # (V,)
-    return top_k(torch.log_softmax(logits, -1).numpy(), k, bb.piece)
+    """T5: the top-k first pieces of the span behind `sentinel` (see `Seq2SeqLM.span_candidates`)."""
+    return require(bb, "seq2seq").span_candidates(text, k, sentinel)

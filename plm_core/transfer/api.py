@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
+from plm_core.backbones.capabilities import Trainable, require
 from plm_core.errors import PLMError
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
@@ -122,14 +123,14 @@ def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
 
 def static_groups(backbone: Backbone) -> list[NamedGroup]:
     """A body outside the trainer's reach (GloVe table, USE encoder, the biLM) as one frozen group."""
-    vectors = getattr(backbone, "vectors", None)
+    vectors = require(backbone, "word_vectors").vectors if backbone.spec.can("word_vectors") else None
     size = int(np.prod(vectors.shape)) if vectors is not None else int(backbone.spec.params)
     origin = "random" if backbone.random_init else "pretrained"
     name = "vectors" if vectors is not None else ("encoder" if backbone.spec.family == "sentence" else "body")
     return [NamedGroup(name, [], origin, 0, n_params=size)]
 
 
-def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
+def dropped_groups(backbone: Trainable, origin: str) -> list[NamedGroup]:
     """What the classifier leaves out of the pretrained model: an untied LM head, a T5 decoder."""
     body = {id(p) for p in backbone.body.parameters()}
     extra = sum(p.numel() for p in backbone.model.parameters() if id(p) not in body)
@@ -142,7 +143,8 @@ def dropped_groups(backbone: Any, origin: str) -> list[NamedGroup]:
 def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
     if is_hf(backbone):
         origin = "random" if backbone.random_init else "pretrained"
-        return body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+        body = require(backbone, "trainable")
+        return body_groups(body.body, body.n_layers, origin) + dropped_groups(body, origin)
     return static_groups(backbone)
 
 
@@ -184,7 +186,8 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
     from plm_core.transfer.modules import TransferClassifier
 
     t0 = time.perf_counter()
-    work: Any = backbone if private else backbone.copy()  # type: ignore[attr-defined]
+    trainable = require(backbone, "trainable")
+    work = trainable if private else trainable.copy()
     limit = min(config.max_length, work.max_length)
     tok = work.tokenizer
     train_ids = tok(split.train["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
@@ -195,7 +198,7 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
     init_module(model.head, gens.torch)  # only the new head: the body keeps its weights
     origin = "random" if work.random_init else "pretrained"
     groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
-    mark_unused(groups, read_state(config, work))
+    mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, work.n_layers)
     trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
@@ -315,11 +318,12 @@ def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int
         mix = n_states(backbone) if config.pooling == "mix" else 0
         model = FeatureClassifier(backbone.hidden_size, n_classes, config.head, mix, config.mlp_hidden)
     else:
-        model = TransferClassifier(backbone.body, backbone.hidden_size, n_classes, config.head,  # type: ignore[attr-defined]
+        body = require(backbone, "trainable")
+        model = TransferClassifier(body.body, body.hidden_size, n_classes, config.head,
                                    config.pooling, config.layer, token_pooling(config, backbone.spec.family),
                                    n_states(backbone), config.mlp_hidden, config.dropout)
         origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
-        groups = body_groups(backbone.body, backbone.n_layers, origin) + dropped_groups(backbone, origin)  # type: ignore[attr-defined]
+        groups = body_groups(body.body, body.n_layers, origin) + dropped_groups(body, origin)
     mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, backbone.n_layers)
     plans = plan_groups(groups, config, backbone.n_layers, epoch)
@@ -338,17 +342,4 @@ def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 
     return surgery_frame(param_groups(backbone, config.mode, config, epoch, n_classes=n_classes))
 
 
-def to_jsonable(value: Any) -> Any:
-    """NaN -> None and numpy scalars -> Python, recursively (for JSON and SQLite)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-__all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "to_jsonable", "asdict"]
+__all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "asdict"]

@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
+from plm_core.backbones.base import POOLINGS as TOKEN_POOLINGS
 from plm_core.backbones.base import BackboneSpec
 from plm_core.errors import PLMError
 
 Mode = Literal["frozen", "finetune", "discriminative", "gradual", "scratch"]
 MODES: tuple[Mode, ...] = get_args(Mode)  # ("frozen", "finetune", "discriminative", "gradual", "scratch")
 TRAINABLE_MODES: tuple[Mode, ...] = ("finetune", "discriminative", "gradual", "scratch")
-POOLINGS: tuple[str, ...] = ("first", "mean", "last", "mix")  # "mix" = ELMo scalar mix over every layer
+POOLINGS: tuple[str, ...] = (*TOKEN_POOLINGS, "mix")  # the token poolings + "mix" = ELMo scalar mix over every layer
 HEADS: tuple[str, ...] = ("logreg", "mlp")
 
 MAX_LR = 1.0  # anything above this is a typo, not a setting

@@ -12,11 +12,12 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from plm_core.backbones.base import Backbone, batches_by_length, pool
+from plm_core.backbones.base import Backbone, batches_by_length, pad_batch, pool, pool_tokens, weights_fingerprint
+from plm_core.backbones.capabilities import Trainable, require
 from plm_core.errors import PLMError
 from plm_core.paths import cache_subdir
 
@@ -25,24 +26,8 @@ EXTRACT_BATCH = 64  # texts per forward pass; batches are bucketed by token leng
 
 
 def is_hf(backbone: Backbone) -> bool:
-    return hasattr(backbone, "body") and hasattr(backbone, "tokenizer")
-
-
-def weights_fingerprint(backbone: Backbone) -> str:
-    """A cheap hash of a backbone's weights: two random twins with different seeds never share features."""
-    h = hashlib.sha1(f"{backbone.spec.name}|{backbone.random_init}".encode())
-    module = getattr(backbone, "body", None) or getattr(backbone, "model", None)  # HF body, or e.g. the biLM
-    if hasattr(module, "parameters"):
-        params = list(module.parameters())  # type: ignore[union-attr]
-        for p in params[:: max(1, len(params) // 12)]:
-            flat = p.detach().reshape(-1)
-            h.update(str(tuple(p.shape)).encode())
-            h.update(flat[:: max(1, flat.numel() // 512)].float().numpy().tobytes())
-    elif hasattr(backbone, "vectors"):
-        vectors = backbone.vectors  # type: ignore[attr-defined]
-        h.update(str(vectors.shape).encode())
-        h.update(np.asarray(vectors[:64], dtype=np.float32).tobytes())
-    return h.hexdigest()[:16]
+    """Does the backbone have a transformers body to run in batches (and to fine-tune)?"""
+    return backbone.spec.can("trainable")
 
 
 def texts_digest(texts: Sequence[str]) -> str:
@@ -77,13 +62,12 @@ def _save_atomic(path: Path, array: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
-def _hf_layer_features(backbone: Any, texts: Sequence[str], pooling: str, max_length: int,
+def _hf_layer_features(backbone: Trainable, texts: Sequence[str], pooling: str, max_length: int,
                        progress: Progress | None) -> np.ndarray:
     """Transformer fast path: tokenize once, sort by token length, pad each batch to its own longest."""
     import torch
 
-    from plm_core.transfer.modules import pool_tokens, top_as_last
-    from plm_core.transfer.trainer import collate
+    from plm_core.transfer.modules import top_as_last
 
     limit = min(max_length, backbone.max_length)
     ids = backbone.tokenizer(list(texts), truncation=True, max_length=limit)["input_ids"]
@@ -93,7 +77,7 @@ def _hf_layer_features(backbone: Any, texts: Sequence[str], pooling: str, max_le
     with torch.inference_mode():
         for start in range(0, len(order), EXTRACT_BATCH):
             batch = order[start : start + EXTRACT_BATCH]
-            input_ids, mask = collate([ids[i] for i in batch], pad_id)  # (B, T) each
+            input_ids, mask = pad_batch([ids[i] for i in batch], pad_id)  # (B, T) each
             result = backbone.body(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
             states = torch.stack(top_as_last(result), dim=0)  # (L+1, B, T, H)
             pooled = pool_tokens(states, mask, pooling).transpose(0, 1)  # (B, L+1, H)
@@ -109,14 +93,15 @@ def _generic_layer_features(backbone: Backbone, texts: Sequence[str], pooling: s
                             progress: Progress | None) -> np.ndarray:
     """Any other backbone: sentence encoders and static vectors give one 'layer'; others all layers."""
     if backbone.spec.family in ("static", "sentence"):
-        vecs = backbone.embed(texts, "mean", -1, max_length=max_length)  # (N, H)
+        vecs = require(backbone, "sentence_vectors").embed(texts, "mean", -1, max_length=max_length)  # (N, H)
         if progress:
             progress(len(texts), len(texts))
         return np.asarray(vecs, dtype=np.float32)[:, None, :]  # (N, 1, H)
+    model = require(backbone, "token_states")
     chunks = []
     done = 0
     for idx in batches_by_length(texts, EXTRACT_BATCH):
-        hs = backbone.hidden_states([texts[i] for i in idx], max_length=max_length)
+        hs = model.hidden_states([texts[i] for i in idx], max_length=max_length)
         per_layer = np.stack([pool(s, hs.attention_mask, pooling) for s in hs.states], axis=1)  # (B, L+1, H)
         chunks.append((idx, per_layer))
         done += len(idx)
@@ -145,8 +130,10 @@ def extract_layer_features(backbone: Backbone, texts: Sequence[str], pooling: st
                 return array, True
         except (OSError, ValueError):
             pass  # a damaged file: extract again and overwrite it
-    extractor = _hf_layer_features if is_hf(backbone) else _generic_layer_features
-    array = extractor(backbone, texts, pooling, max_length, progress)
+    if is_hf(backbone):
+        array = _hf_layer_features(require(backbone, "trainable"), texts, pooling, max_length, progress)
+    else:
+        array = _generic_layer_features(backbone, texts, pooling, max_length, progress)
     if use_cache:
         _save_atomic(path, array)
     return array, False

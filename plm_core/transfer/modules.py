@@ -13,17 +13,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from plm_core.backbones.base import pool_tokens
 
-def pool_tokens(states: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
-    """states (..., B, T, H), mask (B, T) -> (..., B, H). Works on one layer or a stack of layers."""
-    if how == "first":
-        return states[..., 0, :]
-    if how == "last":  # the last real token: right padding, so index = number of real tokens - 1
-        last = (mask.sum(dim=1) - 1).clamp(min=0)  # (B,)
-        return states[..., torch.arange(states.shape[-3]), last, :]
-    weights = mask.to(states.dtype)  # (B, T)
-    summed = (states * weights[..., None]).sum(dim=-2)  # (..., B, H)
-    return summed / weights.sum(dim=1, keepdim=True).clamp(min=1.0)  # (..., B, H)
+__all__ = ["pool_tokens", "ScalarMix", "make_head", "FeatureClassifier", "TransferClassifier", "top_as_last"]
 
 
 class ScalarMix(nn.Module):

@@ -45,4 +45,45 @@ MESSAGES = {
         "en": "Unknown pooling '{pooling}'. Choose one of: {choices}.",
         "ko": "알 수 없는 풀링 방식 '{pooling}'입니다. 다음 중에서 고르세요: {choices}.",
     },
+    # ---- a backbone lacks a capability (plm_core.backbones.capabilities.require) --------------------
+    "backbone.err.lacks.token_states": {
+        "en": "{name} gives one vector per sentence only; it has no per-token or per-layer vectors. Backbones that have them: {have}.",
+        "ko": "{name}은(는) 문장마다 벡터 하나만 제공합니다. 토큰별·층별 벡터는 없습니다. 이 벡터가 있는 백본: {have}.",
+    },
+    "backbone.err.lacks.attention": {
+        "en": "{name} ({family}) has no attention weights to show: choose a transformer backbone: {have}.",
+        "ko": "{name}({family})에는 보여 줄 어텐션 가중치가 없습니다. 트랜스포머 백본을 고르세요: {have}.",
+    },
+    "backbone.err.lacks.mask_swap": {
+        "en": "{name} ({family}) cannot be run with a swapped attention mask: that needs an encoder-only or decoder-only transformer: {have}.",
+        "ko": "{name}({family})은(는) 어텐션 마스크를 바꿔 실행할 수 없습니다. 인코더 전용 또는 디코더 전용 트랜스포머가 필요합니다: {have}.",
+    },
+    "backbone.err.lacks.masked_lm": {
+        "en": "{name} has no masked-LM head, so it cannot fill in [MASK]. Backbones with one: {have}.",
+        "ko": "{name}에는 마스크 언어 모델 헤드가 없어 [MASK]를 채울 수 없습니다. 이 헤드가 있는 백본: {have}.",
+    },
+    "backbone.err.lacks.causal_lm": {
+        "en": "{name} is not a language model with a next-token head. Backbones with one: {have}.",
+        "ko": "{name}은(는) 다음 토큰 예측 헤드가 있는 언어 모델이 아닙니다. 이 헤드가 있는 백본: {have}.",
+    },
+    "backbone.err.lacks.bidirectional_lm": {
+        "en": "{name} is not a biLM: it has no forward and backward language models to read. Backbones that are: {have}.",
+        "ko": "{name}은(는) 양방향 언어 모델(biLM)이 아니어서 정방향·역방향 언어 모델을 읽을 수 없습니다. 해당 백본: {have}.",
+    },
+    "backbone.err.lacks.seq2seq": {
+        "en": "{name} has no decoder that writes spans, so it cannot fill <extra_id_0> sentinels. Backbones with one: {have}.",
+        "ko": "{name}에는 스팬을 써 주는 디코더가 없어 <extra_id_0> 센티널을 채울 수 없습니다. 디코더가 있는 백본: {have}.",
+    },
+    "backbone.err.lacks.trainable": {
+        "en": "{name} ({family}) has no transformer body to fine-tune; use frozen features instead, or choose one of: {have}.",
+        "ko": "{name}({family})에는 미세 조정할 트랜스포머 본체가 없습니다. 고정 특징을 쓰거나 다음 중에서 고르세요: {have}.",
+    },
+    "backbone.err.lacks.word_vectors": {
+        "en": "{name} has no static word-vector table (one vector per word). Backbones with one: {have}.",
+        "ko": "{name}에는 정적 단어 벡터 표(단어마다 벡터 하나)가 없습니다. 이 표가 있는 백본: {have}.",
+    },
+    "backbone.err.lacks.sentence_vectors": {
+        "en": "{name} cannot give one vector per sentence. Backbones that can: {have}.",
+        "ko": "{name}은(는) 문장마다 벡터 하나를 줄 수 없습니다. 가능한 백본: {have}.",
+    },
 }
