@@ -167,3 +167,13 @@ def test_ray_backend_gives_the_local_result(tmp_path):
     finally:
         svc.shutdown()
         ray.shutdown()
+
+
+def test_the_same_finetune_started_twice_at_once_gives_the_single_run_numbers(service):
+    job = toy_job("finetune", epochs=2, n=40)  # tiny-bert-mlm keeps its dropout (0.1) on
+    alone = service.wait(service.submit("transfer", job, live=True), timeout=240)
+    both = [service.submit("transfer", job, owner=o, live=True) for o in ("a", "b")]  # live: no cache, no joining
+    assert both[0] != both[1]
+    snaps = [service.wait(i, timeout=240) for i in both]
+    assert all(s.status is JobStatus.DONE for s in snaps)
+    assert scores(snaps[0].result) == scores(snaps[1].result) == scores(alone.result)

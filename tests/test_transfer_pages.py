@@ -105,3 +105,25 @@ def test_result_card_and_race_summary_render(lang):
     assert len(at.dataframe) == 2  # the single run's surgery table, the race's comparison table
     charts = at.get("plotly_chart")
     assert len(charts) >= 6  # two curve pairs, confusion, layer weights, drift heatmap
+
+
+def test_a_reload_reattaches_to_the_browsers_job():
+    """The job belongs to the browser id in ?u=, not to the page view: a new session with it sees the job."""
+    from plm_core.jobs import get_service
+    from plm_core.transfer import TrainConfig
+
+    base = TrainConfig(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12)
+    job_id = finished_job([base.with_(mode="frozen"), base.with_(mode="finetune")], race=True)
+    owner = "0123456789abcdef"
+    mine = get_service().submit("transfer", get_service().snapshot(job_id).config, owner=owner, slot="transfer-race")
+    assert get_service().snapshot(mine).cached  # this browser's request, answered from the cache
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["lang"] = "en"
+    reloaded.query_params["u"] = owner
+    reloaded.run()
+    reloaded.switch_page("app_pages/transfer_lab.py").run()
+    assert not reloaded.exception and not reloaded.error
+    assert reloaded.session_state["job:transfer-race"] == get_service().latest(owner, "transfer-race")
+    assert len(reloaded.dataframe) == 1  # the race's comparison table, without starting anything
+    fresh = open_page("app_pages/transfer_lab.py", "en")  # another browser: nothing of it
+    assert not fresh.dataframe

@@ -64,7 +64,7 @@ def cache_key(kind: str, config: Any) -> str:
     """The hex digest that identifies the computation."""
     body = {
         "v": KEY_VERSION, "kind": kind, "config": canonical(config), "code": code_version(),
-        "weights": {name: weights_fingerprint(name) for name in sorted(backbone_names(config))},
+        "weights": {name: weight_files_fingerprint(name) for name in sorted(backbone_names(config))},
     }
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
@@ -83,7 +83,7 @@ def code_version() -> str:
 
 
 @lru_cache(maxsize=32)
-def weights_fingerprint(name: str) -> str:
+def weight_files_fingerprint(name: str) -> str:
     """What identifies a backbone's weights: a hash of its weight files (size + first/last MB), or its source."""
     from plm_core.backbones.registry import get_spec
 
