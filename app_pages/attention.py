@@ -11,7 +11,7 @@ from plm_core.explorer.lm import fill_masks, next_token_stats, next_tokens
 from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_masks
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
-from ui.common import guard, page_header, show_notices, tr
+from ui.common import guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
 
@@ -97,7 +97,7 @@ def mlm_section(inp: dict) -> None:
         cols[i % len(cols)].plotly_chart(figs.probability_bars(part, "prediction", "probability",
                                          tr("attention.mlm.preds", token=tok.tokens[pos]), ("prediction", "probability")),
                                          width="stretch")
-    st.dataframe(res.original_rank, hide_index=True, width="stretch")
+    table(res.original_rank)
     layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0], key="mlm.layer")
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
     st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
@@ -116,7 +116,7 @@ def next_section(inp: dict) -> None:
                                           ("after", "actual", "probability", "rank"), log=True), width="stretch")
     pos = st.selectbox(tr("attention.next.position"), view.table["position"].tolist(),
                        format_func=lambda p: f"{p}: … {' '.join(view.tokens[max(0, p - 4):p])} → {view.tokens[p]}")
-    st.dataframe(view.topk[view.topk["position"] == pos - 1], hide_index=True, width="stretch")
+    table(view.topk[view.topk["position"] == pos - 1])
 
 
 def swap_section(inp: dict) -> None:
@@ -152,8 +152,8 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
         options = [i for i, t in enumerate(swap.native.tokens) if i not in (0, len(swap.native.tokens) - 1)]
         pos = st.selectbox(tr("attention.swap.mask_pos"), options, format_func=lambda i: swap.native.tokens[i])
         left, right = st.columns(2)
-        left.dataframe(fill_masks(bb, text, [pos]).predictions, hide_index=True)
-        right.dataframe(fill_masks(bb, text, [pos], mask_kind="causal").predictions, hide_index=True)
+        table(fill_masks(bb, text, [pos]).predictions, left)
+        table(fill_masks(bb, text, [pos], mask_kind="causal").predictions, right)
     else:
         st.info(tr("attention.swap.no_head", name=bb.spec.display))
 
@@ -162,12 +162,12 @@ def tokens_section() -> None:
     text = st.text_input(tr("attention.tok.text"), value=tr("attention.tok.default"), max_chars=1000)
     names = names_where(lambda s: True)
     loaded = {display(n): load(n) for n in names}
-    st.dataframe(compare_tokenizers(loaded, text), hide_index=True, width="stretch")
+    table(compare_tokenizers(loaded, text))
     for label, bb in loaded.items():
         st.markdown(f"**{label}**")
         st.markdown(tokens_html(readable_tokens(bb, text)), unsafe_allow_html=True)
     pick = st.selectbox(tr("attention.tok.words_of"), list(loaded))
-    st.dataframe(words_with_pieces(loaded[pick], text), hide_index=True, width="stretch")
+    table(words_with_pieces(loaded[pick], text))
 
 
 page_header("attention")

@@ -12,6 +12,7 @@ from plm_core.i18n import t
 from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
                                          sample_texts, sentence_map)
 from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -104,7 +105,7 @@ def word_results(res: dict) -> None:
             for col in ("all", "same_sense", "different_sense"):
                 right.metric(series[col], f"{df[col].iloc[0]:.3f}")
         with st.expander(tr("embeddings.occurrences")):
-            st.dataframe(poly.occurrence_table(wv, pset, lang()), hide_index=True, width="stretch")
+            show_table(poly.occurrence_table(wv, pset, lang()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -159,7 +160,7 @@ def sentence_results(res: dict) -> None:
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table)
 
 
 page_header("embeddings")

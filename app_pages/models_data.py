@@ -6,7 +6,7 @@ import streamlit as st
 from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.figures import architecture_table, label_balance_figure, length_histogram, tokens_html
-from ui.common import guard, page_header, show_notices, tr
+from ui.common import guard, page_header, show_notices, table, tr
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -28,7 +28,7 @@ def backbone_card(spec) -> None:
     if spec.notes:
         st.info(spec.notes, icon=":material/info:")
     st.markdown(f"**{tr('models.architecture')}**")
-    st.dataframe(architecture_table(spec), hide_index=True, width="stretch")
+    table(architecture_table(spec))
 
 
 def tokenizer_view(spec) -> None:
@@ -60,7 +60,7 @@ def backbones_tab() -> None:
     with st.expander(tr("models.overview"), expanded=False):
         rows = [{"name": s.name, "family": s.family, "params (M)": round(s.params / 1e6, 2), "layers": s.layers,
                  "hidden": s.hidden_size, "heads": s.heads, "license": s.license} for s in table.values()]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        table(pd.DataFrame(rows))
     name = st.selectbox(tr("models.pick"), list(table), format_func=lambda n: table[n].display)
     backbone_card(table[name])
     tokenizer_view(table[name])
@@ -75,7 +75,7 @@ def sample_set_view(ds) -> None:
     left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance")), width="stretch")
     right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths")), width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
-    st.dataframe(ds.pool.head(8)[["text", "label"]], hide_index=True, width="stretch")
+    table(ds.pool.head(8)[["text", "label"]])
 
 
 def datasets_tab() -> None:

@@ -12,7 +12,7 @@ from plm_core.jobs import Snapshot
 from plm_core.pretrain.studio import (
     BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
 )
-from ui.common import guard, lang, page_header, tr
+from ui.common import guard, lang, page_header, table, tr
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
@@ -41,7 +41,7 @@ def example_tab(objective: str) -> None:
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
                 st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
-        st.dataframe(example_table(e), hide_index=True, width="stretch")
+        table(example_table(e))
 
 
 def predict_tab(objective: str) -> None:
@@ -68,7 +68,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
         st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),
                                    tr("pretrain.predict.filled"): list(spans.values())}), hide_index=True)
     elif objective == "bilm":
-        st.dataframe(bilm_table(probes.bilm_predictions(bb, text, 3)), hide_index=True, width="stretch")
+        table(bilm_table(probes.bilm_predictions(bb, text, 3)))
     else:
         st.plotly_chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"))
 

@@ -6,6 +6,7 @@ import streamlit as st
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
 from ui.common import guard, page_header, tr
+from ui.common import table as show_table
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -27,8 +28,7 @@ def filtered(table: pd.DataFrame) -> pd.DataFrame:
 
 def selected_ids(table: pd.DataFrame) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
-                         key="runs-table")
+    event = show_table(shown, on_select="rerun", selection_mode="multi-row", key="runs-table")
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     return [int(shown.iloc[i]["id"]) for i in rows]
 

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import streamlit as st
 
 from plm_core.errors import PLMError
-from plm_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from plm_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, all_messages, t
 
 LANG_KEY = "lang"
 
@@ -21,6 +21,20 @@ def lang() -> str:
 def tr(key: str, **params: Any) -> str:
     """The catalog message `key` in the user's language."""
     return t(key, lang(), **params)
+
+
+def column_labels(frame: Any) -> dict[str, str]:
+    """column_config labels for st.dataframe: every column with a catalog header `col.<name>`, translated."""
+    messages = all_messages()
+    return {str(c): tr(f"col.{c}") for c in frame.columns if f"col.{c}" in messages}
+
+
+def table(frame: Any, target: Any = None, **kwargs: Any) -> Any:
+    """st.dataframe with the catalog's column headers (the frame itself keeps its column names)."""
+    config = column_labels(frame) | kwargs.pop("column_config", {})
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return (target or st).dataframe(frame, column_config=config, **kwargs)
 
 
 def init_language() -> None:

@@ -16,7 +16,7 @@ from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, appli
 from plm_core.transfer.figures import (
     accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, surgery_display,
 )
-from ui.common import tr
+from ui.common import table, tr
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -150,7 +150,7 @@ def surgery_table(rows: list[dict]) -> None:
     if rows:
         st.markdown(f"**{tr('transfer.surgery')}**")
         st.caption(tr("transfer.surgery_help"))
-        st.dataframe(surgery_display(rows), hide_index=True, width="stretch")
+        table(surgery_display(rows))
 
 
 def short_count(n: int) -> str:
@@ -199,14 +199,11 @@ def race_summary(state: Any) -> None:
     if not done:
         return
     st.markdown(f"#### {tr('transfer.compare')}")
-    table = comparison_table([r.label for r in done], [r.result for r in done])
-    number = st.column_config.NumberColumn
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "test_accuracy": number(format="%.3f"), "test_macro_f1": number(format="%.3f"),
-        "trainable_params": number(format="localized"), "total_params": number(format="localized"),
-        "trainable_share": number(format="percent"), "train_seconds": number(format="%.1f"),
-        "peak_memory_mb": number(format="%.0f"),
-    })
+    frame = comparison_table([r.label for r in done], [r.result for r in done])
+    formats = {"test_accuracy": "%.3f", "test_macro_f1": "%.3f", "trainable_params": "localized",
+               "total_params": "localized", "trainable_share": "percent", "train_seconds": "%.1f",
+               "peak_memory_mb": "%.0f"}
+    table(frame, column_config={c: st.column_config.NumberColumn(tr(f"col.{c}"), format=f) for c, f in formats.items()})
     st.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
                                   tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
     st.caption(tr("transfer.drift_help"))

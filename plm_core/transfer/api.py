@@ -134,8 +134,10 @@ def dropped_groups(backbone: Trainable, origin: str) -> list[NamedGroup]:
     """What the classifier leaves out of the pretrained model: an untied LM head, a T5 decoder."""
     body = {id(p) for p in backbone.body.parameters()}
     extra = sum(p.numel() for p in backbone.model.parameters() if id(p) not in body)
-    if not extra:
-        return []  # e.g. SmolLM2: its LM head is tied to the input embeddings, nothing extra to drop
+    if not extra and not backbone.spec.head:
+        return []
+    if not extra:  # e.g. SmolLM2: its LM head is tied to the input embeddings; the row says it is left out
+        return [NamedGroup("lm_head (tied)", [], origin, backbone.n_layers + 2, n_params=0, note="dropped")]
     name = "decoder + lm_head" if backbone.spec.family == "encoder-decoder" else "lm_head"
     return [NamedGroup(name, [], origin, backbone.n_layers + 2, n_params=extra, note="dropped")]
 

@@ -47,7 +47,7 @@ class TrainConfig:
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     dropout: float = 0.1  # on the pooled vector before the head (end-to-end modes)
     mlp_hidden: int = 256  # width of the MLP head's hidden layer
-    frozen_iters: int = 25  # frozen mode: L-BFGS iterations per epoch on the cached features
+    frozen_iters: int = 75  # frozen mode: L-BFGS iterations of its one solve on the cached features (no epochs)
     l2: float = 1.0  # frozen mode: L2 penalty (sklearn's 1/C), summed over examples
     grad_clip: float = 1.0  # max global gradient norm (0 = no clipping)
     threads: int = 1  # torch CPU threads, set only by a process that owns the run (training.own_process)

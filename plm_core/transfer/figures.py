@@ -15,7 +15,8 @@ from plm_core.figures import PALETTE
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+# The legend sits below the x-axis title (anchored by its top, with room kept for it), never over it.
+LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=110), legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
 
 
 def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
@@ -30,7 +31,7 @@ def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
 
 
 def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str = "", x_title: str = "epoch",
-                train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+                train_name: str = "train", test_name: str = "held-out", y_title: str = "loss") -> "go.Figure":
     """Loss curves: training loss per step (smoothed, as fractional epochs) and held-out loss per epoch.
 
     `runs` = [(label, history, steps)], one per run; each run gets one colour.
@@ -48,7 +49,7 @@ def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str =
             fig.add_scatter(x=[h["epoch"] for h in history], y=[h["test_loss"] for h in history],
                             mode="lines+markers", name=f"{label} · {test_name}", line=dict(color=color, width=2),
                             legendgroup=label)
-    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="loss", **LAYOUT)
+    fig.update_layout(title=title, height=400, xaxis_title=x_title, yaxis_title=y_title, **LAYOUT)
     return fig
 
 
@@ -66,7 +67,7 @@ def _fractional_epochs(steps: list[dict]) -> list[float]:
 
 
 def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "epoch",
-                    train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+                    train_name: str = "train", test_name: str = "held-out", y_title: str = "accuracy") -> "go.Figure":
     """Accuracy per epoch, training (dotted) and held-out (solid), one colour per run."""
     import plotly.graph_objects as go
 
@@ -78,7 +79,7 @@ def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_t
                         name=f"{label} · {train_name}", line=dict(color=color, dash="dot", width=1), legendgroup=label)
         fig.add_scatter(x=epochs, y=[h["test_accuracy"] for h in history], mode="lines+markers",
                         name=f"{label} · {test_name}", line=dict(color=color, width=2), legendgroup=label)
-    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="accuracy",
+    fig.update_layout(title=title, height=400, xaxis_title=x_title, yaxis_title=y_title,
                       yaxis_range=[0, 1.02], **LAYOUT)
     return fig
 
@@ -96,18 +97,26 @@ def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: s
 
 
 def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, title: str = "",
-                         layer_title: str = "layer") -> "go.Figure":
-    """The learned ELMo mix softmax(lambda) as bars, bottom (0 = embeddings) to top."""
+                         layer_title: str = "layer", uniform_text: str = "uniform {w:.2f}") -> "go.Figure":
+    """The learned ELMo mix softmax(lambda) as bars, one per layer, numbered as the layer slider: 0 = embeddings.
+
+    The x axis is categorical with a range over every bar (numeric-looking names made Plotly pick a linear
+    axis from 0.5 that hid layer 0); the y axis starts at 0 with room above the tallest bar for its label.
+    """
     import plotly.graph_objects as go
 
-    names = ["emb"] + [str(i) for i in range(1, len(weights))]
+    names = [str(i) for i in range(len(weights))]
     fig = go.Figure(go.Bar(x=names, y=list(weights), marker_color=PALETTE[0], text=[f"{w:.2f}" for w in weights],
-                           textposition="outside"))
+                           textposition="outside", cliponaxis=False))
     uniform = 1.0 / max(len(weights), 1)
-    fig.add_hline(y=uniform, line_dash="dot", annotation_text=f"uniform {uniform:.2f}")
+    fig.add_hline(y=uniform, line_dash="dot", annotation_text=uniform_text.format(w=uniform),
+                  annotation_position="top left", annotation_bgcolor="rgba(255,255,255,0.8)")
     suffix = f"  (γ = {gamma:.2f})" if gamma is not None else ""
+    top = max([*weights, uniform]) * 1.25
     fig.update_layout(title=title + suffix, height=300, xaxis_title=layer_title, yaxis_title="softmax(λ)",
-                      margin=dict(l=10, r=10, t=40, b=10))
+                      xaxis=dict(type="category", categoryorder="array", categoryarray=names,
+                                 range=[-0.5, len(names) - 0.5]),
+                      yaxis=dict(range=[0, top]), margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
@@ -136,13 +145,28 @@ def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | Non
     return fig
 
 
-def surgery_display(rows: Sequence[dict]) -> pd.DataFrame:
-    """The head-surgery rows as a readable table (lr in scientific notation, parameter counts)."""
+def slider_layer_name(name: str, template: str = "layer {n}") -> str:
+    """Group name as the layer slider numbers it: "layer.0" (the first block) -> "layer 1"; others unchanged."""
+    if name.startswith("layer.") and name.split(".", 1)[1].isdigit():
+        return template.format(n=int(name.split(".", 1)[1]) + 1)
+    return name
+
+
+def surgery_display(rows: Sequence[dict], names: dict[str, str] | None = None,
+                    layer_template: str = "layer {n}") -> pd.DataFrame:
+    """The head-surgery rows as a readable table: layers numbered as the slider (1..L, embeddings = 0), a
+    learning rate only where the optimizer trains the group ("—" when frozen, unused or dropped), parameter
+    counts with separators. `names` translates origin/status values (e.g. {"frozen": "고정"})."""
     frame = pd.DataFrame(list(rows))
     if frame.empty:
         return frame
-    frame["lr"] = frame["lr"].map(lambda v: "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.1e}")
+    names = names or {}
+    trainable = frame["status"] == "trainable"
+    frame["lr"] = [f"{v:.1e}" if ok and v is not None and np.isfinite(v) else "—" for v, ok in zip(frame["lr"], trainable)]
     frame["n_params"] = frame["n_params"].map(lambda v: f"{int(v):,}")
+    frame["name"] = frame["name"].map(lambda n: names.get(n, slider_layer_name(n, layer_template)))
+    frame["origin"] = frame["origin"].map(lambda v: names.get(v, v))
+    frame["status"] = frame["status"].map(lambda v: names.get(v, v))
     cols = ["name", "origin", "status", "lr", "n_params"]
     if "unfreeze_epoch" in frame and frame["unfreeze_epoch"].notna().any():
         frame["unfreeze_epoch"] = frame["unfreeze_epoch"].map(lambda v: "" if pd.isna(v) else str(int(v)))
@@ -150,7 +174,16 @@ def surgery_display(rows: Sequence[dict]) -> pd.DataFrame:
     return frame[cols]
 
 
-def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "") -> "go.Figure":
+def share_text(trainable: int, total: int) -> str:
+    """The trainable share with enough digits to be non-zero: 770 of 22.6M -> "0.0034%" (never "0.00%")."""
+    share = 100 * trainable / max(total, 1)
+    if share == 0 or share >= 1:
+        return f"{share:.1f}%"
+    return f"{share:.2g}%"
+
+
+def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "", x_title: str = "epoch",
+                y_title: str | None = None) -> "go.Figure":
     """Selected stored runs on one chart: `metric` per epoch from each run's history."""
     import plotly.graph_objects as go
 
@@ -166,5 +199,5 @@ def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str 
         elif metric in (run.get("metrics") or {}):
             fig.add_scatter(x=[0], y=[run["metrics"][metric]], mode="markers", name=name,
                             marker=dict(color=PALETTE[i % len(PALETTE)], size=10))
-    fig.update_layout(title=title, height=380, xaxis_title="epoch", yaxis_title=metric, **LAYOUT)
+    fig.update_layout(title=title, height=420, xaxis_title=x_title, yaxis_title=y_title or metric, **LAYOUT)
     return fig

@@ -165,13 +165,14 @@ def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
 def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer | None,
                 schedule: dict[str, int | None] | None = None) -> list[GroupInfo]:
     """Read every group's state back from the optimizer: trainable iff the optimizer holds it."""
-    held: dict[int, float] = {}
+    held: dict[int, float | None] = {}
+    line_search = isinstance(optimizer, torch.optim.LBFGS)  # frozen mode: the line search picks each step
     if optimizer is not None:
         for og in optimizer.param_groups:
-            held.update({id(p): float(og["lr"]) for p in og["params"]})
+            held.update({id(p): None if line_search else float(og["lr"]) for p in og["params"]})
     rows = []
     for g in groups:
-        lrs = {held[id(p)] for p in g.params if id(p) in held}
+        lrs = {held[id(p)] for p in g.params if id(p) in held and held[id(p)] is not None}
         trainable = bool(g.params) and all(id(p) in held for p in g.params)
         status = "trainable" if trainable else (g.note if g.note in ("unused", "dropped") else "frozen")
         rows.append(GroupInfo(g.name, g.n_params, trainable, max(lrs) if lrs else None, g.origin, status,

@@ -107,8 +107,12 @@ class TransferTrainer(Trainer):
         """False (and a notice saying what to change) when the loss is NaN or infinite."""
         return self.check_loss(loss, "transfer.err.nan_loss", epoch=epoch, step=step, lr=f"{lr:g}")
 
+    def n_epochs(self) -> int:
+        """Passes over the training examples (frozen mode overrides: one solve, no epochs)."""
+        return self.config.epochs
+
     def loop(self) -> None:
-        for epoch in range(1, self.config.epochs + 1):
+        for epoch in range(1, self.n_epochs() + 1):
             if self.should_stop():
                 break
             self.epoch = epoch
@@ -235,7 +239,12 @@ class FeatureTrainer(TransferTrainer):
         self.optimizer = torch.optim.LBFGS(params, lr=1.0, max_iter=config.frozen_iters,
                                            history_size=20, line_search_fn="strong_wolfe")
         self.optimizer.param_groups[0]["name"] = "head"
-        self.work_total = config.epochs * (len(X_train) + len(X_test))
+        self.work_total = len(X_train) + len(X_test)
+
+    def n_epochs(self) -> int:
+        """One full-batch L-BFGS solve on fixed features: there are no epochs to draw (the history has one
+        record, the charts one point), whatever config.epochs says for the end-to-end modes."""
+        return 1
 
     def surgery(self) -> list[GroupInfo]:
         """The head-surgery rows read from the L-BFGS optimizer (the frozen body is never in it)."""

@@ -1,0 +1,120 @@
+"""What a Korean screen shows a person, gathered from an AppTest: every table column, chart axis / legend /
+colour-bar title, widget label, placeholder and tab label, and a check that each one comes from the catalog.
+
+A text passes when it is a Korean catalog message (templates match with any value for their {params}) or
+when every Latin word in it is on ALLOWED: model and data-set proper names, units and code identifiers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from plm_core.i18n import all_messages
+
+# Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers.
+ALLOWED: frozenset[str] = frozenset(w.lower() for w in """
+    PLM Lab BERT MiniLM GPT SmolLM SmolLM2 ELMo GloVe T5 SGNS MLM CLM biLM LSTM WordPiece BPE UNK CLS SEP
+    MASK PAD UMAP PCA LoRA BitFit AG News SST IMDb Wikipedia Shakespeare Moby Dick CSV URL ID id k K lr
+    AdamW Adam SGD PNG SVG JSON CPU GPU Ray softmax tiny bert mlm gpt clm t5 span elmo bilm sgns glove
+    minilm smollm2 smollm distilbert all MiniLM-L6-v2 v2 L6 L12 H384 gte e5 sentence transformers
+    mean max cls pool layer extra_id ko en Top top-k logit logits token tokens n_params
+    """.split())
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*[A-Za-z0-9]|[A-Za-z]{2,}")
+
+
+@lru_cache(maxsize=1)
+def korean_templates() -> tuple[set[str], list[re.Pattern[str]]]:
+    """(exact Korean messages, regexes for those with {params})."""
+    exact, patterns = set(), []
+    for texts in all_messages().values():
+        ko = texts.get("ko", "")
+        if "{" in ko:
+            parts = re.split(r"\{[^{}]*\}", ko)
+            patterns.append(re.compile("^" + "(.+?)".join(re.escape(p) for p in parts) + "$", re.S))
+        exact.add(ko)
+    return exact, patterns
+
+
+def is_catalog_text(text: str) -> bool:
+    exact, patterns = korean_templates()
+    return text in exact or any(p.match(text) for p in patterns)
+
+
+def english_words(text: str) -> list[str]:
+    """Latin words in `text` that are not on the allow-list."""
+    return [w for w in LATIN_WORD.findall(text) if w.lower() not in ALLOWED and w.split("-")[0].lower() not in ALLOWED]
+
+
+def offending(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and not is_catalog_text(text) and bool(english_words(text))
+
+
+# ---- what an AppTest shows ---------------------------------------------------------------------------
+
+WIDGETS = ("selectbox", "multiselect", "radio", "slider", "select_slider", "number_input", "text_input",
+           "text_area", "checkbox", "toggle", "button", "color_picker", "date_input")
+
+
+def _title(obj: Any) -> str:
+    if isinstance(obj, dict):
+        return str(obj.get("text", ""))
+    return str(obj or "")
+
+
+def figure_titles(spec: dict) -> Iterator[tuple[str, str]]:
+    """(where, text) for the axis, legend and colour-bar titles of a Plotly figure spec."""
+    layout = spec.get("layout", {})
+    for key, value in layout.items():
+        if re.match(r"^[xy]axis\d*$", key) and isinstance(value, dict):
+            yield f"layout.{key}.title", _title(value.get("title"))
+    yield "layout.legend.title", _title(layout.get("legend", {}).get("title"))
+    yield "layout.coloraxis.colorbar.title", _title(layout.get("coloraxis", {}).get("colorbar", {}).get("title"))
+    for trace in spec.get("data", []):
+        if trace.get("showlegend", True) and trace.get("name"):
+            yield "trace.name", str(trace["name"])
+        bar = (trace.get("colorbar") or trace.get("marker", {}).get("colorbar") or {})
+        yield "trace.colorbar.title", _title(bar.get("title"))
+
+
+def dataframe_columns(element: Any) -> Iterator[str]:
+    """The column headers a person sees: a column_config label where one is set, else the column name."""
+    labels: dict[str, str] = {}
+    raw = getattr(element.proto, "columns", "") or ""
+    if raw:
+        for name, conf in json.loads(raw).items():
+            if isinstance(conf, dict) and conf.get("label"):
+                labels[name] = conf["label"]
+    for col in element.value.columns:
+        name = " ".join(map(str, col)) if isinstance(col, tuple) else str(col)
+        yield labels.get(name, name)
+
+
+def screen_texts(at: Any) -> Iterator[tuple[str, str]]:
+    """(where, text) for everything on the screen that the catalog should provide."""
+    for kind in WIDGETS:
+        for w in at.get(kind):
+            yield f"{kind}.label", w.proto.label
+            placeholder = getattr(w.proto, "placeholder", "")
+            if placeholder:
+                yield f"{kind}.placeholder", placeholder
+    for tab in at.tabs:
+        yield "tab.label", tab.label
+    for exp in at.expander:
+        yield "expander.label", exp.label
+    for m in at.metric:
+        yield "metric.label", m.label
+    for df in list(at.dataframe) + list(at.table):
+        for col in dataframe_columns(df):
+            yield "table.column", col
+    for chart in at.get("plotly_chart"):
+        for where, text in figure_titles(json.loads(chart.proto.spec)):
+            yield f"chart.{where}", text
+
+
+def english_left(at: Any) -> list[tuple[str, str]]:
+    """Every (where, text) on the screen that is not Korean catalog text and holds a non-allowed Latin word."""
+    return sorted({(where, text) for where, text in screen_texts(at) if offending(text)})
