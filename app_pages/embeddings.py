@@ -7,6 +7,7 @@ from plm_core.data import DATASETS
 from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
 from plm_core.explorer.projection import METHODS, project
+from plm_core.explorer.tokens import reading_warning
 from plm_core.errors import PLMError
 from plm_core.i18n import t
 from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
@@ -40,15 +41,23 @@ def set_labels(lg: str):
 
 def word_form() -> None:
     display = lambda n: specs()[n].display  # noqa: E731
+    c1, c2, c3 = st.columns(3)  # the set is outside the form: a Korean set picks a Korean-reading default below
+    key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_labels(lang()),
+                       key="emb-word-set")
+    language = poly.polysemy_sets()[key].language if key != CUSTOM else "en"
+    names = names_of(CONTEXTUAL)
+    default = poly.default_backbone(language, names, {n: specs()[n].languages for n in names})
     with st.form("emb-word"):
-        c1, c2, c3 = st.columns(3)
-        key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_labels(lang()))
-        contextual = c2.selectbox(tr("embeddings.contextual"), names_of(CONTEXTUAL), format_func=display)
+        contextual = c2.selectbox(tr("embeddings.contextual"), names, index=names.index(default), format_func=display,
+                                  key=f"emb-word-contextual-{language}")
         static = c3.selectbox(tr("embeddings.static"), names_of(("static",)), format_func=display)
-        with st.expander(tr("embeddings.custom.header")):
+        if language != "en":
+            st.caption(tr("embeddings.korean_default", name=display(default)))
+        with st.expander(tr("embeddings.custom.header"), expanded=key == CUSTOM):
             word = st.text_input(tr("embeddings.custom.word"), value="light", max_chars=40)
             lines = st.text_area(tr("embeddings.custom.sentences"), value=tr("embeddings.custom.default"),
                                  height=140, max_chars=6000, help=tr("embeddings.custom.help"))
+            st.caption(tr("embeddings.custom.syntax"))
         submitted = st.form_submit_button(tr("embeddings.run"), type="primary")
     if submitted or "emb.word" not in st.session_state:
         with guard():
@@ -57,8 +66,11 @@ def word_form() -> None:
 
 def compute_word(key: str, word: str, lines: str, contextual: str, static: str | None) -> dict:
     pset, notices = poly.custom_set(word, lines) if key == CUSTOM else (poly.polysemy_sets()[key], [])
-    wv = poly.word_vectors(load_backbone_with_spinner(contextual), pset)
-    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "", "static_name": ""}
+    backbone = load_backbone_with_spinner(contextual)
+    wv = poly.word_vectors(backbone, pset)
+    warning = reading_warning(backbone, list(pset.texts)[:20])
+    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices + ([warning] if warning else []), "static": None,
+              "static_note": "", "static_name": ""}
     if static:
         sb = load_backbone_with_spinner(static)
         result["static_name"] = sb.spec.display

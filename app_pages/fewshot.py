@@ -55,9 +55,11 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
     with st.form("fewshot-settings"):
         chosen = st.multiselect(tr("fewshot.methods"), methods, default=[m for m in fc.CurveConfig().methods if m in methods],
-                                format_func=lambda m: t(f"fewshot.method.{m}", language), help=tr("fewshot.methods_help"))
+                                format_func=lambda m: t(f"fewshot.method.{m}", language), help=tr("fewshot.methods_help"),
+                                placeholder=tr("common.choose"))
         cols = st.columns(3)
-        shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, default=list(fc.DEFAULT_SHOTS))
+        shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, default=list(fc.DEFAULT_SHOTS),
+                                    placeholder=tr("common.choose"))
         seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, 3, help=tr("fewshot.seeds_help"))
         test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, 300, step=20, help=tr("fewshot.test_limit_help"))
         with st.expander(tr("fewshot.backbones")):
@@ -136,13 +138,13 @@ def sensitivity_section(ds, task) -> None:
     st.subheader(tr("fewshot.sens.title"))
     st.caption(tr("fewshot.sens.lead"))
     lms = method_backbones("prompt")
-    base = fs.template_to_line(default_prompt(ds.info.task).template)
+    base = default_prompt(ds.info.task).template
     with st.form("fewshot-sensitivity"):
         cols = st.columns(3)
         k = cols[0].selectbox(tr("fewshot.sens.k"), [1, 2, 4, 8], index=1)
         orders = cols[1].slider(tr("fewshot.sens.orders"), 2, 8, 4)
         limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 500, 100, step=20)
-        lines = st.text_area(tr("fewshot.sens.templates"), "\n".join([base, "{text}\nAnswer:{label}", "Input: {text} Output:{label}"]))
+        lines = st.text_area(tr("fewshot.sens.templates"), fs.sensitivity_lines(base))
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():

@@ -1,12 +1,13 @@
 """Models & data: backbone cards with a tokenizer view, sample-set charts, and the CSV upload."""
 
-import pandas as pd
 import streamlit as st
 
 from plm_core.backbones import specs
 from plm_core.data import DATASETS
-from plm_core.figures import architecture_table, label_balance_figure, length_histogram, tokens_html
-from ui.common import guard, page_header, show_notices, table, tr
+from plm_core.explorer.tokens import has_hangul, reading_warning, readable_tokens
+from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
+from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import table as show_table
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -28,7 +29,7 @@ def backbone_card(spec) -> None:
     if spec.notes:
         st.info(spec.notes, icon=":material/info:")
     st.markdown(f"**{tr('models.architecture')}**")
-    table(architecture_table(spec))
+    show_table(architecture_table(spec, lang()))
 
 
 def tokenizer_view(spec) -> None:
@@ -38,9 +39,15 @@ def tokenizer_view(spec) -> None:
         submitted = st.form_submit_button(tr("models.tokenizer_run"))
     if submitted or text:
         with guard():
-            tok = load_backbone_with_spinner(spec.name).tokenize(text)
+            backbone = load_backbone_with_spinner(spec.name)
+            tok = readable_tokens(backbone, text)  # byte-level pieces as characters, as on the Attention page
             st.markdown(tokens_html(tok), unsafe_allow_html=True)
             st.caption(tr("models.n_pieces", n=tok.n_tokens, words=len(text.split())))
+            if backbone.byte_level and has_hangul(text):
+                st.caption(tr("tokens.explain.bytes"))
+            warning = reading_warning(backbone, [text])
+            if warning:
+                st.warning(tr(warning[0], **warning[1]), icon=":material/translate:")
             if tok.truncated:
                 st.warning(tr("models.truncated"))
 
@@ -58,9 +65,7 @@ def backbones_tab() -> None:
     table = specs()
     backbone_gallery(table)
     with st.expander(tr("models.overview"), expanded=False):
-        rows = [{"name": s.name, "family": s.family, "params (M)": round(s.params / 1e6, 2), "layers": s.layers,
-                 "hidden": s.hidden_size, "heads": s.heads, "license": s.license} for s in table.values()]
-        table(pd.DataFrame(rows))
+        show_table(backbone_overview(table))
     name = st.selectbox(tr("models.pick"), list(table), format_func=lambda n: table[n].display)
     backbone_card(table[name])
     tokenizer_view(table[name])
@@ -72,10 +77,11 @@ def sample_set_view(ds) -> None:
     cols[1].metric(tr("models.ds.test"), len(ds.test))
     cols[2].metric(tr("models.ds.labels"), len(ds.labels))
     left, right = st.columns(2)
-    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance")), width="stretch")
-    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths")), width="stretch")
+    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), (tr("chart.pool"), tr("chart.test"))), width="stretch")
+    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
+                                        y_title=tr("chart.texts")), width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
-    table(ds.pool.head(8)[["text", "label"]])
+    show_table(ds.pool.head(8)[["text", "label"]])
 
 
 def datasets_tab() -> None:

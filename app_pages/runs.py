@@ -20,7 +20,7 @@ def filtered(table: pd.DataFrame) -> pd.DataFrame:
         if name not in table:
             continue
         values = sorted(table[name].dropna().astype(str).unique())
-        chosen = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}")
+        chosen = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}", placeholder=tr("common.choose"))
         if chosen:
             table = table[table[name].astype(str).isin(chosen)]
     return table
@@ -35,8 +35,9 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
 
 def compare(store: RunStore, ids: list[int]) -> None:
     st.markdown(f"#### {tr('runs.compare')}")
-    metric = st.selectbox(tr("runs.metric"), METRICS, key="runs-metric")
-    st.plotly_chart(runs_figure(store.get_many(ids), metric), width="stretch")
+    metric = st.selectbox(tr("runs.metric"), METRICS, key="runs-metric", format_func=lambda m: tr(f"col.{m}"))
+    st.plotly_chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"),
+                                y_title=tr(f"col.{metric}")), width="stretch")
 
 
 def export_and_delete(store: RunStore, ids: list[int], table: pd.DataFrame) -> None:

@@ -19,30 +19,42 @@ PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#F
            "#BAB0AC", "#EECA3B", "#1F77B4", "#8C564B"]
 
 
-def architecture_table(spec: BackboneSpec) -> pd.DataFrame:
-    """The layer stack of a backbone, bottom to top, as rows (part, what it does, output width)."""
+def architecture_table(spec: BackboneSpec, lang: str = "en") -> pd.DataFrame:
+    """The layer stack of a backbone, bottom to top, as rows (part, what it does, output width), in `lang`."""
+    from plm_core.i18n import t
+
     h = spec.hidden_size
+
+    def row(part: str, role: str, width: int | None, **params: object) -> tuple[str, str, int | None]:
+        return t(f"arch.part.{part}", lang, **params), t(f"arch.role.{role}", lang, **params), width
+
     if spec.family == "static":
-        rows = [("lookup table", "one vector per word type, the same in every sentence", h),
-                ("sentence = mean", "average of the word vectors", h)]
+        rows = [row("lookup", "lookup", h), row("sentence_mean", "sentence_mean", h)]
     elif spec.family == "sentence":
-        rows = [("SentencePiece", "text -> pieces", None), ("encoder (closed)", "pieces -> one vector", h),
-                ("sentence vector", "L2-normalised", h)]
+        rows = [row("sentencepiece", "sentencepiece", None), row("closed_encoder", "closed_encoder", h),
+                row("sentence_vector", "sentence_vector", h)]
     elif spec.family == "bilm":
-        rows = [("token embedding", "shared by both directions", h // 2 or h)]
-        rows += [(f"LSTM layer {i + 1}", "forward (left->right) + backward (right->left)", h) for i in range(spec.layers)]
-        rows += [("softmax", "shared: predicts next word (fwd) and previous word (bwd)", None)]
+        rows = [row("token_embedding", "token_embedding", h // 2 or h)]
+        rows += [row("lstm", "lstm", h, n=i + 1) for i in range(spec.layers)]
+        rows += [row("softmax", "softmax", None)]
     else:
-        attn = {"encoder": "bidirectional self-attention", "decoder": "causal (masked) self-attention",
-                "encoder-decoder": "encoder: bidirectional; decoder: causal + cross-attention"}[spec.family]
-        rows = [("embeddings", "token (+ position) vectors", h)]
-        rows += [(f"block {i + 1}", f"{attn}, {spec.heads} heads + feed-forward", h) for i in range(spec.layers)]
-        head = {"mlm": "masked-LM head (fill in [MASK])", "clm": "LM head (next token)",
-                "seq2seq": "LM head on the decoder (span filling)"}.get(spec.head, "no head: add one for your task")
-        rows += [("head", head, None)]
+        attn = t(f"arch.attn.{spec.family}", lang)
+        rows = [row("embeddings", "embeddings", h)]
+        rows += [row("block", "block", h, n=i + 1, attn=attn, heads=spec.heads) for i in range(spec.layers)]
+        rows += [row("head", f"head.{spec.head or 'none'}", None)]
     table = pd.DataFrame(rows, columns=["part", "role", "width"])
     table["width"] = [str(w) if w else "–" for w in table["width"]]
     return table
+
+
+def backbone_overview(table: dict[str, BackboneSpec]) -> pd.DataFrame:
+    """One row per backbone; counts as text ("—" where a family has none), never "nan" or "384.0"."""
+    def count(v: int | None) -> str:
+        return f"{int(v):,}" if v else "—"
+
+    return pd.DataFrame([{"name": s.name, "family": s.family, "params (M)": f"{s.params / 1e6:.2f}",
+                          "layers": count(s.layers), "hidden": count(s.hidden_size), "heads": count(s.heads),
+                          "license": s.license} for s in table.values()])
 
 
 def chips_html(pieces: Sequence[str], colors: Sequence[str]) -> str:
@@ -60,22 +72,24 @@ def tokens_html(tok: Tokenized) -> str:
     return chips_html(tok.tokens, colors)
 
 
-def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "") -> "go.Figure":
+def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "",
+                         names: tuple[str, str] = ("pool", "test")) -> "go.Figure":
     import plotly.graph_objects as go
 
     labels = sorted(set(pool["label"]) | set(test["label"]))
     fig = go.Figure()
-    for name, df, color in (("pool", pool, PALETTE[0]), ("test", test, PALETTE[1])):
+    for name, df, color in ((names[0], pool, PALETTE[0]), (names[1], test, PALETTE[1])):
         counts = df["label"].value_counts().reindex(labels, fill_value=0)
         fig.add_bar(x=labels, y=counts.values, name=name, marker_color=color)
     fig.update_layout(barmode="group", title=title, height=320, margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
-def length_histogram(texts: pd.Series, title: str = "", unit: str = "words") -> "go.Figure":
+def length_histogram(texts: pd.Series, title: str = "", unit: str = "words", x_title: str = "words",
+                     y_title: str = "texts") -> "go.Figure":
     import plotly.express as px
 
     lengths = texts.str.split().str.len() if unit == "words" else texts.str.len()
     fig = px.histogram(x=lengths, nbins=40, title=title, color_discrete_sequence=[PALETTE[2]])
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=unit, yaxis_title="texts")
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=x_title, yaxis_title=y_title)
     return fig

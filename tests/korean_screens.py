@@ -99,6 +99,8 @@ def screen_texts(at: Any) -> Iterator[tuple[str, str]]:
         for w in at.get(kind):
             yield f"{kind}.label", w.proto.label
             placeholder = getattr(w.proto, "placeholder", "")
+            if kind == "multiselect" and not placeholder:
+                placeholder = "Choose options"  # what the browser shows for an unset placeholder
             if placeholder:
                 yield f"{kind}.placeholder", placeholder
     for tab in at.tabs:

@@ -47,7 +47,7 @@ def init_language() -> None:
 def language_switch() -> None:
     """The sidebar switch every page honours (all text comes from the catalog in this language)."""
     st.sidebar.radio(
-        "Language / 언어", options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY, horizontal=True,
+        t("common.language_label", DEFAULT_LANGUAGE), options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY, horizontal=True,
     )
 
 

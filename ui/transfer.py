@@ -14,7 +14,7 @@ from plm_core.backbones import BackboneSpec
 from plm_core.jobs import Snapshot
 from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, applicable_poolings, default_pooling
 from plm_core.transfer.figures import (
-    accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, surgery_display,
+    accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, share_text, surgery_display,
 )
 from ui.common import table, tr
 
@@ -69,7 +69,7 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
         | labels("transfer.size", ["n", "k"])  # computed now, in the user's language
     with st.form(f"{key}-form"):
         if race:
-            chosen = st.multiselect(tr("transfer.modes"), modes, default=modes,
+            chosen = st.multiselect(tr("transfer.modes"), modes, default=modes, placeholder=tr("common.choose"),
                                     format_func=names.get, max_selections=5)
         else:
             chosen = [st.radio(tr("transfer.mode"), modes, format_func=names.get, horizontal=True)]
@@ -140,17 +140,39 @@ def curves(state: Any) -> None:
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
                  test_name=tr("transfer.chart.heldout"))
     left, right = st.columns(2)
-    left.plotly_chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names),
-                      width="stretch")
-    right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names),
-                       width="stretch")
+    left.plotly_chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
+                                  y_title=tr("chart.loss")), width="stretch")
+    right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
+                                       y_title=tr("chart.accuracy")), width="stretch")
 
 
-def surgery_table(rows: list[dict]) -> None:
+SURGERY_WORDS = ("embeddings", "head", "mix", "pooler", "lm_head", "lm_head (tied)", "decoder + lm_head", "vectors",
+                 "encoder", "body", "pretrained", "random", "new", "trainable", "frozen", "unused", "dropped")
+
+
+def surgery_names() -> dict[str, str]:
+    """Group names, origins and statuses of the surgery table and diagram in the user's language."""
+    return {w: tr(f"surgery.{w}") for w in SURGERY_WORDS}
+
+
+def transfer_diagram_chart(rows: list[dict], key: str) -> None:
+    """The transfer diagram drawn from the same optimizer rows as the surgery table."""
+    from plm_core.transfer.diagram import DiagramText, transfer_diagram
+
+    names = surgery_names()
+    text = DiagramText(tr("diagram.transfer.title"), tr("diagram.transfer.body"), tr("diagram.transfer.head"),
+                       tr("diagram.transfer.lr"), tr("surgery.layer"),
+                       {s: names[s] for s in ("trainable", "frozen", "unused", "dropped")}, names)
+    st.plotly_chart(transfer_diagram(rows, text), width="stretch", key=key)
+    st.caption(tr("diagram.transfer.caption"))
+
+
+def surgery_table(rows: list[dict], key: str = "surgery") -> None:
     if rows:
+        transfer_diagram_chart(rows, f"{key}-diagram")
         st.markdown(f"**{tr('transfer.surgery')}**")
         st.caption(tr("transfer.surgery_help"))
-        table(surgery_display(rows))
+        table(surgery_display(rows, surgery_names(), tr("surgery.layer")))
 
 
 def short_count(n: int) -> str:
@@ -169,9 +191,9 @@ def result_card(result: Any, label: str) -> None:
     cols = st.columns(5)
     cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
     cols[1].metric(tr("transfer.metric.f1"), f"{result.test_macro_f1:.3f}")
-    share = result.trainable_params / max(result.total_params, 1)
     cols[2].metric(tr("transfer.metric.trainable"), f"{short_count(result.trainable_params)} / "
-                   f"{short_count(result.total_params)}", f"{share:.2%}", delta_color="off")
+                   f"{short_count(result.total_params)}")
+    cols[2].caption(tr("transfer.metric.share", share=share_text(result.trainable_params, result.total_params)))
     cols[3].metric(tr("transfer.metric.time"), f"{result.train_seconds:.1f} s")
     cols[4].metric(tr("transfer.metric.memory"), f"{result.peak_memory_mb:,.0f} MB")
     st.caption(tr("transfer.metric.examples", train=result.n_train, test=result.n_test))
@@ -187,8 +209,8 @@ def result_card(result: Any, label: str) -> None:
                                            tr("transfer.chart.true"), tr("transfer.chart.pred")), width="stretch")
     if result.layer_weights:
         right.plotly_chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
-                                                tr("transfer.chart.layer")), width="stretch")
-    surgery_table(result.param_groups)
+                                                tr("transfer.chart.layer"), tr("chart.uniform")), width="stretch")
+    surgery_table(result.param_groups, f"result-{label}")
 
 
 def race_summary(state: Any) -> None:

@@ -329,3 +329,8 @@ def static_points(backbone: Backbone, pset: PolysemySet, hover: str = "") -> pd.
     points = pca(unit_rows(vecs))  # (1+A, 2)
     return pd.DataFrame({"x": points[:, 0], "y": points[:, 1], "name": names, "sense": senses,
                          "hover": [hover or names[0]] + names[1:]})
+
+
+def default_backbone(language: str, names: Sequence[str], readers: dict[str, tuple[str, ...]]) -> str:
+    """The first of `names` whose spec reads `language` (readers: name -> spec.languages), else the first."""
+    return next((n for n in names if language in readers.get(n, ("en",))), names[0])

@@ -101,3 +101,27 @@ def compare_tokenizers(backbones: Mapping[str, Backbone], text: str) -> pd.DataF
         rows.append({"backbone": name, "pieces": len(real), "pieces_per_word": round(len(real) / n_words, 2),
                      "unknown": unknown_count(backbone, tok), "cut": " · ".join(real), "truncated": tok.truncated})
     return pd.DataFrame(rows)
+
+
+def has_hangul(text: str) -> bool:
+    return any("\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f" for c in text)
+
+
+def reading_warning(backbone: Backbone, texts: list[str], threshold: float = 0.5) -> tuple[str, dict] | None:
+    """(catalog key, params) when the tokenizer cannot read most of the text: most pieces are [UNK], or
+    (for Hangul) most pieces are single characters or jamo. None when it reads the text."""
+    pieces, unknown, single = 0, 0, 0
+    for text in texts:
+        tok = readable_tokens(backbone, text)
+        real = [p for p, special in zip(tok.tokens, tok.special) if not special]
+        pieces += len(real)
+        unknown += unknown_count(backbone, tok)
+        single += sum(1 for p in real if len(p.lstrip("#▁Ġ")) <= 1 and has_hangul(p))
+    if not pieces:
+        return None
+    name = backbone.spec.display
+    if unknown / pieces >= threshold:
+        return "tokens.warn.unknown", {"name": name, "share": f"{unknown / pieces:.0%}"}
+    if any(has_hangul(t) for t in texts) and single / pieces >= threshold:
+        return "tokens.warn.characters", {"name": name, "share": f"{single / pieces:.0%}"}
+    return None

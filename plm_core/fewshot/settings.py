@@ -40,3 +40,12 @@ def template_from_line(line: str) -> str:
 
 def template_to_line(template: str) -> str:
     return template.replace("\n", "\\n")
+
+
+SENSITIVITY_TEMPLATES: tuple[str, ...] = ("{text}\nAnswer:{label}", "Input: {text} Output:{label}")
+
+
+def sensitivity_lines(base_template: str) -> str:
+    """The prompt-sensitivity box's default: one template per line, each line break written as \\n (a real
+    line break in a default split "{text}" from "Answer:{label}" and the panel failed on its own defaults)."""
+    return "\n".join(template_to_line(t) for t in (base_template, *SENSITIVITY_TEMPLATES))

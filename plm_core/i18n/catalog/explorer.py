@@ -282,8 +282,8 @@ MESSAGES = {
     },
     "attention.swap.mask_pos": {"en": "Piece to mask (left: own mask, right: causal)", "ko": "가릴 조각(왼쪽: 원래 마스크, 오른쪽: 인과)"},
     "attention.swap.no_head": {
-        "en": "{name} has no language-model head, so only representations and attention can be compared. Choose a decoder (or the tiny MLM once installed) to compare predictions.",
-        "ko": "{name}에는 언어모델 헤드가 없어 표현과 어텐션만 비교합니다. 예측을 비교하려면 디코더(또는 설치 후 작은 MLM)를 고르세요.",
+        "en": "{name} has no language-model head, so only representations and attention can be compared. Choose a model with an LM head to compare predictions: a decoder (SmolLM2, tiny GPT) or the tiny BERT (masked LM, shipped with the app).",
+        "ko": "{name}에는 언어모델 헤드가 없어 표현과 어텐션만 비교합니다. 예측을 비교하려면 LM 헤드가 있는 모델을 고르세요: 디코더(SmolLM2, 작은 GPT) 또는 앱에 들어 있는 작은 BERT(마스크 LM).",
     },
     "attention.tok.text": {"en": "Text to cut", "ko": "자를 문장"},
     "attention.tok.default": {

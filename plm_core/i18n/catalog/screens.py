@@ -1,0 +1,96 @@
+"""Text of the concept diagrams and of the chart/fact fixes of issue 15 (axis titles, diagram labels)."""
+
+MESSAGES = {
+    "common.choose": {"en": "Choose…", "ko": "고르세요…"},
+    "common.language_label": {"en": "Language / 언어", "ko": "Language / 언어"},  # one label: the switch keeps its identity
+    "chart.loss": {"en": "loss", "ko": "손실"},
+    "chart.accuracy": {"en": "accuracy", "ko": "정확도"},
+    "chart.words": {"en": "words", "ko": "단어 수"},
+    "chart.texts": {"en": "texts", "ko": "텍스트 수"},
+    "chart.pool": {"en": "pool", "ko": "학습용 풀"},
+    "chart.test": {"en": "test", "ko": "테스트"},
+    "chart.uniform": {"en": "uniform {w:.2f}", "ko": "균등 {w:.2f}"},
+    "surgery.layer": {"en": "layer {n}", "ko": "{n}층"},
+    "surgery.embeddings": {"en": "embeddings (layer 0)", "ko": "임베딩 (0층)"},
+    "surgery.head": {"en": "new head ψ", "ko": "새 헤드 ψ"},
+    "surgery.mix": {"en": "scalar mix", "ko": "층 가중 합"},
+    "surgery.pooler": {"en": "pooler", "ko": "풀러"},
+    "surgery.lm_head": {"en": "old LM head", "ko": "기존 LM 헤드"},
+    "surgery.lm_head (tied)": {"en": "old LM head (tied to the embeddings)", "ko": "기존 LM 헤드 (임베딩과 공유)"},
+    "surgery.decoder + lm_head": {"en": "decoder + old LM head", "ko": "디코더 + 기존 LM 헤드"},
+    "surgery.vectors": {"en": "word vectors", "ko": "단어 벡터"},
+    "surgery.encoder": {"en": "encoder", "ko": "인코더"},
+    "surgery.body": {"en": "body", "ko": "본체"},
+    "surgery.pretrained": {"en": "pretrained", "ko": "사전학습"},
+    "surgery.random": {"en": "random", "ko": "무작위"},
+    "surgery.new": {"en": "new", "ko": "새로 만듦"},
+    "surgery.trainable": {"en": "trainable", "ko": "학습"},
+    "surgery.frozen": {"en": "frozen", "ko": "고정"},
+    "surgery.unused": {"en": "unused", "ko": "사용 안 함"},
+    "surgery.dropped": {"en": "dropped", "ko": "버림"},
+    "diagram.transfer.title": {"en": "Transfer as the optimizer sees it: φ (body) and ψ (new head)",
+                               "ko": "옵티마이저가 보는 전이학습: φ(본체)와 ψ(새 헤드)"},
+    "diagram.transfer.body": {"en": "φ pretrained", "ko": "φ 사전학습"},
+    "diagram.transfer.head": {"en": "ψ new", "ko": "ψ 새로"},
+    "diagram.transfer.lr": {"en": "learning rate (log)", "ko": "학습률 (로그)"},
+    "diagram.transfer.caption": {
+        "en": "Grey boxes are frozen, coloured ones learn (green: the new head ψ); the bars are each group's learning rate in the optimizer. A crossed box is the pretrained model's old head, left out.",
+        "ko": "회색 상자는 고정, 색이 있는 상자는 학습합니다(초록: 새 헤드 ψ). 막대는 옵티마이저 속 그룹별 학습률입니다. 빗금 상자는 사전학습 모델의 기존 헤드로, 빼고 씁니다.",
+    },
+    "transfer.metric.share": {"en": "trainable share: {share}", "ko": "학습 비율: {share}"},
+}
+
+MESSAGES |= {
+    # the architecture table on Models & data (plm_core.figures.architecture_table)
+    "arch.part.lookup": {"en": "lookup table", "ko": "조회 표"},
+    "arch.role.lookup": {"en": "one vector per word type, the same in every sentence", "ko": "단어 종류마다 벡터 하나, 어느 문장에서나 같음"},
+    "arch.part.sentence_mean": {"en": "sentence = mean", "ko": "문장 = 평균"},
+    "arch.role.sentence_mean": {"en": "average of the word vectors", "ko": "단어 벡터의 평균"},
+    "arch.part.sentencepiece": {"en": "SentencePiece", "ko": "SentencePiece"},
+    "arch.role.sentencepiece": {"en": "text -> pieces", "ko": "텍스트 → 조각"},
+    "arch.part.closed_encoder": {"en": "encoder (closed)", "ko": "인코더 (내부 비공개)"},
+    "arch.role.closed_encoder": {"en": "pieces -> one vector", "ko": "조각 → 벡터 하나"},
+    "arch.part.sentence_vector": {"en": "sentence vector", "ko": "문장 벡터"},
+    "arch.role.sentence_vector": {"en": "L2-normalised", "ko": "L2 정규화"},
+    "arch.part.token_embedding": {"en": "token embedding", "ko": "토큰 임베딩"},
+    "arch.role.token_embedding": {"en": "shared by both directions", "ko": "두 방향이 함께 씀"},
+    "arch.part.lstm": {"en": "LSTM layer {n}", "ko": "LSTM {n}층"},
+    "arch.role.lstm": {"en": "forward (left->right) + backward (right->left)", "ko": "순방향(왼→오) + 역방향(오→왼)"},
+    "arch.part.softmax": {"en": "softmax", "ko": "softmax"},
+    "arch.role.softmax": {"en": "shared: predicts next word (fwd) and previous word (bwd)", "ko": "공유: 다음 단어(순방향)와 이전 단어(역방향)를 예측"},
+    "arch.part.embeddings": {"en": "embeddings", "ko": "임베딩"},
+    "arch.role.embeddings": {"en": "token (+ position) vectors", "ko": "토큰 (+ 위치) 벡터"},
+    "arch.part.block": {"en": "block {n}", "ko": "{n}번 블록"},
+    "arch.role.block": {"en": "{attn}, {heads} heads + feed-forward", "ko": "{attn}, 헤드 {heads}개 + 피드포워드"},
+    "arch.attn.encoder": {"en": "bidirectional self-attention", "ko": "양방향 셀프 어텐션"},
+    "arch.attn.decoder": {"en": "causal (masked) self-attention", "ko": "인과(마스크) 셀프 어텐션"},
+    "arch.attn.encoder-decoder": {"en": "encoder: bidirectional; decoder: causal + cross-attention", "ko": "인코더: 양방향, 디코더: 인과 + 교차 어텐션"},
+    "arch.part.head": {"en": "head", "ko": "헤드"},
+    "arch.role.head.mlm": {"en": "masked-LM head (fill in [MASK])", "ko": "마스크 LM 헤드 ([MASK] 채우기)"},
+    "arch.role.head.clm": {"en": "LM head (next token)", "ko": "LM 헤드 (다음 토큰)"},
+    "arch.role.head.seq2seq": {"en": "LM head on the decoder (span filling)", "ko": "디코더 위 LM 헤드 (구간 채우기)"},
+    "arch.role.head.none": {"en": "no head: add one for your task", "ko": "헤드 없음: 과제에 맞는 헤드를 붙이세요"},
+}
+
+MESSAGES |= {
+    "tokens.warn.unknown": {
+        "en": "{name} cannot read most of this text: {share} of its pieces are [UNK] (unknown). Its vocabulary has no pieces for these characters, so every [UNK] gets the same vector — choose a backbone that reads the language (e.g. USE-multilingual for Korean).",
+        "ko": "{name}은(는) 이 텍스트 대부분을 읽지 못합니다: 조각의 {share}가 [UNK](모르는 조각)입니다. 어휘에 이 글자들의 조각이 없어 모든 [UNK]가 같은 벡터를 받습니다 — 이 언어를 읽는 백본(한국어는 USE-multilingual 등)을 고르세요.",
+    },
+    "tokens.warn.characters": {
+        "en": "{name} splits this Hangul into single characters or jamo ({share} of its pieces): its English vocabulary has no whole Korean words, so it has to spell them out letter by letter and the pieces carry little meaning.",
+        "ko": "{name}은(는) 이 한글을 글자 하나나 자모로 쪼갭니다(조각의 {share}). 영어 어휘에 한국어 단어가 통째로 없어 글자 단위로 받아 적을 수밖에 없고, 그래서 조각에 담긴 뜻이 적습니다.",
+    },
+    "tokens.explain.bytes": {
+        "en": "A byte-level tokenizer (GPT-2, SmolLM2) works on UTF-8 bytes: a Korean syllable is 3 bytes and may become up to 3 pieces. Pieces shown as ⟨EB⟩ hold only part of a character.",
+        "ko": "바이트 수준 토크나이저(GPT-2, SmolLM2)는 UTF-8 바이트를 다룹니다. 한글 한 음절은 3바이트라 조각 3개까지 될 수 있습니다. ⟨EB⟩처럼 보이는 조각은 글자의 일부만 담고 있습니다.",
+    },
+    "embeddings.custom.syntax": {
+        "en": "One sentence per line; start a line with a sense and a bar to colour it: `weight | The box is light.`",
+        "ko": "한 줄에 문장 하나. 줄 앞에 의미와 세로 막대를 붙이면 그 의미로 색칠합니다: `weight | The box is light.`",
+    },
+    "embeddings.korean_default": {
+        "en": "This set is in Korean: the contextual backbone defaults to one that reads Korean ({name}).",
+        "ko": "한국어 세트입니다: 문맥 백본의 기본값을 한국어를 읽는 모델({name})로 정했습니다.",
+    },
+}

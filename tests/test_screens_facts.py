@@ -1,0 +1,74 @@
+"""Facts and defaults on screen (issue 15): tables without "nan", Korean headers, readable pieces, warnings."""
+
+from __future__ import annotations
+
+from plm_core.backbones import specs
+from plm_core.backbones.tiny import tiny_random_backbone
+from plm_core.explorer import polysemy as poly
+from plm_core.explorer.tokens import reading_warning
+from plm_core.fewshot.prompting import DEFAULT_TEMPLATE, check_template
+from plm_core.fewshot.settings import sensitivity_lines, template_from_line
+from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram
+from plm_core.i18n import all_messages, t
+
+
+def test_backbone_overview_has_no_nan_and_no_float_counts():
+    frame = backbone_overview(specs())
+    assert "nan" not in frame.astype(str).to_numpy().ravel().tolist()
+    counts = frame[["layers", "hidden", "heads"]].astype(str).to_numpy().ravel().tolist()
+    assert not any(v.endswith(".0") for v in counts)
+    glove = frame.set_index("name").loc["glove-6b-50d"]
+    assert glove["heads"] == "—" and frame.set_index("name").loc["minilm-l6", "hidden"] == "384"
+
+
+def test_architecture_table_speaks_korean():
+    for spec in specs().values():
+        table = architecture_table(spec, "ko")
+        assert table["part"].str.len().min() > 0 and "arch." not in " ".join(table["part"] + table["role"])
+    assert architecture_table(specs()["minilm-l6"], "ko")["part"].iloc[1] == "1번 블록"
+
+
+def test_every_table_column_has_both_languages():
+    cols = {k: v for k, v in all_messages().items() if k.startswith("col.")}
+    assert len(cols) > 50 and all(v.get("en") and v.get("ko") for v in cols.values())
+
+
+def test_sample_set_charts_take_their_axis_and_legend_text():
+    import pandas as pd
+
+    pool = pd.DataFrame({"text": ["a b", "c d e"], "label": ["x", "y"]})
+    fig = label_balance_figure(pool, pool, "t", ("학습용 풀", "테스트"))
+    assert [d.name for d in fig.data] == ["학습용 풀", "테스트"]
+    hist = length_histogram(pool["text"], "t", x_title="단어 수", y_title="텍스트 수")
+    assert hist.layout.xaxis.title.text == "단어 수" and hist.layout.yaxis.title.text == "텍스트 수"
+
+
+def test_prompt_sensitivity_defaults_keep_each_template_on_one_line():
+    lines = sensitivity_lines(DEFAULT_TEMPLATE).splitlines()
+    assert len(lines) == 3  # the line break inside "{text}\nAnswer:{label}" is written as \n
+    for line in lines:
+        check_template(template_from_line(line))  # raised "must contain {text}" on "{text}" alone before
+
+
+def test_korean_polysemy_sets_default_to_a_backbone_that_reads_korean():
+    names = [n for n, s in specs().items() if s.family in ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")]
+    readers = {n: specs()[n].languages for n in names}
+    korean = [p for p in poly.polysemy_sets().values() if p.language == "ko"]
+    assert korean
+    for pset in korean:
+        chosen = poly.default_backbone(pset.language, names, readers)
+        assert "ko" in specs()[chosen].languages
+    assert poly.default_backbone("en", names, readers) == names[0]
+
+
+def test_a_tokenizer_that_cannot_read_korean_is_flagged():
+    encoder = tiny_random_backbone("encoder")  # MiniLM's English WordPiece vocabulary
+    warning = reading_warning(encoder, ["배가 아파서 병원에 갔다.", "눈이 많이 내렸다."])
+    assert warning is not None and warning[0] in ("tokens.warn.unknown", "tokens.warn.characters")
+    assert "{share}" not in t(warning[0], "ko", **warning[1])
+    assert reading_warning(encoder, ["The river bank was muddy after the rain."]) is None
+
+
+def test_mask_swap_caption_does_not_say_the_tiny_mlm_is_missing():
+    text = t("attention.swap.no_head", "en", name="X")
+    assert "once installed" not in text and "tiny BERT" in text
