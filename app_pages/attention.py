@@ -58,13 +58,17 @@ def weights_section(inp: dict) -> None:
     which = st.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
                      horizontal=True) if len(view.available) > 1 else view.available[0]
     w, q, k = view.select(which)
+    hide = st.toggle(tr("attention.hide_sink"), value=view.family == "decoder", key=f"att-sink-{inp['name']}")
+    st.caption(tr("attention.sink_why"))
+    if hide:
+        w = attn.hide_first_token(w)  # (L, nh, Tq, Tk), the first key's share spread over the others
     n_layers, n_heads = w.shape[:2]
     c1, c2 = st.columns(2)
     layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
     head = c2.slider(tr("attention.head"), 1, n_heads, 1)
     st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
                     width="stretch")
-    dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which), lambda: attn.digest(w, which != "cross"))
+    dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which, hide), lambda: attn.digest(w, which != "cross"))
     left, right = st.columns(2)
     left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)), width="stretch")
     if dig.rollout is not None:

@@ -72,3 +72,38 @@ def test_a_tokenizer_that_cannot_read_korean_is_flagged():
 def test_mask_swap_caption_does_not_say_the_tiny_mlm_is_missing():
     text = t("attention.swap.no_head", "en", name="X")
     assert "once installed" not in text and "tiny BERT" in text
+
+
+def test_hiding_the_first_token_sink_renormalises_the_rest():
+    import numpy as np
+
+    from plm_core.explorer.attention import hide_first_token
+
+    rng = np.random.default_rng(0)
+    w = rng.random((2, 3, 5, 5)).astype(np.float32)
+    w = np.tril(w)  # causal: query t sees keys 0..t
+    w[..., 0] += 5.0  # the sink
+    w /= w.sum(-1, keepdims=True)
+    out = hide_first_token(w)
+    assert np.all(out[..., 0] == 0)
+    assert np.allclose(out[..., 1:, :].sum(-1), 1.0) and np.all(out[..., 0, :] == 0)  # query 0 saw only the sink
+
+
+def test_eleven_topics_get_eleven_clearly_different_colours():
+    import itertools
+
+    from plm_core.explorer.figures import sense_colors
+
+    colours = list(sense_colors([f"topic{i}" for i in range(11)]).values())
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
+    assert len(set(colours)) == 11
+    assert min(sum((a - b) ** 2 for a, b in zip(x, y)) ** 0.5 for x, y in itertools.combinations(rgb, 2)) > 50
+
+
+def test_attention_grid_keeps_its_labels_beside_the_cells():
+    import numpy as np
+
+    from plm_core.explorer.figures import attention_grid_figure
+
+    fig = attention_grid_figure(np.zeros((30 * 5, 9 * 5)), 30, 9, 4, "L", "H", "grid")  # SmolLM2: 30 x 9
+    assert fig.layout.xaxis.constrain == "domain" and fig.layout.yaxis.constrain == "domain"

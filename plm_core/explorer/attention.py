@@ -70,6 +70,19 @@ def compute_attentions(backbone: Backbone, text: str, target: str | None = None,
     return AttentionView(att, backbone.label, backbone.spec.family, notices)
 
 
+def hide_first_token(weights: np.ndarray) -> np.ndarray:
+    """(..., Tq, Tk) attention without the first key (the "sink"), each row renormalised over the other keys.
+
+    Many trained transformers park most attention on the first token when a head has nothing useful to
+    look at (softmax must put its mass somewhere); hiding it lets the remaining pattern show. A row that
+    attended only to the first token (the first query of a causal model) stays all zero.
+    """
+    out = np.array(weights, dtype=np.float32, copy=True)
+    out[..., 0] = 0.0
+    total = out.sum(axis=-1, keepdims=True)  # (..., Tq, 1)
+    return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
+
+
 def head_average(weights: np.ndarray) -> np.ndarray:
     """(L, nh, Tq, Tk) -> (L, Tq, Tk): the mean over heads (float32, also for float16 input)."""
     return weights.mean(axis=1, dtype=np.float32)

@@ -23,8 +23,18 @@ HOVER_CELLS = 64 * 64  # heatmaps with more cells get position-only hover text
 MARGIN = dict(l=10, r=10, t=50, b=10)
 
 
+# Kelly's colours of maximum contrast (white and black left out): 20 hues no two of which look alike, so an
+# 11-topic map never gives two topics the same (or a near-same) colour.
+DISTINCT = ["#F3C300", "#0067A5", "#BE0032", "#A1CAF1", "#2B3D26", "#875692", "#F99379", "#8DB600", "#E25822",
+            "#008856", "#882D17", "#C2B280", "#B3446C", "#F38400", "#E68FAC", "#848482", "#654522", "#604E97",
+            "#F6A600", "#DCD300"]  # ordered so that every prefix keeps its colours as far apart as possible
+
+
 def sense_colors(keys: Sequence[str]) -> dict[str, str]:
-    return {k: PALETTE[i % len(PALETTE)] for i, k in enumerate(dict.fromkeys(keys))}
+    """One colour per key, in first-seen order: the shared palette for a few keys, distinct hues for many."""
+    unique = list(dict.fromkeys(keys))
+    palette = PALETTE[:10] if len(unique) <= 10 else DISTINCT
+    return {k: palette[i % len(palette)] for i, k in enumerate(unique)}
 
 
 def _wrap(text: str, width: int = 60) -> str:
@@ -196,7 +206,8 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
                      ticktext=[f"{head_label}{h + 1}" for h in range(n_heads)], side="top", showgrid=False)
     fig.update_yaxes(tickvals=[(n_layers - 1 - li) * step + cell / 2 for li in range(n_layers)],
                      ticktext=[f"{layer_label}{li + 1}" for li in range(n_layers)], autorange="reversed",
-                     showgrid=False, scaleanchor="x")
+                     showgrid=False, scaleanchor="x", constrain="domain")
+    fig.update_xaxes(constrain="domain")  # the axes shrink with the square cells: labels stay beside the grid
     fig.update_layout(title=title, height=int(min(1400, 120 + n_layers * max(40, 900 // max(n_heads, 1) * 0.9))),
                       margin=dict(l=10, r=10, t=80, b=10), plot_bgcolor="white")
     return fig

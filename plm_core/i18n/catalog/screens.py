@@ -94,3 +94,11 @@ MESSAGES |= {
         "ko": "한국어 세트입니다: 문맥 백본의 기본값을 한국어를 읽는 모델({name})로 정했습니다.",
     },
 }
+
+MESSAGES |= {
+    "attention.hide_sink": {"en": "Hide the first-token sink", "ko": "첫 토큰 싱크 숨기기"},
+    "attention.sink_why": {
+        "en": "Why a sink: softmax must give every head 100% of its attention, so a head with nothing useful to look at parks it on the first token; hiding that column (and renormalising the rest) shows what the heads do attend to.",
+        "ko": "싱크가 생기는 이유: softmax는 헤드마다 어텐션 100%를 어딘가에 줘야 하므로, 볼 것이 없는 헤드는 첫 토큰에 몰아 둡니다. 그 열을 숨기고(나머지를 다시 정규화) 보면 헤드가 실제로 보는 곳이 드러납니다.",
+    },
+}
