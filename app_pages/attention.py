@@ -11,6 +11,7 @@ from plm_core.explorer.lm import fill_masks, next_token_stats, next_tokens
 from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_masks
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
+from ui import diagrams
 from ui.common import guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
@@ -30,6 +31,8 @@ def input_form() -> dict:
 
 
 def masks_section(inp: dict) -> None:
+    diagrams.architectures()
+    st.caption(tr("diagram.arch.caption"))
     bb = load(inp["name"])
     tok = readable_tokens(bb, inp["text"], MASK_MAX_TOKENS)
     target = readable_tokens(bb, inp["target"] or inp["text"], MASK_MAX_TOKENS)

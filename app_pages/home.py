@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import diagrams
 from ui.common import page_header, tr
 from ui.pages import page_exists, page_path
 
@@ -15,8 +16,12 @@ COURSE_MAP = (
     ("elmo", ("pretraining", "embeddings", "transfer")),
     ("zoo", ("models",)),
 )
+# The course's order and the page each step of a lesson opens (the picture at the top of Home).
+COURSE_PATH = (("zoo", "models"), ("transfer", "transfer"), ("pretrain", "pretraining"), ("arch", "attention"),
+               ("embed", "embeddings"), ("elmo", "transfer"), ("fewshot", "fewshot"))
 
 page_header("home", "home.heading")
+diagrams.course([(idea, page) for idea, page in COURSE_PATH if page_exists(page)])
 st.success(tr("home.small_data"), icon=":material/lightbulb:")
 columns = st.columns(3)
 for i, (idea, page_keys) in enumerate(COURSE_MAP):

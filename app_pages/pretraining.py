@@ -10,8 +10,10 @@ from plm_core.pretrain import probes
 from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
 from plm_core.jobs import Snapshot
 from plm_core.pretrain.studio import (
-    BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
+    BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example, sgns_window,
 )
+from plm_core.pretrain.models import TINY_CONFIGS
+from ui import diagrams
 from ui.common import guard, lang, page_header, table, tr
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
@@ -34,10 +36,16 @@ def example_tab(objective: str) -> None:
         marks = fg.example_marks(objective, e.inputs, e.positions, e.detail.get("kinds", ()))
         if objective != "sgns":
             st.markdown(fg.pieces_html(e.inputs, marks), unsafe_allow_html=True)
+        if objective == "bilm":
+            layers = TINY_CONFIGS["bilm"]["layers"]
+            diagrams.elmo([1 / (layers + 1)] * (layers + 1), None)
+            st.caption(tr("diagram.elmo.uniform"))
         if objective == "span":
             st.markdown(f"**{tr('pretrain.example.targets')}**")
             st.markdown(fg.pieces_html(e.targets, fg.example_marks("span", e.targets, [])), unsafe_allow_html=True)
         if objective == "sgns":
+            words, centre, negatives = sgns_window(e, TINY_CONFIGS["sgns"]["window"])
+            diagrams.sgns(words, centre, TINY_CONFIGS["sgns"]["window"], negatives)
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
                 st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))

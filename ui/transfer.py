@@ -210,6 +210,10 @@ def result_card(result: Any, label: str) -> None:
     if result.layer_weights:
         right.plotly_chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
                                                 tr("transfer.chart.layer"), tr("chart.uniform")), width="stretch")
+        from ui import diagrams
+
+        diagrams.elmo(result.layer_weights, result.mix_gamma)
+        st.caption(tr("diagram.elmo.caption"))
     surgery_table(result.param_groups, f"result-{label}")
 
 

@@ -240,3 +240,13 @@ def live_backbone(p: Any) -> Any:
     from plm_core.backbones.static import StaticVectors
 
     return StaticVectors(spec, p.words, p.model.centre.weight.detach().numpy().copy())
+
+
+def sgns_window(e: ex.Example, window: int) -> tuple[list[str], int, list[str]]:
+    """What the SGNS diagram draws for a skip-gram example: (words, centre position, that centre's first
+    pair's negatives). The middle word is the centre; pairs run by centre position (skipgram_pairs)."""
+    words = list(e.tokens)
+    centre = len(words) // 2
+    before = sum(min(i, window) + min(len(words) - 1 - i, window) for i in range(centre))
+    negatives = e.detail["negatives"][before] if before < len(e.detail["negatives"]) else []
+    return words, centre, list(negatives)

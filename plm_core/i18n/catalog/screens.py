@@ -102,3 +102,42 @@ MESSAGES |= {
         "ko": "싱크가 생기는 이유: softmax는 헤드마다 어텐션 100%를 어딘가에 줘야 하므로, 볼 것이 없는 헤드는 첫 토큰에 몰아 둡니다. 그 열을 숨기고(나머지를 다시 정규화) 보면 헤드가 실제로 보는 곳이 드러납니다.",
     },
 }
+
+MESSAGES |= {
+    "diagram.arch.title.encoder": {"en": "Encoder (BERT, MiniLM): every piece sees every piece", "ko": "인코더(BERT, MiniLM): 모든 조각이 모든 조각을 봄"},
+    "diagram.arch.title.decoder": {"en": "Decoder (GPT, SmolLM2): each piece sees only the past", "ko": "디코더(GPT, SmolLM2): 각 조각은 앞만 봄"},
+    "diagram.arch.title.encoder-decoder": {"en": "Encoder-decoder (T5): read all, then write left to right", "ko": "인코더-디코더(T5): 전부 읽고 왼쪽부터 씀"},
+    "diagram.arch.tokens_in": {"en": "input pieces", "ko": "입력 조각"},
+    "diagram.arch.embeddings": {"en": "embeddings", "ko": "임베딩"},
+    "diagram.arch.block": {"en": "block {n}: self-attention + FF", "ko": "{n}번 블록: 셀프 어텐션 + FF"},
+    "diagram.arch.cross": {"en": "block {n}: masked self + cross + FF", "ko": "{n}번 블록: 마스크 셀프 + 교차 + FF"},
+    "diagram.arch.encoder": {"en": "encoder", "ko": "인코더"},
+    "diagram.arch.decoder": {"en": "decoder", "ko": "디코더"},
+    "diagram.arch.output": {"en": "one vector per piece", "ko": "조각마다 벡터 하나"},
+    "diagram.arch.lm_out": {"en": "next piece", "ko": "다음 조각"},
+    "diagram.arch.mask": {"en": "mask (query × key)", "ko": "마스크 (쿼리 × 키)"},
+    "diagram.arch.caption": {
+        "en": "Drawn from the same masks the models use: blue/orange cells are allowed (query row may look at key column), grey cells are blocked.",
+        "ko": "모델이 쓰는 마스크 그대로 그렸습니다: 파랑/주황 칸은 허용(쿼리 행이 키 열을 봄), 회색 칸은 막힘입니다.",
+    },
+    "diagram.elmo.title": {"en": "ELMo: task vector = γ · Σ softmax(λ)ₗ · hₗ", "ko": "ELMo: 과제 벡터 = γ · Σ softmax(λ)ₗ · hₗ"},
+    "diagram.elmo.layer": {"en": "layer {n}: biLSTM", "ko": "{n}층: 양방향 LSTM"},
+    "diagram.elmo.embeddings": {"en": "layer 0: token embedding", "ko": "0층: 토큰 임베딩"},
+    "diagram.elmo.forward": {"en": "→ forward", "ko": "→ 순방향"},
+    "diagram.elmo.backward": {"en": "← backward", "ko": "← 역방향"},
+    "diagram.elmo.mix": {"en": "weighted sum", "ko": "가중 합"},
+    "diagram.elmo.task": {"en": "task head", "ko": "과제 헤드"},
+    "diagram.elmo.caption": {
+        "en": "The arrows carry the learned layer weights softmax(λ) (thicker = more weight); γ scales the mixed vector for the task.",
+        "ko": "화살표 숫자는 학습된 층 가중치 softmax(λ)입니다(굵을수록 큼). γ는 섞인 벡터를 과제에 맞게 키우거나 줄입니다.",
+    },
+    "diagram.elmo.uniform": {
+        "en": "Before training the mix is uniform; the Transfer lab learns λ and γ for a task (ELMo backbone, pooling 'mix').",
+        "ko": "학습 전에는 고르게 섞습니다. 전이학습 실험실에서 과제마다 λ와 γ를 학습합니다(ELMo 백본, 풀링 'mix').",
+    },
+    "diagram.sgns.title": {"en": "Skip-gram with negative sampling: one centre word, window {window}", "ko": "네거티브 샘플링 스킵그램: 중심 단어 하나, 윈도 {window}"},
+    "diagram.sgns.positive": {"en": "green: positive pairs (centre, context) → label 1", "ko": "초록: 양성 쌍 (중심, 문맥) → 레이블 1"},
+    "diagram.sgns.negative": {"en": "red: negatives drawn from unigram^0.75 → label 0", "ko": "빨강: unigram^0.75에서 뽑은 네거티브 → 레이블 0"},
+    "diagram.course.title": {"en": "The course in order — each box opens the page that shows it", "ko": "강의 순서 — 상자마다 그 내용을 보여 주는 페이지가 있습니다"},
+    "diagram.course.path": {"en": "The path of a lesson: follow the orange arrows.", "ko": "한 수업의 경로: 주황 화살표를 따라가세요."},
+}
