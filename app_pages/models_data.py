@@ -8,6 +8,7 @@ from plm_core.explorer.tokens import has_hangul, reading_warning, readable_token
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
 from ui.common import guard, lang, page_header, show_notices, tr
 from ui.common import table as show_table
+from ui.common import tabs as open_tabs
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -108,7 +109,7 @@ def csv_tab() -> None:
 
 
 page_header("models")
-tabs = st.tabs([tr("models.tab.backbones"), tr("models.tab.datasets"), tr("models.tab.csv")])
+tabs = open_tabs("models", ["backbones", "datasets", "csv"])
 with tabs[0]:
     backbones_tab()
 with tabs[1]:

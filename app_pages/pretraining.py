@@ -15,6 +15,7 @@ from plm_core.pretrain.studio import (
 from plm_core.pretrain.models import TINY_CONFIGS
 from ui import diagrams
 from ui.common import guard, lang, page_header, table, tr
+from ui.common import tabs as open_tabs
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
@@ -123,7 +124,7 @@ page_header("pretraining")
 objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
                                  format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
 st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"), tr("pretrain.tab.cards")])
+tabs = open_tabs("pretrain", ["example", "predict", "live", "cards"])  # the open tab survives a language switch
 with tabs[0]:
     example_tab(objective)
 with tabs[1]:

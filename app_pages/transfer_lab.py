@@ -5,6 +5,7 @@ import streamlit as st
 from plm_core.backbones import specs
 from plm_core.jobs import JobStatus, Snapshot
 from ui.common import guard, page_header, tr
+from ui.common import tabs as open_tabs
 from ui.jobs import is_active, job_panel
 from ui.transfer import (
     backbone_notes, curves, data_source, progress_label, race_summary, result_card, settings_form, start_job,
@@ -57,7 +58,7 @@ def draw(tab: str, snap: Snapshot) -> None:
 page_header("transfer")
 with st.expander(tr("transfer.tab.modes")):
     st.markdown(tr("transfer.modes_explained"))
-single, race = st.tabs([tr("transfer.tab.single"), tr("transfer.tab.race")])
+single, race = open_tabs("transfer", ["single", "race"])  # the open tab survives a language switch
 with single:
     launch("single", race=False)
     job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)

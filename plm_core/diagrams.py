@@ -34,8 +34,8 @@ def _arrow(x1: float, y1: float, x2: float, y2: float, colour: str = "#555", wid
 
 
 def _svg(width: int, height: int, body: str, title: str = "") -> str:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'style="max-width:{width}px;font-family:sans-serif" role="img">'
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" style="font-family:sans-serif" role="img">'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>')
     caption = f'<text x="8" y="16" font-size="13" font-weight="bold" fill="{INK}">{html.escape(title)}</text>' if title else ""
@@ -56,6 +56,7 @@ class ArchText:
     output: str = "one vector per piece"
     lm_out: str = "next piece"
     mask: str = "mask: who may look at whom"
+    cross_arrow: str = "cross"
 
 
 def attention_mask(family: str, n: int = 5) -> np.ndarray:
@@ -91,7 +92,7 @@ def architecture_svg(family: str, layers: int, text: ArchText = ArchText(), show
     if family == "encoder-decoder":
         enc, top_e = _stack(10, base, drawn, text.block, BLUE, text, "enc")
         dec, top_d = _stack(300, base, drawn, text.cross, ORANGE, text, "dec")
-        body += [enc, dec, _arrow(260, (top_e + base) / 2, 298, (top_d + base) / 2, label="cross", cls="cross-arrow"),
+        body += [enc, dec, _arrow(260, (top_e + base) / 2, 298, (top_d + base) / 2, label=text.cross_arrow, cls="cross-arrow"),
                  f'<text x="10" y="{top_e - 8:.0f}" font-size="12">{html.escape(text.encoder)}</text>',
                  f'<text x="300" y="{top_d - 8:.0f}" font-size="12">{html.escape(text.decoder)}</text>',
                  _arrow(425, top_d, 425, top_d - 22), f'<text x="435" y="{top_d - 12:.0f}" font-size="11">{html.escape(text.lm_out)}</text>']

@@ -21,3 +21,23 @@ def test_korean_page_has_no_english_left(path):
     at = open_app_page(path, "ko", timeout=240)
     assert not at.exception, [e.message for e in at.exception]
     assert english_left(at) == []
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("private_stores")
+def test_korean_result_cards_have_no_english_left():
+    """The parts that appear only after a run: result card, surgery table, diagrams, race comparison."""
+    from test_transfer_pages import finished_job
+
+    from plm_core.transfer import TrainConfig
+
+    base = TrainConfig(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
+    elmo = TrainConfig(backbone="tiny-elmo-bilm", mode="frozen", pooling="mix", batch_size=4, max_length=12)
+    at = open_app_page("app_pages/transfer_lab.py", "ko", timeout=120)
+    at.session_state["job:transfer-single"] = finished_job([elmo], race=False)
+    at.session_state["job:transfer-race"] = finished_job([base.with_(mode="frozen"), base.with_(mode="finetune")],
+                                                         race=True)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert len(at.get("plotly_chart")) >= 6 and at.dataframe
+    assert english_left(at) == []

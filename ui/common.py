@@ -45,10 +45,28 @@ def init_language() -> None:
 
 
 def language_switch() -> None:
-    """The sidebar switch every page honours (all text comes from the catalog in this language)."""
+    """The sidebar switch every page honours (all text comes from the catalog in this language). The URL
+    carries ?lang on every run, so it follows the switch, survives navigation and a reload."""
     st.sidebar.radio(
         t("common.language_label", DEFAULT_LANGUAGE), options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY, horizontal=True,
     )
+    if st.query_params.get(LANG_KEY) != lang():
+        st.query_params[LANG_KEY] = lang()
+
+
+def tabs(slot: str, keys: list[str]) -> list[Any]:
+    """st.tabs whose open tab survives a language switch: labels are `<slot>.tab.<key>` in the user's
+    language; the open tab is remembered by key (not by label, which the switch changes)."""
+    remembered, labels = f"{slot}-open-tab", [tr(f"{slot}.tab.{k}") for k in keys]
+    widget = f"{slot}-tabs-{lang()}"
+    by_label = dict(zip(labels, keys))
+
+    def remember() -> None:
+        st.session_state[remembered] = by_label.get(st.session_state.get(widget), keys[0])
+
+    chosen = st.session_state.get(remembered, keys[0])
+    return list(st.tabs(labels, default=labels[keys.index(chosen)] if chosen in keys else labels[0], key=widget,
+                        on_change=remember))
 
 
 def show_error(err: BaseException) -> None:

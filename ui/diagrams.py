@@ -11,14 +11,15 @@ from ui.common import tr
 
 
 def show(svg: str) -> None:
-    st.html(f'<div style="overflow-x:auto">{svg}</div>')
+    """An SVG diagram as an image (scaled down to the column's width, never up)."""
+    st.image(svg, width="content")
 
 
 def architecture(family: str, layers: int) -> None:
     text = dg.ArchText(tr(f"diagram.arch.title.{family}"), tr("diagram.arch.tokens_in"), tr("diagram.arch.embeddings"),
                        tr("diagram.arch.block"), tr("diagram.arch.cross"), tr("diagram.arch.encoder"),
                        tr("diagram.arch.decoder"), tr("diagram.arch.output"), tr("diagram.arch.lm_out"),
-                       tr("diagram.arch.mask"))
+                       tr("diagram.arch.mask"), tr("diagram.arch.cross_arrow"))
     show(dg.architecture_svg(family, layers, text))
 
 

@@ -24,7 +24,7 @@ TINY_CONFIGS: dict[str, dict[str, Any]] = {
     "clm": dict(name="tiny-gpt-clm", layers=2, hidden=128, heads=2, ffn=512, max_len=128),
     "span": dict(name="tiny-t5-span", layers=2, hidden=128, heads=2, ffn=512, max_len=128),
     "bilm": dict(name="tiny-elmo-bilm", layers=2, hidden=128, max_len=128),
-    "sgns": dict(name="tiny-sgns", hidden=100, vocab=20_000, min_count=5, window=2, negatives=5),  # window 2: king ~ queen, prince
+    "sgns": dict(name="tiny-sgns", hidden=100, vocab=20_000, min_count=5, window=1, negatives=5),  # window 1: paradigmatic neighbours (king ~ queen, prince)
 }
 
 

@@ -116,6 +116,7 @@ MESSAGES |= {
     "diagram.arch.output": {"en": "one vector per piece", "ko": "조각마다 벡터 하나"},
     "diagram.arch.lm_out": {"en": "next piece", "ko": "다음 조각"},
     "diagram.arch.mask": {"en": "mask (query × key)", "ko": "마스크 (쿼리 × 키)"},
+    "diagram.arch.cross_arrow": {"en": "cross", "ko": "교차"},
     "diagram.arch.caption": {
         "en": "Drawn from the same masks the models use: blue/orange cells are allowed (query row may look at key column), grey cells are blocked.",
         "ko": "모델이 쓰는 마스크 그대로 그렸습니다: 파랑/주황 칸은 허용(쿼리 행이 키 열을 봄), 회색 칸은 막힘입니다.",
