@@ -12,7 +12,7 @@ from plm_core.errors import PLMError
 from plm_core.i18n import t
 from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
                                          sample_texts, sentence_map)
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import dataset_label, guard, lang, page_header, show_notices, tr
 from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
@@ -132,7 +132,7 @@ def sentence_form() -> None:
     uploaded = st.session_state.get("uploaded_csv")
     choices = list(DATASETS) + (["uploaded"] if uploaded else [])
     uploaded_label = tr("embeddings.sent.uploaded", name=uploaded[0]) if uploaded else ""
-    label = lambda d: uploaded_label if d == "uploaded" else DATASETS[d][0].display  # noqa: E731
+    label = lambda d: uploaded_label if d == "uploaded" else dataset_label(d)  # noqa: E731
     with st.form("emb-sent"):
         c1, c2, c3, c4 = st.columns(4)
         data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,

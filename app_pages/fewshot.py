@@ -13,7 +13,7 @@ from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_fo
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import dataset_label, guard, lang, page_header, show_notices, tr
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -22,7 +22,7 @@ UPLOAD = "upload:"
 
 
 def data_choices() -> dict[str, str]:
-    choices = {name: info.display for name, (info, _) in DATASETS.items()}
+    choices = {name: dataset_label(name) for name in DATASETS}
     if st.session_state.get("uploaded_csv"):
         choices[UPLOAD] = tr("fewshot.data.uploaded", name=st.session_state["uploaded_csv"][0])
     return choices

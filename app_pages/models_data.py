@@ -6,7 +6,7 @@ from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.explorer.tokens import has_hangul, reading_warning, readable_tokens
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import dataset_label, guard, lang, page_header, show_notices, tr
 from ui.common import table as show_table
 from ui.common import tabs as open_tabs
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -86,10 +86,10 @@ def sample_set_view(ds) -> None:
 
 
 def datasets_tab() -> None:
-    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=lambda n: DATASETS[n][0].display)
+    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=dataset_label)
     with guard():
         ds = dataset(name)
-        st.caption(ds.info.description)
+        st.caption(dataset_label(name, ".description"))
         sample_set_view(ds)
         st.caption(f"{tr('models.ds.attribution')}: {ds.info.attribution} — {tr('models.license')}: {ds.info.license}")
 

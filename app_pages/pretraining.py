@@ -80,6 +80,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
         table(bilm_table(probes.bilm_predictions(bb, text, 3)))
     else:
         st.plotly_chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"))
+        st.caption(tr("pretrain.predict.sgns_cosine"))
 
 
 def live_tab(objective: str) -> None:

@@ -195,7 +195,7 @@ class CourseStep:
 
 def course_svg(steps: Sequence[CourseStep], title: str = "", path_label: str = "") -> str:
     """The course's ideas in order as boxes in a snake of rows of three, arrows along the lesson path."""
-    w, h, gx, gy = 230, 64, 40, 36
+    w, h, gx, gy = 270, 64, 36, 36
     parts = []
     pos = []
     for k, step in enumerate(steps):
@@ -204,7 +204,7 @@ def course_svg(steps: Sequence[CourseStep], title: str = "", path_label: str = "
         x, y = 10 + col * (w + gx), 40 + row * (h + gy)
         pos.append((x, y))
         parts.append(f'<g class="course-step"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10" '
-                     f'fill="{BLUE}22" stroke="{BLUE}"/><text x="{x + 12}" y="{y + 24}" font-size="13" '
+                     f'fill="{BLUE}22" stroke="{BLUE}"/><text x="{x + 12}" y="{y + 24}" font-size="12" '
                      f'font-weight="bold" fill="{INK}">{k + 1}. {html.escape(step.title)}</text>'
                      f'<text x="{x + 12}" y="{y + 46}" font-size="11" fill="#555">→ {html.escape(step.page)}</text></g>')
     for (x1, y1), (x2, y2) in zip(pos, pos[1:]):

@@ -28,19 +28,22 @@ def main() -> int:
     p.add_argument("--n", type=int, default=512)
     p.add_argument("--test-limit", type=int, default=1000)
     p.add_argument("--json", type=Path, default=None)
+    p.add_argument("--models", default=",".join(TINY), help="comma-separated registry names")
+    p.add_argument("--pooling", default=None, help="e.g. mix (ELMo's scalar mix); default: the lab's default")
     args = p.parse_args()
     torch.set_num_threads(1)  # this script owns its process
     split = make_split(get_dataset("movie-snippets"), n=args.n, seed=0, test_limit=args.test_limit)
     rows = {}
     print("| model | frozen accuracy | random-init twin | difference |\n|---|---|---|---|")
-    for name in TINY:
+    for name in args.models.split(","):
         scores = []
         for random_init in (False, True):
             bb = load_backbone(name, random_init=random_init, seed=0)
-            result = train(TrainConfig(backbone=name, mode="frozen", seed=0), split.train, split.test, backbone=bb)
+            extra = {"pooling": args.pooling} if args.pooling else {}
+            result = train(TrainConfig(backbone=name, mode="frozen", seed=0, **extra), split.train, split.test, backbone=bb)
             scores.append(result.test_accuracy)
         rows[name] = {"pretrained": round(scores[0], 3), "random": round(scores[1], 3), "n_train": len(split.train),
-                      "n_test": len(split.test)}
+                      "n_test": len(split.test), "pooling": args.pooling or "default"}
         print(f"| {name} | {scores[0]:.3f} | {scores[1]:.3f} | {scores[0] - scores[1]:+.3f} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")

@@ -14,13 +14,15 @@ from typing import Any, Iterator
 
 from plm_core.i18n import all_messages
 
-# Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers.
+# Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers (the
+# five mode names are the identifiers the mode picker shows beside their Korean description).
 ALLOWED: frozenset[str] = frozenset(w.lower() for w in """
     PLM Lab BERT MiniLM GPT SmolLM SmolLM2 ELMo GloVe T5 SGNS MLM CLM biLM LSTM WordPiece BPE UNK CLS SEP
     MASK PAD UMAP PCA LoRA BitFit AG News SST IMDb Wikipedia Shakespeare Moby Dick CSV URL ID id k K lr
     AdamW Adam SGD PNG SVG JSON CPU GPU Ray softmax tiny bert mlm gpt clm t5 span elmo bilm sgns glove
     minilm smollm2 smollm distilbert all MiniLM-L6-v2 v2 L6 L12 H384 gte e5 sentence transformers
     mean max cls pool layer extra_id ko en Top top-k logit logits token tokens n_params
+    frozen finetune discriminative gradual scratch
     """.split())
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*[A-Za-z0-9]|[A-Za-z]{2,}")
 

@@ -37,6 +37,16 @@ def table(frame: Any, target: Any = None, **kwargs: Any) -> Any:
     return (target or st).dataframe(frame, column_config=config, **kwargs)
 
 
+def dataset_label(name: str, key: str = "") -> str:
+    """A sample set's name (key "") or description (key ".description") in the user's language."""
+    from plm_core.data import DATASETS
+
+    if f"dataset.{name}{key}" in all_messages():
+        return tr(f"dataset.{name}{key}")
+    info = DATASETS[name][0] if name in DATASETS else None
+    return (info.description if key else info.display) if info else name
+
+
 def init_language() -> None:
     """Pick the language once per session: ?lang=en|ko in the URL, else Korean."""
     if LANG_KEY not in st.session_state:

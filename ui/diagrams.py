@@ -25,7 +25,7 @@ def architecture(family: str, layers: int) -> None:
 
 def architectures(layers: int = 4) -> None:
     """The three block diagrams side by side, each with its mask."""
-    for col, family in zip(st.columns(3), ("encoder", "decoder", "encoder-decoder")):
+    for col, family in zip(st.columns([1, 1, 1.6]), ("encoder", "decoder", "encoder-decoder")):  # enc-dec is wider
         with col:
             architecture(family, layers)
 

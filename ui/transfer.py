@@ -16,7 +16,7 @@ from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, appli
 from plm_core.transfer.figures import (
     accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, share_text, surgery_display,
 )
-from ui.common import table, tr
+from ui.common import dataset_label, table, tr
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -43,7 +43,7 @@ def data_source(key: str) -> str:
         if upload is not None:
             st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
     options = list(DATASETS) + ([UPLOAD] if "uploaded_csv" in st.session_state else [])
-    names = {n: DATASETS[n][0].display for n in DATASETS}
+    names = {n: dataset_label(n) for n in DATASETS}
     names[UPLOAD] = tr("transfer.data.uploaded", name=st.session_state.get("uploaded_csv", ("",))[0])
     return st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.get)
 

@@ -82,7 +82,7 @@ def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText = Diagram
         _brace(fig, n_body, len(ordered) - 1, text.head)
     fig.update_yaxes(visible=False, range=[-0.6, len(ordered) - 0.4])
     fig.update_xaxes(visible=False, range=[0, 1], row=1, col=1)
-    fig.update_xaxes(type="log", title_text=text.lr_axis, row=1, col=2)
+    fig.update_xaxes(type="log", title_text=text.lr_axis, row=1, col=2, visible=any(lrs))  # frozen (L-BFGS): no rates
     fig.update_layout(title=text.title, height=120 + 30 * len(ordered), bargap=0.15,
                       margin=dict(l=110, r=10, t=40, b=40))
     return fig

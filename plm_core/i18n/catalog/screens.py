@@ -142,3 +142,29 @@ MESSAGES |= {
     "diagram.course.title": {"en": "The course in order — each box opens the page that shows it", "ko": "강의 순서 — 상자마다 그 내용을 보여 주는 페이지가 있습니다"},
     "diagram.course.path": {"en": "The path of a lesson: follow the orange arrows.", "ko": "한 수업의 경로: 주황 화살표를 따라가세요."},
 }
+
+MESSAGES |= {  # sample-set names and descriptions (ui.common.dataset_label falls back to DatasetInfo.display)
+    "dataset.movie-snippets": {"en": "Movie-review snippets (sentiment)", "ko": "영화 리뷰 한 문장 (감성)"},
+    "dataset.rt-reviews": {"en": "Rotten Tomatoes reviews (sentiment)", "ko": "Rotten Tomatoes 평론 (감성)"},
+    "dataset.wiki-topics": {"en": "Wikipedia topics (11 classes)", "ko": "Wikipedia 주제 (11개 클래스)"},
+    "dataset.korean-intents": {"en": "Korean chatbot topics", "ko": "한국어 챗봇 주제"},
+    "dataset.movie-snippets.description": {
+        "en": "10,605 one-sentence movie reviews, rated by people; positive if the mean rating > 0.",
+        "ko": "사람이 점수를 매긴 한 문장 영화 리뷰 10,605개. 평균 점수가 0보다 크면 긍정입니다."},
+    "dataset.rt-reviews.description": {
+        "en": "12,808 critic reviews labelled fresh (positive) or rotten (negative).",
+        "ko": "fresh(긍정) 또는 rotten(부정)으로 표시된 평론가 리뷰 12,808개."},
+    "dataset.wiki-topics.description": {
+        "en": "9,033 Wikipedia lead summaries in 11 topics (People, Geography, Mathematics, ...).",
+        "ko": "11개 주제(인물, 지리, 수학 …)로 나뉜 Wikipedia 문서 첫 문단 요약 9,033개."},
+    "dataset.korean-intents.description": {
+        "en": "Korean questions and answers from a chatbot corpus; the label is the topic file.",
+        "ko": "챗봇 말뭉치의 한국어 질문과 답. 레이블은 주제 파일입니다."},
+}
+
+MESSAGES |= {
+    "pretrain.predict.sgns_cosine": {
+        "en": "Plain cosine between the word vectors (no mean removed: with these vectors, subtracting the mean direction changes the ranking little). Neighbours come from the same source and register — the history plays for 'king' — because the corpus is small; gensim's Word2Vec on the same corpus agrees (see the model card).",
+        "ko": "단어 벡터 사이의 보통 코사인입니다(평균을 빼지 않음: 이 벡터에서는 평균 방향을 빼도 순위가 거의 바뀌지 않습니다). 말뭉치가 작아서 이웃은 같은 출처·문체에서 옵니다 — 'king'이면 셰익스피어 사극의 인물들. 같은 말뭉치로 학습한 gensim Word2Vec도 비슷합니다(모델 카드 참고).",
+    },
+}
