@@ -107,6 +107,8 @@ def live_view(snap: Snapshot) -> None:
                    total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
     st.plotly_chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total))
     st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
+    if state.objective in ("mlm", "span"):
+        st.caption(tr("pretrain.live.plateau"))
     st.dataframe(pd.DataFrame(state.probes, columns=[tr("pretrain.live.probe_step"), tr("pretrain.live.probe_answer")]),
                  hide_index=True, width="stretch")
 

@@ -168,3 +168,10 @@ MESSAGES |= {
         "ko": "단어 벡터 사이의 보통 코사인입니다(평균을 빼지 않음: 이 벡터에서는 평균 방향을 빼도 순위가 거의 바뀌지 않습니다). 말뭉치가 작아서 이웃은 같은 출처·문체에서 옵니다 — 'king'이면 셰익스피어 사극의 인물들. 같은 말뭉치로 학습한 gensim Word2Vec도 비슷합니다(모델 카드 참고).",
     },
 }
+
+MESSAGES |= {
+    "pretrain.live.plateau": {
+        "en": "Expect 'the', ',' or 'of' for every gap at first: that is the expected first stage (the unigram plateau) — the model has learned which pieces are frequent before it learns to read the neighbours. A few hundred steps on a CPU rarely get past it; the shipped tiny BERT left it after ~9,000 steps.",
+        "ko": "처음에는 어느 빈칸이든 'the', ',', 'of'를 예측합니다. 이것이 예상되는 첫 단계(유니그램 고원)입니다 — 이웃을 읽는 법보다 자주 나오는 조각을 먼저 배우기 때문입니다. CPU에서 수백 스텝으로는 거의 벗어나지 못하며, 배포된 작은 BERT는 약 9,000 스텝 뒤에 벗어났습니다.",
+    },
+}
