@@ -21,7 +21,7 @@ def body(driver) -> str:
 def open_tab(driver) -> str:
     from selenium.webdriver.common.by import By
 
-    tabs = driver.find_elements(By.CSS_SELECTOR, 'button[role="tab"][aria-selected="true"]')
+    tabs = driver.find_elements(By.CSS_SELECTOR, '[role="tab"][aria-selected="true"]')
     return tabs[0].text if tabs else ""
 
 
@@ -30,13 +30,13 @@ def test_language_switch_keeps_the_open_tab_and_the_url_follows(app_server, brow
 
     browser.get(f"{app_server}/pretraining")
     wait_until(browser, lambda d: "체크포인트" in body(d))
-    browser.find_element(By.XPATH, '//button[@role="tab"][.//p[text()="체크포인트"]]').click()
+    browser.find_element(By.XPATH, '//*[@role="tab"][normalize-space(.)="체크포인트"]').click()
     wait_until(browser, lambda d: open_tab(d) == "체크포인트")
     browser.find_element(By.XPATH, "//label[.//p[text()='English']]").click()
     wait_until(browser, lambda d: "Checkpoints" in body(d) and "lang=en" in d.current_url)
     wait_until(browser, lambda d: open_tab(d) == "Checkpoints")  # the same tab, now in English
     assert "u=" in browser.current_url  # the browser id of ui/jobs stays beside it
-    browser.find_element(By.XPATH, "//a[.//span[text()='Models & data']]").click()
+    browser.find_element(By.XPATH, "//a[contains(@href, '/models')]").click()
     wait_until(browser, lambda d: "/models" in d.current_url and "lang=en" in d.current_url)
     browser.refresh()
     wait_until(browser, lambda d: "Models & data" in body(d) and "Backbones" in body(d))
