@@ -6,7 +6,7 @@ from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.explorer.tokens import has_hangul, reading_warning, readable_tokens
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr
+from ui.common import dataset_label, guard, lang, page_header, show_notices, spec_text, tr
 from ui.common import table as show_table
 from ui.common import tabs as open_tabs
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -23,12 +23,12 @@ def backbone_card(spec) -> None:
     cols[4].metric(tr("models.heads"), spec.heads)
     facts = {
         tr("models.family"): tr(f"models.family.{spec.family}"),
-        tr("models.pretrained_on"): spec.pretrained_on, tr("models.objective"): spec.objective,
+        tr("models.pretrained_on"): spec_text(spec, "pretrained_on"), tr("models.objective"): spec_text(spec, "objective"),
         tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
     }
     st.markdown("\n".join(f"- **{k}**: {v}" for k, v in facts.items()))
     if spec.notes:
-        st.info(spec.notes, icon=":material/info:")
+        st.info(spec_text(spec, "notes"), icon=":material/info:")
     st.markdown(f"**{tr('models.architecture')}**")
     show_table(architecture_table(spec, lang()))
 

@@ -42,9 +42,9 @@ def architecture_table(spec: BackboneSpec, lang: str = "en") -> pd.DataFrame:
         rows = [row("embeddings", "embeddings", h)]
         rows += [row("block", "block", h, n=i + 1, attn=attn, heads=spec.heads) for i in range(spec.layers)]
         rows += [row("head", f"head.{spec.head or 'none'}", None)]
-    table = pd.DataFrame(rows, columns=["part", "role", "width"])
-    table["width"] = [str(w) if w else "–" for w in table["width"]]
-    return table
+    # widths as text before the frame is built: a None among ints made the column float ("384.0", "nan")
+    return pd.DataFrame([(part, role, str(int(w)) if w else "–") for part, role, w in rows],
+                        columns=["part", "role", "width"])
 
 
 def backbone_overview(table: dict[str, BackboneSpec]) -> pd.DataFrame:

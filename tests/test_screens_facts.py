@@ -107,3 +107,14 @@ def test_attention_grid_keeps_its_labels_beside_the_cells():
 
     fig = attention_grid_figure(np.zeros((30 * 5, 9 * 5)), 30, 9, 4, "L", "H", "grid")  # SmolLM2: 30 x 9
     assert fig.layout.xaxis.constrain == "domain" and fig.layout.yaxis.constrain == "domain"
+
+
+def test_architecture_table_widths_are_whole_numbers_and_dashes():
+    widths = architecture_table(specs()["minilm-l6"], "en")["width"].tolist()
+    assert widths[:2] == ["384", "384"] and widths[-1] == "–" and "nan" not in widths
+
+
+def test_mixed_text_with_korean_cut_into_jamo_is_flagged():
+    encoder = tiny_random_backbone("encoder")
+    warning = reading_warning(encoder, ["강둑은 그대로였다. Unbelievably, the riverbank was untouched."])
+    assert warning is not None and warning[0] == "tokens.warn.characters"

@@ -37,6 +37,13 @@ def table(frame: Any, target: Any = None, **kwargs: Any) -> Any:
     return (target or st).dataframe(frame, column_config=config, **kwargs)
 
 
+def spec_text(spec: Any, field: str) -> str:
+    """A backbone's description field (pretrained_on, objective, notes) in the user's language: the catalog's
+    `backbone.<name>.<field>` where it has this language, else the spec's own (English) text."""
+    texts = all_messages().get(f"backbone.{spec.name}.{field}", {})
+    return texts.get(lang()) or getattr(spec, field)
+
+
 def dataset_label(name: str, key: str = "") -> str:
     """A sample set's name (key "") or description (key ".description") in the user's language."""
     from plm_core.data import DATASETS

@@ -109,19 +109,22 @@ def has_hangul(text: str) -> bool:
 
 def reading_warning(backbone: Backbone, texts: list[str], threshold: float = 0.5) -> tuple[str, dict] | None:
     """(catalog key, params) when the tokenizer cannot read most of the text: most pieces are [UNK], or
-    (for Hangul) most pieces are single characters or jamo. None when it reads the text."""
-    pieces, unknown, single = 0, 0, 0
+    most of the pieces that carry Hangul are single characters or jamo. None when it reads the text."""
+    pieces, unknown, hangul, single = 0, 0, 0, 0
     for text in texts:
         tok = readable_tokens(backbone, text)
         real = [p for p, special in zip(tok.tokens, tok.special) if not special]
         pieces += len(real)
-        unknown += unknown_count(backbone, tok)
-        single += sum(1 for p in real if len(p.lstrip("#▁Ġ")) <= 1 and has_hangul(p))
+        n_unknown = unknown_count(backbone, tok)
+        unknown += n_unknown
+        korean = [p for p in real if has_hangul(p)]
+        hangul += len(korean) + (n_unknown if has_hangul(text) else 0)
+        single += sum(1 for p in korean if len(p.lstrip("#▁Ġ")) <= 1) + (n_unknown if has_hangul(text) else 0)
     if not pieces:
         return None
     name = backbone.spec.display
     if unknown / pieces >= threshold:
         return "tokens.warn.unknown", {"name": name, "share": f"{unknown / pieces:.0%}"}
-    if any(has_hangul(t) for t in texts) and single / pieces >= threshold:
-        return "tokens.warn.characters", {"name": name, "share": f"{single / pieces:.0%}"}
+    if hangul and single / hangul >= threshold:
+        return "tokens.warn.characters", {"name": name, "share": f"{single / hangul:.0%}"}
     return None

@@ -69,7 +69,7 @@ SPECS: list[BackboneSpec] = [
           "bilm:forward + backward language modelling (shared embedding and softmax)", max_length=128,
           notes="2 forward + 2 backward LSTM layers of 128; a layer's vector = [forward; backward] (256)."),
     _spec("tiny-sgns", "Tiny skip-gram (SGNS, ours)", "static", "sgns", 0, 100, 0, 2_000_000,
-          "sgns:skip-gram with 5 negatives from unigram^0.75, window 2", max_length=512,
+          "sgns:skip-gram with 5 negatives from unigram^0.75, window 1", max_length=512,
           notes="20,000 lower-cased words x 100 dimensions; one vector per word type."),
 ]
 

@@ -175,3 +175,36 @@ MESSAGES |= {
         "ko": "처음에는 어느 빈칸이든 'the', ',', 'of'를 예측합니다. 이것이 예상되는 첫 단계(유니그램 고원)입니다 — 이웃을 읽는 법보다 자주 나오는 조각을 먼저 배우기 때문입니다. CPU에서 수백 스텝으로는 거의 벗어나지 못하며, 배포된 작은 BERT는 약 9,000 스텝 뒤에 벗어났습니다.",
     },
 }
+
+CORPUS_KO = "340만 단어: Wikipedia 요약, 미국 대통령 연두교서(1790-2021), 모비 딕, 셰익스피어"
+TINY_NOTE_KO = "여기서 CPU로 직접 사전학습했습니다. 소문자 WordPiece 어휘 8,192개 조각 하나를 공유하고, 64조각 길이 문장으로 학습했습니다."
+
+MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text falls back to the spec's English)
+    "backbone.minilm-l6.pretrained_on": {"en": 'MiniLM distilled from a BERT-style teacher (Wikipedia + books), then 1B sentence pairs', "ko": "BERT 방식 교사 모델(Wikipedia + 책)에서 증류한 MiniLM, 이어서 문장 쌍 10억 개"},
+    "backbone.minilm-l6.objective": {"en": 'distillation of a masked LM, then contrastive sentence-pair training', "ko": "마스크 LM 증류, 이어서 대조 학습(문장 쌍)"},
+    "backbone.minilm-l6.notes": {"en": 'No MLM head: fill-mask is not possible with it.', "ko": "MLM 헤드가 없어 빈칸 채우기(fill-mask)는 할 수 없습니다."},
+    "backbone.smollm2-135m.pretrained_on": {"en": '2T tokens of web, code and math text (FineWeb-Edu, DCLM, The Stack, ...)', "ko": "웹·코드·수학 텍스트 2조 토큰(FineWeb-Edu, DCLM, The Stack 등)"},
+    "backbone.smollm2-135m.objective": {"en": 'causal language modelling (next token), then instruction tuning', "ko": "인과 언어 모델링(다음 토큰), 이어서 지시 튜닝"},
+    "backbone.smollm2-135m.notes": {"en": 'Weights de-quantised from Q4_1: quality is that of the 4-bit quantisation, not the bf16 original.', "ko": "가중치는 Q4_1 양자화본을 되돌린 것입니다: 품질은 bf16 원본이 아니라 4비트 양자화 수준입니다."},
+    "backbone.glove-6b-50d.pretrained_on": {"en": 'Wikipedia 2014 + Gigaword 5 (6B tokens)', "ko": "Wikipedia 2014 + Gigaword 5 (60억 토큰)"},
+    "backbone.glove-6b-50d.objective": {"en": 'global word co-occurrence factorisation (GloVe)', "ko": "전역 단어 동시 등장 행렬 분해(GloVe)"},
+    "backbone.glove-6b-50d.notes": {"en": "One vector per word: 'bank' has the same vector in every sentence.", "ko": "단어마다 벡터 하나: 'bank'는 어느 문장에서나 같은 벡터입니다."},
+    "backbone.use-multilingual.pretrained_on": {"en": '16 languages (Korean included): question-answer pairs, translation pairs, NLI', "ko": "16개 언어(한국어 포함): 질문-답 쌍, 번역 쌍, NLI"},
+    "backbone.use-multilingual.objective": {"en": 'multi-task dual-encoder training (retrieval, translation ranking, NLI)', "ko": "다중 과제 이중 인코더 학습(검색, 번역 순위, NLI)"},
+    "backbone.use-multilingual.notes": {"en": 'Sentence vectors only: no token vectors, no attention, no fine-tuning.', "ko": "문장 벡터만 있습니다: 토큰 벡터·어텐션·미세조정은 없습니다."},
+    "backbone.tiny-bert-mlm.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
+    "backbone.tiny-bert-mlm.objective": {"en": 'masked language modelling (15% of pieces; 80% [MASK], 10% random, 10% kept)', "ko": "마스크 언어 모델링(조각의 15%; 80% [MASK], 10% 무작위, 10% 그대로)"},
+    "backbone.tiny-bert-mlm.notes": {"en": 'Pretrained here in ~8 CPU minutes on one lower-cased WordPiece vocabulary of 8,192 pieces; trained on 64-piece sequences.', "ko": TINY_NOTE_KO},
+    "backbone.tiny-gpt-clm.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
+    "backbone.tiny-gpt-clm.objective": {"en": 'causal language modelling (next piece)', "ko": "인과 언어 모델링(다음 조각)"},
+    "backbone.tiny-gpt-clm.notes": {"en": 'Pretrained here in ~8 CPU minutes on one lower-cased WordPiece vocabulary of 8,192 pieces; trained on 64-piece sequences.', "ko": TINY_NOTE_KO},
+    "backbone.tiny-t5-span.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
+    "backbone.tiny-t5-span.objective": {"en": 'T5 span corruption (15% of pieces in spans of ~3, replaced by sentinels)', "ko": "T5 구간 손상(조각의 15%를 길이 ~3 구간으로 센티널로 바꿈)"},
+    "backbone.tiny-t5-span.notes": {"en": "2 encoder + 2 decoder layers; one lower-cased WordPiece vocabulary of 8,192 pieces; hidden states are the encoder's.", "ko": "인코더 2층 + 디코더 2층, 소문자 WordPiece 어휘 8,192개 조각. 은닉 상태는 인코더의 것입니다."},
+    "backbone.tiny-elmo-bilm.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
+    "backbone.tiny-elmo-bilm.objective": {"en": 'forward + backward language modelling (shared embedding and softmax)', "ko": "순방향 + 역방향 언어 모델링(임베딩과 softmax 공유)"},
+    "backbone.tiny-elmo-bilm.notes": {"en": "2 forward + 2 backward LSTM layers of 128; a layer's vector = [forward; backward] (256).", "ko": "순방향 LSTM 2층 + 역방향 LSTM 2층(128). 층 벡터 = [순방향; 역방향] (256)."},
+    "backbone.tiny-sgns.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
+    "backbone.tiny-sgns.objective": {"en": 'skip-gram with 5 negatives from unigram^0.75, window 1', "ko": "unigram^0.75에서 네거티브 5개를 뽑는 스킵그램, 윈도 1"},
+    "backbone.tiny-sgns.notes": {"en": '20,000 lower-cased words x 100 dimensions; one vector per word type.', "ko": "소문자 단어 20,000개 × 100차원, 단어 종류마다 벡터 하나."},
+}
