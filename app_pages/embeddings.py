@@ -4,13 +4,19 @@ import streamlit as st
 
 from plm_core.backbones import POOLINGS, specs
 from plm_core.data import DATASETS
+from plm_core.errors import PLMError
 from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
 from plm_core.explorer.projection import METHODS, project
-from plm_core.errors import PLMError
+from plm_core.explorer.sentences import (
+    SentenceMap,
+    linear_probe_accuracy,
+    majority_share,
+    neighbours_table,
+    sample_texts,
+    sentence_map,
+)
 from plm_core.i18n import t
-from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
-                                         sample_texts, sentence_map)
 from ui.common import guard, lang, page_header, show_notices, tr
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone

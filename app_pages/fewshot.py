@@ -8,7 +8,13 @@ from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
 from plm_core.fewshot import settings as fs
 from plm_core.fewshot.jobs import CurveJob, SensitivityJob
-from plm_core.fewshot.methods import available_methods, default_descriptions, default_prompt, make_task, method_backbones
+from plm_core.fewshot.methods import (
+    available_methods,
+    default_descriptions,
+    default_prompt,
+    make_task,
+    method_backbones,
+)
 from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_for
 from plm_core.figures import tokens_html
 from plm_core.i18n import t

@@ -4,13 +4,17 @@ live pretraining as a job (in a worker process), and every checkpoint against it
 import pandas as pd
 import streamlit as st
 
-from plm_core.pretrain import OBJECTIVES
-from plm_core.pretrain import figures as fg
-from plm_core.pretrain import probes
-from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
 from plm_core.jobs import Snapshot
+from plm_core.pretrain import OBJECTIVES, probes
+from plm_core.pretrain import figures as fg
+from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
 from plm_core.pretrain.studio import (
-    BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
+    BACKBONE_NAMES,
+    LIVE_PROBES,
+    LivePretrainJob,
+    bilm_table,
+    example_table,
+    sentence_example,
 )
 from ui.common import guard, lang, page_header, tr
 from ui.jobs import current_job, is_active, job_panel, submit

@@ -7,7 +7,14 @@ from plm_core.jobs import JobStatus, Snapshot
 from ui.common import guard, page_header, tr
 from ui.jobs import is_active, job_panel
 from ui.transfer import (
-    backbone_notes, curves, data_source, progress_label, race_summary, result_card, settings_form, start_job,
+    backbone_notes,
+    curves,
+    data_source,
+    progress_label,
+    race_summary,
+    result_card,
+    settings_form,
+    start_job,
     surgery_table,
 )
 

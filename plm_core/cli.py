@@ -10,7 +10,7 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from plm_core.errors import PLMError
 

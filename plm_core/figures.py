@@ -6,7 +6,8 @@ They take data and return a figure; they never load models or read widgets.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -60,7 +61,7 @@ def tokens_html(tok: Tokenized) -> str:
     return chips_html(tok.tokens, colors)
 
 
-def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "") -> "go.Figure":
+def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "") -> go.Figure:
     import plotly.graph_objects as go
 
     labels = sorted(set(pool["label"]) | set(test["label"]))
@@ -72,7 +73,7 @@ def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = ""
     return fig
 
 
-def length_histogram(texts: pd.Series, title: str = "", unit: str = "words") -> "go.Figure":
+def length_histogram(texts: pd.Series, title: str = "", unit: str = "words") -> go.Figure:
     import plotly.express as px
 
     lengths = texts.str.split().str.len() if unit == "words" else texts.str.len()

@@ -17,8 +17,8 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from plm_core.paths import data_cache_dir
 

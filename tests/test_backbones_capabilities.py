@@ -6,7 +6,7 @@ backbones (MiniLM, SmolLM2, GloVe, USE) get the same check in the slow layer.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest

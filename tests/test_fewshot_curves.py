@@ -6,14 +6,19 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
+from fewshot_helpers import toy_set
 
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.curves import (
-    CurveConfig, CurvePoint, crossovers, run_curves, summarize, to_json,
+    CurveConfig,
+    CurvePoint,
+    crossovers,
+    run_curves,
+    summarize,
+    to_json,
 )
 from plm_core.fewshot.methods import ClozeConfig, ClozeMethod, Method, Outcome, SimilarityMethod, make_task
-from fewshot_helpers import toy_set
 
 
 class FakeMethod(Method):

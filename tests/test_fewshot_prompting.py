@@ -6,7 +6,12 @@ import pytest
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import (
-    PromptConfig, PromptScorer, PromptScores, demo_prefix, full_prompt, query_text,
+    PromptConfig,
+    PromptScorer,
+    PromptScores,
+    demo_prefix,
+    full_prompt,
+    query_text,
 )
 
 LABELS = ["negative", "positive"]

@@ -1,9 +1,8 @@
 """The Pretraining page renders every objective (example, predictions, live panel, cards) without an error."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import REPO
+from streamlit.testing.v1 import AppTest
 
 
 @pytest.mark.slow

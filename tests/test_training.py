@@ -14,10 +14,24 @@ import torch
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.pretrain.train import (
-    MLMTask, PretrainConfig, PretrainTrainer, SGNSTask, Vocab, build_model, lr_at, validation_batches,
+    MLMTask,
+    PretrainConfig,
+    PretrainTrainer,
+    SGNSTask,
+    Vocab,
+    build_model,
+    lr_at,
+    validation_batches,
 )
 from plm_core.training import (
-    Callback, Trainer, init_module, init_transformer, own_process, run_generators, torch_threads, warmup_cosine,
+    Callback,
+    Trainer,
+    init_module,
+    init_transformer,
+    own_process,
+    run_generators,
+    torch_threads,
+    warmup_cosine,
 )
 from plm_core.transfer import TrainConfig, train
 

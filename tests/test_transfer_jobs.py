@@ -14,13 +14,19 @@ import pytest
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.i18n import all_messages
+from plm_core.jobs import JobStatus, get_service
 from plm_core.runs import RunStore
 from plm_core.transfer import TrainConfig, split_from_frames
 from plm_core.transfer.figures import (
-    accuracy_figure, confusion_figure, drift_frame, drift_heatmap, layer_weights_figure, loss_figure, runs_figure,
+    accuracy_figure,
+    confusion_figure,
+    drift_frame,
+    drift_heatmap,
+    layer_weights_figure,
+    loss_figure,
+    runs_figure,
     surgery_display,
 )
-from plm_core.jobs import JobStatus, get_service
 from plm_core.transfer.jobs import TransferJob
 from plm_core.transfer.race import race_configs, run_race
 

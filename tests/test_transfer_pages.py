@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import open_app_page
+from streamlit.testing.v1 import AppTest
 
 from plm_core.runs import RunStore
 

@@ -5,8 +5,9 @@ Everything computed lives in `plm_core.transfer`; this module only reads widgets
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -14,7 +15,12 @@ from plm_core.backbones import BackboneSpec
 from plm_core.jobs import Snapshot
 from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, applicable_poolings, default_pooling
 from plm_core.transfer.figures import (
-    accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, surgery_display,
+    accuracy_figure,
+    confusion_figure,
+    drift_heatmap,
+    layer_weights_figure,
+    loss_figure,
+    surgery_display,
 )
 from ui.common import tr
 

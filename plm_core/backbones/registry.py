@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from plm_core.backbones.base import Backbone, BackboneSpec
 from plm_core.errors import PLMError

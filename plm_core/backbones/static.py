@@ -7,7 +7,8 @@ A sentence vector is the mean of its in-vocabulary word vectors. `hidden_states`
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -10,8 +10,8 @@ with a full bidirectional mask) by passing a 4-D additive mask as input: the sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

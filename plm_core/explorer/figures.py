@@ -7,7 +7,7 @@ translated. Token axes are numeric with tick labels, because Plotly would merge 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

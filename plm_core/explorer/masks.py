@@ -11,8 +11,8 @@ padded query rows are ignored. `MaskMatrix.codes` keeps the reason of each cell 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

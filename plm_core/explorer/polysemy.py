@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,8 @@ import pandas as pd
 from plm_core.backbones.base import Backbone, Tokenized
 from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
-from plm_core.paths import ASSETS_DIR
 from plm_core.explorer.threads import single_threaded
+from plm_core.paths import ASSETS_DIR
 
 POLYSEMY_FILE = ASSETS_DIR / "polysemy.json"
 MAX_SENTENCES = 60  # user sentences beyond this are dropped (with a notice)
@@ -306,7 +306,7 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
 
 
-def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, "Projection"]:
+def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, Projection]:
     """The occurrences of the word at one layer, projected to 2-D: columns x, y, sense, text, pieces.
 
     Vectors are scaled to unit length first, so with PCA the spread of the points is comparable across

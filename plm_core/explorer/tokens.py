@@ -7,8 +7,8 @@ piece holds them, and the bytes (e.g. '⟨EB⟩') where it holds only part of a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 import pandas as pd
 

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plm_core.errors import PLMError
 from plm_core.fewshot.methods import (
-    KINDS, METHODS, TEST_LIMIT, ClozeConfig, FewShotTask, FinetuneSettings, Method, build_method,
-    default_backbone, default_prompt,
+    KINDS,
+    METHODS,
+    TEST_LIMIT,
+    ClozeConfig,
+    FewShotTask,
+    FinetuneSettings,
+    Method,
+    build_method,
+    default_backbone,
+    default_prompt,
 )
 from plm_core.fewshot.prompting import PromptConfig
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,13 +24,13 @@ def k_position(k: float) -> float:
     return float(np.log2(k + 1))
 
 
-def _band(fig: "go.Figure", xs: list[float], lo: list[float], hi: list[float], color: str, group: str) -> None:
+def _band(fig: go.Figure, xs: list[float], lo: list[float], hi: list[float], color: str, group: str) -> None:
     fig.add_scatter(x=xs + xs[::-1], y=hi + lo[::-1], fill="toself", fillcolor=color + "33", mode="lines",
                     line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=group)
 
 
 def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", metric: str = "acc",
-                 majority: float | None = None, crossovers: Sequence = (), height: int = 430) -> "go.Figure":
+                 majority: float | None = None, crossovers: Sequence = (), height: int = 430) -> go.Figure:
     """Mean accuracy (or macro-F1) against K per method, with a mean ± std band, chance line and crossovers.
 
     summary: rows (method, k, acc_mean, acc_std, f1_mean, f1_std, n) from `curves.summarize`.
@@ -83,7 +84,7 @@ def summary_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return table.rename(columns=names)
 
 
-def sensitivity_figure(rows: pd.DataFrame, lang: str = "en", height: int = 360) -> "go.Figure":
+def sensitivity_figure(rows: pd.DataFrame, lang: str = "en", height: int = 360) -> go.Figure:
     """Accuracy of each template over demonstration orders: one box with its points per template."""
     import plotly.graph_objects as go
 

@@ -15,8 +15,9 @@ prediction by them (p / p_cf, renormalised) removes that bias.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

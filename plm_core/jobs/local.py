@@ -11,7 +11,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from plm_core.jobs.model import JobError
 from plm_core.jobs.worker import read_frame, write_frame

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from plm_core.jobs.model import JobError
 from plm_core.paths import REPO_ROOT

@@ -22,9 +22,9 @@ import sys
 import tarfile
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from plm_core.paths import ASSETS_DIR, cache_subdir
 

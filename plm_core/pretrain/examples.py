@@ -13,8 +13,8 @@ so what the page shows is exactly what the model was trained on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -11,7 +11,8 @@ Each loads as its random-init twin with `load_backbone(name, random_init=True)`.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,8 +21,20 @@ from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, save_mode
 from plm_core.pretrain.models import TINY_CONFIGS, count_params
 from plm_core.pretrain.tokenizer import load_raw_tokenizer
 from plm_core.pretrain.train import (
-    DEFAULT_TRAIN, Batch, PretrainConfig, PretrainResult, PretrainTrainer, Task, Vocab, build_model, build_task,
-    cached_stream, evaluate, validation_batches, word_stream, word_vocab,
+    DEFAULT_TRAIN,
+    Batch,
+    PretrainConfig,
+    PretrainResult,
+    PretrainTrainer,
+    Task,
+    Vocab,
+    build_model,
+    build_task,
+    cached_stream,
+    evaluate,
+    validation_batches,
+    word_stream,
+    word_vocab,
 )
 from plm_core.training.callbacks import Callback
 

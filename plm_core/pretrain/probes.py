@@ -167,10 +167,9 @@ def format_answer(answer: Ranked | str) -> str:
 
 def write_readme(objective: str, folder: Path) -> Path:
     """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
-    from plm_core.pretrain.checkpoints import model_card, write_json
-
     import dataclasses
 
+    from plm_core.pretrain.checkpoints import model_card, write_json
     from plm_core.pretrain.pipeline import corpus_summary
 
     card = model_card(folder)
@@ -209,7 +208,7 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         "## Documented probe", "",
         f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
         "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
-        "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
+        "## Rebuild", "", "```", "python -m plm_core corpus        # only if the corpus cache is missing",
         f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
         "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "
         "and public-domain books and speeches.", "",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -68,7 +69,7 @@ class Vocab:
     special_ids: list[int]
 
     @classmethod
-    def from_tokenizer(cls, tok: Any) -> "Vocab":
+    def from_tokenizer(cls, tok: Any) -> Vocab:
         vocab = tok.get_vocab()
         pieces = [p for p, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
         return cls(pieces, vocab[PAD], vocab[CLS], vocab[SEP], vocab[MASK], [vocab[s] for s in SENTINELS],

@@ -8,22 +8,31 @@ on a freshly built random twin.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.backbones.capabilities import Trainable, require
-from plm_core.errors import PLMError
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
 from plm_core.transfer.groups import (
-    GroupInfo, NamedGroup, body_groups, build_optimizer, group_table, head_groups, mark_unused, plan_groups,
-    relative_drift, snapshot, surgery_frame,
+    GroupInfo,
+    NamedGroup,
+    body_groups,
+    build_optimizer,
+    group_table,
+    head_groups,
+    mark_unused,
+    plan_groups,
+    relative_drift,
+    snapshot,
+    surgery_frame,
 )
 from plm_core.transfer.split import Split, split_from_frames
 from plm_core.transfer.trainer import EndToEndTrainer, FeatureTrainer, TransferTrainer

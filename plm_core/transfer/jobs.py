@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -21,7 +22,13 @@ from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.trainer import MemoryMonitor, Trainer
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.groups import (
-    GroupInfo, GroupPlan, NamedGroup, apply_trainability, build_optimizer, group_table, plan_groups,
+    GroupInfo,
+    GroupPlan,
+    NamedGroup,
+    apply_trainability,
+    build_optimizer,
+    group_table,
+    plan_groups,
 )
 
 __all__ = [  # Callback, Trainer and MemoryMonitor live in plm_core.training; importable from here too
