@@ -40,14 +40,22 @@ def pip_download(requirement: str, folder: Path, sdist: bool = False) -> Path:
     return files[0]
 
 
+def member_bytes(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    """The contents of a regular-file member (tarfile gives no file object for directories and links)."""
+    file = tar.extractfile(member)
+    if file is None:
+        raise ValueError(f"{member.name} in {tar.name!r} is not a regular file")
+    return file.read()
+
+
 def prepare_movie_snippets(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sdist = pip_download(VADER_SDIST, Path(tmp), sdist=True)
         with tarfile.open(sdist) as outer:
             inner = next(m for m in outer.getmembers() if m.name.endswith("hutto_ICWSM_2014.tar.gz"))
-            with tarfile.open(fileobj=io.BytesIO(outer.extractfile(inner).read())) as archive:
+            with tarfile.open(fileobj=io.BytesIO(member_bytes(outer, inner))) as archive:
                 member = next(m for m in archive.getmembers() if m.name.endswith(MOVIE_FILE))
-                data = archive.extractfile(member).read()
+                data = member_bytes(archive, member)
     out.write_bytes(data.replace(b"\r\n", b"\n"))
 
 

@@ -7,6 +7,7 @@ across threads). Path: `PLM_LAB_RUNS_DB`, default `plm_core.paths.runs_db_path()
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -91,7 +92,8 @@ class RunStore:
             cur = conn.execute(
                 "INSERT INTO runs (kind, created_at, app_version, config, metrics, curves, timings) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None  # an INSERT always sets it
+            return cur.lastrowid
 
     def list(self, kind: str | None = None) -> pd.DataFrame:
         """One row per run, newest first: id, kind, created_at, app_version, config and metric scalars."""
@@ -111,7 +113,7 @@ class RunStore:
             raise PLMError("runs.err.no_such_run", id=run_id)
         return decode_row(row)
 
-    def get_many(self, ids: Iterable[int]) -> list[dict]:
+    def get_many(self, ids: Iterable[int]) -> builtins.list[dict]:  # `list` here is the method above
         ids = [int(i) for i in ids]
         if not ids:
             return []

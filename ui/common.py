@@ -52,7 +52,7 @@ def guard() -> Iterator[None]:
     """Run page code and turn any error into a message in the user's language, never a raw traceback."""
     try:
         yield
-    except st.runtime.scriptrunner.StopException:  # type: ignore[attr-defined]
+    except st.runtime.scriptrunner.StopException:
         raise
     except Exception as err:  # noqa: BLE001 - the page boundary: show, don't crash
         if type(err).__name__ in ("RerunException", "StopException"):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
 from plm_core.explorer.threads import single_threaded
 from plm_core.paths import ASSETS_DIR
+
+if TYPE_CHECKING:
+    from plm_core.explorer.projection import Projection
 
 POLYSEMY_FILE = ASSETS_DIR / "polysemy.json"
 MAX_SENTENCES = 60  # user sentences beyond this are dropped (with a notice)

@@ -47,4 +47,4 @@ def kind_spec(kind: str) -> KindSpec:
 def resolve(target: str) -> Callable[..., Any]:
     """'pkg.module:function' -> the function."""
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]  # registry strings
+    return getattr(importlib.import_module(module), name)

@@ -25,7 +25,7 @@ EXCLUDES = [".venv", ".git", "bench/out", "**/__pycache__", "*.sqlite*", ".pytes
 def _actor_class() -> Any:
     import ray
 
-    @ray.remote(num_cpus=1, max_concurrency=4)
+    @ray.remote(num_cpus=1, max_concurrency=4)  # type: ignore[call-overload]  # ray's stubs type functions, not actors
     class RayWorker:
         """One job at a time (the driver sees to it); `poll` and `stop` answer while `run` works."""
 

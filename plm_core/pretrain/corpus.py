@@ -170,10 +170,12 @@ def read_wiki(path: Path) -> list[Document]:
 
 
 def _tar_members(path: Path, pattern: str) -> list[tuple[str, bytes]]:
+    from plm_core.prepare import member_bytes
+
     rx = re.compile(pattern)
     with tarfile.open(path) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and rx.search(m.name)]
-        return [(m.name, tar.extractfile(m).read()) for m in sorted(members, key=lambda m: m.name)]
+        return [(m.name, member_bytes(tar, m)) for m in sorted(members, key=lambda m: m.name)]
 
 
 def read_sotu(path: Path) -> list[Document]:

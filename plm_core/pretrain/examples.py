@@ -79,7 +79,7 @@ def span_noise_mask(length: int, rng: np.random.Generator, density: float = 0.15
     n_spans = int(max(min(round(n_noise / mean_span), n_noise, length - n_noise), 1))
 
     def segment(total: int) -> np.ndarray:  # total split into n_spans positive parts, in random order
-        cuts = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False)) if n_spans > 1 else []
+        cuts: np.ndarray | list[int] = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False)) if n_spans > 1 else []
         return np.diff(np.concatenate([[0], cuts, [total]])).astype(int)
 
     noise_lens, keep_lens = segment(n_noise), segment(length - n_noise)
@@ -164,7 +164,7 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
     return weights / weights.sum()
 
 
-def skipgram_pairs(word_ids: Sequence[int], window: int) -> tuple[np.ndarray, np.ndarray]:
+def skipgram_pairs(word_ids: Sequence[int] | np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Every (centre, context) pair with |offset| <= window, in sentence order: two (P,) arrays."""
     ids = np.asarray(word_ids, dtype=np.int64)
     centres, contexts = [], []
@@ -193,7 +193,8 @@ def draw_negatives(contexts: np.ndarray, k: int, probs: np.ndarray, rng: np.rand
     return neg
 
 
-def sgns_batch(word_ids: Sequence[int], rng: np.random.Generator, probs: np.ndarray, window: int = 5, k: int = 5) -> SGNSBatch:
+def sgns_batch(word_ids: Sequence[int] | np.ndarray, rng: np.random.Generator, probs: np.ndarray, window: int = 5,
+               k: int = 5) -> SGNSBatch:
     """A run of word ids -> all its skip-gram pairs with k negatives each."""
     centres, contexts = skipgram_pairs(word_ids, window)
     return SGNSBatch(centres, contexts, draw_negatives(contexts, k, probs, rng))

@@ -43,7 +43,8 @@ def hf_config(objective: str, vocab_size: int, pad_id: int, eos_id: int) -> Any:
                           n_inner=c["ffn"], n_positions=c["max_len"], bos_token_id=eos_id, eos_token_id=eos_id,
                           pad_token_id=pad_id)
     if objective == "span":
-        return T5Config(vocab_size=vocab_size, d_model=c["hidden"], d_kv=c["hidden"] // c["heads"], d_ff=c["ffn"],
+        return T5Config(  # type: ignore[call-arg]  # T5Config's typed __init__ omits kwargs it accepts at runtime
+                        vocab_size=vocab_size, d_model=c["hidden"], d_kv=c["hidden"] // c["heads"], d_ff=c["ffn"],
                         num_layers=c["layers"], num_decoder_layers=c["layers"], num_heads=c["heads"],
                         pad_token_id=pad_id, eos_token_id=eos_id, decoder_start_token_id=pad_id,
                         dropout_rate=0.0, tie_word_embeddings=True)

@@ -68,7 +68,8 @@ def prepare(objective: str, cfg: PretrainConfig | None = None, shipped: bool = F
     """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
     cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
     train_lines, valid_lines = load_lines(shipped)
-    tok, words, counts = None, [], None
+    tok, counts = None, None
+    words: list[str] = []
     if objective == "sgns":
         c = TINY_CONFIGS["sgns"]
         words, counts = word_vocab(train_lines, c["vocab"], c["min_count"])
@@ -180,5 +181,8 @@ def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: in
         else:
             from plm_core.backbones.registry import load_backbone
 
-            model = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed).model
+            from plm_core.backbones.capabilities import require
+
+            backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
+            model = require(backbone, "trainable").model
     return evaluate(task, model, validation_batches(task, stream, n_batches, cfg.batch_size))

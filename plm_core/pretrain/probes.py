@@ -131,7 +131,7 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
 def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
     """(the model's answer, passed?) for one documented probe."""
     if probe.objective == "mlm":
-        answer: Ranked | str = fill_mask(bb, probe.text, probe.k)[0]
+        answer: Ranked = fill_mask(bb, probe.text, probe.k)[0]
     elif probe.objective in ("clm", "bilm"):
         answer = next_tokens(bb, probe.text, probe.k)
     elif probe.objective == "span":

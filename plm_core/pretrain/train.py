@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -384,9 +384,13 @@ def build_task(objective: str, cfg: PretrainConfig, vocab: Vocab | None, counts:
     """The objective's batch maker + loss, cutting sequences of cfg.seq_len positions."""
     block = block_len_for(objective, cfg.seq_len)
     if objective == "sgns":
+        assert counts is not None  # the skip-gram task samples from the word counts
         c = TINY_CONFIGS["sgns"]
         return SGNSTask(counts, c["window"], c["negatives"], block)
-    return {"mlm": MLMTask, "clm": CLMTask, "span": SpanTask, "bilm": BiLMTask}[objective](vocab, block)
+    assert vocab is not None  # the other objectives cut WordPiece ids
+    tasks: dict[str, Callable[[Vocab, int], Task]] = {"mlm": MLMTask, "clm": CLMTask, "span": SpanTask,
+                                                       "bilm": BiLMTask}
+    return tasks[objective](vocab, block)
 
 
 # ---- the skip-gram word vocabulary ------------------------------------------------------------------

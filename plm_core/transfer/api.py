@@ -322,6 +322,8 @@ def param_groups(model_or_backbone: Any, mode: str, config: TrainConfig | None =
 def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
     from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
 
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
     if config.mode == "frozen" or not is_hf(backbone):
         groups = frozen_body_groups(backbone)
         mix = n_states(backbone) if config.pooling == "mix" else 0

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from plm_core.errors import PLMError
-from plm_core.transfer.config import HEADS, MODES, POOLINGS, TrainConfig
+from plm_core.transfer.config import HEADS, MODES, POOLINGS, Mode, TrainConfig
 
 DEFAULTS = TrainConfig(backbone="")
 
@@ -51,13 +51,21 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run_race_cmd)
 
 
+def parse_mode(text: str) -> Mode:
+    """A mode named on the command line, or the PLMError validate_config would raise for it."""
+    for mode in MODES:
+        if mode == text:
+            return mode
+    raise PLMError("transfer.err.bad_mode", mode=text, choices=", ".join(MODES))
+
+
 def config_from_args(args: argparse.Namespace, mode: str) -> TrainConfig:
     from plm_core.backbones import get_spec
     from plm_core.transfer.config import default_pooling
 
     spec = get_spec(args.backbone)
     return TrainConfig(
-        backbone=args.backbone, mode=mode, pooling=args.pooling or default_pooling(spec), layer=args.layer,
+        backbone=args.backbone, mode=parse_mode(mode), pooling=args.pooling or default_pooling(spec), layer=args.layer,
         head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
         layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
         threads=args.threads,

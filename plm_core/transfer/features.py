@@ -13,10 +13,19 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from plm_core.backbones.base import Backbone, batches_by_length, pad_batch, pool, pool_tokens, weights_fingerprint
+from plm_core.backbones.base import (
+    Backbone,
+    Pooling,
+    batches_by_length,
+    pad_batch,
+    pool,
+    pool_tokens,
+    weights_fingerprint,
+)
 from plm_core.backbones.capabilities import Trainable, require
 from plm_core.errors import PLMError
 from plm_core.paths import cache_subdir
@@ -100,9 +109,10 @@ def _generic_layer_features(backbone: Backbone, texts: Sequence[str], pooling: s
     model = require(backbone, "token_states")
     chunks = []
     done = 0
+    how = cast(Pooling, pooling)  # a config string; pool() checks it against POOLINGS
     for idx in batches_by_length(texts, EXTRACT_BATCH):
         hs = model.hidden_states([texts[i] for i in idx], max_length=max_length)
-        per_layer = np.stack([pool(s, hs.attention_mask, pooling) for s in hs.states], axis=1)  # (B, L+1, H)
+        per_layer = np.stack([pool(s, hs.attention_mask, how) for s in hs.states], axis=1)  # (B, L+1, H)
         chunks.append((idx, per_layer))
         done += len(idx)
         if progress:

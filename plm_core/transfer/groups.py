@@ -98,7 +98,7 @@ def head_groups(model: nn.Module, n_layers: int) -> list[NamedGroup]:
     mix = getattr(model, "mix", None)
     if mix is not None:
         groups.append(NamedGroup("mix", list(mix.parameters()), "new", n_layers + 1))
-    groups.append(NamedGroup("head", list(model.head.parameters()), "new", n_layers + 1))
+    groups.append(NamedGroup("head", list(model.get_submodule("head").parameters()), "new", n_layers + 1))
     return groups
 
 

@@ -33,7 +33,7 @@ def unique_labels(configs: Sequence[TrainConfig]) -> list[str]:
     """Legend names: the mode, plus what differs from the first config when modes repeat."""
     labels = []
     for c in configs:
-        label = c.mode
+        label: str = c.mode
         if sum(o.mode == c.mode for o in configs) > 1:
             label += f" ({c.pooling}, {c.head}, L{c.layer})"
         labels.append(label)

@@ -256,7 +256,7 @@ class FeatureTrainer(TransferTrainer):
         """
         logits = self.model(self.X_train)  # (N, C)
         loss = nn.functional.cross_entropy(logits, self.y_train)
-        weights = [p for name, p in self.model.head.named_parameters() if name.endswith("weight")]
+        weights = [p for name, p in self.model.get_submodule("head").named_parameters() if name.endswith("weight")]
         mix = getattr(self.model, "mix", None)
         scale = mix.gamma ** 2 if mix is not None else 1.0
         penalty = scale * (weights[0] ** 2).sum() + sum((w ** 2).sum() for w in weights[1:])
@@ -266,16 +266,17 @@ class FeatureTrainer(TransferTrainer):
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
-        assert self.optimizer is not None
+        optimizer = self.optimizer
+        assert isinstance(optimizer, torch.optim.LBFGS)  # built in __init__
 
         def closure() -> torch.Tensor:
-            self.optimizer.zero_grad(set_to_none=True)  # type: ignore[union-attr]
+            optimizer.zero_grad(set_to_none=True)
             loss = self.objective()
             if torch.isfinite(loss):
                 loss.backward()
             return loss
 
-        loss = float(self.optimizer.step(closure).detach())
+        loss = float(optimizer.step(closure).detach())
         if not self.loss_ok(loss, epoch, epoch, 1.0):
             return loss, float("nan")
         with torch.no_grad():
