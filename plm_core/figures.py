@@ -23,6 +23,7 @@ PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#F
 def architecture_table(spec: BackboneSpec) -> pd.DataFrame:
     """The layer stack of a backbone, bottom to top, as rows (part, what it does, output width)."""
     h = spec.hidden_size
+    rows: list[tuple[str, str, int | None]]  # (part, role, output width)
     if spec.family == "static":
         rows = [("lookup table", "one vector per word type, the same in every sentence", h),
                 ("sentence = mean", "average of the word vectors", h)]
@@ -76,7 +77,7 @@ def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = ""
 def length_histogram(texts: pd.Series, title: str = "", unit: str = "words") -> go.Figure:
     import plotly.express as px
 
-    lengths = texts.str.split().str.len() if unit == "words" else texts.str.len()
+    lengths = texts.str.count(r"\S+") if unit == "words" else texts.str.len()  # words: runs of non-space
     fig = px.histogram(x=lengths, nbins=40, title=title, color_discrete_sequence=[PALETTE[2]])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=unit, yaxis_title="texts")
     return fig

@@ -51,7 +51,7 @@ def data_source(key: str) -> str:
     options = list(DATASETS) + ([UPLOAD] if "uploaded_csv" in st.session_state else [])
     names = {n: DATASETS[n][0].display for n in DATASETS}
     names[UPLOAD] = tr("transfer.data.uploaded", name=st.session_state.get("uploaded_csv", ("",))[0])
-    return st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.get)
+    return st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.__getitem__)
 
 
 def backbone_notes(spec: BackboneSpec) -> None:
@@ -76,17 +76,17 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
     with st.form(f"{key}-form"):
         if race:
             chosen = st.multiselect(tr("transfer.modes"), modes, default=modes,
-                                    format_func=names.get, max_selections=5)
+                                    format_func=names.__getitem__, max_selections=5)
         else:
-            chosen = [st.radio(tr("transfer.mode"), modes, format_func=names.get, horizontal=True)]
+            chosen = [st.radio(tr("transfer.mode"), modes, format_func=names.__getitem__, horizontal=True)]
         c1, c2, c3 = st.columns(3)
-        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get)
+        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.__getitem__)
         size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=256, step=8)
         epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=3)
         c1, c2, c3 = st.columns(3)
         pooling = c1.selectbox(tr("transfer.pooling"), poolings, index=poolings.index(default_pooling(spec)),
-                               format_func=names.get)
-        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.get, horizontal=True)
+                               format_func=names.__getitem__)
+        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.__getitem__, horizontal=True)
         top = max(spec.layers, 0)
         layer = c3.slider(tr("transfer.layer"), 0, top, top) if top else 0
         c1, c2, c3 = st.columns(3)

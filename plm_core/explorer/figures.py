@@ -52,18 +52,23 @@ def word_map_figure(
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
     if static is not None and len(static):
         anchors = static[static["sense"] != ""]
-        for sense, part in anchors.groupby("sense", sort=False):
-            fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=part["name"], textposition="top center",
-                            marker=dict(size=8, color=colors.get(sense, "#999"), opacity=0.55), name=names.get(sense, sense),
-                            legendgroup=sense, showlegend=False, hoverinfo="text", row=1, col=1)
+        for key, part in anchors.groupby("sense", sort=False):
+            sense = str(key)
+            fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=part["name"],
+                            textposition="top center",
+                            marker=dict(size=8, color=colors.get(sense, "#999"), opacity=0.55),
+                            name=names.get(sense, sense), legendgroup=sense, showlegend=False, hoverinfo="text",
+                            row=1, col=1)
         word = static[static["sense"] == ""]
         fig.add_scatter(x=word["x"], y=word["y"], mode="markers+text", text=word["name"], textposition="bottom center",
                         marker=dict(size=22, symbol="star", color="#1F2430"), hovertext=word["hover"], hoverinfo="text",
                         showlegend=False, row=1, col=1)
     elif static_note:
         fig.add_annotation(text=static_note, x=0.2, y=0.5, xref="paper", yref="paper", showarrow=False)
-    for sense, part in contextual.groupby("sense", sort=False):
-        hover = [f"<b>{names.get(sense, sense)}</b><br>{_wrap(t)}<br><i>{p}</i>" for t, p in zip(part["text"], part["pieces"])]
+    for key, part in contextual.groupby("sense", sort=False):
+        sense = str(key)
+        hover = [f"<b>{names.get(sense, sense)}</b><br>{_wrap(t)}<br><i>{p}</i>"
+                 for t, p in zip(part["text"], part["pieces"], strict=True)]
         fig.add_scatter(x=part["x"], y=part["y"], mode="markers", marker=dict(size=13, color=colors.get(sense, "#999"),
                         line=dict(width=1, color="white")), name=names.get(sense, sense), legendgroup=sense,
                         hovertext=hover, hoverinfo="text", row=1, col=2)
@@ -127,7 +132,7 @@ def sentence_map_figure(points: np.ndarray, labels: Sequence[str], texts: Sequen
         idx = np.flatnonzero(labels_arr == label)
         fig.add_scattergl(x=points[idx, 0], y=points[idx, 1], mode="markers", name=str(label),
                           marker=dict(size=7, color=color, opacity=0.75),
-                          hovertext=[f"<b>{label}</b><br>{_wrap(texts[i])}" for i in idx], hoverinfo="text")
+                          hovertext=[f"<b>{label}</b><br>{_wrap(texts[int(i)])}" for i in idx], hoverinfo="text")
     if neighbours:
         nb = list(neighbours)
         fig.add_scatter(x=points[nb, 0], y=points[nb, 1], mode="markers", showlegend=False, hoverinfo="skip",

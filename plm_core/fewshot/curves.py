@@ -338,7 +338,7 @@ def sensitivity(load_scorer: Callable[[PromptConfig], Any], task: FewShotTask, k
     from plm_core.fewshot.methods import outcome
 
     demos = task.draw(k, seed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(seed)
     perms = [np.arange(len(demos))] + [rng.permutation(len(demos)) for _ in range(max(0, orders - 1))]
     for t_index, config in enumerate(templates):

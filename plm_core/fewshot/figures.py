@@ -41,8 +41,8 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
     shots = sorted(set(int(k) for k in shots) | set(int(k) for k in summary.get("k", [])))
     x_all = [k_position(k) for k in shots] or [0.0]
     fig = go.Figure()
-    for method, rows in summary.groupby("method", sort=False):
-        rows = rows.sort_values("k")
+    for key, rows in summary.groupby("method", sort=False):
+        method, rows = str(key), rows.sort_values("k")
         color, name = METHOD_COLORS.get(method, PALETTE[7]), t(f"fewshot.method.{method}", lang)
         mean, std = rows[f"{metric}_mean"].tolist(), rows[f"{metric}_std"].fillna(0).tolist()
         if method in ZERO_ONLY:

@@ -100,17 +100,20 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)  # method-specific numbers (prefix tokens, ...)
 
 
-def score(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> tuple[float, float]:
+LabelList = Sequence[str] | np.ndarray | pd.Series  # labels as a list, an array or a DataFrame column
+
+
+def score(y_true: LabelList, y_pred: LabelList, labels: Sequence[str]) -> tuple[float, float]:
     """(accuracy, macro-F1) over the given label set."""
     from sklearn.metrics import f1_score
 
-    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
-    acc = float((y_true == y_pred).mean()) if len(y_true) else 0.0
-    f1 = float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0))
+    true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    acc = float((true == pred).mean()) if len(true) else 0.0
+    f1 = float(f1_score(true, pred, labels=list(labels), average="macro", zero_division=0))
     return acc, f1
 
 
-def outcome(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], **extra: Any) -> Outcome:
+def outcome(y_true: LabelList, y_pred: LabelList, labels: Sequence[str], **extra: Any) -> Outcome:
     acc, f1 = score(y_true, y_pred, labels)
     return Outcome(acc, f1, [str(p) for p in y_pred], dict(extra))
 

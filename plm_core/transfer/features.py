@@ -164,7 +164,7 @@ def extract_features(backbone: Backbone, texts: Sequence[str], pooling: str = "m
     return array[:, int(layer), :]
 
 
-def fit_probe(X_train: np.ndarray, y_train: Sequence, X_test: np.ndarray, y_test: Sequence,
+def fit_probe(X_train: np.ndarray, y_train: Sequence | np.ndarray, X_test: np.ndarray, y_test: Sequence | np.ndarray,
               head: str = "logreg", seed: int = 0, C: float = 1.0) -> tuple[float, float, np.ndarray]:
     """Fit a standardised logistic regression (or small MLP) on features; (accuracy, macro-F1, predictions).
 
