@@ -38,7 +38,7 @@ def masks_section(inp: dict) -> None:
     c1, c2 = st.columns(2)
     n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
     prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
-    dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special) if not s]
+    dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
     legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"), PADDING: tr("attention.mask.padding")}
     single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]

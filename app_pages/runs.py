@@ -15,7 +15,7 @@ METRICS = ["test_accuracy", "test_macro_f1", "test_loss", "train_loss", "train_a
 
 def filtered(table: pd.DataFrame) -> pd.DataFrame:
     cols = st.columns(len(FILTERS))
-    for col, name in zip(cols, FILTERS):
+    for col, name in zip(cols, FILTERS, strict=True):
         if name not in table:
             continue
         values = sorted(table[name].dropna().astype(str).unique())

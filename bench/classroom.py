@@ -157,7 +157,7 @@ def main() -> None:
             driver.get(f"{url}/transfer?lang=en")
             click_text(driver, "//*[@role='tab'][.//p[text()='Race']]")
             click_text(driver, "//button[.//p[text()='Start the race']]")
-        for name, objective in zip(small, OBJECTIVES):
+        for name, objective in zip(small, OBJECTIVES, strict=False):
             driver.switch_to.window(tabs[name])
             driver.get(f"{url}/pretraining?lang=en")
             click_text(driver, f"//button[.//p[text()='{OBJECTIVES[objective]}']]")

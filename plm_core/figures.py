@@ -51,14 +51,14 @@ def chips_html(pieces: Sequence[str], colors: Sequence[str]) -> str:
     """The one token-chip builder: each piece as a rounded monospace chip on its background colour."""
     chips = [f'<span style="background:{color};border-radius:4px;padding:2px 6px;margin:2px;'
              f'display:inline-block;font-family:monospace">{html.escape(piece)}</span>'
-             for piece, color in zip(pieces, colors)]
+             for piece, color in zip(pieces, colors, strict=False)]
     return "<div style='line-height:2.2'>" + "".join(chips) + "</div>"
 
 
 def tokens_html(tok: Tokenized) -> str:
     """Pieces as coloured chips; pieces of the same word share a colour, special tokens are grey."""
     colors = ["#DDDDDD" if special or word is None else PALETTE[word % len(PALETTE)] + "33"
-              for word, special in zip(tok.word_ids, tok.special)]
+              for word, special in zip(tok.word_ids, tok.special, strict=True)]
     return chips_html(tok.tokens, colors)
 
 

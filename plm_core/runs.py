@@ -151,7 +151,7 @@ BASE_COLUMNS = ["id", "kind", "created_at", "app_version"]
 
 def decode_row(row: tuple) -> dict:
     keys = ("id", "kind", "created_at", "app_version", "config", "metrics", "curves", "timings")
-    out = dict(zip(keys, row))
+    out = dict(zip(keys, row, strict=True))
     for key in ("config", "metrics", "curves", "timings"):
         out[key] = json.loads(out[key])
     return out

@@ -147,7 +147,7 @@ def test_frozen_extracts_once_then_fits_a_probe_per_draw(tmp_path, monkeypatch) 
     method = FrozenMethod(tiny_random_backbone("encoder"))
     draws = [task.draw(k, s) for k in (1, 4) for s in range(2)]
     method.prepare(task, draws)
-    results = [method.run(d, task, s) for d, s in zip(draws, [0, 1, 0, 1])]
+    results = [method.run(d, task, s) for d, s in zip(draws, [0, 1, 0, 1], strict=True)]
     assert len(calls) == 1 and calls[0] == len(task.test) + len({t for d in draws for t in d["text"]})
     assert all(0 <= r.accuracy <= 1 and len(r.predictions) == len(task.test) for r in results)
     with pytest.raises(PLMError):

@@ -223,7 +223,7 @@ def compare_bars(df: pd.DataFrame, x: str, series: Mapping[str, str], title: str
     """Grouped bars (or lines for long axes) of several columns of `df` against `x` (token labels)."""
     fig = go.Figure()
     colors = [PALETTE[0], PALETTE[3], PALETTE[2]]
-    for (col, name), color in zip(series.items(), colors):
+    for (col, name), color in zip(series.items(), colors, strict=False):
         fig.add_bar(x=list(range(len(df))), y=df[col], name=name, marker_color=color)
     fig.update_xaxes(_token_axis([str(v) for v in df[x]]))
     fig.update_layout(title=title, barmode="group", height=380, margin=MARGIN, yaxis_title=y_title,
@@ -233,7 +233,7 @@ def compare_bars(df: pd.DataFrame, x: str, series: Mapping[str, str], title: str
 
 def layer_lines(df: pd.DataFrame, series: Mapping[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
     fig = go.Figure()
-    for (col, name), color in zip(series.items(), [PALETTE[0], PALETTE[3], PALETTE[2]]):
+    for (col, name), color in zip(series.items(), [PALETTE[0], PALETTE[3], PALETTE[2]], strict=False):
         fig.add_scatter(x=df["layer"], y=df[col], mode="lines+markers", name=name, line=dict(color=color))
     fig.update_layout(title=title, height=340, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title,
                       legend=dict(orientation="h", y=-0.3))

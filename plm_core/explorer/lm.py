@@ -21,7 +21,7 @@ def topk_table(backbone: Backbone, logprobs: np.ndarray, positions: Sequence[int
                k: int) -> pd.DataFrame:
     """Top-k pieces at each position of (T, V) log-probabilities: position, original, rank, prediction, probability."""
     rows = []
-    for pos, original in zip(positions, originals):
+    for pos, original in zip(positions, originals, strict=False):
         rows += [{"position": int(pos), "original": original, "rank": r + 1, "prediction": piece, "probability": p}
                  for r, (piece, p) in enumerate(rank_top(logprobs[pos], k, backbone.piece))]
     return pd.DataFrame(rows, columns=["position", "original", "rank", "prediction", "probability"])

@@ -143,7 +143,7 @@ def word_positions(
 def _positions_from_word_ids(tok: Tokenized, word: str) -> list[int]:
     """Fallback without offsets: the first word whose joined pieces spell `word` (or start with it)."""
     groups: dict[int, list[int]] = {}
-    for i, (w, special) in enumerate(zip(tok.word_ids, tok.special)):
+    for i, (w, special) in enumerate(zip(tok.word_ids, tok.special, strict=True)):
         if w is not None and not special:
             groups.setdefault(w, []).append(i)
     target = word.strip().lower()
@@ -295,7 +295,7 @@ def static_anchor_vectors(backbone: Backbone, pset: PolysemySet) -> tuple[np.nda
 def occurrence_table(wv: WordVectors, pset: PolysemySet, lang: str = "en") -> pd.DataFrame:
     """One row per sentence: sense, the pieces averaged for the word, and whether it was found."""
     rows = [{"sense": pset.sense_name(lab, lang), "text": text, "pieces": " ".join(p), "found": True}
-            for text, lab, p in zip(wv.texts, wv.labels, wv.pieces)]
+            for text, lab, p in zip(wv.texts, wv.labels, wv.pieces, strict=True)]
     rows += [{"sense": "", "text": text, "pieces": "", "found": False} for text in wv.missing]
     return pd.DataFrame(rows, columns=["sense", "text", "pieces", "found"])
 

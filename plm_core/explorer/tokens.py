@@ -27,7 +27,7 @@ def _byte_decoder() -> dict[str, int]:
             printable.append(b)
             codes.append(256 + extra)
             extra += 1
-    return {chr(c): b for b, c in zip(printable, codes)}
+    return {chr(c): b for b, c in zip(printable, codes, strict=True)}
 
 
 def is_byte_level(backbone: Backbone) -> bool:
@@ -65,7 +65,7 @@ def readable_tokens(backbone: Backbone, text: str, max_length: int | None = None
     tok = backbone.tokenize(text, max_length)
     raw = backbone.raw_pieces(tok.ids) if backbone.byte_level else None
     if raw is not None:
-        tok.tokens = [t if s else readable_piece(r) for t, r, s in zip(tok.tokens, raw, tok.special)]
+        tok.tokens = [t if s else readable_piece(r) for t, r, s in zip(tok.tokens, raw, tok.special, strict=True)]
     return tok
 
 
@@ -97,7 +97,7 @@ def compare_tokenizers(backbones: Mapping[str, Backbone], text: str) -> pd.DataF
     rows = []
     for name, backbone in backbones.items():
         tok = readable_tokens(backbone, text)
-        real = [t for t, s in zip(tok.tokens, tok.special) if not s]
+        real = [t for t, s in zip(tok.tokens, tok.special, strict=True) if not s]
         rows.append({"backbone": name, "pieces": len(real), "pieces_per_word": round(len(real) / n_words, 2),
                      "unknown": unknown_count(backbone, tok), "cut": " · ".join(real), "truncated": tok.truncated})
     return pd.DataFrame(rows)

@@ -279,7 +279,7 @@ def crossovers(summary: pd.DataFrame, reference: str = "prompt", metric: str = "
     found = []
     for method in TRAINING_METHODS:
         rows = summary[summary["method"] == method].sort_values("k")
-        for k, value in zip(rows["k"], rows[metric]):
+        for k, value in zip(rows["k"], rows[metric], strict=True):
             target = reference_at(ref, int(k))
             if value > target:
                 found.append(Crossover(method, int(k), float(value), target))

@@ -51,7 +51,7 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
                             line=dict(color=color, dash="dash"), hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>")
             continue
         xs = [k_position(k) for k in rows["k"]]
-        _band(fig, xs, [m - s for m, s in zip(mean, std)], [m + s for m, s in zip(mean, std)], color, method)
+        _band(fig, xs, [m - s for m, s in zip(mean, std, strict=True)], [m + s for m, s in zip(mean, std, strict=True)], color, method)
         fig.add_scatter(x=xs, y=mean, mode="lines+markers", name=name, legendgroup=method, line=dict(color=color),
                         customdata=np.stack([rows["k"], std, rows["n"]], axis=1),
                         hovertemplate="K=%{customdata[0]}: %{y:.3f} ± %{customdata[1]:.3f} (n=%{customdata[2]})"

@@ -250,7 +250,7 @@ class ClozeMethod(Method):
         words = {**default_cloze_words(labels, task), **{k: v for k, v in self.config.words.items() if v}}
         tok = self.backbone.tokenizer
         ids = [tok(" " + words[lab].strip(), add_special_tokens=False)["input_ids"][:1] for lab in labels]
-        for lab, piece in zip(labels, ids):
+        for lab, piece in zip(labels, ids, strict=True):
             if not piece:
                 raise PLMError("fewshot.err.empty_verbalizer", label=lab)
         return [p[0] for p in ids]

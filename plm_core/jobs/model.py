@@ -12,13 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 from plm_core.errors import PLMError
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     QUEUED = "queued"  # waiting for a free worker
     RUNNING = "running"
     STOPPING = "stopping"  # stop asked, the worker has not confirmed yet

@@ -76,7 +76,7 @@ def mark_float32(folder: Path) -> None:
 def write_word_counts(path: Path, words: Sequence[str], counts: Sequence[int] | np.ndarray) -> None:
     """The skip-gram vocabulary, one `word<TAB>corpus count` a line, most frequent first."""
     counts = list(counts) or [1] * len(words)
-    path.write_text("".join(f"{w}\t{int(n)}\n" for w, n in zip(words, counts)), encoding="utf-8")
+    path.write_text("".join(f"{w}\t{int(n)}\n" for w, n in zip(words, counts, strict=False)), encoding="utf-8")
 
 
 def read_word_counts(folder: Path) -> tuple[list[str], np.ndarray]:

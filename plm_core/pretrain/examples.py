@@ -85,7 +85,7 @@ def span_noise_mask(length: int, rng: np.random.Generator, density: float = 0.15
     noise_lens, keep_lens = segment(n_noise), segment(length - n_noise)
     mask = np.zeros(length, dtype=bool)
     pos = 0
-    for keep, noise in zip(keep_lens, noise_lens):  # starts with kept tokens, like T5
+    for keep, noise in zip(keep_lens, noise_lens, strict=True):  # starts with kept tokens, like T5
         pos += keep
         mask[pos : pos + noise] = True
         pos += noise
@@ -114,7 +114,7 @@ def span_batch(ids: np.ndarray, rng: np.random.Generator, sentinel_ids: Sequence
     """ids: (B, T) -> padded inputs (B, Ti) and labels (B, Tt) of T5 span corruption."""
     ids = np.asarray(ids, dtype=np.int64)
     noise = np.stack([span_noise_mask(ids.shape[1], rng, density, mean_span) for _ in range(ids.shape[0])])
-    pairs = [corrupt_spans(row, mask, sentinel_ids, eos_id) for row, mask in zip(ids, noise)]
+    pairs = [corrupt_spans(row, mask, sentinel_ids, eos_id) for row, mask in zip(ids, noise, strict=True)]
     width_in = max(len(p[0]) for p in pairs)
     width_out = max(len(p[1]) for p in pairs)
     inputs = np.full((len(pairs), width_in), pad_id, dtype=np.int64)
@@ -256,7 +256,7 @@ def bilm_example(ids: Sequence[int], pieces: Sequence[str]) -> Example:
 def sgns_example(word_ids: Sequence[int], words: Sequence[str], vocab: Sequence[str], probs: np.ndarray,
                  rng: np.random.Generator, window: int = 2, k: int = 5) -> Example:
     batch = sgns_batch(word_ids, rng, probs, window, k)
-    pairs = [(vocab[c], vocab[x]) for c, x in zip(batch.centres, batch.contexts)]
+    pairs = [(vocab[c], vocab[x]) for c, x in zip(batch.centres, batch.contexts, strict=True)]
     negatives = [[vocab[n] for n in row] for row in batch.negatives]
     return Example("sgns", list(words), [c for c, _ in pairs], [x for _, x in pairs], [],
                    {"pairs": pairs, "negatives": negatives})

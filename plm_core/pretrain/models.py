@@ -132,7 +132,7 @@ class BiLM(nn.Module):
         fwd = self.run_stack(self.forward_layers, emb)  # L x (B, T, H), state t has read tokens 0..t
         bwd_rev = self.run_stack(self.backward_layers, reverse_padded(emb, lengths))
         bwd = [reverse_padded(h, lengths) for h in bwd_rev]  # L x (B, T, H), state t has read tokens t..end
-        states = [torch.cat([emb, emb], dim=-1)] + [torch.cat([f, b], dim=-1) for f, b in zip(fwd, bwd)]
+        states = [torch.cat([emb, emb], dim=-1)] + [torch.cat([f, b], dim=-1) for f, b in zip(fwd, bwd, strict=True)]
         if not with_logits:
             return BiLMOutput(None, None, states)
         return BiLMOutput(self.logits(fwd[-1]), self.logits(bwd[-1]), states)

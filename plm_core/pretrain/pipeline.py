@@ -179,9 +179,8 @@ def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: in
         if objective == "bilm":
             model = load_bilm(folder, random_init, seed)
         else:
-            from plm_core.backbones.registry import load_backbone
-
             from plm_core.backbones.capabilities import require
+            from plm_core.backbones.registry import load_backbone
 
             backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
             model = require(backbone, "trainable").model

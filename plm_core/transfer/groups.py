@@ -200,7 +200,7 @@ def relative_drift(groups: Sequence[NamedGroup], reference: dict[str, list[torch
             continue
             continue
         with torch.no_grad():
-            diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref))
+            diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref, strict=True))
             base = sum(float(r.double().pow(2).sum()) for r in ref)
         out[g.name] = (diff ** 0.5) / max(base ** 0.5, 1e-12)
     return out

@@ -97,7 +97,7 @@ class LiveView(Callback):
 
     def push(self) -> None:
         total = sum(self.costs) or 1.0
-        done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs))
+        done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs, strict=False))
         self.ctx.update(fraction=done / total, current=f"{self.run.label}: {self.run.phase}",
                         state=copy.deepcopy(self.state))
 

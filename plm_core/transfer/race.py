@@ -52,7 +52,7 @@ class RaceResult:
 
 def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.DataFrame:
     rows = []
-    for label, r in zip(labels, results):
+    for label, r in zip(labels, results, strict=False):
         rows.append({
             "run": label, "test_accuracy": r.test_accuracy, "test_macro_f1": r.test_macro_f1,
             "trainable_params": r.trainable_params, "total_params": r.total_params,
