@@ -63,7 +63,8 @@ def word_form() -> None:
 def compute_word(key: str, word: str, lines: str, contextual: str, static: str | None) -> dict:
     pset, notices = poly.custom_set(word, lines) if key == CUSTOM else (poly.polysemy_sets()[key], [])
     wv = poly.word_vectors(load_backbone_with_spinner(contextual), pset)
-    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "", "static_name": ""}
+    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "",
+              "static_name": ""}
     if static:
         sb = load_backbone_with_spinner(static)
         result["static_name"] = sb.spec.display
@@ -96,7 +97,8 @@ def word_results(res: dict) -> None:
             st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
-        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,
+                                             tr("embeddings.heatmap.title", layer=layer)),
                           width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
@@ -161,7 +163,8 @@ def sentence_results(res: dict) -> None:
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
-        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick,
+                                            neighbours),
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")

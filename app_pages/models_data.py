@@ -96,7 +96,8 @@ def csv_tab() -> None:
     with guard():
         ds = uploaded_dataset(upload.getvalue(), upload.name)
         st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
-        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool), test=len(ds.test)))
+        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool),
+                      test=len(ds.test)))
         show_notices(ds.notices)
         sample_set_view(ds)
 

@@ -119,7 +119,8 @@ page_header("pretraining")
 objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
                                  format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
 st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"), tr("pretrain.tab.cards")])
+tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"),
+                tr("pretrain.tab.cards")])
 with tabs[0]:
     example_tab(objective)
 with tabs[1]:

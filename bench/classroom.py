@@ -193,7 +193,8 @@ def main() -> None:
         print(f"computations run: {computed} (10 identical races -> transfer: {computed.get('transfer', 0)}); "
               f"attached to a running twin: {sum(e['event'] == 'attached' for e in events)}, "
               f"cache hits: {sum(e['event'] == 'cache_hit' for e in events)}")
-        print(f"queue waits (s): max {max(waits, default=0):.1f}, median {statistics.median(waits) if waits else 0:.1f}")
+        median_wait = statistics.median(waits) if waits else 0
+        print(f"queue waits (s): max {max(waits, default=0):.1f}, median {median_wait:.1f}")
         print(f"page render idle (s): p50 {pct(idle, .5):.2f}, p95 {pct(idle, .95):.2f}  (n={len(idle)})")
         print(f"page render with jobs running (s): p50 {pct(busy, .5):.2f}, p95 {pct(busy, .95):.2f}  (n={len(busy)})")
         print(f"p95 busy / p95 idle: {pct(busy, .95) / pct(idle, .95):.2f} (goal <= 2)")

@@ -144,7 +144,8 @@ def bench_embeddings() -> None:
     for name in ("minilm-l6", "smollm2-135m"):
         bb = load_backbone(name)
         poly.word_vectors(bb, bank)
-        row(f"{name}: 'bank' in 10 sentences, every layer, median of 3", timed(lambda bb=bb: poly.word_vectors(bb, bank), 3))
+        row(f"{name}: 'bank' in 10 sentences, every layer, median of 3",
+            timed(lambda bb=bb: poly.word_vectors(bb, bank), 3))
     mini = load_backbone("minilm-l6")
     sample = sample_texts(get_dataset("movie-snippets"), 1000)
     start = time.perf_counter()

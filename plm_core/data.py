@@ -264,7 +264,8 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
     too_long = text.str.len() > max_chars
     if too_long.any():
         text = text.where(~too_long, text.str.slice(0, max_chars))
-        notices.append(("data.notice.truncated", {"n": int(too_long.sum()), "rows": _rows(too_long), "limit": max_chars}))
+        notices.append(("data.notice.truncated",
+                        {"n": int(too_long.sum()), "rows": _rows(too_long), "limit": max_chars}))
     return pd.DataFrame({"text": text, "label": label}), notices
 
 

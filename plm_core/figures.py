@@ -32,7 +32,8 @@ def architecture_table(spec: BackboneSpec) -> pd.DataFrame:
                 ("sentence vector", "L2-normalised", h)]
     elif spec.family == "bilm":
         rows = [("token embedding", "shared by both directions", h // 2 or h)]
-        rows += [(f"LSTM layer {i + 1}", "forward (left->right) + backward (right->left)", h) for i in range(spec.layers)]
+        rows += [(f"LSTM layer {i + 1}", "forward (left->right) + backward (right->left)", h)
+                 for i in range(spec.layers)]
         rows += [("softmax", "shared: predicts next word (fwd) and previous word (bwd)", None)]
     else:
         attn = {"encoder": "bidirectional self-attention", "decoder": "causal (masked) self-attention",

@@ -120,7 +120,8 @@ def test_figures_are_built_from_plain_data():
 
 def test_catalog_has_every_key_in_both_languages():
     messages = all_messages()
-    source = "\n".join(p.read_text() for p in [*(ROOT / "plm_core" / "transfer").glob("*.py"), ROOT / "plm_core" / "runs.py",
+    source = "\n".join(p.read_text() for p in [*(ROOT / "plm_core" / "transfer").glob("*.py"),
+                                               ROOT / "plm_core" / "runs.py",
                                                ROOT / "ui" / "transfer.py", ROOT / "app_pages" / "transfer_lab.py",
                                                ROOT / "app_pages" / "runs.py"])
     used = set(re.findall(r'"((?:transfer|runs)\.[a-z_.]+)"', source))

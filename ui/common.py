@@ -42,7 +42,8 @@ def show_error(err: BaseException) -> None:
     if isinstance(err, PLMError):
         st.error(err.message(lang()), icon=":material/error:")
         return
-    st.error(tr("common.unexpected_error", kind=type(err).__name__, detail=str(err)[:300]), icon=":material/bug_report:")
+    st.error(tr("common.unexpected_error", kind=type(err).__name__, detail=str(err)[:300]),
+             icon=":material/bug_report:")
     with st.expander(tr("common.error_details")):
         st.code("".join(traceback.format_exception(err))[-4000:], language="text")
 

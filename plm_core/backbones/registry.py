@@ -57,7 +57,8 @@ REAL_SPECS: list[BackboneSpec] = [
         objective="causal language modelling (next token), then instruction tuning",
         max_length=512,
         notes="Weights de-quantised from Q4_1: quality is that of the 4-bit quantisation, not the bf16 original.",
-        capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable", "sentence_vectors"}),
+        capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable",
+                                "sentence_vectors"}),
     ),
     BackboneSpec(
         name="glove-6b-50d",

@@ -92,7 +92,8 @@ def similarity_heatmap(sim: np.ndarray, labels: Sequence[str], texts: Sequence[s
     ticks = [f"{i + 1}. {names.get(labels[j], labels[j])}" for i, j in enumerate(order)]
     hover = [[f"{_wrap(texts[order[r]], 50)}<br>↔<br>{_wrap(texts[order[c]], 50)}<br>cos = {sim[r, c]:.3f}"
               for c in range(len(order))] for r in range(len(order))]
-    fig = go.Figure(go.Heatmap(z=sim, x=list(range(len(order))), y=list(range(len(order))), zmin=min(0.0, float(sim.min())),
+    fig = go.Figure(go.Heatmap(z=sim, x=list(range(len(order))), y=list(range(len(order))),
+                               zmin=min(0.0, float(sim.min())),
                                zmax=1.0, colorscale="Viridis", hovertext=hover, hoverinfo="text"))
     axis = dict(tickvals=list(range(len(order))), ticktext=ticks)
     fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis=axis,
@@ -118,7 +119,8 @@ def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str
     if layer is not None:
         fig.add_vline(x=layer, line=dict(color="#BBBBBB", width=1))
     fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis_title=x_title,
-                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5), legend=dict(orientation="h", y=-0.2))
+                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5),
+                      legend=dict(orientation="h", y=-0.2))
     return fig
 
 
@@ -157,7 +159,8 @@ def _token_axis(tokens: Sequence[str], x: bool = True) -> dict:
 
 def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: Mapping[int, str]) -> go.Figure:
     """Masks side by side: blue = may attend, white = blocked by the architecture, grey = padding."""
-    scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"], [1.0, "#C8C8C8"]]
+    scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"],
+             [1.0, "#C8C8C8"]]
     fig = make_subplots(rows=1, cols=len(mask_list), subplot_titles=list(titles), horizontal_spacing=0.06)
     for col, m in enumerate(mask_list, start=1):
         hover = [[f"{q} → {k}: {legend[int(m.codes[i, j])]}" for j, k in enumerate(m.key_tokens)]
@@ -175,7 +178,8 @@ def attention_heatmap(weights: np.ndarray, query_tokens: Sequence[str], key_toke
                       colorscale: str = "Blues", zmax: float | None = None) -> go.Figure:
     """One (Tq, Tk) attention map with token labels (pooled, without labels, beyond LARGE_SIDE pieces)."""
     big = max(weights.shape) > LARGE_SIDE
-    z = (pool_matrix(np.asarray(weights, dtype=np.float32), LARGE_SIDE) if big else np.asarray(weights)).astype(np.float32)
+    z = pool_matrix(np.asarray(weights, dtype=np.float32), LARGE_SIDE) if big else np.asarray(weights)
+    z = z.astype(np.float32)
     q, k = list(query_tokens), list(key_tokens)
     if not big and len(q) * len(k) <= HOVER_CELLS:
         hover = [[f"{q[i]} → {k[j]}: {z[i, j]:.3f}" for j in range(z.shape[1])] for i in range(z.shape[0])]
@@ -196,7 +200,8 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
                           head_label: str, title: str) -> go.Figure:
     """Every layer x head map as one heatmap (see `attention.mosaic`): rows = layers (top first)."""
     step = cell + 1
-    fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
+    fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False,
+                               hoverinfo="skip"))
     fig.update_xaxes(tickvals=[h * step + cell / 2 for h in range(n_heads)],
                      ticktext=[f"{head_label}{h + 1}" for h in range(n_heads)], side="top", showgrid=False)
     fig.update_yaxes(tickvals=[(n_layers - 1 - li) * step + cell / 2 for li in range(n_layers)],

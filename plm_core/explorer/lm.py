@@ -72,7 +72,8 @@ def _mlm_result(backbone: Backbone, original: MaskRun, masked: MaskRun, position
 class NextTokenView:
     tokens: list[str]  # T pieces
     table: pd.DataFrame  # per position t (1..T-1): context end, actual piece, probability, rank
-    topk: pd.DataFrame  # top-k after each position: position (of the last piece read), actual, rank, prediction, probability
+    # top-k after each position: position (of the last piece read), actual, rank, prediction, probability
+    topk: pd.DataFrame
 
 
 def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTokenView:

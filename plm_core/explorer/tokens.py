@@ -19,7 +19,8 @@ from plm_core.explorer.polysemy import piece_offsets
 @lru_cache(maxsize=1)
 def _byte_decoder() -> dict[str, int]:
     """GPT-2's printable stand-in for each byte, reversed: {'Ġ': 0x20, ...}."""
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+                 + list(range(ord("®"), ord("ÿ") + 1)))
     codes = printable[:]
     extra = 0
     for b in range(256):
@@ -47,7 +48,8 @@ def _bytes_to_text(data: bytes) -> str:
     out, i = [], 0
     while i < len(data):
         lead = data[i]
-        size = 1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if lead >= 0xF0 else 0
+        size = (1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0
+                else 4 if lead >= 0xF0 else 0)
         if size and i + size <= len(data):
             try:
                 out.append(data[i : i + size].decode("utf-8"))

@@ -105,7 +105,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--shots", default="0,1,2,4,8,16,32", help="K values: examples per class, comma-separated")
     p.add_argument("--seeds", type=int, default=3, help="K-shot draws (and demonstration orders) per K")
     p.add_argument("--test-limit", type=int, default=300, help="first N examples of the fixed test set")
-    p.add_argument("--template", default="", help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
+    p.add_argument("--template", default="",
+                   help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")
     p.add_argument("--calibrate", action="store_true", help="contextual calibration of the prompt scores")
     p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs per K-shot sample")

@@ -51,13 +51,15 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
                             line=dict(color=color, dash="dash"), hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>")
             continue
         xs = [k_position(k) for k in rows["k"]]
-        _band(fig, xs, [m - s for m, s in zip(mean, std, strict=True)], [m + s for m, s in zip(mean, std, strict=True)], color, method)
+        _band(fig, xs, [m - s for m, s in zip(mean, std, strict=True)], [m + s for m, s in zip(mean, std, strict=True)],
+              color, method)
         fig.add_scatter(x=xs, y=mean, mode="lines+markers", name=name, legendgroup=method, line=dict(color=color),
                         customdata=np.stack([rows["k"], std, rows["n"]], axis=1),
                         hovertemplate="K=%{customdata[0]}: %{y:.3f} ± %{customdata[1]:.3f} (n=%{customdata[2]})"
                                       "<extra>" + name + "</extra>")
     if majority is not None:
-        fig.add_scatter(x=[x_all[0], x_all[-1]], y=[majority, majority], mode="lines", name=t("fewshot.fig.chance", lang),
+        fig.add_scatter(x=[x_all[0], x_all[-1]], y=[majority, majority], mode="lines",
+                        name=t("fewshot.fig.chance", lang),
                         line=dict(color="#999999", dash="dot"), hoverinfo="skip")
     for c in crossovers:
         fig.add_scatter(x=[k_position(c.k)], y=[c.accuracy], mode="markers", showlegend=False,

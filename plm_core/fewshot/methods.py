@@ -172,7 +172,8 @@ class SimilarityMethod(Method):
     def run(self, train_k: pd.DataFrame, task: FewShotTask, seed: int) -> Outcome:
         if self._test_vectors is None:
             self.prepare(task, [])
-        described = {**default_descriptions(task.labels, task.task), **{k: v for k, v in self.descriptions.items() if v}}
+        described = {**default_descriptions(task.labels, task.task),
+                     **{k: v for k, v in self.descriptions.items() if v}}
         label_vecs = self.embed([described[lab] for lab in task.labels])  # (C, H)
         sims = self._test_vectors @ label_vecs.T  # (N, C) cosine similarities
         pred = [task.labels[i] for i in sims.argmax(axis=1)]
@@ -341,7 +342,8 @@ class FrozenMethod(Method):
 
         with threadpool_limits(1):  # a 2K x H problem: extra BLAS threads only wait on each other
             acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
-                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(), seed=seed)
+                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(),
+                                      seed=seed)
         return Outcome(acc, f1, [str(p) for p in pred])
 
 

@@ -149,7 +149,8 @@ def model_card(folder: Path) -> dict:
 
 def all_cards() -> dict[str, dict]:
     """Model cards of every shipped checkpoint, by objective."""
-    return {obj: model_card(checkpoint_dir(obj)) for obj in TINY_CONFIGS if (checkpoint_dir(obj) / "model_card.json").exists()}
+    return {obj: model_card(checkpoint_dir(obj)) for obj in TINY_CONFIGS
+            if (checkpoint_dir(obj) / "model_card.json").exists()}
 
 
 def folder_size(folder: Path) -> int:

@@ -79,7 +79,9 @@ def span_noise_mask(length: int, rng: np.random.Generator, density: float = 0.15
     n_spans = int(max(min(round(n_noise / mean_span), n_noise, length - n_noise), 1))
 
     def segment(total: int) -> np.ndarray:  # total split into n_spans positive parts, in random order
-        cuts: np.ndarray | list[int] = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False)) if n_spans > 1 else []
+        cuts: np.ndarray | list[int] = []
+        if n_spans > 1:
+            cuts = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False))
         return np.diff(np.concatenate([[0], cuts, [total]])).astype(int)
 
     noise_lens, keep_lens = segment(n_noise), segment(length - n_noise)
@@ -92,7 +94,8 @@ def span_noise_mask(length: int, rng: np.random.Generator, density: float = 0.15
     return mask
 
 
-def corrupt_spans(ids: Sequence[int], noise: np.ndarray, sentinel_ids: Sequence[int], eos_id: int) -> tuple[list[int], list[int]]:
+def corrupt_spans(ids: Sequence[int], noise: np.ndarray, sentinel_ids: Sequence[int],
+                  eos_id: int) -> tuple[list[int], list[int]]:
     """One sequence -> (input ids, target ids): span i becomes sentinel i in the input and opens it in the target."""
     inputs: list[int] = []
     targets: list[int] = []

@@ -74,7 +74,8 @@ def pieces_html(pieces: Sequence[str], marks: dict[int, str] | None = None) -> s
     return chips_html(pieces, [HIGHLIGHT.get(marks.get(i, ""), "#e8e8e8") for i in range(len(pieces))])
 
 
-def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int], kinds: Sequence[str] = ()) -> dict[int, str]:
+def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int],
+                  kinds: Sequence[str] = ()) -> dict[int, str]:
     """Which input chips to colour: MLM corrupted positions by kind, T5 sentinels."""
     if objective == "mlm":
         return dict(zip(positions, kinds, strict=False))

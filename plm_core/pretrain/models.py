@@ -123,7 +123,8 @@ class BiLM(nn.Module):
         """(..., H) -> (..., V) through the shared (tied) softmax."""
         return F.linear(self.drop(h), self.embed.weight, self.output_bias)
 
-    def forward(self, input_ids: torch.Tensor, lengths: torch.Tensor | None = None, with_logits: bool = True) -> BiLMOutput:
+    def forward(self, input_ids: torch.Tensor, lengths: torch.Tensor | None = None,
+                with_logits: bool = True) -> BiLMOutput:
         """input_ids: (B, T), right-padded to `lengths` (B,). with_logits=False skips the softmax (training
         computes it on a subset of positions)."""
         B, T = input_ids.shape

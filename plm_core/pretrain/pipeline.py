@@ -153,7 +153,8 @@ class ProgressLogger(Callback):
         if step % self.every == 0 or step == self.total:
             elapsed = time.perf_counter() - self.start
             eta = elapsed / step * (self.total - step)
-            self.log(f"  step {step:>5}/{self.total}  loss {np.mean(self.recent):.3f}  {elapsed:6.0f} s  eta {eta:5.0f} s")
+            self.log(f"  step {step:>5}/{self.total}  loss {np.mean(self.recent):.3f}  "
+                     f"{elapsed:6.0f} s  eta {eta:5.0f} s")
             self.recent.clear()
 
     def on_eval(self, trainer: Any, step: int, value: float) -> None:

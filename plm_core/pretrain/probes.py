@@ -123,8 +123,8 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
             "span comes out close to the corpus' most frequent pieces whatever the input ('the', ',', 'of'; see "
             "`plm_core.pretrain.probes.span_candidates`), and it writes more sentinels than the input has. Mainly "
             "the first piece of each span (about 3 per sequence, against about 9 masked pieces for BERT) needs "
-            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs several times the BERT budget before the "
-            "spans it fills depend on the sentence.",
+            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs "
+            "several times the BERT budget before the spans it fills depend on the sentence.",
 }
 
 
@@ -154,7 +154,8 @@ def load_from_folder(objective: str, folder: Path, random_init: bool = False) ->
     from plm_core.pretrain.models import TINY_CONFIGS
 
     spec = get_spec(TINY_CONFIGS[objective]["name"])
-    location = str(folder.resolve().relative_to(REPO_ROOT)) if folder.resolve().is_relative_to(REPO_ROOT) else str(folder.resolve())
+    resolved = folder.resolve()
+    location = str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(resolved)
     spec = dataclasses.replace(spec, location=location)  # REPO_ROOT / absolute path = the absolute path
     return LOADERS[spec.loader](spec, random_init, 0)
 
@@ -220,7 +221,8 @@ def write_overview() -> Path:
     """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
     from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
 
-    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss | size | probe |",
+    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss "
+            "| size | probe |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for objective, c in all_cards().items():
         size = folder_size(checkpoints_root() / c["name"]) / 1e6

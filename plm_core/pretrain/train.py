@@ -343,7 +343,8 @@ def evaluate(task: Task, model: torch.nn.Module, batches: Sequence[Batch]) -> fl
     return total / max(count, 1)
 
 
-def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int, seed: int = 1234) -> list[Batch]:
+def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int,
+                       seed: int = 1234) -> list[Batch]:
     """Fixed validation batches: the first consecutive windows of the validation stream, corrupted with a fixed seed."""
     blocks = fixed_blocks(stream, n_batches * batch_size, task.block_len)
     rng = np.random.default_rng(seed)

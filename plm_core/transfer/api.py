@@ -112,7 +112,7 @@ def resolve_backbone(config: TrainConfig, backbone: Backbone | None,
     if backbone is None:
         loaded = load_backbone(config.backbone, random_init=scratch, seed=config.seed)
         if scratch and is_hf(loaded):
-            init_transformer(loaded.model, gens.torch)  # type: ignore[attr-defined]  # the run's draws, not the loader's
+            init_transformer(require(loaded, "trainable").model, gens.torch)  # the run's draws, not the loader's
         return loaded, True
     if scratch and is_hf(backbone):
         return random_twin(backbone, config.seed, gens.torch), True
@@ -289,7 +289,8 @@ def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, gr
     return TrainResult(
         test_accuracy=ev.accuracy if ev else nan, test_macro_f1=ev.macro_f1 if ev else nan,
         confusion=ev.confusion if ev else [], labels=split.labels, history=trainer.history,
-        trainable_params=trainer.trainable_params(), total_params=sum(g.n_params for g in groups if g.note != "dropped"),
+        trainable_params=trainer.trainable_params(),
+        total_params=sum(g.n_params for g in groups if g.note != "dropped"),
         train_seconds=seconds, peak_memory_mb=trainer.memory.peak,
         layer_weights=mix.layer_weights() if mix is not None else None,
         mix_gamma=float(mix.gamma.detach()) if mix is not None else None,

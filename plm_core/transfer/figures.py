@@ -114,7 +114,8 @@ def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, t
 
 def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]) -> pd.DataFrame:
     """Rows = runs, columns = body groups bottom to top (the head is left out: it starts from noise)."""
-    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")} for label, d in zip(labels, drifts, strict=False)}
+    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")}
+            for label, d in zip(labels, drifts, strict=False)}
     frame = pd.DataFrame(rows).T
     order = [c for c in frame.columns if c == "embeddings"] + sorted(
         [c for c in frame.columns if c.startswith("layer.")], key=lambda c: int(c.split(".")[1]))
