@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     from plm_core.data import resolve_dataset
     from plm_core.fewshot.curves import run_curves, save_run, summarize, to_json, validate
     from plm_core.fewshot.methods import make_task
+    from plm_core.runs import EXIT_NOT_SAVED, RunNotSaved
 
     ds = resolve_dataset(args.data)
     config = build_config(args, ds.info.task, ds.info.language)
@@ -84,15 +85,24 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     result = run_curves(config, task, load, on_progress=None if args.quiet else progress)
+    failure = None
     if not args.no_save:
-        save_run(result)
+        try:
+            save_run(result)
+        except RunNotSaved as err:
+            failure = err
     payload = to_json(result)
+    if failure is not None:
+        payload["not_saved"] = str(failure)
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(summarize(result.points).round(3).to_string(index=False))
         for c in payload["crossovers"]:
             print(f"{c['method']} overtakes prompting at K={c['k']}: {c['accuracy']:.3f} > {c['reference']:.3f}")
+    if failure is not None:
+        print(f"error: {failure}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
 
 

@@ -104,19 +104,35 @@ def report(summary: dict, as_json: bool) -> None:
           f"{summary['total_params']:,} parameters, {summary['train_seconds']:.1f} s")
 
 
+def store(result: Any, data: dict, kind: str, summary: dict) -> PLMError | None:
+    """Save one run into the runs database; sets summary["run_id"] (None if it failed) and returns the failure."""
+    from plm_core.runs import RunNotSaved
+    from plm_core.transfer.records import save_result
+
+    try:
+        summary["run_id"] = save_result(None, result, data, kind)
+        return None
+    except RunNotSaved as err:
+        summary["run_id"] = None
+        summary["not_saved"] = str(err)
+        return err
+
+
 def run(args: argparse.Namespace) -> int:
-    from plm_core.runs import RunStore
+    from plm_core.runs import EXIT_NOT_SAVED
     from plm_core.transfer.api import train
-    from plm_core.transfer.records import save_result, summary_with_data
+    from plm_core.transfer.records import summary_with_data
 
     (config,), split, data = prepare(args, [args.mode])
     result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
     summary = summary_with_data(result, data)
-    if not args.no_save:
-        summary["run_id"] = save_result(RunStore(), result, data, "transfer")
+    failure = None if args.no_save else store(result, data, "transfer", summary)
+    report(summary, args.json)  # the result first: a failed store never costs it
     for key, params in result.notices:
         print(PLMError(key, **params), file=sys.stderr)
-    report(summary, args.json)
+    if failure is not None:
+        print(f"error: {failure}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 1 if result.stop_reason == "nan" else 0
 
 
@@ -124,29 +140,33 @@ def run_race_cmd(args: argparse.Namespace) -> int:
     import uuid
 
     from plm_core.backbones import load_backbone
-    from plm_core.runs import RunStore
+    from plm_core.runs import EXIT_NOT_SAVED
     from plm_core.transfer.race import run_race
-    from plm_core.transfer.records import save_result, summary_with_data
+    from plm_core.transfer.records import summary_with_data
 
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     configs, split, data = prepare(args, modes)
     backbone = load_backbone(args.backbone)
-    store = None if args.no_save else RunStore()
     race_id = uuid.uuid4().hex[:8]
     summaries: list[dict] = []
+    failures: list[PLMError] = []
 
     def on_result(i: int, result) -> None:
         info = {**data, "race": race_id, "racer": modes[i]}
         summary = summary_with_data(result, info)
-        if store is not None:
-            summary["run_id"] = save_result(store, result, info, "race")
+        failure = None if args.no_save else store(result, info, "race", summary)
         summaries.append(summary)
         if not args.json:
             report(summary, False)
+        if failure is not None:
+            failures.append(failure)
 
     run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result)
     if args.json:
         from plm_core.runs import jsonable
 
         print(json.dumps(jsonable({"race": race_id, "runs": summaries}), ensure_ascii=False))
+    if failures:
+        print(f"error: {failures[0]}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
