@@ -9,6 +9,8 @@ from typing import Any
 
 from plm_core.errors import PLMError
 
+MAX_EPOCHS = 100  # fine-tuning passes per K-shot sample
+
 
 def parse_ints(text: str, what: str) -> tuple[int, ...]:
     try:
@@ -63,6 +65,7 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
 
 def run(args: argparse.Namespace) -> int:
     from plm_core.backbones import load_backbone
+    from plm_core.cli import emit_notices
     from plm_core.data import resolve_dataset
     from plm_core.fewshot.curves import run_curves, save_run, summarize, to_json, validate
     from plm_core.fewshot.methods import make_task
@@ -71,7 +74,10 @@ def run(args: argparse.Namespace) -> int:
     ds = resolve_dataset(args.data)
     config = build_config(args, ds.info.task, ds.info.language)
     validate(config)
+    check_points(args, config)
     task = make_task(ds, args.test_limit)
+    check_shots(config, task.max_k())
+    emit_notices(ds.notices)
     cache: dict[str, Any] = {}
 
     def load(name: str) -> Any:
@@ -85,13 +91,17 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     result = run_curves(config, task, load, on_progress=None if args.quiet else progress)
+    if not result.points and not result.stopped:
+        reasons = "; ".join(f"{s.method} K={s.k}: {PLMError(s.key, **s.params)}" for s in result.skipped) or "-"
+        raise PLMError("fewshot.err.no_points", reasons=reasons)
+    payload_data = {"texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
     failure = None
     if not args.no_save:
         try:
             save_run(result)
         except RunNotSaved as err:
             failure = err
-    payload = to_json(result)
+    payload = {**to_json(result), **payload_data}
     if failure is not None:
         payload["not_saved"] = str(failure)
     if args.json:
@@ -104,6 +114,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {failure}", file=sys.stderr)
         return EXIT_NOT_SAVED
     return 0
+
+
+def check_points(args: argparse.Namespace, config: Any) -> None:
+    """Settings that would give no point at all are errors, not an empty table."""
+    if not 1 <= args.epochs <= MAX_EPOCHS:
+        raise PLMError("fewshot.err.bad_epochs", epochs=args.epochs, high=MAX_EPOCHS)
+    if args.test_limit is not None and args.test_limit < 1:
+        raise PLMError("fewshot.err.bad_test_limit", limit=args.test_limit)
+
+
+def check_shots(config: Any, most: int) -> None:
+    """Every K must be drawable: at most `most` (the smallest class in the pool)."""
+    too_big = sorted(k for k in set(config.shots) if k > most)
+    if too_big:
+        raise PLMError("fewshot.err.k_too_large", shots=", ".join(map(str, too_big)), most=most)
 
 
 def add_parser(subparsers: Any) -> None:

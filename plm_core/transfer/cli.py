@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from plm_core.cli import emit_notices, seed_arg
 from plm_core.errors import PLMError
 from plm_core.transfer.config import HEADS, MODES, POOLINGS, TrainConfig
 
@@ -24,7 +25,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
     size.add_argument("--n", type=int, help="N labelled examples drawn from the pool")
     size.add_argument("--per-class", type=int, help="K labelled examples of every class")
     p.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
-    p.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    p.add_argument("--seed", type=seed_arg, default=DEFAULTS.seed, help="0 .. 2**32-1")
     p.add_argument("--test-limit", type=int, default=None, help="score on the first N test examples (default all)")
     p.add_argument("--pooling", choices=POOLINGS, default=None, help="default: last for decoders, else mean")
     p.add_argument("--layer", type=int, default=-1, help="hidden state to read: 0 = embeddings, -1 = top")
@@ -76,7 +77,9 @@ def prepare(args: argparse.Namespace, modes: list[str]):
         validate_config(c, get_spec(c.backbone))
     ds = resolve_dataset(args.data)
     split = make_split(ds, n=args.n, per_class=args.per_class, seed=args.seed, test_limit=args.test_limit)
-    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit}
+    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit,
+            "texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
+    emit_notices(ds.notices)
     return configs, split, data
 
 

@@ -29,4 +29,38 @@ MESSAGES = {
         "en": f"Not saved: the runs database {{path}} could not be written ({{detail}}). {_KEEP_EN}",
         "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 {{path}}에 쓸 수 없습니다({{detail}}). {_KEEP_KO}",
     },
+    # ---- CSV input rules -----------------------------------------------------------------------
+    "data.err.missing_column_sep": {
+        "en": "The CSV needs a column named '{column}'. Columns found: {found} — it looks like '{sep}' separates the columns: use {sep} as separator consistently with a header `text{sep}label`, or save the file as comma-separated.",
+        "ko": "CSV에 '{column}' 열이 필요합니다. 찾은 열: {found} — 열 구분자가 '{sep}'인 것 같습니다. 헤더를 `text{sep}label`로 하고 {sep}를 구분자로 일관되게 쓰거나, 쉼표로 구분된 CSV로 저장하세요.",
+    },
+    "data.err.na_labels": {
+        "en": "{n} row(s) have a missing-value label ('{value}'): rows {rows}. A missing label is not a class: give those rows a real label or delete them.",
+        "ko": "{n}개 행의 레이블이 결측값('{value}')입니다: {rows}행. 결측 레이블은 클래스가 아니니 실제 레이블을 넣거나 그 행을 지우세요.",
+    },
+    "data.notice.separator": {
+        "en": "The columns are separated by '{sep}', not commas: the file was read with '{sep}' as separator.",
+        "ko": "열이 쉼표가 아니라 '{sep}'로 구분되어 있어 '{sep}'를 구분자로 읽었습니다.",
+    },
+    "data.notice.duplicates": {
+        "en": "{n} duplicate row(s) (the same text, ignoring case and spacing) were removed before splitting, so no test text is also a training text.",
+        "ko": "중복 행 {n}개(대소문자·공백을 무시하면 같은 텍스트)를 분할 전에 지웠습니다. 그래서 테스트 텍스트가 학습 텍스트와 겹치지 않습니다.",
+    },
+    # ---- command-line values -------------------------------------------------------------------
+    "cli.err.bad_seed": {
+        "en": "A seed must be a whole number from 0 to {high} (got “{value}”).",
+        "ko": "시드는 0부터 {high}까지의 정수여야 합니다(받은 값: “{value}”).",
+    },
+    "fewshot.err.bad_epochs": {
+        "en": "Fine-tuning epochs must be between 1 and {high} (got {epochs}): with 0 epochs there is nothing to train.",
+        "ko": "미세조정 에포크는 1~{high}이어야 합니다({epochs}을(를) 받음). 0 에포크면 학습할 것이 없습니다.",
+    },
+    "fewshot.err.k_too_large": {
+        "en": "K = {shots} is more examples per class than the smallest class has in the pool ({most}): use K ≤ {most}.",
+        "ko": "K = {shots}는 풀에서 가장 작은 클래스의 예시 수({most})보다 많습니다. K ≤ {most}로 하세요.",
+    },
+    "fewshot.err.no_points": {
+        "en": "These settings give no point at all: {reasons}",
+        "ko": "이 설정으로는 점이 하나도 나오지 않습니다: {reasons}",
+    },
 }
