@@ -5,7 +5,7 @@ import streamlit as st
 
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
-from ui.common import guard, page_header, tr
+from ui.common import guard, page_header, tr, tr_md
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -60,7 +60,7 @@ with guard():
     if "runs-deleted" in st.session_state:
         st.success(tr("runs.deleted", n=st.session_state.pop("runs-deleted")))
     table = store.list()
-    st.caption(tr("runs.db", path=str(store.path), n=len(table)))
+    st.caption(tr_md("runs.db", path=str(store.path), n=len(table)))
     if table.empty:
         st.info(tr("runs.empty"))
     else:
