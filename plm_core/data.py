@@ -127,9 +127,12 @@ def split_pool_test(df: pd.DataFrame, test_size: float, seed: int = SPLIT_SEED) 
 # ---- the packaged sample sets ---------------------------------------------------------------------
 
 def prepared_file(name: str) -> Path:
+    from plm_core.prepare import check_cached
+
     path = data_cache_dir() / name
     if not path.exists():
         raise PLMError("data.err.not_prepared", file=name)
+    check_cached(path, name)  # a truncated file: a message naming `python -m plm_core prepare`
     return path
 
 
@@ -155,7 +158,13 @@ def read_rt_reviews() -> pd.DataFrame:
 
 def wiki_summaries() -> dict:
     """The raw {title: {title, extract, description, topic}} of the offline Wikipedia skill."""
-    return json.loads(prepared_file("summaries_en-us.json").read_text(encoding="utf-8"))
+    from plm_core.prepare import damaged
+
+    path = prepared_file("summaries_en-us.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise damaged(path.name, path, err) from None
 
 
 def read_wiki_topics() -> pd.DataFrame:

@@ -63,4 +63,9 @@ MESSAGES = {
         "en": "These settings give no point at all: {reasons}",
         "ko": "이 설정으로는 점이 하나도 나오지 않습니다: {reasons}",
     },
+    # ---- verified caches -----------------------------------------------------------------------
+    "prepare.err.damaged": {
+        "en": "The prepared {what} at {path} is damaged ({problem}). Repair it with `{fix}` (or `make setup`).",
+        "ko": "준비된 {what}({path})이(가) 손상되었습니다({problem}). `{fix}`(또는 `make setup`)로 복구하세요.",
+    },
 }
