@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -182,13 +182,66 @@ class RunStore:
 
     def export_csv(self, ids: Iterable[int]) -> str:
         """The selected runs as a flat table (curves left out: use JSON for them)."""
-        wanted = {int(i) for i in ids}
-        table = self.list()
-        return table[table["id"].isin(wanted)].to_csv(index=False)
-
-    def count(self) -> int:
+        ids = sorted({int(i) for i in ids}, reverse=True)
+        rows: list[tuple] = []
         with self.connect() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start:start + ID_CHUNK]
+                rows += conn.execute("SELECT id, kind, created_at, app_version, config, metrics, timings FROM runs "
+                                     f"WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        rows.sort(key=lambda r: -r[0])
+        return pd.DataFrame([flatten_row(r) for r in rows], columns=None if rows else BASE_COLUMNS).to_csv(index=False)
+
+    def count(self, filters: Filters | None = None) -> int:
+        """How many runs match `filters` ({field: accepted values}; see `where`)."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            return int(conn.execute(f"SELECT COUNT(*) FROM runs{clause}", params).fetchone()[0])
+
+    def page(self, offset: int, limit: int, filters: Filters | None = None) -> pd.DataFrame:
+        """One page of `list()` (newest first), read and flattened for these rows only."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            rows = conn.execute("SELECT id, kind, created_at, app_version, config, metrics, timings FROM runs"
+                                f"{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                [*params, int(limit), max(0, int(offset))]).fetchall()
+        return pd.DataFrame([flatten_row(r) for r in rows], columns=None if rows else BASE_COLUMNS)
+
+    def ids(self, filters: Filters | None = None) -> list[int]:
+        """Ids of the runs matching `filters`, newest first (no JSON is read)."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            return [int(r[0]) for r in conn.execute(f"SELECT id FROM runs{clause} ORDER BY id DESC", params)]
+
+    def distinct(self, field: str) -> list[str]:
+        """The values a filter field takes (`kind` or a config field such as `backbone`), sorted."""
+        with self.connect() as conn:
+            rows = conn.execute(f"SELECT DISTINCT CAST({column(field)} AS TEXT) FROM runs").fetchall()
+        return sorted(str(r[0]) for r in rows if r[0] is not None)
+
+
+Filters = dict[str, Sequence[str]]
+ID_CHUNK = 500  # ids per `IN (...)` (SQLite limits the number of parameters)
+
+
+def column(field: str) -> str:
+    """SQL expression of a filter field: the `kind` column, else that key of the config JSON."""
+    if field == "kind":
+        return "kind"
+    if not field.isidentifier():
+        raise PLMError("runs.err.bad_filter", field=field)
+    return f"json_extract(config, '$.{field}')"
+
+
+def where(filters: Filters | None) -> tuple[str, list[str]]:
+    """` WHERE ...` (or "") and its parameters: every field with values must match one of them."""
+    clauses, params = [], []
+    for field, values in (filters or {}).items():
+        values = [str(v) for v in values]
+        if values:
+            clauses.append(f"CAST({column(field)} AS TEXT) IN ({','.join('?' * len(values))})")
+            params += values
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 BASE_COLUMNS = ["id", "kind", "created_at", "app_version"]

@@ -68,4 +68,12 @@ MESSAGES = {
         "en": "The prepared {what} at {path} is damaged ({problem}). Repair it with `{fix}` (or `make setup`).",
         "ko": "준비된 {what}({path})이(가) 손상되었습니다({problem}). `{fix}`(또는 `make setup`)로 복구하세요.",
     },
+    # ---- Runs page: pages and exports on request ---------------------------------------------
+    "runs.page": {"en": "Page (of {pages})", "ko": "페이지({pages}쪽 중)"},
+    "runs.page_rows": {"en": "Runs {first}–{last} of {n}, newest first.", "ko": "실행 {n}개 중 {first}–{last}번째, 최신순."},
+    "runs.export_prepare": {"en": "Prepare export ({n})", "ko": "내보내기 준비({n}개)"},
+    "runs.err.bad_filter": {
+        "en": "Runs cannot be filtered by “{field}”.",
+        "ko": "실행 기록을 “{field}”(으)로 거를 수 없습니다.",
+    },
 }
