@@ -245,10 +245,15 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(rows[:limit]) + (f" (+{len(rows) - limit})" if len(rows) > limit else "")
 
 
+def check_upload_size(n_bytes: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """A file over the limit is a PLMError (in the user's language, before anything reads it)."""
+    if n_bytes > max_bytes:
+        raise PLMError("data.err.too_large", size_mb=round(n_bytes / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+
+
 def read_csv_bytes(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> pd.DataFrame:
     """Parse an uploaded file into a DataFrame of strings, or explain why it cannot be read."""
-    if len(data) > max_bytes:
-        raise PLMError("data.err.too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    check_upload_size(len(data), max_bytes)
     if not data.strip():
         raise PLMError("data.err.empty_file")
     try:
@@ -353,9 +358,7 @@ def load_csv(data: bytes | str | Path, name: str = "upload", test_size: float = 
         path = Path(data)
         if not path.is_file():
             raise PLMError("data.err.no_such_file", path=str(path))
-        if path.stat().st_size > max_bytes:
-            raise PLMError("data.err.too_large", size_mb=round(path.stat().st_size / 2**20, 1),
-                           limit_mb=round(max_bytes / 2**20, 1))
+        check_upload_size(path.stat().st_size, max_bytes)
         data = path.read_bytes()
     raw = read_csv_bytes(data, max_bytes)
     df, notices = validate_frame(raw, max_chars)

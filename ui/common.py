@@ -71,6 +71,27 @@ def guard() -> Iterator[None]:
         show_error(err)
 
 
+UPLOAD_WIDGET_MB = 50  # Streamlit's own (English-only) size check sits far above ours: ours speaks first
+
+
+def csv_uploader(label: str, key: str | None = None, **kwargs: Any) -> Any:
+    """st.file_uploader for a CSV whose size is checked here, with a message in the user's language.
+
+    Returns the upload, or None (nothing uploaded, or too large: then the error is shown).
+    """
+    from plm_core.data import MAX_UPLOAD_BYTES, check_upload_size
+
+    upload = st.file_uploader(label, type=["csv", "txt"], key=key, max_upload_size=UPLOAD_WIDGET_MB, **kwargs)
+    if upload is None:
+        return None
+    try:
+        check_upload_size(upload.size, MAX_UPLOAD_BYTES)
+    except PLMError as err:
+        show_error(err)
+        return None
+    return upload
+
+
 def show_notices(notices: list[tuple[str, dict]]) -> None:
     for key, params in notices:
         st.info(tr_md(key, **params), icon=":material/info:")

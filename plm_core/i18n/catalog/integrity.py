@@ -76,4 +76,8 @@ MESSAGES = {
         "en": "Runs cannot be filtered by “{field}”.",
         "ko": "실행 기록을 “{field}”(으)로 거를 수 없습니다.",
     },
+    "models.ds.cleaned": {
+        "en": "Before the split: {dups} duplicate row(s) removed (same text ignoring case and spacing), {cut} text(s) cut to the length limit. No test text is also in the training pool.",
+        "ko": "분할 전에 중복 행 {dups}개(대소문자·공백을 무시하면 같은 텍스트)를 지우고 텍스트 {cut}개를 길이 한도로 잘랐습니다. 테스트 텍스트는 학습 풀에 없습니다.",
+    },
 }
