@@ -351,15 +351,29 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
     return pd.DataFrame({"text": text, "label": label}), notices
 
 
+def read_file_bytes(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of a CSV file the CLI names; a missing, unreadable or oversized file is a PLMError."""
+    try:
+        if not path.is_file():
+            raise PLMError("data.err.no_such_file", path=str(path)[:300])
+        check_upload_size(path.stat().st_size, max_bytes)
+        return path.read_bytes()
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte, no permission
+        raise PLMError("data.err.no_such_file", path=f"{str(path)[:300]} ({type(err).__name__})") from None
+
+
+def path_exists(name: str) -> bool:
+    try:
+        return Path(name).exists()
+    except (OSError, ValueError):
+        return False
+
+
 def load_csv(data: bytes | str | Path, name: str = "upload", test_size: float = 0.2,
              max_bytes: int = MAX_UPLOAD_BYTES, max_chars: int = MAX_TEXT_CHARS) -> SampleSet:
     """A user's CSV (columns `text`, `label`) as a SampleSet with a seeded stratified test hold-out."""
     if isinstance(data, (str, Path)):
-        path = Path(data)
-        if not path.is_file():
-            raise PLMError("data.err.no_such_file", path=str(path))
-        check_upload_size(path.stat().st_size, max_bytes)
-        data = path.read_bytes()
+        data = read_file_bytes(Path(data), max_bytes)
     raw = read_csv_bytes(data, max_bytes)
     df, notices = validate_frame(raw, max_chars)
     if raw.attrs.get("separator", ",") != ",":
@@ -382,6 +396,6 @@ def resolve_dataset(name_or_path: str) -> SampleSet:
     """A sample-set name, or a path to a CSV file (as the CLI accepts)."""
     if name_or_path in DATASETS:
         return get_dataset(name_or_path)
-    if name_or_path.lower().endswith(".csv") or Path(name_or_path).exists():
+    if name_or_path.lower().endswith(".csv") or path_exists(name_or_path):
         return load_csv(Path(name_or_path), name=Path(name_or_path).name)
     raise PLMError("data.err.unknown", name=name_or_path, choices=", ".join(DATASETS))
