@@ -39,3 +39,12 @@ def test_bad_lines_are_messages(text, key) -> None:
     with pytest.raises(PLMError) as err:
         parse_pairs(text, ["a", "b"])
     assert err.value.key == key
+
+
+def test_cli_verbalizers_accept_labels_with_equals() -> None:
+    from plm_core.fewshot.cli import parse_verbalizers
+
+    assert parse_verbalizers("a=b= good,a= bad", ["a", "a=b"]) == {"a=b": " good", "a": " bad"}
+    with pytest.raises(PLMError) as err:
+        parse_verbalizers("c= nope", ["a", "b"])
+    assert err.value.key == "fewshot.err.unknown_label"

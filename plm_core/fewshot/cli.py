@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import Any, Sequence
 
 from plm_core.errors import PLMError
 
@@ -40,7 +40,30 @@ def parse_backbones(items: list[str] | None, methods: tuple[str, ...]) -> dict[s
     return out
 
 
-def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en") -> Any:
+def parse_verbalizers(text: str, labels: Sequence[str]) -> dict[str, str]:
+    """'label=word,label=word' (the word keeps its spaces: ' good' is a word with a leading space).
+
+    With the data's labels known, a label may contain '=' (the longest known label wins); an unknown
+    label is an error.
+    """
+    out: dict[str, str] = {}
+    for item in (i for i in (text or "").split(",") if i.strip()):
+        label, sep, word = item.partition("=")
+        if labels:
+            known = [lab for lab in labels if item.lstrip().startswith(lab)
+                     and item.lstrip()[len(lab):].lstrip().startswith("=")]
+            if not known:
+                raise PLMError("fewshot.err.unknown_label", label=label.strip(), labels=", ".join(labels))
+            label = max(known, key=len)
+            rest = item.lstrip()[len(label):].lstrip()
+            out[label] = rest[1:]
+        elif sep:
+            out[label] = word
+    return out
+
+
+def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en",
+                 labels: Sequence[str] = ()) -> Any:
     from plm_core.fewshot.curves import CurveConfig
     from plm_core.fewshot.methods import FinetuneSettings, available_methods
     from plm_core.fewshot.prompting import PromptConfig
@@ -55,7 +78,7 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
         from plm_core.fewshot.methods import default_prompt
 
         base = default_prompt(task_kind)
-        verbal = dict(pair.split("=", 1) for pair in (args.verbalizers or "").split(",") if "=" in pair)
+        verbal = parse_verbalizers(args.verbalizers, labels)
         prompt = PromptConfig(template=(args.template or base.template).replace("\\n", "\n"),
                               verbalizers=verbal, calibrate=args.calibrate)
     return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
@@ -72,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     from plm_core.runs import EXIT_NOT_SAVED, RunNotSaved
 
     ds = resolve_dataset(args.data)
-    config = build_config(args, ds.info.task, ds.info.language)
+    config = build_config(args, ds.info.task, ds.info.language, ds.labels)
     validate(config)
     check_points(args, config)
     task = make_task(ds, args.test_limit)
