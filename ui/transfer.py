@@ -15,7 +15,7 @@ from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, appli
 from plm_core.transfer.figures import (
     accuracy_figure, confusion_figure, drift_heatmap, layer_weights_figure, loss_figure, surgery_display,
 )
-from ui.common import csv_uploader, show_error, show_notices, tr
+from ui.common import csv_uploader, show_error, show_notices, tr, tr_md
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -189,8 +189,6 @@ def short_count(n: int) -> str:
 
 def result_card(result: Any, label: str, run_id: int | None) -> None:
     """Scores, parameter counts, time, memory, confusion matrix, layer weights, surgery table."""
-    from plm_core.errors import PLMError
-
     st.markdown(f"#### {tr('transfer.result', label=label)}")
     cols = st.columns(5)
     cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
@@ -202,7 +200,7 @@ def result_card(result: Any, label: str, run_id: int | None) -> None:
     cols[4].metric(tr("transfer.metric.memory"), f"{result.peak_memory_mb:,.0f} MB")
     st.caption(tr("transfer.metric.examples", train=result.n_train, test=result.n_test))
     for key, params in result.notices:
-        st.warning(PLMError(key, **params).message(st.session_state.get("lang", "ko")))
+        st.warning(tr_md(key, **params))
     if result.stop_reason == "user":
         st.info(tr("transfer.stopped_early", epochs=len(result.history)))
     if result.timings.get("cache_hit"):
