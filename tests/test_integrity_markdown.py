@@ -46,3 +46,14 @@ def test_shipped_clm_does_not_turn_the_prompt_into_an_image(one_torch_thread) ->
     for value in shown:
         html = rendered(value)
         assert "<img" not in html and "<a " not in html and "x.png" in html
+
+
+def test_no_catalog_template_puts_a_parameter_in_a_code_span() -> None:
+    """tr_md escapes parameters; inside `code` the backslashes would show, so templates keep them outside."""
+    import re
+
+    from plm_core.i18n import all_messages
+
+    inside = [(key, lang) for key, texts in all_messages().items() for lang, text in texts.items()
+              if re.search(r"`[^`]*\{[a-z_]+\}[^`]*`", text)]
+    assert not inside, inside

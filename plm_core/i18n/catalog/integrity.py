@@ -31,8 +31,8 @@ MESSAGES = {
     },
     # ---- CSV input rules -----------------------------------------------------------------------
     "data.err.missing_column_sep": {
-        "en": "The CSV needs a column named '{column}'. Columns found: {found} — it looks like '{sep}' separates the columns: use {sep} as separator consistently with a header `text{sep}label`, or save the file as comma-separated.",
-        "ko": "CSV에 '{column}' 열이 필요합니다. 찾은 열: {found} — 열 구분자가 '{sep}'인 것 같습니다. 헤더를 `text{sep}label`로 하고 {sep}를 구분자로 일관되게 쓰거나, 쉼표로 구분된 CSV로 저장하세요.",
+        "en": "The CSV needs a column named '{column}'. Columns found: {found} — it looks like '{sep}' separates the columns: use {sep} as separator consistently with the header text{sep}label, or save the file as comma-separated.",
+        "ko": "CSV에 '{column}' 열이 필요합니다. 찾은 열: {found} — 열 구분자가 '{sep}'인 것 같습니다. 헤더를 text{sep}label로 하고 {sep}를 구분자로 일관되게 쓰거나, 쉼표로 구분된 CSV로 저장하세요.",
     },
     "data.err.na_labels": {
         "en": "{n} row(s) have a missing-value label ('{value}'): rows {rows}. A missing label is not a class: give those rows a real label or delete them.",
@@ -65,8 +65,8 @@ MESSAGES = {
     },
     # ---- verified caches -----------------------------------------------------------------------
     "prepare.err.damaged": {
-        "en": "The prepared {what} at {path} is damaged ({problem}). Repair it with `{fix}` (or `make setup`).",
-        "ko": "준비된 {what}({path})이(가) 손상되었습니다({problem}). `{fix}`(또는 `make setup`)로 복구하세요.",
+        "en": "The prepared {what} at {path} is damaged ({problem}). Repair it with `python -m plm_core prepare` (or `make setup`).",
+        "ko": "준비된 {what}({path})이(가) 손상되었습니다({problem}). `python -m plm_core prepare`(또는 `make setup`)로 복구하세요.",
     },
     # ---- Runs page: pages and exports on request ---------------------------------------------
     "runs.page": {"en": "Page (of {pages})", "ko": "페이지({pages}쪽 중)"},
