@@ -142,3 +142,15 @@ def test_fewshot_json_prints_the_result_then_exits_3(tmp_path, monkeypatch, caps
     payload = json.loads(out)
     assert payload["run_id"] is None and "similarity" in payload["methods"] and "Not saved" in payload["not_saved"]
     assert "folder" in err and "Traceback" not in err
+
+
+def test_race_json_prints_every_racer_then_exits_3(tmp_path, monkeypatch, capsys, mini_csv) -> None:
+    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(under_a_file(tmp_path)))
+    monkeypatch.setenv("PLM_LAB_FEATURES_DIR", str(tmp_path / "features"))
+    code = main(["race", "--backbone", "tiny-bert-mlm", "--modes", "frozen,scratch", "--data", mini_csv,
+                 "--per-class", "4", "--epochs", "1", "--json"])
+    out, err = capsys.readouterr()
+    assert code == EXIT_NOT_SAVED
+    runs = json.loads(out)["runs"]
+    assert [r["mode"] for r in runs] == ["frozen", "scratch"] and all(r["run_id"] is None for r in runs)
+    assert "is a file" in err and "Traceback" not in err
