@@ -8,12 +8,17 @@ from plm_core.pretrain import OBJECTIVES
 from plm_core.pretrain import figures as fg
 from plm_core.pretrain import probes
 from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
+<<<<<<< HEAD
 from plm_core.jobs import Snapshot
 from plm_core.pretrain.studio import (
     BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
 )
 from ui.common import guard, lang, page_header, tr
 from ui.jobs import current_job, is_active, job_panel, submit
+=======
+from plm_core.pretrain.studio import BACKBONE_NAMES, LIVE_PROBES, LiveRun, bilm_table, example_table, sentence_example
+from ui.common import guard, lang, md_escape, page_header, show_error, tr, tr_md
+>>>>>>> hardening
 from ui.loaders import load_backbone_with_spinner
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
@@ -40,7 +45,7 @@ def example_tab(objective: str) -> None:
         if objective == "sgns":
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
-                st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
+                st.caption(tr_md("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
         st.dataframe(example_table(e), hide_index=True, width="stretch")
 
 
@@ -62,7 +67,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
             st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
     elif objective == "clm":
         st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
-        st.markdown(f"**{tr('pretrain.predict.generation')}**: {text} **{probes.generate(bb, text, 12)}**")
+        st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(probes.generate(bb, text, 12))}**")
     elif objective == "span":
         spans = probes.fill_spans(bb, text)
         st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),
