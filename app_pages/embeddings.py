@@ -17,7 +17,7 @@ from plm_core.explorer.sentences import (
     sentence_map,
 )
 from plm_core.i18n import t
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import guard, lang, page_header, show_notices, tr, tr_md
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -94,7 +94,7 @@ def word_results(res: dict) -> None:
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
-            st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
+            st.caption(tr_md("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
         left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,

@@ -19,7 +19,7 @@ from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_fo
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import guard, lang, page_header, show_notices, tr, tr_md
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -112,7 +112,7 @@ def explanation(ds, task) -> None:
             st.code(prompt, language=None)
             n_tokens = len(lm.tokenizer(prompt, add_special_tokens=False)["input_ids"])
             words = ", ".join(f"“{w}”" for w in verbalizers_for(cfg, ds.labels).values())
-            st.caption(tr("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
+            st.caption(tr_md("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
                           demos=k * len(ds.labels), words=words))
             st.markdown(f"**{tr('fewshot.explain.pieces')}**")
             st.markdown(tokens_html(lm.tokenize(prompt, max_length=4096)), unsafe_allow_html=True)
@@ -131,7 +131,8 @@ def curves_view(snap: Snapshot) -> None:
         st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy,
                        ref=c.reference))
     for s in (snap.result.skipped if snap.result else []):
-        st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k, reason=tr(s.key, **s.params)))
+        st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k,
+                      reason=tr_md(s.key, **s.params)))
     st.markdown(f"**{tr('fewshot.table.title')}**")
     st.dataframe(ff.summary_table(summary, language), hide_index=True, width="stretch")
 

@@ -16,7 +16,7 @@ from plm_core.pretrain.studio import (
     example_table,
     sentence_example,
 )
-from ui.common import guard, lang, page_header, tr
+from ui.common import guard, lang, md_escape, page_header, tr, tr_md
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
@@ -44,7 +44,7 @@ def example_tab(objective: str) -> None:
         if objective == "sgns":
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
-                st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
+                st.caption(tr_md("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
         st.dataframe(example_table(e), hide_index=True, width="stretch")
 
 
@@ -66,7 +66,8 @@ def show_predictions(objective: str, bb, text: str) -> None:
             st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
     elif objective == "clm":
         st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
-        st.markdown(f"**{tr('pretrain.predict.generation')}**: {text} **{probes.generate(bb, text, 12)}**")
+        generated = probes.generate(bb, text, 12)
+        st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(generated)}**")
     elif objective == "span":
         spans = probes.fill_spans(bb, text)
         st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_app_page
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_app_page
 from plm_core.backbones import registry
 from plm_core.backbones.tiny import tiny_random_backbone
 

@@ -6,8 +6,8 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
-from fewshot_helpers import toy_set
 
+from fewshot_helpers import toy_set
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.curves import (

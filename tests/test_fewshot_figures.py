@@ -3,8 +3,8 @@
 import sys
 
 import pytest
-from fewshot_helpers import toy_set
 
+from fewshot_helpers import toy_set
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.fewshot.curves import Crossover, CurvePoint, sensitivity, summarize
 from plm_core.fewshot.figures import curve_figure, sensitivity_figure, sensitivity_table, summary_table

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-from fewshot_helpers import toy_set
 
+from fewshot_helpers import toy_set
 from plm_core.data import SampleSet
 from plm_core.errors import PLMError
 from plm_core.fewshot.methods import fixed_test, make_task

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
 
+from conftest import REPO
 from plm_core.i18n import LANGUAGES, all_messages, t
 
 HANGUL = re.compile("[\uac00-\ud7a3]")

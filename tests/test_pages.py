@@ -1,9 +1,9 @@
 """Every page renders in both languages without an exception (Streamlit AppTest from the router)."""
 
 import pytest
-from conftest import open_app_page
 from streamlit.testing.v1 import AppTest
 
+from conftest import open_app_page
 from ui.pages import available_pages
 
 PAGES = [p.path for p in available_pages()]

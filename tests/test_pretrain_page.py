@@ -1,8 +1,9 @@
 """The Pretraining page renders every objective (example, predictions, live panel, cards) without an error."""
 
 import pytest
-from conftest import REPO
 from streamlit.testing.v1 import AppTest
+
+from conftest import REPO
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ import streamlit as st
 
 from plm_core.errors import PLMError
 from plm_core.jobs import JobService, JobStatus, Snapshot, get_service
-from ui.common import show_error, tr
+from ui.common import lang, show_error, tr
 
 OWNER_PARAM = "u"
 _OWNER_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -140,8 +140,9 @@ def done_block(slot: str, snap: Snapshot) -> None:
         st.success(tr("jobs.status.done", seconds=round(snap.compute_seconds or snap.elapsed, 1)),
                    icon=":material/check_circle:")
     if snap.save_error is not None:
-        st.warning(tr("jobs.not_saved", reason=snap.save_error.message(st.session_state.get("lang", "ko"))),
-                   icon=":material/save:")
+        reason = snap.save_error.message(lang())
+        own_message = snap.save_error.key.startswith("runs.err.not_saved")
+        st.warning(reason if own_message else tr("jobs.not_saved", reason=reason), icon=":material/save:")
     elif snap.saved:
         st.caption(tr("jobs.saved", ids=", #".join(map(str, snap.saved))))
 

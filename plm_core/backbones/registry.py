@@ -147,11 +147,16 @@ def convert_smollm(target: Path | None = None) -> Path:
 
 def _load_smollm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     from plm_core.backbones.hf import load_hf
+    from plm_core.prepare import check_cached, damaged
 
     folder = smollm_cache_dir()
     if not (folder / "config.json").exists():
         convert_smollm(folder)
-    return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
+    check_cached(folder, "SmolLM2 conversion")  # a truncated or missing file: a message naming the repair
+    try:
+        return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
+    except (OSError, ValueError, RuntimeError, KeyError) as err:
+        raise damaged("SmolLM2 conversion", folder, err) from err
 
 
 def _load_hf_package(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:

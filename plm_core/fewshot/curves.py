@@ -315,18 +315,16 @@ def to_json(result: CurveResult) -> dict[str, Any]:
     }
 
 
-def save_run(result: CurveResult) -> int | None:
-    """Store the curves in the runs store (if this installation has it); the run id, or None."""
-    try:
-        from plm_core.runs import RunStore
-    except ImportError:
-        return None
+def save_run(result: CurveResult, store: Any = None) -> int | None:
+    """Store the curves in the runs store; the run id. A failed write raises `plm_core.runs.RunNotSaved`."""
+    from plm_core.runs import save_run as store_run
+
     payload = to_json(result)
     config = result.config.as_dict()
     metrics = {f"{m}@{k}": v["mean"] for m, d in payload["methods"].items() for k, v in d["points"].items()}
     curves = {"methods": payload["methods"], "crossovers": payload["crossovers"], "labels": payload["labels"],
               "majority_baseline": payload["majority_baseline"], "n_test": payload["n_test"]}
-    result.run_id = int(RunStore().save("fewshot", config, metrics, curves, dict(result.timings)))
+    result.run_id = int(store_run("fewshot", config, metrics, curves, dict(result.timings), store=store))
     return result.run_id
 
 

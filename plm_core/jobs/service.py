@@ -97,6 +97,8 @@ class JobService:
         hit = self.cache.get(key) if use_cache else None
         with self._lock:
             if use_cache and hit is None:
+                hit = self._finished_twin(key)  # done a moment ago, still being stored
+            if use_cache and hit is None:
                 twin = self._active_twin(key)
                 if twin is not None:
                     self.attached += 1
@@ -204,6 +206,14 @@ class JobService:
         for rec in self._jobs.values():
             if rec.key == key and rec.snap is not None and rec.snap.status in (JobStatus.QUEUED, JobStatus.RUNNING):
                 return rec
+        return None
+
+    def _finished_twin(self, key: str) -> CachedResult | None:
+        for rec in self._jobs.values():
+            snap = rec.snap
+            if rec.key == key and snap is not None and snap.status is JobStatus.DONE and snap.result is not None:
+                return CachedResult(snap.result, snap.computed_at or time.time(), snap.computed_on,
+                                    snap.compute_seconds or 0.0, list(snap.saved), list(snap.items), snap.state)
         return None
 
     def _ahead(self, job_id: str) -> int:
