@@ -7,7 +7,6 @@ through `on_point` so a page can fill its chart while the run goes on.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,6 +29,7 @@ from plm_core.fewshot.methods import (
     default_prompt,
 )
 from plm_core.fewshot.prompting import PromptConfig
+from plm_core.training.callbacks import StopSignal
 
 DEFAULT_SHOTS: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
 SHOT_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
@@ -172,7 +172,7 @@ BackboneLoader = Callable[[str], Any]
 def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
                on_point: Callable[[CurvePoint], None] | None = None,
                on_progress: Callable[[ProgressInfo], None] | None = None,
-               stop: threading.Event | None = None) -> CurveResult:
+               stop: StopSignal | None = None) -> CurveResult:
     """Run the whole grid. `load(name)` gives a backbone (shared is fine: nothing here trains it in place)."""
     validate(config)
     result = CurveResult(config, task.labels, len(task.test), majority_rate(task.test["label"]))
@@ -330,7 +330,7 @@ def save_run(result: CurveResult, store: Any = None) -> int | None:
 
 def sensitivity(load_scorer: Callable[[PromptConfig], Any], task: FewShotTask, k: int,
                 templates: Sequence[PromptConfig], orders: int = 4, seed: int = 0,
-                stop: threading.Event | None = None,
+                stop: StopSignal | None = None,
                 on_row: Callable[[dict], None] | None = None) -> pd.DataFrame:
     """Prompt sensitivity: one K-shot draw, each template x several demonstration orders -> accuracy rows."""
     from plm_core.fewshot.methods import outcome

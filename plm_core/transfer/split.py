@@ -45,9 +45,10 @@ def make_split(ds: SampleSet, n: int | None = None, per_class: int | None = None
             raise PLMError("transfer.err.too_many_examples", n=n, most=MAX_TRAIN)
         train = ds.sample(n, seed)
     else:
-        if per_class is not None and per_class * n_classes > MAX_TRAIN:
+        assert per_class is not None  # exactly one of n and per_class, checked above
+        if per_class * n_classes > MAX_TRAIN:
             raise PLMError("transfer.err.too_many_examples", n=per_class * n_classes, most=MAX_TRAIN)
-        train = ds.sample_per_class(int(per_class), seed)  # type: ignore[arg-type]
+        train = ds.sample_per_class(int(per_class), seed)
     if train["label"].nunique() < 2:
         raise PLMError("transfer.err.one_class_drawn", n=len(train), label=str(train["label"].iloc[0]))
     if test_limit is not None and test_limit < 1:
