@@ -12,13 +12,9 @@ from plm_core.fewshot.methods import available_methods, default_descriptions, de
 from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_for
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
-<<<<<<< HEAD
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import guard, lang, page_header, show_notices, tr, tr_md
 from ui.jobs import current_job, job_panel, owner_id, service, submit
-=======
-from ui.common import guard, lang, page_header, show_error, show_notices, tr, tr_md
->>>>>>> hardening
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 JOB, SENS = "fewshot-curves", "fewshot-sensitivity"

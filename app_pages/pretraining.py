@@ -8,17 +8,12 @@ from plm_core.pretrain import OBJECTIVES
 from plm_core.pretrain import figures as fg
 from plm_core.pretrain import probes
 from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
-<<<<<<< HEAD
 from plm_core.jobs import Snapshot
 from plm_core.pretrain.studio import (
     BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
 )
-from ui.common import guard, lang, page_header, tr
+from ui.common import guard, lang, md_escape, page_header, tr, tr_md
 from ui.jobs import current_job, is_active, job_panel, submit
-=======
-from plm_core.pretrain.studio import BACKBONE_NAMES, LIVE_PROBES, LiveRun, bilm_table, example_table, sentence_example
-from ui.common import guard, lang, md_escape, page_header, show_error, tr, tr_md
->>>>>>> hardening
 from ui.loaders import load_backbone_with_spinner
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
