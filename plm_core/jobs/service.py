@@ -32,7 +32,7 @@ from plm_core.jobs.keys import cache_key
 from plm_core.jobs.kinds import kind_spec, resolve
 from plm_core.jobs.model import JobError, JobStatus, Snapshot
 
-ORPHAN_AFTER_S = 45.0  # a job none of whose owners sent a heartbeat for this long is cancelled
+ORPHAN_AFTER_S = 90.0  # a job none of whose owners sent a heartbeat for this long is cancelled (a closed tab)
 STOP_GRACE_S = 1.5  # a job that has not stopped this long after a stop is killed (worker replaced)
 
 
