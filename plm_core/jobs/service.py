@@ -300,7 +300,8 @@ class JobService:
             except PLMError as err:
                 error = JobError.from_exception(err)
         with self._lock:
-            rec.snap = replace(rec.snap, saved=saved, save_error=error)  # type: ignore[arg-type]
+            assert rec.snap is not None
+            rec.snap = replace(rec.snap, saved=saved, save_error=error)
 
     def _log(self, rec: _Record, event: str, **values: Any) -> None:
         """One JSON line per job event in PLM_LAB_JOBS_LOG, if set (what bench/classroom.py reads)."""
