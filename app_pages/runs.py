@@ -40,7 +40,8 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
                          key="runs-table")
-    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    selection = getattr(event, "selection", None)  # None before the first selection
+    rows = selection.rows if selection is not None else []
     return [int(shown.iloc[i]["id"]) for i in rows]
 
 

@@ -130,7 +130,7 @@ def convert_smollm(target: Path | None = None) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=SMOLLM_GGUF)
     gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=SMOLLM_GGUF, dtype=torch.float32)
     config = gguf_model.config
-    if hasattr(config, "quantization_config"):
+    if "quantization_config" in vars(config):
         del config.quantization_config  # the GGUF-loaded model refuses save_pretrained otherwise
     model = AutoModelForCausalLM.from_config(config)
     model.load_state_dict(gguf_model.state_dict())

@@ -20,7 +20,7 @@ import pandas as pd
 
 from plm_core.backbones.base import pad_batch
 from plm_core.backbones.capabilities import require
-from plm_core.data import SPLIT_SEED, SampleSet
+from plm_core.data import SampleSet, fixed_test_order
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import DEFAULT_TEMPLATE, GENERIC_TEMPLATE, PromptConfig, PromptScorer
 
@@ -75,7 +75,7 @@ def fixed_test(ds: SampleSet, test_limit: int | None = TEST_LIMIT) -> pd.DataFra
     """
     if test_limit is not None and test_limit < 1:
         raise PLMError("fewshot.err.bad_test_limit", limit=test_limit)
-    shuffled = ds.test.sample(frac=1.0, random_state=SPLIT_SEED)
+    shuffled = fixed_test_order(ds.test)
     return shuffled if test_limit is None else shuffled.head(test_limit)
 
 

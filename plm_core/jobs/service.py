@@ -32,7 +32,7 @@ from plm_core.jobs.keys import cache_key
 from plm_core.jobs.kinds import kind_spec, resolve
 from plm_core.jobs.model import JobError, JobStatus, Snapshot
 
-ORPHAN_AFTER_S = 45.0  # a job none of whose owners sent a heartbeat for this long is cancelled
+ORPHAN_AFTER_S = 90.0  # a job none of whose owners sent a heartbeat for this long is cancelled (a closed tab)
 STOP_GRACE_S = 1.5  # a job that has not stopped this long after a stop is killed (worker replaced)
 
 
@@ -300,9 +300,8 @@ class JobService:
             except PLMError as err:
                 error = JobError.from_exception(err)
         with self._lock:
-            current = rec.snap
-            assert current is not None  # set when the job finished
-            rec.snap = replace(current, saved=saved, save_error=error)
+            assert rec.snap is not None
+            rec.snap = replace(rec.snap, saved=saved, save_error=error)
 
     def _log(self, rec: _Record, event: str, **values: Any) -> None:
         """One JSON line per job event in PLM_LAB_JOBS_LOG, if set (what bench/classroom.py reads)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from plm_core.data import SPLIT_SEED, SampleSet
+from plm_core.data import SampleSet, fixed_test_order
 from plm_core.errors import PLMError
 
 MAX_TRAIN = 5000  # this lab is about small data; larger N only makes the CPU wait
@@ -24,12 +24,6 @@ class Split:
     def encode(self, labels: pd.Series) -> np.ndarray:
         index = {lab: i for i, lab in enumerate(self.labels)}
         return np.array([index[lab] for lab in labels], dtype=np.int64)  # (N,)
-
-
-def fixed_test_order(test: pd.DataFrame) -> pd.DataFrame:
-    """The test set in one fixed shuffled order (the files are grouped by label, so "the first N" of
-    the raw order would be nearly one class). The same for every run and seed."""
-    return test.sample(frac=1.0, random_state=SPLIT_SEED).reset_index(drop=True)
 
 
 def make_split(ds: SampleSet, n: int | None = None, per_class: int | None = None, seed: int = 0,

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from plm_core.backbones.base import pad_batch
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.trainer import MemoryMonitor, Trainer
 from plm_core.transfer.config import TrainConfig
@@ -40,15 +41,7 @@ TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + bac
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
 
 
-def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Dynamic padding: pad a batch to its own longest text. -> input_ids, attention_mask (B, T)."""
-    width = max(len(x) for x in ids)
-    input_ids = torch.full((len(ids), width), int(pad_id), dtype=torch.long)  # (B, T)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)  # (B, T)
-    for row, seq in enumerate(ids):
-        input_ids[row, : len(seq)] = torch.as_tensor(seq, dtype=torch.long)
-        mask[row, : len(seq)] = 1
-    return input_ids, mask
+collate = pad_batch  # dynamic padding: each batch padded to its own longest text (one implementation)
 
 
 def bucket_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
