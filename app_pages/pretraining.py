@@ -88,7 +88,12 @@ def live_tab(objective: str) -> None:
     if current_job(LIVE_SLOT) is None:
         st.info(tr("pretrain.live.none"))
         return
-    job_panel(LIVE_SLOT, live_view, every=2.0)
+    job_panel(LIVE_SLOT, live_view, every=2.0, describe=live_label)
+
+
+def live_label(snap: Snapshot) -> str:
+    state = snap.state
+    return tr("pretrain.live.progress", step=state.step, total=state.steps_total) if state and state.history else ""
 
 
 def live_view(snap: Snapshot) -> None:

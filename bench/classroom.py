@@ -93,7 +93,7 @@ def wait_for(driver: webdriver.Chrome, test, timeout: float = 120.0) -> float:
     raise TimeoutError("timed out")
 
 
-def click_text(driver: webdriver.Chrome, xpath: str, timeout: float = 120.0) -> None:
+def click_text(driver: webdriver.Chrome, xpath: str, timeout: float = 300.0) -> None:
     end = time.time() + timeout
     while time.time() < end:
         for el in driver.find_elements(By.XPATH, xpath):

@@ -105,7 +105,8 @@ def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] 
         stop_button(slot, snap)
     elif status is JobStatus.RUNNING:
         left = tr("jobs.status.left", seconds=round(snap.eta_seconds)) if snap.eta_seconds is not None else ""
-        text = tr("jobs.status.running", current=describe(snap) if describe else snap.current,
+        current = (describe(snap) if describe else snap.current) or tr("jobs.status.starting")
+        text = tr("jobs.status.running", current=current,
                   pct=round(100 * snap.fraction), elapsed=round(snap.elapsed), left=left)
         st.progress(min(max(snap.fraction, 0.0), 1.0), text=text)
         stop_button(slot, snap)

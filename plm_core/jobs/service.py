@@ -344,10 +344,14 @@ def get_service() -> JobService:
     with _SERVICE_LOCK:
         if _SERVICE is None:
             address = os.environ.get("PLM_LAB_RAY_ADDRESS", "").strip()
-            backend: Backend | None = None
+            backend: Backend
             if address:
                 from plm_core.jobs.ray_backend import RayBackend
 
                 backend = RayBackend(address)
+            else:
+                from plm_core.jobs.local import LocalBackend
+
+                backend = LocalBackend(prestart=True)  # warm workers: the first job starts at once
             _SERVICE = JobService(backend)
         return _SERVICE
