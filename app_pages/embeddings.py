@@ -4,15 +4,21 @@ import streamlit as st
 
 from plm_core.backbones import POOLINGS, specs
 from plm_core.data import DATASETS
+from plm_core.errors import PLMError
 from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
 from plm_core.explorer.projection import METHODS, project
+from plm_core.explorer.sentences import (
+    SentenceMap,
+    linear_probe_accuracy,
+    majority_share,
+    neighbours_table,
+    sample_texts,
+    sentence_map,
+)
 from plm_core.explorer.tokens import reading_warning
-from plm_core.errors import PLMError
 from plm_core.i18n import t
-from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
-                                         sample_texts, sentence_map)
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr
+from ui.common import dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
@@ -69,8 +75,8 @@ def compute_word(key: str, word: str, lines: str, contextual: str, static: str |
     backbone = load_backbone_with_spinner(contextual)
     wv = poly.word_vectors(backbone, pset)
     warning = reading_warning(backbone, list(pset.texts)[:20])
-    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices + ([warning] if warning else []), "static": None,
-              "static_note": "", "static_name": ""}
+    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices + ([warning] if warning else []),
+              "static": None, "static_note": "", "static_name": ""}
     if static:
         sb = load_backbone_with_spinner(static)
         result["static_name"] = sb.spec.display
@@ -100,10 +106,11 @@ def word_results(res: dict) -> None:
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
-            st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
+            st.caption(tr_md("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
-        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,
+                                             tr("embeddings.heatmap.title", layer=layer)),
                           width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
@@ -168,7 +175,8 @@ def sentence_results(res: dict) -> None:
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
-        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick,
+                                            neighbours),
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")

@@ -4,9 +4,9 @@ import streamlit as st
 
 from plm_core.backbones import specs
 from plm_core.data import DATASETS
-from plm_core.explorer.tokens import has_hangul, reading_warning, readable_tokens
+from plm_core.explorer.tokens import has_hangul, readable_tokens, reading_warning
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
-from ui.common import dataset_label, guard, lang, page_header, show_notices, spec_text, tr
+from ui.common import csv_uploader, dataset_label, guard, lang, page_header, show_notices, spec_text, tr
 from ui.common import table as show_table
 from ui.common import tabs as open_tabs
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -23,7 +23,8 @@ def backbone_card(spec) -> None:
     cols[4].metric(tr("models.heads"), spec.heads)
     facts = {
         tr("models.family"): tr(f"models.family.{spec.family}"),
-        tr("models.pretrained_on"): spec_text(spec, "pretrained_on"), tr("models.objective"): spec_text(spec, "objective"),
+        tr("models.pretrained_on"): spec_text(spec, "pretrained_on"),
+        tr("models.objective"): spec_text(spec, "objective"),
         tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
     }
     st.markdown("\n".join(f"- **{k}**: {v}" for k, v in facts.items()))
@@ -77,8 +78,10 @@ def sample_set_view(ds) -> None:
     cols[0].metric(tr("models.ds.pool"), len(ds.pool))
     cols[1].metric(tr("models.ds.test"), len(ds.test))
     cols[2].metric(tr("models.ds.labels"), len(ds.labels))
+    st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
-    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), (tr("chart.pool"), tr("chart.test"))), width="stretch")
+    names = (tr("chart.pool"), tr("chart.test"))
+    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), width="stretch")
     right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
                                         y_title=tr("chart.texts")), width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
@@ -97,13 +100,14 @@ def datasets_tab() -> None:
 def csv_tab() -> None:
     st.write(tr("models.csv.help"))
     st.download_button(tr("models.csv.template"), EXAMPLE_CSV, file_name="example.csv", mime="text/csv")
-    upload = st.file_uploader(tr("models.csv.upload"), type=["csv", "txt"])
+    upload = csv_uploader(tr("models.csv.upload"))
     if upload is None:
         return
     with guard():
         ds = uploaded_dataset(upload.getvalue(), upload.name)
         st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
-        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool), test=len(ds.test)))
+        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool),
+                      test=len(ds.test)))
         show_notices(ds.notices)
         sample_set_view(ds)
 

@@ -8,7 +8,14 @@ from ui.common import guard, page_header, tr
 from ui.common import tabs as open_tabs
 from ui.jobs import is_active, job_panel
 from ui.transfer import (
-    backbone_notes, curves, data_source, progress_label, race_summary, result_card, settings_form, start_job,
+    backbone_notes,
+    curves,
+    data_source,
+    progress_label,
+    race_summary,
+    result_card,
+    settings_form,
+    start_job,
     surgery_table,
 )
 

@@ -11,8 +11,8 @@ A page shows them with `st.html`; tests read the numbers back from the SVG text.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -28,7 +28,8 @@ def _box(x: float, y: float, w: float, h: float, fill: str, label: str, cls: str
 
 def _arrow(x1: float, y1: float, x2: float, y2: float, colour: str = "#555", width: float = 1.5, label: str = "",
            cls: str = "") -> str:
-    mid = f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="11" fill="{colour}">{html.escape(label)}</text>' if label else ""
+    mid = (f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="11" fill="{colour}">'
+           f'{html.escape(label)}</text>') if label else ""
     return (f'<g class="{cls}"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{colour}" '
             f'stroke-width="{width:.1f}" marker-end="url(#arrow)"/>{mid}</g>')
 
@@ -38,7 +39,8 @@ def _svg(width: int, height: int, body: str, title: str = "") -> str:
             f'height="{height}" style="font-family:sans-serif" role="img">'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>')
-    caption = f'<text x="8" y="16" font-size="13" font-weight="bold" fill="{INK}">{html.escape(title)}</text>' if title else ""
+    caption = (f'<text x="8" y="16" font-size="13" font-weight="bold" fill="{INK}">{html.escape(title)}</text>'
+               if title else "")
     return head + caption + body + "</svg>"
 
 
@@ -72,7 +74,8 @@ def _mask_grid(mask: np.ndarray, x: float, y: float, cell: float, colour: str, c
     return "".join(cells)
 
 
-def _stack(x: float, y_bottom: float, layers: int, label: str, fill: str, text: ArchText, cls: str) -> tuple[str, float]:
+def _stack(x: float, y_bottom: float, layers: int, label: str, fill: str, text: ArchText,
+           cls: str) -> tuple[str, float]:
     """Embeddings at the bottom, then `layers` blocks upward; returns (svg, y of the top edge)."""
     parts, h, gap, y = [], 26, 6, y_bottom - 26
     parts.append(_box(x, y, 250, h, "#DDDDDD", text.embeddings, cls=f"{cls}-embeddings"))
@@ -82,8 +85,9 @@ def _stack(x: float, y_bottom: float, layers: int, label: str, fill: str, text: 
     return "".join(parts), y
 
 
-def architecture_svg(family: str, layers: int, text: ArchText = ArchText(), shown: int = 4) -> str:
+def architecture_svg(family: str, layers: int, text: ArchText | None = None, shown: int = 4) -> str:
     """The block stack of `family` with `layers` blocks (at most `shown` drawn, the rest as "…") and its mask."""
+    text = text or ArchText()
     drawn = min(layers, shown)
     top_pad = 40
     height = top_pad + 80 + (drawn + 1) * 32 + 60
@@ -92,10 +96,12 @@ def architecture_svg(family: str, layers: int, text: ArchText = ArchText(), show
     if family == "encoder-decoder":
         enc, top_e = _stack(10, base, drawn, text.block, BLUE, text, "enc")
         dec, top_d = _stack(300, base, drawn, text.cross, ORANGE, text, "dec")
-        body += [enc, dec, _arrow(260, (top_e + base) / 2, 298, (top_d + base) / 2, label=text.cross_arrow, cls="cross-arrow"),
+        body += [enc, dec,
+                 _arrow(260, (top_e + base) / 2, 298, (top_d + base) / 2, label=text.cross_arrow, cls="cross-arrow"),
                  f'<text x="10" y="{top_e - 8:.0f}" font-size="12">{html.escape(text.encoder)}</text>',
                  f'<text x="300" y="{top_d - 8:.0f}" font-size="12">{html.escape(text.decoder)}</text>',
-                 _arrow(425, top_d, 425, top_d - 22), f'<text x="435" y="{top_d - 12:.0f}" font-size="11">{html.escape(text.lm_out)}</text>']
+                 _arrow(425, top_d, 425, top_d - 22),
+                 f'<text x="435" y="{top_d - 12:.0f}" font-size="11">{html.escape(text.lm_out)}</text>']
         masks = _mask_grid(attention_mask("encoder"), 580, top_pad + 20, 14, BLUE, "mask-enc") + \
             _mask_grid(attention_mask("decoder"), 580, top_pad + 110, 14, ORANGE, "mask-dec")
         width = 680
@@ -103,12 +109,14 @@ def architecture_svg(family: str, layers: int, text: ArchText = ArchText(), show
         fill = BLUE if family == "encoder" else ORANGE
         stack, top = _stack(10, base, drawn, text.block, fill, text, "enc" if family == "encoder" else "dec")
         out = text.output if family == "encoder" else text.lm_out
-        body += [stack, _arrow(135, top, 135, top - 22), f'<text x="145" y="{top - 10:.0f}" font-size="11">{html.escape(out)}</text>']
+        body += [stack, _arrow(135, top, 135, top - 22),
+                 f'<text x="145" y="{top - 10:.0f}" font-size="11">{html.escape(out)}</text>']
         masks = _mask_grid(attention_mask(family), 300, top_pad + 20, 16, fill, f"mask-{family}")
         width = 420
     if layers > drawn:
         body.append(f'<text x="12" y="{top_pad + 12}" font-size="11" fill="#666">… {layers} × </text>')
-    body.append(f'<text x="{width - 110}" y="{top_pad + 10}" font-size="11" fill="#666">{html.escape(text.mask)}</text>')
+    body.append(f'<text x="{width - 110}" y="{top_pad + 10}" font-size="11" fill="#666">'
+                f'{html.escape(text.mask)}</text>')
     return _svg(width, height, "".join(body) + masks, text.title.format(family=family))
 
 
@@ -125,8 +133,9 @@ class ElmoText:
     task: str = "task model"
 
 
-def elmo_svg(weights: Sequence[float], gamma: float | None, text: ElmoText = ElmoText()) -> str:
+def elmo_svg(weights: Sequence[float], gamma: float | None, text: ElmoText | None = None) -> str:
     """Layers 0..L bottom to top, each with an arrow into the mix whose width and label are softmax(λ)_l."""
+    text = text or ElmoText()
     n = len(weights)
     height = 70 + n * 50 + 20
     parts = []
@@ -156,9 +165,10 @@ class SgnsText:
 
 
 def sgns_window_svg(words: Sequence[str], centre: int, window: int, negatives: Sequence[str],
-                    text: SgnsText = SgnsText()) -> str:
+                    text: SgnsText | None = None) -> str:
     """The sentence as boxes; the centre word, the 2·window context words joined to it (positives) and the
     k sampled negatives below (crossed lines)."""
+    text = text or SgnsText()
     lo, hi = max(0, centre - window), min(len(words), centre + window + 1)
     shown = list(range(max(0, lo - 2), min(len(words), hi + 2)))
     w = 78
@@ -206,8 +216,9 @@ def course_svg(steps: Sequence[CourseStep], title: str = "", path_label: str = "
         parts.append(f'<g class="course-step"><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="10" '
                      f'fill="{BLUE}22" stroke="{BLUE}"/><text x="{x + 12}" y="{y + 24}" font-size="12" '
                      f'font-weight="bold" fill="{INK}">{k + 1}. {html.escape(step.title)}</text>'
-                     f'<text x="{x + 12}" y="{y + 46}" font-size="11" fill="#555">→ {html.escape(step.page)}</text></g>')
-    for (x1, y1), (x2, y2) in zip(pos, pos[1:]):
+                     f'<text x="{x + 12}" y="{y + 46}" font-size="11" fill="#555">→ '
+                     f'{html.escape(step.page)}</text></g>')
+    for (x1, y1), (x2, y2) in zip(pos, pos[1:], strict=False):
         if y1 == y2:
             a, b = (x1 + w, x2) if x2 > x1 else (x1, x2 + w)
             parts.append(_arrow(a, y1 + h / 2, b, y2 + h / 2, colour=ORANGE, width=2, cls="course-path"))
@@ -215,5 +226,6 @@ def course_svg(steps: Sequence[CourseStep], title: str = "", path_label: str = "
             parts.append(_arrow(x1 + w / 2, y1 + h, x2 + w / 2, y2, colour=ORANGE, width=2, cls="course-path"))
     rows = (len(steps) + 2) // 3
     if path_label:
-        parts.append(f'<text x="10" y="{40 + rows * (h + gy) - 6}" font-size="11" fill="{ORANGE}">{html.escape(path_label)}</text>')
+        parts.append(f'<text x="10" y="{40 + rows * (h + gy) - 6}" font-size="11" fill="{ORANGE}">'
+                     f'{html.escape(path_label)}</text>')
     return _svg(10 + 3 * w + 2 * gx + 10, 40 + rows * (h + gy) + 10, "".join(parts), title)

@@ -37,9 +37,10 @@ def main() -> int:
     seconds = time.perf_counter() - start
     import gensim
 
-    report = {"implementation": f"gensim {gensim.__version__} Word2Vec (sg=1)", "settings": vars(cfg) | {"min_count": 1},
-              "wall_time_s": round(seconds, 1),
-              "raw": compare(ours, theirs, words).to_dict(), "centred": compare(ours, theirs, words, centred=True).to_dict()}
+    report = {"implementation": f"gensim {gensim.__version__} Word2Vec (sg=1)",
+              "settings": vars(cfg) | {"min_count": 1}, "wall_time_s": round(seconds, 1),
+              "raw": compare(ours, theirs, words).to_dict(),
+              "centred": compare(ours, theirs, words, centred=True).to_dict()}
     card_path = args.folder / "model_card.json"
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["reference"] = report
@@ -62,7 +63,8 @@ def reference_section(r: dict) -> str:
              "| probe | overlap @10 | spread ours (cos #1 − #10) | spread gensim |", "|---|---|---|---|"]
     for w, n in raw["overlap"].items():
         lines.append(f"| {w} | {n} | {raw['ours_spread'][w]:.3f} | {raw['gensim_spread'][w]:.3f} |")
-    lines += ["", f"Mean overlap: {raw['mean_overlap']:.1f} of 10 (mean-centred cosine: {centred['mean_overlap']:.1f}).", "",
+    lines += ["", f"Mean overlap: {raw['mean_overlap']:.1f} of 10 "
+              f"(mean-centred cosine: {centred['mean_overlap']:.1f}).", "",
               f"- ours, `king`: {king(raw['ours_king'])}", f"- gensim, `king`: {king(raw['gensim_king'])}",
               f"- ours, `king`, mean-centred cosine: {king(centred['ours_king'])}"]
     return "\n".join(lines)

@@ -40,7 +40,8 @@ def main() -> int:
         for random_init in (False, True):
             bb = load_backbone(name, random_init=random_init, seed=0)
             extra = {"pooling": args.pooling} if args.pooling else {}
-            result = train(TrainConfig(backbone=name, mode="frozen", seed=0, **extra), split.train, split.test, backbone=bb)
+            config = TrainConfig(backbone=name, mode="frozen", seed=0, **extra)
+            result = train(config, split.train, split.test, backbone=bb)
             scores.append(result.test_accuracy)
         rows[name] = {"pretrained": round(scores[0], 3), "random": round(scores[1], 3), "n_train": len(split.train),
                       "n_test": len(split.test), "pooling": args.pooling or "default"}

@@ -2,9 +2,9 @@
 chart axis / legend titles, widget labels, placeholders and tab labels (proper names by korean_screens.ALLOWED)."""
 
 import pytest
+from korean_screens import english_left, offending
 
 from conftest import open_app_page
-from korean_screens import english_left, offending
 from ui.pages import available_pages
 
 PAGES = [p.path for p in available_pages()]

@@ -50,7 +50,7 @@ def test_sgns_window_reads_the_example():
     from plm_core.pretrain import examples as ex
 
     rng = np.random.default_rng(0)
-    vocab = ["w%d" % i for i in range(30)]
+    vocab = [f"w{i}" for i in range(30)]
     probs = np.full(30, 1 / 30)
     e = ex.sgns_example(list(range(9)), vocab[:9], vocab, probs, rng, 2, 5)
     from plm_core.pretrain.studio import sgns_window

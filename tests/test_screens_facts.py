@@ -97,7 +97,8 @@ def test_eleven_topics_get_eleven_clearly_different_colours():
     colours = list(sense_colors([f"topic{i}" for i in range(11)]).values())
     rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in colours]
     assert len(set(colours)) == 11
-    assert min(sum((a - b) ** 2 for a, b in zip(x, y)) ** 0.5 for x, y in itertools.combinations(rgb, 2)) > 50
+    distances = [sum((a - b) ** 2 for a, b in zip(x, y, strict=True)) ** 0.5 for x, y in itertools.combinations(rgb, 2)]
+    assert min(distances) > 50
 
 
 def test_attention_grid_keeps_its_labels_beside_the_cells():

@@ -10,7 +10,12 @@ from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.transfer import TrainConfig, param_groups, train
 from plm_core.transfer.diagram import DiagramText, diagram_rows, trainable_groups, transfer_diagram
 from plm_core.transfer.figures import (
-    accuracy_figure, layer_weights_figure, loss_figure, runs_figure, share_text, surgery_display,
+    accuracy_figure,
+    layer_weights_figure,
+    loss_figure,
+    runs_figure,
+    share_text,
+    surgery_display,
 )
 
 pytestmark = pytest.mark.usefixtures("private_stores")
@@ -116,4 +121,4 @@ def test_diagram_draws_new_head_on_top_and_dropped_head_last():
     fig = transfer_diagram(rows)
     statuses = list(fig.data[0].customdata[:, 1])
     assert statuses[-1] == "dropped" and fig.data[0].marker.pattern.shape[-1] == "x"
-    assert np.all([c == "#BAB0AC" for c, s in zip(fig.data[0].marker.color, statuses) if s == "frozen"])
+    assert np.all([c == "#BAB0AC" for c, s in zip(fig.data[0].marker.color, statuses, strict=False) if s == "frozen"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -25,7 +25,8 @@ def architecture(family: str, layers: int) -> None:
 
 def architectures(layers: int = 4) -> None:
     """The three block diagrams side by side, each with its mask."""
-    for col, family in zip(st.columns([1, 1, 1.6]), ("encoder", "decoder", "encoder-decoder")):  # enc-dec is wider
+    families = ("encoder", "decoder", "encoder-decoder")
+    for col, family in zip(st.columns([1, 1, 1.6]), families, strict=True):  # the encoder-decoder is wider
         with col:
             architecture(family, layers)
 

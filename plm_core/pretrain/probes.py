@@ -127,15 +127,15 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
             "span comes out close to the corpus' most frequent pieces whatever the input ('the', ',', 'of'; see "
             "`plm_core.pretrain.probes.span_candidates`), and it writes more sentinels than the input has. Mainly "
             "the first piece of each span (about 3 per sequence, against about 9 masked pieces for BERT) needs "
-            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs several times the BERT budget before the "
-            "spans it fills depend on the sentence.",
+            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs "
+            "several times the BERT budget before the spans it fills depend on the sentence.",
 }
 
 
 def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
     """(the model's answer, passed?) for one documented probe."""
     if probe.objective == "mlm":
-        answer: Ranked | str = fill_mask(bb, probe.text, probe.k)[0]
+        answer: Ranked = fill_mask(bb, probe.text, probe.k)[0]
     elif probe.objective in ("clm", "bilm"):
         answer = next_tokens(bb, probe.text, probe.k)
     elif probe.objective == "span":
@@ -158,7 +158,8 @@ def load_from_folder(objective: str, folder: Path, random_init: bool = False) ->
     from plm_core.pretrain.models import TINY_CONFIGS
 
     spec = get_spec(TINY_CONFIGS[objective]["name"])
-    location = str(folder.resolve().relative_to(REPO_ROOT)) if folder.resolve().is_relative_to(REPO_ROOT) else str(folder.resolve())
+    resolved = folder.resolve()
+    location = str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(resolved)
     spec = dataclasses.replace(spec, location=location)  # REPO_ROOT / absolute path = the absolute path
     return LOADERS[spec.loader](spec, random_init, 0)
 
@@ -171,10 +172,9 @@ def format_answer(answer: Ranked | str) -> str:
 
 def write_readme(objective: str, folder: Path) -> Path:
     """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
-    from plm_core.pretrain.checkpoints import model_card, write_json
-
     import dataclasses
 
+    from plm_core.pretrain.checkpoints import model_card, write_json
     from plm_core.pretrain.pipeline import corpus_summary
 
     card = model_card(folder)
@@ -213,7 +213,7 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         "## Documented probe", "",
         f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
         "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
-        "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
+        "## Rebuild", "", "```", "python -m plm_core corpus        # only if the corpus cache is missing",
         f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
         "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "
         "and public-domain books and speeches.", "",
@@ -225,7 +225,8 @@ def write_overview() -> Path:
     """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
     from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
 
-    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss | size | probe |",
+    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss "
+            "| size | probe |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for objective, c in all_cards().items():
         size = folder_size(checkpoints_root() / c["name"]) / 1e6
@@ -265,9 +266,11 @@ def twin_section(path: Path) -> list[str]:
     for name, d in r["default_pooling"].items():
         m = r["mix_pooling"].get(name)
         mix = f"{m['pretrained']:.3f} | {m['random']:.3f} | {m['pretrained'] - m['random']:+.3f}" if m else "— | — | —"
-        rows.append(f"| {name} | {d['pretrained']:.3f} | {d['random']:.3f} | {d['pretrained'] - d['random']:+.3f} | {mix} |")
+        diff = d["pretrained"] - d["random"]
+        rows.append(f"| {name} | {d['pretrained']:.3f} | {d['random']:.3f} | {diff:+.3f} | {mix} |")
     rows += ["", "Every model beats its twin with at least one pooling; the tiny T5 and ELMo only with the scalar mix "
-             "(read from their top layer alone, their features do no better than random ones on this task). The margins are small (1-8 points): "
+             "(read from their top layer alone, their features do no better than random ones on this task). "
+             "The margins are small (1-8 points): "
              "these are 1.5-4M-parameter models trained for minutes on 3.5M words; MiniLM, trained on billions of "
              "words, reaches ~0.69 frozen with 256 examples.", ""]
     return rows

@@ -7,8 +7,8 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -26,12 +26,13 @@ class ReferenceConfig:
     workers: int = 1  # one thread: deterministic for a seed, gentle on a busy machine
 
 
-def gensim_vectors(lines: Sequence[str], words: Sequence[str], cfg: ReferenceConfig = ReferenceConfig()) -> np.ndarray:
+def gensim_vectors(lines: Sequence[str], words: Sequence[str], cfg: ReferenceConfig | None = None) -> np.ndarray:
     """(V, dim) float32 gensim skip-gram vectors, row i for words[i] (zeros for a word gensim never saw)."""
     from gensim.models import Word2Vec  # an optional dependency: only this check needs it
 
     from plm_core.backbones.static import split_words
 
+    cfg = cfg or ReferenceConfig()
     known = set(words)
     sentences = [[w for w in split_words(line) if w in known] for line in lines]
     model = Word2Vec(sentences=[s for s in sentences if len(s) > 1], vector_size=cfg.dim, window=cfg.window,

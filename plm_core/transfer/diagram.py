@@ -10,8 +10,9 @@ in already translated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from plm_core.transfer.figures import slider_layer_name
 
@@ -42,10 +43,11 @@ def diagram_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return body + new + [r for r in rows if r["status"] == "dropped"]
 
 
-def trainable_groups(fig: "go.Figure") -> list[str]:
+def trainable_groups(fig: go.Figure) -> list[str]:
     """The group names the diagram draws as trainable (read back from the figure, for tests and exports)."""
     boxes = fig.data[0]
-    return [name for name, status in zip(boxes.customdata[:, 0], boxes.customdata[:, 1]) if status == "trainable"]
+    names, statuses = boxes.customdata[:, 0], boxes.customdata[:, 1]
+    return [name for name, status in zip(names, statuses, strict=True) if status == "trainable"]
 
 
 def _label(row: dict[str, Any], text: DiagramText) -> str:
@@ -55,16 +57,17 @@ def _label(row: dict[str, Any], text: DiagramText) -> str:
     return f"{mark}{name} · {status} · {int(row['n_params']):,}"
 
 
-def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText = DiagramText()) -> "go.Figure":
+def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText | None = None) -> go.Figure:
     """The layer stack as boxes (colour = what the optimizer does with each group) + learning-rate bars."""
+    text = text or DiagramText()
     import numpy as np
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     ordered = diagram_rows(rows)
     y = list(range(len(ordered)))
-    colours = [NEW_COLOUR if r["origin"] == "new" and r["status"] == "trainable" else COLOURS.get(r["status"], "#BAB0AC")
-               for r in ordered]
+    colours = [NEW_COLOUR if r["origin"] == "new" and r["status"] == "trainable"
+               else COLOURS.get(r["status"], "#BAB0AC") for r in ordered]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.02)
     fig.add_trace(go.Bar(
         x=[1] * len(ordered), y=y, orientation="h", marker=dict(color=colours, line=dict(color="#555", width=1),
@@ -88,7 +91,7 @@ def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText = Diagram
     return fig
 
 
-def _brace(fig: "go.Figure", lo: int, hi: int, label: str) -> None:
+def _brace(fig: go.Figure, lo: int, hi: int, label: str) -> None:
     """A bracket left of the stack from box lo to box hi, with its label (phi / psi)."""
     if hi < lo:
         return

@@ -5,7 +5,8 @@ Titles and axis names come in as arguments (already translated by the page).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
 
 
 def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str = "", x_title: str = "epoch",
-                train_name: str = "train", test_name: str = "held-out", y_title: str = "loss") -> "go.Figure":
+                train_name: str = "train", test_name: str = "held-out", y_title: str = "loss") -> go.Figure:
     """Loss curves: training loss per step (smoothed, as fractional epochs) and held-out loss per epoch.
 
     `runs` = [(label, history, steps)], one per run; each run gets one colour.
@@ -67,7 +68,7 @@ def _fractional_epochs(steps: list[dict]) -> list[float]:
 
 
 def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "epoch",
-                    train_name: str = "train", test_name: str = "held-out", y_title: str = "accuracy") -> "go.Figure":
+                    train_name: str = "train", test_name: str = "held-out", y_title: str = "accuracy") -> go.Figure:
     """Accuracy per epoch, training (dotted) and held-out (solid), one colour per run."""
     import plotly.graph_objects as go
 
@@ -85,7 +86,7 @@ def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_t
 
 
 def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: str = "",
-                     true_title: str = "true", pred_title: str = "predicted") -> "go.Figure":
+                     true_title: str = "true", pred_title: str = "predicted") -> go.Figure:
     import plotly.graph_objects as go
 
     z = np.asarray(confusion)
@@ -97,7 +98,7 @@ def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: s
 
 
 def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, title: str = "",
-                         layer_title: str = "layer", uniform_text: str = "uniform {w:.2f}") -> "go.Figure":
+                         layer_title: str = "layer", uniform_text: str = "uniform {w:.2f}") -> go.Figure:
     """The learned ELMo mix softmax(lambda) as bars, one per layer, numbered as the layer slider: 0 = embeddings.
 
     The x axis is categorical with a range over every bar (numeric-looking names made Plotly pick a linear
@@ -122,7 +123,8 @@ def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, t
 
 def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]) -> pd.DataFrame:
     """Rows = runs, columns = body groups bottom to top (the head is left out: it starts from noise)."""
-    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")} for label, d in zip(labels, drifts)}
+    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")}
+            for label, d in zip(labels, drifts, strict=False)}
     frame = pd.DataFrame(rows).T
     order = [c for c in frame.columns if c == "embeddings"] + sorted(
         [c for c in frame.columns if c.startswith("layer.")], key=lambda c: int(c.split(".")[1]))
@@ -131,7 +133,7 @@ def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]
 
 
 def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None], title: str = "",
-                  group_title: str = "group") -> "go.Figure":
+                  group_title: str = "group") -> go.Figure:
     """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened."""
     import plotly.graph_objects as go
 
@@ -162,7 +164,8 @@ def surgery_display(rows: Sequence[dict], names: dict[str, str] | None = None,
         return frame
     names = names or {}
     trainable = frame["status"] == "trainable"
-    frame["lr"] = [f"{v:.1e}" if ok and v is not None and np.isfinite(v) else "—" for v, ok in zip(frame["lr"], trainable)]
+    frame["lr"] = [f"{v:.1e}" if ok and v is not None and np.isfinite(v) else "—"
+                   for v, ok in zip(frame["lr"], trainable, strict=True)]
     frame["n_params"] = frame["n_params"].map(lambda v: f"{int(v):,}")
     frame["name"] = frame["name"].map(lambda n: names.get(n, slider_layer_name(n, layer_template)))
     frame["origin"] = frame["origin"].map(lambda v: names.get(v, v))
@@ -183,7 +186,7 @@ def share_text(trainable: int, total: int) -> str:
 
 
 def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "", x_title: str = "epoch",
-                y_title: str | None = None) -> "go.Figure":
+                y_title: str | None = None) -> go.Figure:
     """Selected stored runs on one chart: `metric` per epoch from each run's history."""
     import plotly.graph_objects as go
 
