@@ -27,8 +27,10 @@ def _box(x: float, y: float, w: float, h: float, fill: str, label: str, cls: str
 
 
 def _arrow(x1: float, y1: float, x2: float, y2: float, colour: str = "#555", width: float = 1.5, label: str = "",
-           cls: str = "") -> str:
-    mid = (f'<text x="{(x1 + x2) / 2 + 6:.0f}" y="{(y1 + y2) / 2:.0f}" font-size="11" fill="{colour}">'
+           cls: str = "", label_at: float = 0.5) -> str:
+    """A line with an arrowhead (fixed size, whatever the line width) and an optional label along it."""
+    lx, ly = x1 + (x2 - x1) * label_at, y1 + (y2 - y1) * label_at
+    mid = (f'<text x="{lx + 6:.0f}" y="{ly - 4:.0f}" font-size="11" fill="{colour}">'
            f'{html.escape(label)}</text>') if label else ""
     return (f'<g class="{cls}"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{colour}" '
             f'stroke-width="{width:.1f}" marker-end="url(#arrow)"/>{mid}</g>')
@@ -37,7 +39,8 @@ def _arrow(x1: float, y1: float, x2: float, y2: float, colour: str = "#555", wid
 def _svg(width: int, height: int, body: str, title: str = "") -> str:
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" style="font-family:sans-serif" role="img">'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" '
+            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" '
+            'markerUnits="userSpaceOnUse" '
             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>')
     caption = (f'<text x="8" y="16" font-size="13" font-weight="bold" fill="{INK}">{html.escape(title)}</text>'
                if title else "")
@@ -147,7 +150,7 @@ def elmo_svg(weights: Sequence[float], gamma: float | None, text: ElmoText | Non
             parts.append(f'<text x="190" y="{y + 14}" font-size="10" fill="#666">{html.escape(text.forward)}</text>'
                          f'<text x="190" y="{y + 27}" font-size="10" fill="#666">{html.escape(text.backward)}</text>')
         parts.append(_arrow(290, y + 16, 440, height / 2, colour=ORANGE, width=1 + 10 * float(w),
-                            label=f"{float(w):.2f}", cls="elmo-weight"))
+                            label=f"{float(w):.2f}", cls="elmo-weight", label_at=0.12))
     g = f"γ = {gamma:.2f}" if gamma is not None else "γ"
     parts.append(_box(445, height / 2 - 20, 120, 40, ORANGE + "55", text.mix, cls="elmo-mix", size=11))
     parts.append(_arrow(565, height / 2, 625, height / 2, label=g, cls="elmo-gamma"))
