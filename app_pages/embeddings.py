@@ -139,7 +139,8 @@ def sentence_form() -> None:
     uploaded = st.session_state.get("uploaded_csv")
     choices = list(DATASETS) + (["uploaded"] if uploaded else [])
     uploaded_label = tr("embeddings.sent.uploaded", name=uploaded[0]) if uploaded else ""
-    label = lambda d: uploaded_label if d == "uploaded" else dataset_label(d)  # noqa: E731
+    names = {d: dataset_label(d) for d in DATASETS}  # labels fixed now: format_func may run outside the page
+    label = lambda d: uploaded_label if d == "uploaded" else names[d]  # noqa: E731
     with st.form("emb-sent"):
         c1, c2, c3, c4 = st.columns(4)
         data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,

@@ -89,7 +89,8 @@ def sample_set_view(ds) -> None:
 
 
 def datasets_tab() -> None:
-    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=dataset_label)
+    names = {n: dataset_label(n) for n in DATASETS}  # labels fixed now: format_func may run outside the page
+    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=names.__getitem__)
     with guard():
         ds = dataset(name)
         st.caption(dataset_label(name, ".description"))

@@ -98,7 +98,8 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
 @pytest.mark.parametrize("contextual", ["use-multilingual", "smollm2-135m"])
 def test_korean_set_with_a_sentence_encoder_and_a_decoder(contextual):
     at = open_page("app_pages/embeddings.py", "ko")
-    at.selectbox[0].set_value("bae")
+    at.selectbox[0].set_value("bae").run()  # a Korean set: the contextual box switches to a Korean reader
+    assert at.selectbox[1].value == "use-multilingual"
     at.selectbox[1].set_value(contextual)
     at.button[0].click().run()
     assert_clean(at)
