@@ -40,7 +40,7 @@ def test_shipped_clm_does_not_turn_the_prompt_into_an_image(one_torch_thread) ->
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    shown = [m.value for m in at.markdown if "host" in m.value]
+    shown = [m.value for m in at.markdown if "//host/" in m.value]  # the payload, not e.g. a model card's "hostilities"
     assert shown, "the generation line is missing"
     for value in shown:
         html = rendered(value)
