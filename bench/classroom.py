@@ -162,8 +162,11 @@ def main() -> None:
             driver.get(f"{url}/pretraining?lang=en")
             click_text(driver, f"//button[.//p[text()='{OBJECTIVES[objective]}']]")
             click_text(driver, "//*[@role='tab'][.//p[text()='Pretrain live']]")
-            slider = driver.find_elements(By.CSS_SELECTOR, "[role='slider']")[0]
-            slider.send_keys(Keys.HOME)  # 50 steps: a small job
+            end = time.time() + 300
+            steps = "[data-testid='stSlider'] input[type='range']"
+            while not driver.find_elements(By.CSS_SELECTOR, steps) and time.time() < end:
+                time.sleep(0.2)
+            driver.find_elements(By.CSS_SELECTOR, steps)[0].send_keys(Keys.HOME)  # 50 steps: a small job
             time.sleep(1.0)
             click_text(driver, "//button[.//p[text()='Start']]")
         launched = time.perf_counter()
