@@ -25,6 +25,7 @@ from plm_core.transfer.groups import (
     GroupInfo, NamedGroup, body_groups, build_optimizer, group_table, head_groups, mark_unused, plan_groups,
     relative_drift, snapshot, strategy_settings, surgery_frame,
 )
+from plm_core.transfer.lengths import FALLBACK, LengthReport, choose_max_length, length_report, token_lengths
 from plm_core.transfer.lora import attach_lora
 from plm_core.transfer.split import Split, split_from_frames
 from plm_core.transfer.strategies import lora_ranks
@@ -59,6 +60,7 @@ class TrainResult:
     notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show
     timings: dict[str, Any] = field(default_factory=dict)  # extract/fit/evaluate seconds, cache hit
     optimizer_builds: int = 0  # how often the optimizer was (re)built
+    lengths: dict = field(default_factory=dict)  # LengthReport: the max_length used, coverage, texts cut
 
     def summary(self) -> dict[str, Any]:
         """The CLI's JSON object."""
@@ -75,7 +77,8 @@ class TrainResult:
             "train_seconds": round(self.train_seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
             "stop_reason": self.stop_reason, "layer_weights": self.layer_weights, "mix_gamma": self.mix_gamma,
             "drift": self.drift, "confusion": self.confusion, "history": self.history,
-            "param_groups": self.param_groups, "timings": self.timings,
+            "param_groups": self.param_groups, "timings": self.timings, "max_length": cfg.get("max_length"),
+            "lengths": self.lengths,
         }
 
     def surgery(self) -> pd.DataFrame:
@@ -280,6 +283,7 @@ def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbac
     work, private = resolve_backbone(config, backbone, gens)
     load_seconds = time.perf_counter() - start if backbone is None else 0.0
     validate_config(config, work.spec)
+    config, lengths = resolve_max_length(config, split, work)
     start = time.perf_counter()
     if config.mode == "frozen":
         trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop, gens)
@@ -292,7 +296,28 @@ def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbac
     trainer.fit()
     timings.update({"fit_seconds": time.perf_counter() - fit_start, "load_seconds": load_seconds})
     drift = merge_and_score(trainer, groups, reference) if timings.get("lora_projections") else None
-    return build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings, drift)
+    result = build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings, drift)
+    if lengths is not None:
+        result.lengths = lengths.as_dict()
+        if lengths.cut:
+            result.notices.append(("transfer.length_cut", {"cut": lengths.cut, "n": lengths.n,
+                                                           "max_length": lengths.max_length}))
+    return result
+
+
+def resolve_max_length(config: TrainConfig, split: Split, backbone: Backbone) -> tuple[TrainConfig, LengthReport | None]:
+    """max_length 0 (auto) -> cover 95% of the training texts, capped by the model and the CPU budget;
+    with a tokenizer, count the texts the chosen length cuts."""
+    if not is_hf(backbone):
+        return (config.with_(max_length=FALLBACK) if config.max_length == 0 else config), None
+    body = require(backbone, "trainable")
+    train_lengths = token_lengths(body.tokenizer, split.train["text"].tolist())
+    test_lengths = token_lengths(body.tokenizer, split.test["text"].tolist())
+    auto = config.max_length == 0
+    chosen = choose_max_length(train_lengths, body.max_length, config.length_budget) if auto \
+        else min(config.max_length, body.max_length)
+    report = length_report(train_lengths, test_lengths, chosen, auto, config.length_budget, body.max_length)
+    return config.with_(max_length=chosen), report
 
 
 def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, groups: list[NamedGroup],

@@ -42,7 +42,8 @@ class TrainConfig:
     lr_head: float = 2e-3  # learning rate of the new head (discriminative and gradual)
     layer_decay: float = 0.8  # xi: layer l gets lr_body * xi^(L - l) (discriminative, gradual)
     batch_size: int = 16  # examples per optimizer step
-    max_length: int = 64  # tokens per text; longer texts are cut
+    max_length: int = 0  # tokens per text; longer texts are cut. 0 = auto: cover >= 95% of the training texts
+    length_budget: int = 256  # CPU budget for auto max_length (tokens); the backbone's own limit also caps it
     seed: int = 0  # seeds the run's own generators: head init, batch order, the random twin (dropout: see training)
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     dropout: float = 0.1  # on the pooled vector before the head (end-to-end modes)
@@ -102,6 +103,13 @@ def applicable_modes(spec: BackboneSpec) -> tuple[Mode, ...]:
     return MODES if spec.transformer else ("frozen",)
 
 
+def applicable_strategies(spec: BackboneSpec) -> tuple[str, ...]:
+    """Every preset for a trainable transformer; feature extraction only for fixed bodies."""
+    from plm_core.transfer.strategies import STRATEGIES
+
+    return STRATEGIES if spec.transformer else ("frozen",)
+
+
 def applicable_poolings(spec: BackboneSpec) -> tuple[str, ...]:
     """Static vectors and sentence encoders give one (mean) vector per text; layered models allow all."""
     return ("mean",) if spec.family in ("static", "sentence") else POOLINGS
@@ -140,7 +148,9 @@ def validate_config(config: TrainConfig, spec: BackboneSpec | None = None) -> No
             raise PLMError("transfer.err.bad_lr", name=name, value=value, high=MAX_LR)
     _check_range("transfer.err.bad_decay", config.layer_decay, 0.05, 1.0)
     _check_range("transfer.err.bad_batch", config.batch_size, 1, MAX_BATCH)
-    _check_range("transfer.err.bad_max_length", config.max_length, 4, 512)
+    if config.max_length != 0:  # 0 = auto
+        _check_range("transfer.err.bad_max_length", config.max_length, 4, 512)
+    _check_range("transfer.err.bad_max_length", config.length_budget, 8, 512)
     _check_range("transfer.err.bad_dropout", config.dropout, 0.0, 0.9)
     _check_range("transfer.err.bad_threads", config.threads, 1, 64)
     validate_strategy(config)

@@ -168,3 +168,34 @@ def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str 
                             marker=dict(color=PALETTE[i % len(PALETTE)], size=10))
     fig.update_layout(title=title, height=380, xaxis_title="epoch", yaxis_title=metric, **LAYOUT)
     return fig
+
+
+def schedule_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "step") -> "go.Figure":
+    """The learning rate every step used (the top group's), one line per run: drawn next to the loss."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, (label, steps) in enumerate(runs):
+        points = [(s["step"], s["lr"]) for s in steps if s.get("lr") is not None]
+        if points:
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines", name=label,
+                            line=dict(color=PALETTE[i % len(PALETTE)], width=2))
+    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="lr", yaxis_exponentformat="e",
+                      **LAYOUT)
+    return fig
+
+
+def share_figure(table: pd.DataFrame, title: str = "", x_title: str = "trainable share",
+                 y_title: str = "accuracy") -> "go.Figure":
+    """Accuracy (mean ± sd over seeds) against the trainable share of parameters, log x: a point per strategy."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, row in enumerate(table.to_dict(orient="records")):
+        fig.add_scatter(x=[max(row["trainable_share"], 1e-6)], y=[row["accuracy_mean"]], mode="markers+text",
+                        name=row["strategy"], text=[row["strategy"]], textposition="top center",
+                        error_y=dict(type="data", array=[row["accuracy_sd"]], visible=row["seeds"] > 1),
+                        marker=dict(size=12, color=PALETTE[i % len(PALETTE)]))
+    fig.update_layout(title=title, height=380, xaxis_title=x_title, yaxis_title=y_title, xaxis_type="log",
+                      xaxis_tickformat=".1%", showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
+    return fig

@@ -38,20 +38,19 @@ MESSAGES = {
         "en": "Cannot read the group edit '{op}'. Write group:edit with edits frozen, train, bitfit, lora=8, lr=1e-4, x10 or @3, joined by '+'.",
         "ko": "그룹 편집 '{op}'을(를) 읽을 수 없습니다. group:edit 형식으로 쓰고, 편집은 frozen, train, bitfit, lora=8, lr=1e-4, x10, @3 중에서 '+'로 이어 주세요.",
     },
+    "transfer.err.race_seeds": {
+        "en": "A race runs every strategy over 1 to {high} seeds (got {n}).",
+        "ko": "경주는 전략마다 시드 1~{high}개로 돌립니다(입력: {n}).",
+    },
     # ---- strategies --------------------------------------------------------------------------------
     "transfer.strategy": {"en": "Freezing strategy", "ko": "고정(프리징) 전략"},
     "transfer.strategies": {"en": "Strategies to race", "ko": "경주시킬 전략"},
-    "transfer.strategy.frozen": {"en": "feature extraction (body frozen)", "ko": "특징 추출 (본체 고정)"},
-    "transfer.strategy.finetune": {"en": "fine-tune all", "ko": "전체 미세조정"},
-    "transfer.strategy.discriminative": {"en": "discriminative learning rates", "ko": "차등 학습률"},
-    "transfer.strategy.gradual": {"en": "gradual unfreezing", "ko": "점진적 언프리징"},
     "transfer.strategy.chain_thaw": {"en": "chain-thaw (one group at a time)", "ko": "체인-해동 (한 번에 한 그룹)"},
     "transfer.strategy.freeze_bottom": {"en": "freeze bottom k layers", "ko": "아래 k개 층 고정"},
     "transfer.strategy.embeddings_frozen": {"en": "embeddings frozen", "ko": "임베딩만 고정"},
     "transfer.strategy.top_k": {"en": "train top k layers only", "ko": "위 k개 층만 학습"},
     "transfer.strategy.bitfit": {"en": "BitFit (biases + LayerNorm + head)", "ko": "BitFit (편향 + LayerNorm + 헤드)"},
     "transfer.strategy.lora": {"en": "LoRA rank r (adapters, merged)", "ko": "LoRA 랭크 r (어댑터, 병합)"},
-    "transfer.strategy.scratch": {"en": "scratch (random-init twin)", "ko": "처음부터 (무작위 초기화 쌍둥이)"},
     "transfer.k": {"en": "k (layers)", "ko": "k (층 수)"},
     "transfer.lora_rank": {"en": "LoRA rank r", "ko": "LoRA 랭크 r"},
     "transfer.groups_table": {"en": "Group table (edit to design your own strategy)", "ko": "그룹 표 (고쳐서 나만의 전략 만들기)"},
@@ -97,6 +96,10 @@ MESSAGES = {
     "transfer.length_report": {
         "en": "Max length {max_length} tokens covers {covered:.0%} of the training texts (budget {budget}, model limit {limit}); {cut} of {n} texts were cut.",
         "ko": "최대 길이 {max_length} 토큰이 학습 텍스트의 {covered:.0%}를 덮습니다 (예산 {budget}, 모델 한도 {limit}). 텍스트 {n}개 중 {cut}개가 잘렸습니다.",
+    },
+    "transfer.length_cut": {
+        "en": "{cut} of {n} texts are longer than {max_length} tokens and were cut. Raise the max length (or the CPU token budget) to keep them whole.",
+        "ko": "텍스트 {n}개 중 {cut}개가 {max_length} 토큰보다 길어 잘렸습니다. 통째로 쓰려면 최대 길이(또는 CPU 토큰 예산)를 높이세요.",
     },
     "transfer.length_budget": {"en": "CPU token budget", "ko": "CPU 토큰 예산"},
 }
