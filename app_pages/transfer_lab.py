@@ -7,8 +7,8 @@ from plm_core.jobs import JobStatus, Snapshot
 from ui.common import guard, page_header, tr
 from ui.jobs import is_active, job_panel
 from ui.transfer import (
-    backbone_notes, curves, data_source, progress_label, race_summary, result_card, settings_form, start_job,
-    surgery_table,
+    backbone_notes, curves, data_ref, data_source, progress_label, race_summary, result_card, settings_form,
+    start_job, surgery_table,
 )
 
 SLOTS = {"single": "transfer-single", "race": "transfer-race"}
@@ -57,10 +57,15 @@ def draw(tab: str, snap: Snapshot) -> None:
 page_header("transfer")
 with st.expander(tr("transfer.tab.modes")):
     st.markdown(tr("transfer.modes_explained"))
-single, race = st.tabs([tr("transfer.tab.single"), tr("transfer.tab.race")])
+single, race, setfit = st.tabs([tr("transfer.tab.single"), tr("transfer.tab.race"), tr("setfit.title")])
 with single:
     launch("single", race=False)
     job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
 with race:
     launch("race", race=True)
     job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
+with setfit:
+    from ui.setfit import setfit_section
+
+    source = data_source("setfit")
+    setfit_section("transfer", lambda: data_ref(source))

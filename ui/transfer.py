@@ -208,14 +208,20 @@ def start_job(settings: Settings, slot: str, race: bool) -> str:
 
     if race:
         check_race(settings.configs)  # before queueing: a bad race is the form's message, not the job's
-    if settings.data == UPLOAD:
-        name, raw = st.session_state["uploaded_csv"]
-        data = DataRef(name, raw)
-    else:
-        data = DataRef(settings.data)
+    data = data_ref(settings.data)
     job = TransferJob(tuple(settings.configs), data, n=settings.n, per_class=settings.per_class,
                       test_limit=settings.test_limit, race=race, seeds=settings.seeds if race else 1)
     return submit(slot, "transfer", job)
+
+
+def data_ref(data: str) -> Any:
+    """The sample set by name, or the uploaded CSV's bytes (what a worker loads)."""
+    from plm_core.jobs import DataRef
+
+    if data == UPLOAD:
+        name, raw = st.session_state["uploaded_csv"]
+        return DataRef(name, raw)
+    return DataRef(data)
 
 
 def progress_label(snap: Snapshot) -> str:

@@ -199,3 +199,22 @@ def share_figure(table: pd.DataFrame, title: str = "", x_title: str = "trainable
     fig.update_layout(title=title, height=380, xaxis_title=x_title, yaxis_title=y_title, xaxis_type="log",
                       xaxis_tickformat=".1%", showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
     return fig
+
+
+def embedding_map_figure(points: Sequence[dict], title: str = "", train_name: str = "train",
+                         test_name: str = "test") -> "go.Figure":
+    """2-D map of sentence vectors, a colour per label; labelled (K-shot) texts large, test texts small."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = list(dict.fromkeys(p["label"] for p in points))
+    for i, label in enumerate(labels):
+        for split, size, name in (("test", 6, test_name), ("train", 13, train_name)):
+            pts = [p for p in points if p["label"] == label and p["split"] == split]
+            if pts:
+                fig.add_scatter(x=[p["x"] for p in pts], y=[p["y"] for p in pts], mode="markers",
+                                name=f"{label} · {name}", legendgroup=label,
+                                marker=dict(size=size, color=PALETTE[i % len(PALETTE)], opacity=0.45 if split == "test" else 1,
+                                            line=dict(width=1, color="black") if split == "train" else None))
+    fig.update_layout(title=title, height=380, xaxis_title="PCA 1", yaxis_title="PCA 2", **LAYOUT)
+    return fig

@@ -102,4 +102,32 @@ MESSAGES = {
         "ko": "텍스트 {n}개 중 {cut}개가 {max_length} 토큰보다 길어 잘렸습니다. 통째로 쓰려면 최대 길이(또는 CPU 토큰 예산)를 높이세요.",
     },
     "transfer.length_budget": {"en": "CPU token budget", "ko": "CPU 토큰 예산"},
+    # ---- SetFit ------------------------------------------------------------------------------------
+    "transfer.err.setfit_backbone": {
+        "en": "SetFit tunes a transformer sentence encoder; {name} cannot be fine-tuned. Choose MiniLM.",
+        "ko": "SetFit은 트랜스포머 문장 인코더를 조정합니다. {name}은(는) 미세조정할 수 없습니다. MiniLM을 고르세요.",
+    },
+    "setfit.title": {"en": "SetFit (contrastive fine-tuning)", "ko": "SetFit (대조 미세조정)"},
+    "setfit.explain": {
+        "en": "SetFit makes pairs from the K labelled texts: two texts with the same label are a positive pair (pulled together), different labels a negative pair (pushed apart), like skip-gram's positive and negative pairs. It fine-tunes the sentence encoder on these pairs, then fits a logistic-regression head on the tuned vectors.",
+        "ko": "SetFit은 레이블이 붙은 K개 텍스트로 쌍을 만듭니다. 같은 레이블의 두 텍스트는 양성 쌍(가까이 당김), 다른 레이블은 음성 쌍(멀리 밂)으로, skip-gram의 양성/음성 쌍과 같은 생각입니다. 이 쌍으로 문장 인코더를 미세조정한 뒤, 조정된 벡터 위에 로지스틱 회귀 헤드를 맞춥니다.",
+    },
+    "setfit.k": {"en": "K labelled examples per class", "ko": "클래스당 레이블 예시 K"},
+    "setfit.iterations": {"en": "Pairs per text", "ko": "텍스트당 쌍 수"},
+    "setfit.start": {"en": "Run SetFit", "ko": "SetFit 실행"},
+    "setfit.pairs": {"en": "Pairs it made (a sample)", "ko": "만든 쌍 (일부)"},
+    "setfit.pairs_help": {
+        "en": "Positive: same label, trained towards cosine 1. Negative: different labels, trained towards cosine 0.",
+        "ko": "양성: 같은 레이블, 코사인 1을 향해 학습. 음성: 다른 레이블, 코사인 0을 향해 학습.",
+    },
+    "setfit.pairs_metric": {"en": "Pairs trained on", "ko": "학습한 쌍"},
+    "setfit.positive_share": {"en": "{share} positive", "ko": "양성 {share}"},
+    "setfit.kind.positive": {"en": "positive", "ko": "양성"},
+    "setfit.kind.negative": {"en": "negative", "ko": "음성"},
+    "setfit.map.before": {"en": "Sentence vectors before contrastive training", "ko": "대조 학습 전 문장 벡터"},
+    "setfit.map.after": {"en": "Sentence vectors after contrastive training", "ko": "대조 학습 후 문장 벡터"},
+    "setfit.map.train": {"en": "labelled (K-shot)", "ko": "레이블 (K-shot)"},
+    "setfit.map.test": {"en": "test", "ko": "테스트"},
+    "setfit.loss": {"en": "Contrastive loss", "ko": "대조 손실"},
+    "setfit.contrastive": {"en": "pairs", "ko": "쌍"},
 }
