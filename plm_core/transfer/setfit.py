@@ -83,7 +83,8 @@ class SetFitResult:
 def sentence_body(backbone: Backbone, folder: Path | None, max_length: int) -> Any:
     """A private sentence-transformers encoder: from the backbone's own sentence-transformers folder when it
     has one (MiniLM), else the backbone's transformer saved to a temporary folder + mean pooling."""
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
 
     if folder is not None and (folder / "modules.json").exists():
         body = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
@@ -94,9 +95,8 @@ def sentence_body(backbone: Backbone, folder: Path | None, max_length: int) -> A
         tmp = Path(tempfile.mkdtemp(prefix="plm-setfit-"))
         trainable.body.save_pretrained(tmp)
         trainable.tokenizer.save_pretrained(tmp)
-        word = models.Transformer(str(tmp), max_seq_length=max_length)
-        body = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension(), "mean")],
-                                   device="cpu")
+        word = Transformer(str(tmp), max_seq_length=max_length)
+        body = SentenceTransformer(modules=[word, Pooling(word.get_embedding_dimension(), "mean")], device="cpu")
     else:
         raise PLMError("transfer.err.setfit_backbone", name=backbone.spec.display)
     body.max_seq_length = min(max_length, int(backbone.spec.max_length))
