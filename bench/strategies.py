@@ -58,20 +58,22 @@ def bench_lora(backbone, seeds: int, n: int, test_limit: int, epochs: int) -> di
             "within_2_points": gap <= 2.0, "lora_share_below_5pct": lora["trainable_share"] < 0.05}
 
 
-def bench_setfit(backbone, seeds: int, per_class: int, test_limit: int) -> dict:
+def bench_setfit(backbone, seeds: int, per_class: int, test_limit: int,
+                 datasets: tuple[str, ...] = ("movie-snippets", "wiki-topics"), iterations: int = 20) -> dict:
     from plm_core.data import resolve_dataset
     from plm_core.transfer import TrainConfig, make_split, train
     from plm_core.transfer.setfit import SetFitConfig, train_setfit
 
     out = {}
-    for name in ("movie-snippets", "wiki-topics"):
+    for name in datasets:
         ds = resolve_dataset(name)
         probe, setfit = [], []
         for seed in range(seeds):
             split = make_split(ds, per_class=per_class, seed=seed, test_limit=test_limit)
             frozen = train(TrainConfig(backbone="minilm-l6", mode="frozen", seed=seed), split.train, split.test,
                            backbone=backbone)
-            sf = train_setfit(SetFitConfig(backbone="minilm-l6", seed=seed), split.train, split.test, backbone=backbone)
+            sf = train_setfit(SetFitConfig(backbone="minilm-l6", seed=seed, num_iterations=iterations), split.train,
+                              split.test, backbone=backbone)
             probe.append(frozen.test_accuracy)
             setfit.append(sf.test_accuracy)
             print(f"    {name} seed {seed}: probe {frozen.test_accuracy:.4f}, setfit {sf.test_accuracy:.4f} "
@@ -92,6 +94,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--test-limit", type=int, default=500)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--datasets", default="movie-snippets,wiki-topics", help="SetFit part: sample sets")
+    parser.add_argument("--iterations", type=int, default=20, help="SetFit: pairs per labelled text")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -111,8 +115,9 @@ def main() -> int:
               f"   gap {r['gap_points']:+.1f} points (within 2: {r['within_2_points']}), "
               f"trainable < 5%: {r['lora_share_below_5pct']}", flush=True)
     if args.part in ("setfit", "all"):
-        r = report["setfit_vs_probe"] = bench_setfit(backbone, args.seeds, args.per_class, args.test_limit)
-        print(f"2. K={args.per_class} per class, {args.seeds} seeds:")
+        r = report["setfit_vs_probe"] = bench_setfit(backbone, args.seeds, args.per_class, args.test_limit,
+                                                     tuple(args.datasets.split(",")), args.iterations)
+        print(f"2. K={args.per_class} per class, {args.seeds} seeds, {args.iterations} pairs per text:")
         for name, row in r.items():
             print(f"   {name:15s} probe {row['probe_mean']:.4f} ± {row['probe_sd']:.4f}   SetFit "
                   f"{row['setfit_mean']:.4f} ± {row['setfit_sd']:.4f}   gain {row['gain_points']:+.1f} points "

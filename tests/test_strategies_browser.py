@@ -27,7 +27,8 @@ def click(driver, xpath: str, timeout: float = 60) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
     element = WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.XPATH, xpath)))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.XPATH, xpath))).click()  # real pointer events
 
 
 def set_number(driver, panel: str, label: str, value: int) -> None:
@@ -46,7 +47,8 @@ def test_three_strategy_race_with_lora(app_server, browser, lang):
     browser.set_window_size(1400, 2600)
     browser.get(f"{app_server}/?lang={lang}")
     click(browser, "//a[@data-testid='stSidebarNavLink'][contains(@href, '/transfer')]", timeout=120)
-    click(browser, f"//button[@role='tab'][.//p[text()='{t('transfer.tab.race', lang)}']]")
+    wait_for(browser, "SetFit")  # the page has drawn its tabs
+    click(browser, f"//*[@role='tab'][.//p[text()='{t('transfer.tab.race', lang)}']]")
     panel = "//div[@role='tabpanel'][not(@hidden)]"
     wait_for(browser, t("transfer.start_race", lang))
     click(browser, f"{panel}//div[@data-testid='stSelectbox'][.//p[text()='{t('common.backbone', lang)}']]//input")

@@ -228,8 +228,7 @@ def merge_and_score(trainer: TransferTrainer, groups: list[NamedGroup], referenc
     from plm_core.transfer.lora import merge_lora
 
     drift = relative_drift(groups, reference)
-    body = getattr(trainer.model, "body")
-    if merge_lora(body) and trainer.last_eval is not None:
+    if merge_lora(trainer.model.body) and trainer.last_eval is not None:  # type: ignore[arg-type]  # a TransferClassifier
         trainer.last_eval = trainer.evaluate()
     return drift
 

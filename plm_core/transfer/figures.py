@@ -144,6 +144,11 @@ def surgery_display(rows: Sequence[dict]) -> pd.DataFrame:
     frame["lr"] = frame["lr"].map(lambda v: "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.1e}")
     frame["n_params"] = frame["n_params"].map(lambda v: f"{int(v):,}")
     cols = ["name", "origin", "status", "lr", "n_params"]
+    if "n_trainable" in frame and (frame["status"] == "partial").any():  # BitFit / LoRA: the part that learns
+        frame["n_trainable"] = frame["n_trainable"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        cols.append("n_trainable")
+    if "lora_rank" in frame and (frame["lora_rank"] > 0).any():
+        cols.append("lora_rank")
     if "unfreeze_epoch" in frame and frame["unfreeze_epoch"].notna().any():
         frame["unfreeze_epoch"] = frame["unfreeze_epoch"].map(lambda v: "" if pd.isna(v) else str(int(v)))
         cols.append("unfreeze_epoch")

@@ -141,27 +141,25 @@ def _map_points(body: Any, texts: list[str], labels: list[str], splits: list[str
     return embedding_map(vectors, labels, splits)
 
 
-class _Relay:
-    """setfit/transformers trainer callback -> our progress callback and stop signal."""
+def relay_callback(progress: Callable[[int, int, float | None], None] | None, stop: StopSignal | None,
+                   steps: list[dict]) -> Any:
+    """A transformers TrainerCallback: progress and the loss to us, our stop signal to the trainer."""
+    from transformers import TrainerCallback
 
-    def __new__(cls, progress: Callable[[int, int, float | None], None] | None, stop: StopSignal | None,
-                steps: list[dict]) -> Any:
-        from transformers import TrainerCallback
+    class Relay(TrainerCallback):
+        def on_step_end(self, args, state, control, **kw):  # noqa: ANN001  transformers' signature
+            if progress is not None:
+                progress(state.global_step, max(state.max_steps, 1), None)
+            if stop is not None and stop.is_set():
+                control.should_training_stop = True
+            return control
 
-        class Relay(TrainerCallback):
-            def on_step_end(self, args, state, control, **kw):  # noqa: ANN001  transformers' signature
-                if progress is not None:
-                    progress(state.global_step, max(state.max_steps, 1), None)
-                if stop is not None and stop.is_set():
-                    control.should_training_stop = True
-                return control
+        def on_log(self, args, state, control, logs=None, **kw):  # noqa: ANN001
+            if logs and "embedding_loss" in logs:
+                steps.append({"step": state.global_step, "loss": float(logs["embedding_loss"])})
+            return control
 
-            def on_log(self, args, state, control, logs=None, **kw):  # noqa: ANN001
-                if logs and "embedding_loss" in logs:
-                    steps.append({"step": state.global_step, "loss": float(logs["embedding_loss"])})
-                return control
-
-        return Relay()
+    return Relay()
 
 
 def train_setfit(config: SetFitConfig, train_df: pd.DataFrame, test_df: pd.DataFrame,
@@ -198,7 +196,7 @@ def train_setfit(config: SetFitConfig, train_df: pd.DataFrame, test_df: pd.DataF
                              show_progress_bar=False, report_to="none", logging_steps=5, save_strategy="no")
     steps: list[dict] = []
     trainer = Trainer(model=model, args=args, train_dataset=Dataset.from_dict({"text": texts, "label": [int(v) for v in y]}),
-                      callbacks=[_Relay(progress, stop, steps)])
+                      callbacks=[relay_callback(progress, stop, steps)])
     memory.sample()
     trainer.train()
     memory.sample()
