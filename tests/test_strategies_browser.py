@@ -51,10 +51,8 @@ def test_three_strategy_race_with_lora(app_server, browser, lang):
     click(browser, f"//*[@role='tab'][.//p[text()='{t('transfer.tab.race', lang)}']]")
     panel = "//div[@role='tabpanel'][not(@hidden)]"
     wait_for(browser, t("transfer.start_race", lang))
-    click(browser, f"{panel}//div[@data-testid='stSelectbox'][.//p[text()='{t('common.backbone', lang)}']]//input")
-    click(browser, "//li[@role='option'][.//div[text()='Tiny BERT (masked LM, ours)']]")
     wait_for(browser, t("transfer.strategy.lora", lang))  # the default racers: feature extraction, fine-tune, LoRA
-    set_number(browser, panel, t("transfer.size", lang), 16)
+    set_number(browser, panel, t("transfer.size", lang), 16)  # MiniLM (the default backbone), 16 examples
     set_number(browser, panel, t("transfer.epochs", lang), 1)
     click(browser, f"{panel}//summary[.//p[text()='{t('transfer.advanced', lang)}']]")
     set_number(browser, panel, t("transfer.test_limit", lang), 20)
