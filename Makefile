@@ -8,19 +8,25 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
 PYTEST_ARGS ?=
 
-.PHONY: run test setup prepare browser-deps test-fast bench clean-venv help
+.PHONY: run test setup prepare browser-deps lint test-fast bench clean-venv help
 
 help:
 	@echo "make run    - set up (venv, pinned packages, data) and start the app on port $(PORT)"
 	@echo "make test   - set up, then run the whole test suite (incl. slow and browser tests)"
+	@echo "make lint   - ruff (lint + import order) and mypy (plm_core, ui); configured in pyproject.toml"
 	@echo "make test-fast - unit tests only (no real weights, no browser)"
 	@echo "make bench  - print the benchmark figures (bench/*.py)"
 
 run: setup
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
-test: setup browser-deps
+test: setup browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Static checks before the tests: ruff over all Python sources, mypy over the core and ui (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check plm_core ui app_pages tests bench scripts app.py
+	$(BIN)/mypy
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow and not browser" $(PYTEST_ARGS)

@@ -38,14 +38,17 @@ def masks_section(inp: dict) -> None:
     c1, c2 = st.columns(2)
     n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
     prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
-    dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special) if not s]
+    dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
-    legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"), PADDING: tr("attention.mask.padding")}
+    legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
+              PADDING: tr("attention.mask.padding")}
     single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]
-    st.plotly_chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")], legend),
+    st.plotly_chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")],
+                                     legend),
                     width="stretch")
     st.markdown(f"**{tr('attention.masks.encdec')}**")
-    st.plotly_chart(figs.mask_figure(masks["encoder-decoder"], [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")],
+    st.plotly_chart(figs.mask_figure(masks["encoder-decoder"],
+                                     [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")],
                                      legend), width="stretch")
     st.caption(tr("attention.masks.legend"))
 
@@ -62,11 +65,13 @@ def weights_section(inp: dict) -> None:
     c1, c2 = st.columns(2)
     layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
     head = c2.slider(tr("attention.head"), 1, n_heads, 1)
-    st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
+    st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k,
+                                           tr("attention.one_head", layer=layer, head=head)),
                     width="stretch")
     dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which), lambda: attn.digest(w, which != "cross"))
     left, right = st.columns(2)
-    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)), width="stretch")
+    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)),
+                      width="stretch")
     if dig.rollout is not None:
         right.plotly_chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
                                                   colorscale="Purples"), width="stretch")
@@ -85,7 +90,8 @@ def mlm_section(inp: dict) -> None:
     tok = readable_tokens(bb, inp["text"], 128)
     options = [i for i, s in enumerate(tok.special) if not s]
     chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
-                      default=options[len(options) // 2 : len(options) // 2 + 1], key=f"mlm.{bb.spec.name}.{hash(inp['text'])}")
+                      default=options[len(options) // 2 : len(options) // 2 + 1],
+                      key=f"mlm.{bb.spec.name}.{hash(inp['text'])}")
     if not chosen:
         st.info(tr("attention.mlm.pick_help"))
         return
@@ -95,12 +101,15 @@ def mlm_section(inp: dict) -> None:
     for i, pos in enumerate(res.masked):
         part = res.predictions[res.predictions["position"] == pos]
         cols[i % len(cols)].plotly_chart(figs.probability_bars(part, "prediction", "probability",
-                                         tr("attention.mlm.preds", token=tok.tokens[pos]), ("prediction", "probability")),
+                                         tr("attention.mlm.preds", token=tok.tokens[pos]),
+                                         ("prediction", "probability")),
                                          width="stretch")
     st.dataframe(res.original_rank, hide_index=True, width="stretch")
-    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0], key="mlm.layer")
+    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0],
+                      key="mlm.layer")
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
-    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
+    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer),
+                                           "RdBu_r",
                                            zmax=float(np.abs(shift).max()) or 1.0), width="stretch")
 
 
@@ -110,7 +119,8 @@ def next_section(inp: dict) -> None:
         st.info(tr("attention.next.none"))
         return
     bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
-    view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10), tr("attention.computing"))
+    view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
+                tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
     st.plotly_chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
                                           ("after", "actual", "probability", "rank"), log=True), width="stretch")
@@ -129,11 +139,13 @@ def swap_section(inp: dict) -> None:
                 tr("attention.computing"))
     layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
     left, right = st.columns(2)
-    for col, run, title in ((left, swap.native, "attention.swap.native"), (right, swap.swapped, f"attention.swap.{fam}")):
+    for col, run, title in ((left, swap.native, "attention.swap.native"),
+                            (right, swap.swapped, f"attention.swap.{fam}")):
         col.plotly_chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
                                                 tr(title, layer=layer)), width="stretch")
     series = {"mean_cosine": tr("attention.swap.mean_cos"), "min_cosine": tr("attention.swap.min_cos")}
-    left.plotly_chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"), width="stretch")
+    left.plotly_chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"),
+                      width="stretch")
     series = {"native": tr("attention.swap.native_short"), "swapped": tr("attention.swap.swapped_short")}
     right.plotly_chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
                                         tr("attention.swap.share")), width="stretch")

@@ -4,14 +4,20 @@ import streamlit as st
 
 from plm_core.backbones import POOLINGS, specs
 from plm_core.data import DATASETS
+from plm_core.errors import PLMError
 from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
 from plm_core.explorer.projection import METHODS, project
-from plm_core.errors import PLMError
+from plm_core.explorer.sentences import (
+    SentenceMap,
+    linear_probe_accuracy,
+    majority_share,
+    neighbours_table,
+    sample_texts,
+    sentence_map,
+)
 from plm_core.i18n import t
-from plm_core.explorer.sentences import (SentenceMap, linear_probe_accuracy, majority_share, neighbours_table,
-                                         sample_texts, sentence_map)
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import guard, lang, page_header, show_notices, tr, tr_md
 from ui.explorer import option_labels
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -57,7 +63,8 @@ def word_form() -> None:
 def compute_word(key: str, word: str, lines: str, contextual: str, static: str | None) -> dict:
     pset, notices = poly.custom_set(word, lines) if key == CUSTOM else (poly.polysemy_sets()[key], [])
     wv = poly.word_vectors(load_backbone_with_spinner(contextual), pset)
-    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "", "static_name": ""}
+    result = {"pset": pset, "wv": wv, "notices": notices + wv.notices, "static": None, "static_note": "",
+              "static_name": ""}
     if static:
         sb = load_backbone_with_spinner(static)
         result["static_name"] = sb.spec.display
@@ -87,10 +94,11 @@ def word_results(res: dict) -> None:
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
-            st.caption(tr("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
+            st.caption(tr_md("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
-        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,
+                                             tr("embeddings.heatmap.title", layer=layer)),
                           width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
@@ -155,7 +163,8 @@ def sentence_results(res: dict) -> None:
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
-        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick,
+                                            neighbours),
                         width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")

@@ -8,12 +8,18 @@ from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
 from plm_core.fewshot import settings as fs
 from plm_core.fewshot.jobs import CurveJob, SensitivityJob
-from plm_core.fewshot.methods import available_methods, default_descriptions, default_prompt, make_task, method_backbones
+from plm_core.fewshot.methods import (
+    available_methods,
+    default_descriptions,
+    default_prompt,
+    make_task,
+    method_backbones,
+)
 from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_for
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import guard, lang, page_header, show_notices, tr
+from ui.common import guard, lang, page_header, show_notices, tr, tr_md
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -54,16 +60,20 @@ def prompt_from_state(ds) -> PromptConfig:
 def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
     with st.form("fewshot-settings"):
-        chosen = st.multiselect(tr("fewshot.methods"), methods, default=[m for m in fc.CurveConfig().methods if m in methods],
-                                format_func=lambda m: t(f"fewshot.method.{m}", language), help=tr("fewshot.methods_help"))
+        chosen = st.multiselect(tr("fewshot.methods"), methods,
+                                default=[m for m in fc.CurveConfig().methods if m in methods],
+                                format_func=lambda m: t(f"fewshot.method.{m}", language),
+                                help=tr("fewshot.methods_help"))
         cols = st.columns(3)
         shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, default=list(fc.DEFAULT_SHOTS))
         seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, 3, help=tr("fewshot.seeds_help"))
-        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, 300, step=20, help=tr("fewshot.test_limit_help"))
+        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, 300, step=20,
+                                          help=tr("fewshot.test_limit_help"))
         with st.expander(tr("fewshot.backbones")):
             picked = {m: st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{m}")), method_backbones(m),
                                       index=method_backbones(m).index(fc.CurveConfig(language=ds.info.language).backbone_for(m)),
-                                      format_func=lambda n: specs()[n].display, key=f"fs_bb_{m}_{ds.name}") for m in methods}
+                                      format_func=lambda n: specs()[n].display,
+                                      key=f"fs_bb_{m}_{ds.name}") for m in methods}
             epochs = st.slider(tr("fewshot.epochs"), 1, 20, 10) if "finetune" in methods else 10
         with st.expander(tr("fewshot.prompt_settings")):
             st.text_input(tr("fewshot.template"), fs.template_to_line(base.template), key=f"fs_template_{ds.name}",
@@ -102,7 +112,7 @@ def explanation(ds, task) -> None:
             st.code(prompt, language=None)
             n_tokens = len(lm.tokenizer(prompt, add_special_tokens=False)["input_ids"])
             words = ", ".join(f"“{w}”" for w in verbalizers_for(cfg, ds.labels).values())
-            st.caption(tr("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
+            st.caption(tr_md("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
                           demos=k * len(ds.labels), words=words))
             st.markdown(f"**{tr('fewshot.explain.pieces')}**")
             st.markdown(tokens_html(lm.tokenize(prompt, max_length=4096)), unsafe_allow_html=True)
@@ -118,9 +128,11 @@ def curves_view(snap: Snapshot) -> None:
     majority = snap.result.majority if snap.result else None
     st.plotly_chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), width="stretch")
     for c in crosses:
-        st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy, ref=c.reference))
+        st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy,
+                       ref=c.reference))
     for s in (snap.result.skipped if snap.result else []):
-        st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k, reason=tr(s.key, **s.params)))
+        st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k,
+                      reason=tr_md(s.key, **s.params)))
     st.markdown(f"**{tr('fewshot.table.title')}**")
     st.dataframe(ff.summary_table(summary, language), hide_index=True, width="stretch")
 
@@ -142,12 +154,14 @@ def sensitivity_section(ds, task) -> None:
         k = cols[0].selectbox(tr("fewshot.sens.k"), [1, 2, 4, 8], index=1)
         orders = cols[1].slider(tr("fewshot.sens.orders"), 2, 8, 4)
         limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 500, 100, step=20)
-        lines = st.text_area(tr("fewshot.sens.templates"), "\n".join([base, "{text}\nAnswer:{label}", "Input: {text} Output:{label}"]))
+        lines = st.text_area(tr("fewshot.sens.templates"),
+                             "\n".join([base, "{text}\nAnswer:{label}", "Input: {text} Output:{label}"]))
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():
             words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
-            configs = tuple(PromptConfig(template=fs.template_from_line(line), calibrate=st.session_state.get("fs_calibrate", False),
+            configs = tuple(PromptConfig(template=fs.template_from_line(line),
+                                         calibrate=st.session_state.get("fs_calibrate", False),
                                          verbalizers=fs.spaced_words(words, fs.template_from_line(line)))
                             for line in lines.splitlines() if line.strip())
             backbone = st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0])

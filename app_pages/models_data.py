@@ -6,7 +6,7 @@ import streamlit as st
 from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.figures import architecture_table, label_balance_figure, length_histogram, tokens_html
-from ui.common import guard, page_header, show_notices, tr
+from ui.common import csv_uploader, guard, page_header, show_notices, tr
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -71,6 +71,7 @@ def sample_set_view(ds) -> None:
     cols[0].metric(tr("models.ds.pool"), len(ds.pool))
     cols[1].metric(tr("models.ds.test"), len(ds.test))
     cols[2].metric(tr("models.ds.labels"), len(ds.labels))
+    st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
     left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance")), width="stretch")
     right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths")), width="stretch")
@@ -90,13 +91,14 @@ def datasets_tab() -> None:
 def csv_tab() -> None:
     st.write(tr("models.csv.help"))
     st.download_button(tr("models.csv.template"), EXAMPLE_CSV, file_name="example.csv", mime="text/csv")
-    upload = st.file_uploader(tr("models.csv.upload"), type=["csv", "txt"])
+    upload = csv_uploader(tr("models.csv.upload"))
     if upload is None:
         return
     with guard():
         ds = uploaded_dataset(upload.getvalue(), upload.name)
         st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
-        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool), test=len(ds.test)))
+        st.success(tr("models.csv.ok", n=len(ds.pool) + len(ds.test), k=len(ds.labels), pool=len(ds.pool),
+                      test=len(ds.test)))
         show_notices(ds.notices)
         sample_set_view(ds)
 

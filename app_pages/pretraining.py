@@ -4,15 +4,19 @@ live pretraining as a job (in a worker process), and every checkpoint against it
 import pandas as pd
 import streamlit as st
 
-from plm_core.pretrain import OBJECTIVES
-from plm_core.pretrain import figures as fg
-from plm_core.pretrain import probes
-from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
 from plm_core.jobs import Snapshot
+from plm_core.pretrain import OBJECTIVES, probes
+from plm_core.pretrain import figures as fg
+from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
 from plm_core.pretrain.studio import (
-    BACKBONE_NAMES, LIVE_PROBES, LivePretrainJob, bilm_table, example_table, sentence_example,
+    BACKBONE_NAMES,
+    LIVE_PROBES,
+    LivePretrainJob,
+    bilm_table,
+    example_table,
+    sentence_example,
 )
-from ui.common import guard, lang, page_header, tr
+from ui.common import guard, lang, md_escape, page_header, tr, tr_md
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
@@ -40,7 +44,7 @@ def example_tab(objective: str) -> None:
         if objective == "sgns":
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
-                st.caption(tr("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
+                st.caption(tr_md("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
         st.dataframe(example_table(e), hide_index=True, width="stretch")
 
 
@@ -62,7 +66,8 @@ def show_predictions(objective: str, bb, text: str) -> None:
             st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
     elif objective == "clm":
         st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
-        st.markdown(f"**{tr('pretrain.predict.generation')}**: {text} **{probes.generate(bb, text, 12)}**")
+        generated = probes.generate(bb, text, 12)
+        st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(generated)}**")
     elif objective == "span":
         spans = probes.fill_spans(bb, text)
         st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),
@@ -83,7 +88,12 @@ def live_tab(objective: str) -> None:
     if current_job(LIVE_SLOT) is None:
         st.info(tr("pretrain.live.none"))
         return
-    job_panel(LIVE_SLOT, live_view, every=2.0)
+    job_panel(LIVE_SLOT, live_view, every=2.0, describe=live_label)
+
+
+def live_label(snap: Snapshot) -> str:
+    state = snap.state
+    return tr("pretrain.live.progress", step=state.step, total=state.steps_total) if state and state.history else ""
 
 
 def live_view(snap: Snapshot) -> None:
@@ -115,7 +125,8 @@ page_header("pretraining")
 objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
                                  format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
 st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"), tr("pretrain.tab.cards")])
+tabs = st.tabs([tr("pretrain.tab.example"), tr("pretrain.tab.predict"), tr("pretrain.tab.live"),
+                tr("pretrain.tab.cards")])
 with tabs[0]:
     example_tab(objective)
 with tabs[1]:

@@ -1,35 +1,47 @@
-"""Runs: every stored run — browse, filter, compare on one chart, export, delete."""
+"""Runs: every stored run — browse a page at a time, filter, compare on one chart, export on request, delete."""
 
 import pandas as pd
 import streamlit as st
 
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
-from ui.common import guard, page_header, tr
+from ui.common import guard, page_header, tr, tr_md
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
          "test_macro_f1", "epochs", "trainable_params", "train_seconds", "created_at", "app_version"]
 METRICS = ["test_accuracy", "test_macro_f1", "test_loss", "train_loss", "train_accuracy"]
+PAGE_SIZE = 50  # rows read and drawn per render
+EXPORT = "runs-export"  # session key of the export built on request: (ids, csv, json)
 
 
-def filtered(table: pd.DataFrame) -> pd.DataFrame:
+def chosen_filters(store: RunStore) -> dict[str, list[str]]:
+    """The filter widgets (options from SELECT DISTINCT, never the whole table)."""
     cols = st.columns(len(FILTERS))
-    for col, name in zip(cols, FILTERS):
-        if name not in table:
-            continue
-        values = sorted(table[name].dropna().astype(str).unique())
-        chosen = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}")
-        if chosen:
-            table = table[table[name].astype(str).isin(chosen)]
-    return table
+    out: dict[str, list[str]] = {}
+    for col, name in zip(cols, FILTERS, strict=True):
+        values = store.distinct(name)
+        if values:
+            out[name] = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}")
+    return out
+
+
+def page_of(store: RunStore, filters: dict[str, list[str]], total: int) -> pd.DataFrame:
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(tr("runs.page", pages=pages), min_value=1, max_value=pages, value=1,
+                                   key="runs-page"))
+        st.caption(tr("runs.page_rows", first=(page - 1) * PAGE_SIZE + 1, last=min(page * PAGE_SIZE, total), n=total))
+    return store.page((page - 1) * PAGE_SIZE, PAGE_SIZE, filters)
 
 
 def selected_ids(table: pd.DataFrame) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
     event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
                          key="runs-table")
-    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    selection = getattr(event, "selection", None)  # None before the first selection
+    rows = selection.rows if selection is not None else []
     return [int(shown.iloc[i]["id"]) for i in rows]
 
 
@@ -39,19 +51,24 @@ def compare(store: RunStore, ids: list[int]) -> None:
     st.plotly_chart(runs_figure(store.get_many(ids), metric), width="stretch")
 
 
-def export_and_delete(store: RunStore, ids: list[int], table: pd.DataFrame) -> None:
-    targets = ids or table["id"].astype(int).tolist()
-    if not ids:
-        st.caption(tr("runs.none_selected"))
+def export(store: RunStore, targets: list[int]) -> None:
+    """Build the CSV/JSON only when asked; offer the downloads while the selection stays the same."""
     left, middle, right = st.columns(3)
-    left.download_button(tr("runs.export_csv", n=len(targets)), store.export_csv(targets), "runs.csv", "text/csv")
-    middle.download_button(tr("runs.export_json", n=len(targets)), store.export_json(targets), "runs.json",
-                           "application/json")
-    if ids:
-        confirm = right.checkbox(tr("runs.confirm"), key="runs-confirm")
-        if right.button(tr("runs.delete", n=len(ids)), disabled=not confirm, icon=":material/delete:"):
-            st.session_state["runs-deleted"] = store.delete(ids)
-            st.rerun()
+    if left.button(tr("runs.export_prepare", n=len(targets)), icon=":material/download:", key="runs-export-go"):
+        st.session_state[EXPORT] = (targets, store.export_csv(targets), store.export_json(targets))
+    built = st.session_state.get(EXPORT)
+    if built is None or built[0] != targets:
+        return
+    middle.download_button(tr("runs.export_csv", n=len(targets)), built[1], "runs.csv", "text/csv")
+    right.download_button(tr("runs.export_json", n=len(targets)), built[2], "runs.json", "application/json")
+
+
+def delete(store: RunStore, ids: list[int]) -> None:
+    confirm = st.checkbox(tr("runs.confirm"), key="runs-confirm")
+    if st.button(tr("runs.delete", n=len(ids)), disabled=not confirm, icon=":material/delete:"):
+        st.session_state["runs-deleted"] = store.delete(ids)
+        st.session_state.pop(EXPORT, None)
+        st.rerun()
 
 
 page_header("runs")
@@ -59,14 +76,19 @@ with guard():
     store = RunStore()
     if "runs-deleted" in st.session_state:
         st.success(tr("runs.deleted", n=st.session_state.pop("runs-deleted")))
-    table = store.list()
-    st.caption(tr("runs.db", path=str(store.path), n=len(table)))
-    if table.empty:
+    st.caption(tr_md("runs.db", path=str(store.path), n=store.count()))
+    if store.count() == 0:
         st.info(tr("runs.empty"))
     else:
-        table = filtered(table)
+        filters = chosen_filters(store)
+        total = store.count(filters)
+        table = page_of(store, filters, total)
         st.caption(tr("runs.select_help"))
         ids = selected_ids(table)
         if ids:
             compare(store, ids)
-        export_and_delete(store, ids, table)
+        else:
+            st.caption(tr("runs.none_selected"))
+        export(store, ids or store.ids(filters))
+        if ids:
+            delete(store, ids)

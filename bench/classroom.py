@@ -93,7 +93,7 @@ def wait_for(driver: webdriver.Chrome, test, timeout: float = 120.0) -> float:
     raise TimeoutError("timed out")
 
 
-def click_text(driver: webdriver.Chrome, xpath: str, timeout: float = 120.0) -> None:
+def click_text(driver: webdriver.Chrome, xpath: str, timeout: float = 300.0) -> None:
     end = time.time() + timeout
     while time.time() < end:
         for el in driver.find_elements(By.XPATH, xpath):
@@ -157,7 +157,7 @@ def main() -> None:
             driver.get(f"{url}/transfer?lang=en")
             click_text(driver, "//*[@role='tab'][.//p[text()='Race']]")
             click_text(driver, "//button[.//p[text()='Start the race']]")
-        for name, objective in zip(small, OBJECTIVES):
+        for name, objective in zip(small, OBJECTIVES, strict=False):
             driver.switch_to.window(tabs[name])
             driver.get(f"{url}/pretraining?lang=en")
             click_text(driver, f"//button[.//p[text()='{OBJECTIVES[objective]}']]")
@@ -193,7 +193,8 @@ def main() -> None:
         print(f"computations run: {computed} (10 identical races -> transfer: {computed.get('transfer', 0)}); "
               f"attached to a running twin: {sum(e['event'] == 'attached' for e in events)}, "
               f"cache hits: {sum(e['event'] == 'cache_hit' for e in events)}")
-        print(f"queue waits (s): max {max(waits, default=0):.1f}, median {statistics.median(waits) if waits else 0:.1f}")
+        median_wait = statistics.median(waits) if waits else 0
+        print(f"queue waits (s): max {max(waits, default=0):.1f}, median {median_wait:.1f}")
         print(f"page render idle (s): p50 {pct(idle, .5):.2f}, p95 {pct(idle, .95):.2f}  (n={len(idle)})")
         print(f"page render with jobs running (s): p50 {pct(busy, .5):.2f}, p95 {pct(busy, .95):.2f}  (n={len(busy)})")
         print(f"p95 busy / p95 idle: {pct(busy, .95) / pct(idle, .95):.2f} (goal <= 2)")

@@ -11,8 +11,8 @@ Cold numbers run in fresh subprocesses, so numba's in-process JIT cache does not
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -48,8 +48,9 @@ def row(name: str, seconds: float, target: str = "") -> None:
 
 def bench_projections(quick: bool) -> None:
     print("Projections of 1,000 points (384-d)")
-    from plm_core.explorer.projection import clear_cache, pca, project
     import numpy as np
+
+    from plm_core.explorer.projection import clear_cache, pca, project
 
     x = np.random.default_rng(0).normal(size=(1000, 384)).astype("float32")
     row("PCA (eigh of the covariance), median of 5", timed(lambda: pca(x)), "target <= 0.5 s")
@@ -143,7 +144,8 @@ def bench_embeddings() -> None:
     for name in ("minilm-l6", "smollm2-135m"):
         bb = load_backbone(name)
         poly.word_vectors(bb, bank)
-        row(f"{name}: 'bank' in 10 sentences, every layer, median of 3", timed(lambda: poly.word_vectors(bb, bank), 3))
+        row(f"{name}: 'bank' in 10 sentences, every layer, median of 3",
+            timed(lambda bb=bb: poly.word_vectors(bb, bank), 3))
     mini = load_backbone("minilm-l6")
     sample = sample_texts(get_dataset("movie-snippets"), 1000)
     start = time.perf_counter()

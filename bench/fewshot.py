@@ -38,7 +38,8 @@ def bench_frozen(task, cache: dict) -> dict:
     second = run_curves(config, task, lambda n: cache[n])  # features now come from the disk cache
     cpu = time.process_time() - cpu0  # CPU seconds: what the run costs, whatever else shares the machine
     fits = second.timings["run_frozen"]
-    print(f"[frozen] first run: extraction {first.timings['prepare_frozen']:.1f} s, 35 probes {first.timings['run_frozen']:.2f} s")
+    print(f"[frozen] first run: extraction {first.timings['prepare_frozen']:.1f} s, "
+          f"35 probes {first.timings['run_frozen']:.2f} s")
     print(f"[frozen] cached run: load features {second.timings['prepare_frozen']:.2f} s + 35 probes {fits:.2f} s "
           f"= {second.timings['total']:.2f} s wall, {cpu:.2f} s CPU  "
           f"(target <= 5 s: {'OK' if second.timings['total'] <= 5 else 'MISSED'} on wall time)")
@@ -76,7 +77,8 @@ def bench_full(cache: dict, test_limit: int) -> dict:
 
     def progress(info) -> None:
         eta = f"{info.eta_seconds:.0f}s left" if info.eta_seconds is not None else "estimating"
-        print(f"  [{info.done}/{info.total}] {info.method} K={info.k if info.k >= 0 else 'prepare'} · {eta}", flush=True)
+        print(f"  [{info.done}/{info.total}] {info.method} K={info.k if info.k >= 0 else 'prepare'} · {eta}",
+              flush=True)
 
     result = run_curves(config, task, lambda n: cache.setdefault(n, load_backbone(n)), on_progress=progress)
     print(f"[full] default curve: {result.timings['total']:.0f} s "

@@ -146,9 +146,11 @@ def main() -> int:
         print(json.dumps(report, indent=1))
         return 0
     e, c, p, f = report["extraction"], report["frozen_cache"], report["probe"], report["finetune"]
-    print(f"CPU threads: {report['torch_threads']} (cores: {report['cpu_count']}); timings on a shared CPU are approximate")
+    print(f"CPU threads: {report['torch_threads']} (cores: {report['cpu_count']}); "
+          "timings on a shared CPU are approximate")
     print(f"1. extraction, {e['texts']} snippets: plm_core {e['ours_sentences_per_s']:.1f}/s vs plain HF loop "
-          f"{e['plain_sentences_per_s']:.1f}/s -> {e['speedup']:.2f}x (target >= 1.3x; max |diff| {e['max_abs_diff']:.1e})")
+          f"{e['plain_sentences_per_s']:.1f}/s -> {e['speedup']:.2f}x "
+          f"(target >= 1.3x; max |diff| {e['max_abs_diff']:.1e})")
     print(f"2. frozen run, {c['n_train']} train + {c['n_test']} test: first {c['first_s']:.2f} s, cached second "
           f"{c['second_s']:.3f} s -> {c['speedup']:.0f}x (target >= 10x)")
     print(f"3. logistic head on {p['vectors']} cached vectors: {p['fit_s']:.3f} s (target <= 0.5 s), "

@@ -10,7 +10,7 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from plm_core.errors import PLMError
 
@@ -19,6 +19,26 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "plm_core.transfer.cli",
     "plm_core.fewshot.cli",
 )
+
+SEED_MAX = 2**32 - 1  # seeds are unsigned 32-bit (numpy and torch generators accept 0 .. 2**32 - 1)
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of a --seed: a whole number in 0 .. 2**32 - 1, else a PLMError (exit 2, no traceback)."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise PLMError("cli.err.bad_seed", value=text, high=SEED_MAX) from None
+    if not 0 <= value <= SEED_MAX:
+        raise PLMError("cli.err.bad_seed", value=text, high=SEED_MAX)
+    return value
+
+
+def emit_notices(notices: list[tuple[str, dict]]) -> None:
+    """The data's notices (cut texts, removed duplicates, separator) on stderr, in English."""
+    for key, params in notices:
+        print(f"note: {PLMError(key, **params)}", file=sys.stderr)
+
 
 BACKBONE_FIELDS = ("name", "family", "params", "layers", "hidden_size", "heads", "source", "license", "display")
 
@@ -79,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # a type check (e.g. seed_arg) may raise a PLMError
         return int(args.func(args) or 0)
     except PLMError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,8 @@ SPLIT_SEED = 1234  # the one seed that fixes every pool/test split
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # CSV uploads above this are refused
 MAX_TEXT_CHARS = 2000  # longer texts are truncated (with a notice)
 MAX_CSV_ROWS = 20_000
+SNIFF_DELIMITERS = ",;\t|"  # separators csv.Sniffer may pick when the comma gives no text/label columns
+NA_LABELS = frozenset({"nan", "na", "n/a", "null", "none", "<na>", "#n/a", "-nan"})  # missing values, not classes
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class SampleSet:
     pool: pd.DataFrame  # columns: text, label
     test: pd.DataFrame  # columns: text, label
     notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show the user
+    duplicates_removed: int = 0  # rows dropped before splitting: same text after whitespace/case normalisation
+    texts_cut: int = 0  # texts truncated to MAX_TEXT_CHARS characters
 
     @property
     def name(self) -> str:
@@ -79,7 +83,7 @@ class SampleSet:
                 classes=", ".join(f"{lab} ({cnt})" for lab, cnt in short.items()), most=int(counts.min()),
             )
         parts = [
-            grp.sample(n=k, random_state=seed + i)
+            grp.sample(n=k, random_state=(seed + i) % 2**32)
             for i, (_, grp) in enumerate(sorted(self.pool.groupby("label"), key=lambda g: str(g[0])))
         ]
         return pd.concat(parts).sample(frac=1.0, random_state=seed).reset_index(drop=True)
@@ -90,7 +94,19 @@ class SampleSet:
             "name": self.info.name, "display": self.info.display, "task": self.info.task,
             "language": self.info.language, "labels": self.labels, "n_pool": len(self.pool),
             "n_test": len(self.test), "license": self.info.license, "source": self.info.source,
+            "duplicates_removed": self.duplicates_removed, "texts_cut": self.texts_cut,
         }
+
+
+def normalise_text(text: str) -> str:
+    """The form two texts are compared in for duplicates: case-folded, whitespace runs collapsed."""
+    return " ".join(str(text).split()).casefold()
+
+
+def drop_duplicate_texts(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Keep the first row of every normalised text (so no text can be in both pool and test); rows dropped."""
+    keep = ~df["text"].map(normalise_text).duplicated()
+    return df[keep].reset_index(drop=True), int((~keep).sum())
 
 
 def split_pool_test(df: pd.DataFrame, test_size: float, seed: int = SPLIT_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -111,9 +127,12 @@ def split_pool_test(df: pd.DataFrame, test_size: float, seed: int = SPLIT_SEED) 
 # ---- the packaged sample sets ---------------------------------------------------------------------
 
 def prepared_file(name: str) -> Path:
+    from plm_core.prepare import check_cached
+
     path = data_cache_dir() / name
     if not path.exists():
         raise PLMError("data.err.not_prepared", file=name)
+    check_cached(path, name)  # a truncated file: a message naming `python -m plm_core prepare`
     return path
 
 
@@ -139,7 +158,13 @@ def read_rt_reviews() -> pd.DataFrame:
 
 def wiki_summaries() -> dict:
     """The raw {title: {title, extract, description, topic}} of the offline Wikipedia skill."""
-    return json.loads(prepared_file("summaries_en-us.json").read_text(encoding="utf-8"))
+    from plm_core.prepare import damaged
+
+    path = prepared_file("summaries_en-us.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise damaged(path.name, path, err) from None
 
 
 def read_wiki_topics() -> pd.DataFrame:
@@ -203,9 +228,9 @@ def get_dataset(name: str) -> SampleSet:
         raise PLMError("data.err.unknown", name=name, choices=", ".join(DATASETS))
     info, reader = DATASETS[name]
     df = reader()
-    df = df[df["text"].str.len() > 0].drop_duplicates("text").reset_index(drop=True)
+    df, removed = drop_duplicate_texts(df[df["text"].str.len() > 0])
     pool, test = split_pool_test(df, info.test_size)
-    return SampleSet(info, pool, test)
+    return SampleSet(info, pool, test, duplicates_removed=removed)
 
 
 def list_datasets() -> list[str]:
@@ -220,27 +245,77 @@ def _rows(mask: pd.Series, limit: int = 5) -> str:
     return ", ".join(rows[:limit]) + (f" (+{len(rows) - limit})" if len(rows) > limit else "")
 
 
+def check_upload_size(n_bytes: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """A file over the limit is a PLMError (in the user's language, before anything reads it)."""
+    if n_bytes > max_bytes:
+        raise PLMError("data.err.too_large", size_mb=round(n_bytes / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+
+
 def read_csv_bytes(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> pd.DataFrame:
     """Parse an uploaded file into a DataFrame of strings, or explain why it cannot be read."""
-    if len(data) > max_bytes:
-        raise PLMError("data.err.too_large", size_mb=round(len(data) / 2**20, 1), limit_mb=round(max_bytes / 2**20, 1))
+    check_upload_size(len(data), max_bytes)
     if not data.strip():
         raise PLMError("data.err.empty_file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise PLMError("data.err.not_utf8", position=err.start) from None
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=MAX_CSV_ROWS + 1)
-    except (pd.errors.ParserError, csv.Error) as err:
-        raise PLMError("data.err.unreadable", detail=str(err).splitlines()[0][:200]) from None
-    except pd.errors.EmptyDataError:
-        raise PLMError("data.err.empty_file") from None
+    df = parse_csv_text(text)
     if df.empty:
         raise PLMError("data.err.no_rows")
     if len(df) > MAX_CSV_ROWS:
         raise PLMError("data.err.too_many_rows", limit=MAX_CSV_ROWS)
     return df
+
+
+def _parse(text: str, sep: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, nrows=MAX_CSV_ROWS + 1)
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        raise PLMError("data.err.unreadable", detail=(str(err).splitlines() or ["?"])[0][:200]) from None
+    except pd.errors.EmptyDataError:
+        raise PLMError("data.err.empty_file") from None
+
+
+def has_columns(df: pd.DataFrame) -> bool:
+    return {"text", "label"} <= {str(c).strip().lower() for c in df.columns}
+
+
+def sniff_separator(text: str) -> str | None:
+    """The separator csv.Sniffer sees in the first lines (one of SNIFF_DELIMITERS), or None."""
+    try:
+        return csv.Sniffer().sniff(text[:8192], delimiters=SNIFF_DELIMITERS).delimiter
+    except csv.Error:
+        return None
+
+
+def parse_csv_text(text: str) -> pd.DataFrame:
+    """Comma-separated first; if that gives no text/label columns, the sniffed separator (e.g. ';' or tab).
+
+    The separator used is kept in `df.attrs["separator"]`.
+    """
+    try:
+        df = _parse(text, ",")
+    except PLMError:
+        df = None
+    if df is None or not has_columns(df):
+        sep = sniff_separator(text)
+        if sep and sep != ",":
+            try:
+                other = _parse(text, sep)
+            except PLMError:
+                other = None
+            if other is not None and has_columns(other):
+                other.attrs["separator"] = sep
+                return other
+    if df is None:
+        return _parse(text, ",")  # raises the comma parser's message
+    df.attrs["separator"] = ","
+    return df
+
+
+def separator_name(sep: str) -> str:
+    return {"\t": "tab", ";": ";", "|": "|", ",": ","}.get(sep, sep)
 
 
 def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
@@ -249,6 +324,10 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
     found = ", ".join(str(c) for c in df.columns) or "-"
     for column in ("text", "label"):
         if column not in df.columns:
+            header = found.replace(", ", "")
+            hint = next((sep for sep in (";", "\t", "|") if sep in header), None)
+            if hint:
+                raise PLMError("data.err.missing_column_sep", column=column, found=found, sep=separator_name(hint))
             raise PLMError("data.err.missing_column", column=column, found=found)
     text = df["text"].astype(str).str.strip()
     label = df["label"].astype(str).str.strip()
@@ -258,28 +337,51 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
         raise PLMError("data.err.empty_texts", rows=_rows(text == ""), n=int((text == "").sum()))
     if (label == "").any():
         raise PLMError("data.err.blank_labels", rows=_rows(label == ""), n=int((label == "").sum()))
+    missing = label.str.casefold().isin(NA_LABELS)
+    if missing.any():
+        raise PLMError("data.err.na_labels", rows=_rows(missing), n=int(missing.sum()),
+                       value=str(label[missing].iloc[0]))
     if label.nunique() < 2:
         raise PLMError("data.err.single_class", label=label.iloc[0])
     notices: list[tuple[str, dict]] = []
     too_long = text.str.len() > max_chars
     if too_long.any():
         text = text.where(~too_long, text.str.slice(0, max_chars))
-        notices.append(("data.notice.truncated", {"n": int(too_long.sum()), "rows": _rows(too_long), "limit": max_chars}))
+        notices.append(("data.notice.truncated",
+                        {"n": int(too_long.sum()), "rows": _rows(too_long), "limit": max_chars}))
     return pd.DataFrame({"text": text, "label": label}), notices
+
+
+def read_file_bytes(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of a CSV file the CLI names; a missing, unreadable or oversized file is a PLMError."""
+    try:
+        if not path.is_file():
+            raise PLMError("data.err.no_such_file", path=str(path)[:300])
+        check_upload_size(path.stat().st_size, max_bytes)
+        return path.read_bytes()
+    except (OSError, ValueError) as err:  # a name too long, a NUL byte, no permission
+        raise PLMError("data.err.no_such_file", path=f"{str(path)[:300]} ({type(err).__name__})") from None
+
+
+def path_exists(name: str) -> bool:
+    try:
+        return Path(name).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def load_csv(data: bytes | str | Path, name: str = "upload", test_size: float = 0.2,
              max_bytes: int = MAX_UPLOAD_BYTES, max_chars: int = MAX_TEXT_CHARS) -> SampleSet:
     """A user's CSV (columns `text`, `label`) as a SampleSet with a seeded stratified test hold-out."""
     if isinstance(data, (str, Path)):
-        path = Path(data)
-        if not path.is_file():
-            raise PLMError("data.err.no_such_file", path=str(path))
-        if path.stat().st_size > max_bytes:
-            raise PLMError("data.err.too_large", size_mb=round(path.stat().st_size / 2**20, 1),
-                           limit_mb=round(max_bytes / 2**20, 1))
-        data = path.read_bytes()
-    df, notices = validate_frame(read_csv_bytes(data, max_bytes), max_chars)
+        data = read_file_bytes(Path(data), max_bytes)
+    raw = read_csv_bytes(data, max_bytes)
+    df, notices = validate_frame(raw, max_chars)
+    if raw.attrs.get("separator", ",") != ",":
+        notices.insert(0, ("data.notice.separator", {"sep": separator_name(raw.attrs["separator"])}))
+    df, removed = drop_duplicate_texts(df)
+    if removed:
+        notices.append(("data.notice.duplicates", {"n": removed}))
     counts = df["label"].value_counts()
     if counts.min() < 2:
         small = counts[counts < 2]
@@ -287,13 +389,23 @@ def load_csv(data: bytes | str | Path, name: str = "upload", test_size: float = 
     pool, test = split_pool_test(df, test_size)
     info = DatasetInfo(name=name, display=name, task="classification", language="", source="uploaded CSV",
                        license="(yours)", attribution="", description="", test_size=test_size)
-    return SampleSet(info, pool, test, notices)
+    cut = sum(int(params["n"]) for key, params in notices if key == "data.notice.truncated")
+    return SampleSet(info, pool, test, notices, duplicates_removed=removed, texts_cut=cut)
 
 
 def resolve_dataset(name_or_path: str) -> SampleSet:
     """A sample-set name, or a path to a CSV file (as the CLI accepts)."""
     if name_or_path in DATASETS:
         return get_dataset(name_or_path)
-    if name_or_path.lower().endswith(".csv") or Path(name_or_path).exists():
+    if name_or_path.lower().endswith(".csv") or path_exists(name_or_path):
         return load_csv(Path(name_or_path), name=Path(name_or_path).name)
     raise PLMError("data.err.unknown", name=name_or_path, choices=", ".join(DATASETS))
+
+
+def fixed_test_order(test: pd.DataFrame) -> pd.DataFrame:
+    """The test set in one fixed shuffled order (seed SPLIT_SEED), the same for every run, lab and seed.
+
+    Some source files are grouped by label (the first 300 movie snippets are 97% positive), so "the first N"
+    of the raw order would be nearly one class; after this shuffle any prefix is representative.
+    """
+    return test.sample(frac=1.0, random_state=SPLIT_SEED).reset_index(drop=True)

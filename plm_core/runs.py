@@ -7,12 +7,15 @@ across threads). Path: `PLM_LAB_RUNS_DB`, default `plm_core.paths.runs_db_path()
 
 from __future__ import annotations
 
+import builtins
+import errno
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +23,7 @@ import pandas as pd
 from plm_core.errors import PLMError
 
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's lock
+EXIT_NOT_SAVED = 3  # CLI exit status: the result was printed, but storing it failed
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -56,6 +60,46 @@ def dumps(value: Any) -> str:
     return json.dumps(jsonable(value), ensure_ascii=False, allow_nan=False)
 
 
+class RunNotSaved(PLMError):
+    """Storing a finished run failed; the result itself is fine (show or print it, then this message).
+
+    `key` is one of `runs.err.not_saved.<reason>` (reason: readonly, directory, corrupt, parent_file,
+    disk_full, other); every message ends with "copy or export the result".
+    """
+
+    def __init__(self, reason: str, path: str | Path, detail: str = "") -> None:
+        self.reason = reason
+        super().__init__(f"runs.err.not_saved.{reason}", path=str(path), detail=detail)
+
+
+NOT_SAVED_REASONS = ("readonly", "directory", "corrupt", "parent_file", "disk_full", "other")
+
+
+def store_failure_reason(err: BaseException, path: Path) -> str:
+    """Why a write to the runs database at `path` failed, as one of NOT_SAVED_REASONS."""
+    text = str(err).lower()
+    if path.is_dir():
+        return "directory"
+    if any(p.exists() and not p.is_dir() for p in path.parents):
+        return "parent_file"
+    if getattr(err, "errno", None) == errno.ENOSPC or "disk is full" in text or "no space" in text:
+        return "disk_full"
+    if "readonly" in text or "read-only" in text or isinstance(err, PermissionError):
+        return "readonly"
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return "corrupt"
+    return "other"
+
+
+def not_saved(err: BaseException, path: Path) -> RunNotSaved:
+    """The RunNotSaved for a failure (sqlite3.Error, OSError or a PLMError from opening the file)."""
+    if isinstance(err, RunNotSaved):
+        return err
+    cause = (err.__cause__ or err.__context__) if isinstance(err, PLMError) else err
+    detail = str(err.params.get("detail", "")) if isinstance(err, PLMError) else str(err)
+    return RunNotSaved(store_failure_reason(cause or err, path), path, detail[:200])
+
+
 class RunStore:
     """A SQLite file of runs: save, list, get, delete, export."""
 
@@ -63,10 +107,13 @@ class RunStore:
         from plm_core.paths import runs_db_path
 
         self.path = Path(path).expanduser() if path else runs_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.connect() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as err:
+            raise PLMError("runs.err.open", path=str(self.path), detail=str(err)[:200]) from err
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -81,16 +128,20 @@ class RunStore:
                 yield conn
 
     def save(self, kind: str, config: dict, metrics: dict, curves: dict, timings: dict) -> int:
-        """Store one run; returns its id."""
+        """Store one run; returns its id. A failed write raises RunNotSaved (never another exception)."""
         from plm_core import __version__
 
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.now(UTC).isoformat(timespec="seconds")
         row = (kind, created, __version__, dumps(config), dumps(metrics), dumps(curves), dumps(timings))
-        with self.connect() as conn:
-            cur = conn.execute(
-                "INSERT INTO runs (kind, created_at, app_version, config, metrics, curves, timings) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cur.lastrowid)
+        try:
+            with self.connect() as conn:
+                cur = conn.execute(
+                    "INSERT INTO runs (kind, created_at, app_version, config, metrics, curves, timings) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+                assert cur.lastrowid is not None  # an INSERT always sets it
+                return cur.lastrowid
+        except (sqlite3.Error, OSError, PLMError) as err:
+            raise not_saved(err, self.path) from err
 
     def list(self, kind: str | None = None) -> pd.DataFrame:
         """One row per run, newest first: id, kind, created_at, app_version, config and metric scalars."""
@@ -110,7 +161,7 @@ class RunStore:
             raise PLMError("runs.err.no_such_run", id=run_id)
         return decode_row(row)
 
-    def get_many(self, ids: Iterable[int]) -> list[dict]:
+    def get_many(self, ids: Iterable[int]) -> builtins.list[dict]:  # `list` here is the method above
         ids = [int(i) for i in ids]
         if not ids:
             return []
@@ -134,21 +185,91 @@ class RunStore:
 
     def export_csv(self, ids: Iterable[int]) -> str:
         """The selected runs as a flat table (curves left out: use JSON for them)."""
-        wanted = {int(i) for i in ids}
-        table = self.list()
-        return table[table["id"].isin(wanted)].to_csv(index=False)
-
-    def count(self) -> int:
+        ids = sorted({int(i) for i in ids}, reverse=True)
+        rows: list[tuple] = []
         with self.connect() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start:start + ID_CHUNK]
+                rows += conn.execute("SELECT id, kind, created_at, app_version, config, metrics, timings FROM runs "
+                                     f"WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        rows.sort(key=lambda r: -r[0])
+        return pd.DataFrame([flatten_row(r) for r in rows], columns=None if rows else BASE_COLUMNS).to_csv(index=False)
+
+    def count(self, filters: Filters | None = None) -> int:
+        """How many runs match `filters` ({field: accepted values}; see `where`)."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            return int(conn.execute(f"SELECT COUNT(*) FROM runs{clause}", params).fetchone()[0])
+
+    def page(self, offset: int, limit: int, filters: Filters | None = None) -> pd.DataFrame:
+        """One page of `list()` (newest first), read and flattened for these rows only."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            rows = conn.execute("SELECT id, kind, created_at, app_version, config, metrics, timings FROM runs"
+                                f"{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                [*params, int(limit), max(0, int(offset))]).fetchall()
+        return pd.DataFrame([flatten_row(r) for r in rows], columns=None if rows else BASE_COLUMNS)
+
+    def ids(self, filters: Filters | None = None) -> builtins.list[int]:
+        """Ids of the runs matching `filters`, newest first (no JSON is read)."""
+        clause, params = where(filters)
+        with self.connect() as conn:
+            return [int(r[0]) for r in conn.execute(f"SELECT id FROM runs{clause} ORDER BY id DESC", params)]
+
+    def distinct(self, field: str) -> builtins.list[str]:
+        """The values a filter field takes (`kind` or a config field such as `backbone`), sorted."""
+        with self.connect() as conn:
+            rows = conn.execute(f"SELECT DISTINCT CAST({column(field)} AS TEXT) FROM runs").fetchall()
+        return sorted(str(r[0]) for r in rows if r[0] is not None)
+
+
+Filters = dict[str, Sequence[str]]
+ID_CHUNK = 500  # ids per `IN (...)` (SQLite limits the number of parameters)
+
+
+def column(field: str) -> str:
+    """SQL expression of a filter field: the `kind` column, else that key of the config JSON."""
+    if field == "kind":
+        return "kind"
+    if not field.isidentifier():
+        raise PLMError("runs.err.bad_filter", field=field)
+    return f"json_extract(config, '$.{field}')"
+
+
+def where(filters: Filters | None) -> tuple[str, list[str]]:
+    """` WHERE ...` (or "") and its parameters: every field with values must match one of them."""
+    clauses, params = [], []
+    for field, values in (filters or {}).items():
+        values = [str(v) for v in values]
+        if values:
+            clauses.append(f"CAST({column(field)} AS TEXT) IN ({','.join('?' * len(values))})")
+            params += values
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 BASE_COLUMNS = ["id", "kind", "created_at", "app_version"]
 
 
+def save_run(kind: str, config: dict, metrics: dict, curves: dict, timings: dict,
+             store: RunStore | str | Path | None = None) -> int:
+    """Open the store (a RunStore, a path, or the default) and save one run: its id, or RunNotSaved.
+
+    Opening and writing are one step here, so a read-only, corrupt or misplaced database always ends as
+    RunNotSaved (a PLMError with a `runs.err.not_saved.*` key), never as another exception.
+    """
+    from plm_core.paths import runs_db_path
+
+    path = store.path if isinstance(store, RunStore) else Path(store).expanduser() if store else runs_db_path()
+    try:
+        target = store if isinstance(store, RunStore) else RunStore(path)
+        return target.save(kind, config, metrics, curves, timings)
+    except (sqlite3.Error, OSError, PLMError) as err:
+        raise not_saved(err, path) from err
+
+
 def decode_row(row: tuple) -> dict:
     keys = ("id", "kind", "created_at", "app_version", "config", "metrics", "curves", "timings")
-    out = dict(zip(keys, row))
+    out = dict(zip(keys, row, strict=True))
     for key in ("config", "metrics", "curves", "timings"):
         out[key] = json.loads(out[key])
     return out

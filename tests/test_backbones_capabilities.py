@@ -1,4 +1,4 @@
-"""Capabilities are declared on the spec and really implemented; undeclared ones raise a PLMError that says who has them.
+"""Capabilities are declared on the spec and really implemented; undeclared ones raise a PLMError naming who has them.
 
 Fast layer: the tiny random transformers and the five tiny checkpoints of this repo. The packaged real
 backbones (MiniLM, SmolLM2, GloVe, USE) get the same check in the slow layer.
@@ -6,7 +6,7 @@ backbones (MiniLM, SmolLM2, GloVe, USE) get the same check in the slow layer.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest

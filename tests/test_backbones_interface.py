@@ -79,7 +79,7 @@ def test_encoder_decoder_gives_cross_attention(tiny_seq2seq):
 def test_tokenize_maps_pieces_to_words(tiny_encoder):
     tok = tiny_encoder.tokenize("unbelievably riverbank")
     assert tok.tokens[0] == "[CLS]" and tok.special[0] and tok.word_ids[0] is None
-    pieces_of_second = [p for p, w in zip(tok.tokens, tok.word_ids) if w == 1]
+    pieces_of_second = [p for p, w in zip(tok.tokens, tok.word_ids, strict=True) if w == 1]
     assert len(pieces_of_second) >= 2 and "".join(p.replace("##", "") for p in pieces_of_second) == "riverbank"
 
 

@@ -52,7 +52,8 @@ def test_smollm2_predicts_a_sensible_next_token(no_network):
 
 def test_use_multilingual_understands_korean(no_network):
     use = load_backbone("use-multilingual")
-    ship, boat, pear = use.embed(["배를 타고 바다를 건넜다.", "We crossed the sea by boat.", "과일 가게에서 배를 샀다."])
+    ship, boat, pear = use.embed(["배를 타고 바다를 건넜다.", "We crossed the sea by boat.",
+                                  "과일 가게에서 배를 샀다."])
     assert ship.shape == (512,)
     assert cosine(ship, boat) > cosine(boat, pear)
     assert use.tokenize("배를 타고").tokens[:2] == ["<s>", "▁배"]

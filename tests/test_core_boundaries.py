@@ -23,7 +23,8 @@ import plm_core
 names = [m.name for m in pkgutil.walk_packages(plm_core.__path__, 'plm_core.') if not m.name.endswith('__main__')]
 for name in names:
     importlib.import_module(name)
-print(json.dumps({'n': len(names), 'streamlit': any(k == 'streamlit' or k.startswith('streamlit.') for k in sys.modules)}))
+loaded = any(k == 'streamlit' or k.startswith('streamlit.') for k in sys.modules)
+print(json.dumps({'n': len(names), 'streamlit': loaded}))
 """
     result = json.loads(run_python(code).strip().splitlines()[-1])
     assert result["n"] >= 10

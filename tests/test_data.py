@@ -82,7 +82,8 @@ BAD_CASES = {
     "empty_texts": (b"text,label\ngood,pos\n,neg\nbad,neg\n", {}, "data.err.empty_texts", "rows 3"),
     "blank_labels": (b"text,label\ngood,pos\nbad, \nok,neg\n", {}, "data.err.blank_labels", "rows 3"),
     "single_class": (b"text,label\ngood,pos\ngreat,pos\n", {}, "data.err.single_class", "'pos'"),
-    "class_too_small": (b"text,label\ngood,pos\ngreat,pos\nbad,neg\n", {}, "data.err.class_too_small_to_split", "'neg'"),
+    "class_too_small": (b"text,label\ngood,pos\ngreat,pos\nbad,neg\n", {}, "data.err.class_too_small_to_split",
+                        "'neg'"),
 }
 
 

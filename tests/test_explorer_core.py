@@ -116,7 +116,8 @@ def test_alignment_without_offsets_uses_word_ids():
 
 # ---- word vectors and contextuality ----------------------------------------------------------------
 def test_word_vectors_average_the_pieces_and_report_missing_sentences(encoder):
-    pset, notices = poly.custom_set("flibbertigibbet", "a | A flibbertigibbet ran.\nb | The flibbertigibbet slept.\nNo word here.")
+    pset, notices = poly.custom_set("flibbertigibbet",
+                                    "a | A flibbertigibbet ran.\nb | The flibbertigibbet slept.\nNo word here.")
     wv = poly.word_vectors(encoder, pset)
     assert wv.vectors.shape == (encoder.n_layers + 1, 2, encoder.hidden_size)
     assert wv.missing == ["No word here."] and wv.notices[0][0] == "embeddings.notice.missing"
@@ -172,7 +173,8 @@ def test_projection_shapes_and_fallbacks():
     assert p.points.shape == (40, 2) and p.method == "pca"
     assert project(x, "pca").cached
     small = project(x[:4], "umap")  # too few points: PCA with a notice, UMAP never imported
-    assert small.points.shape == (4, 2) and small.method == "pca" and small.notices[0][0] == "embeddings.notice.too_few_for"
+    assert small.points.shape == (4, 2) and small.method == "pca"
+    assert small.notices[0][0] == "embeddings.notice.too_few_for"
     assert np.allclose(pca(np.ones((5, 3))), 0)  # identical points (a static vector) sit at one spot
     with pytest.raises(PLMError):
         project(x, "mds")
@@ -219,7 +221,8 @@ def test_long_text_is_truncated_with_a_notice(encoder):
     view = attn.compute_attentions(encoder, " ".join(["word"] * 200), max_tokens=32)
     assert view.att.weights.shape[-1] == 32
     assert view.notices == [("attention.notice.truncated", {"limit": 32})]
-    assert "32" in t("attention.notice.truncated", "ko", limit=32) and "32" in t("attention.notice.truncated", "en", limit=32)
+    assert "32" in t("attention.notice.truncated", "ko", limit=32)
+    assert "32" in t("attention.notice.truncated", "en", limit=32)
     assert attn.compute_attentions(encoder, "short text").notices == []
     with pytest.raises(PLMError):
         attn.compute_attentions(encoder, "   ")
@@ -363,7 +366,8 @@ def test_smollm_alignment_of_a_multi_piece_word():
 
     bb = load_backbone("smollm2-135m")
     pos = poly.word_positions(bb, "The Flibbertigibbet sat down.", "flibbertigibbet")
-    assert len(pos) > 2 and "".join(bb.tokenize("The Flibbertigibbet sat down.").tokens[p] for p in pos).strip("▁") == "Flibbertigibbet"
+    tokens = bb.tokenize("The Flibbertigibbet sat down.").tokens
+    assert len(pos) > 2 and "".join(tokens[p] for p in pos).strip("▁") == "Flibbertigibbet"
     assert len(poly.word_positions(bb, "우리는 배를 탔다.", "배")) >= 1
 
 
@@ -383,6 +387,7 @@ def test_figures_keep_repeated_tokens_apart_and_stay_light():
 def test_digest_matches_its_parts(encoder, seq2seq):
     view = attn.compute_attentions(encoder, "the bank of the river")
     d = attn.digest(view.att.weights)
-    assert np.allclose(d.average, attn.head_average(view.att.weights)) and np.allclose(d.rollout, attn.rollout(view.att.weights))
+    assert np.allclose(d.average, attn.head_average(view.att.weights))
+    assert np.allclose(d.rollout, attn.rollout(view.att.weights))
     cross, _, _ = attn.compute_attentions(seq2seq, "the bank", target="a bank").select("cross")
     assert attn.digest(cross, self_attention=False).rollout is None

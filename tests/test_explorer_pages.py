@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import open_app_page
-
 from plm_core.backbones import registry
 from plm_core.backbones.tiny import tiny_random_backbone
 
@@ -126,7 +125,8 @@ def test_your_own_word_and_sentences():
     at = open_page("app_pages/embeddings.py", "en")
     at.selectbox[0].set_value("custom")
     at.text_input[0].set_value("spring")
-    at.text_area[0].set_value("season | Flowers bloom in spring.\nseason | Spring rain is warm.\ncoil | The spring in the pen broke.\n"
+    at.text_area[0].set_value("season | Flowers bloom in spring.\nseason | Spring rain is warm.\n"
+                              "coil | The spring in the pen broke.\n"
                               "coil | A steel spring absorbs the shock.\nNo such word in this line.")
     at.button[0].click().run()
     assert_clean(at)

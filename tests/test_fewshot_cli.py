@@ -18,7 +18,8 @@ def tiny_models(monkeypatch):
 
 @pytest.fixture()
 def csv_path(tmp_path):
-    rows = [(f"good fun film {i}", "positive") for i in range(40)] + [(f"dull bad film {i}", "negative") for i in range(40)]
+    rows = [(f"good fun film {i}", "positive") for i in range(40)]
+    rows += [(f"dull bad film {i}", "negative") for i in range(40)]
     path = tmp_path / "mini.csv"
     pd.DataFrame(rows, columns=["text", "label"]).to_csv(path, index=False)
     return str(path)

@@ -7,13 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fewshot_helpers import toy_set
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.curves import (
-    CurveConfig, CurvePoint, crossovers, run_curves, summarize, to_json,
+    CurveConfig,
+    CurvePoint,
+    crossovers,
+    run_curves,
+    summarize,
+    to_json,
 )
 from plm_core.fewshot.methods import ClozeConfig, ClozeMethod, Method, Outcome, SimilarityMethod, make_task
-from fewshot_helpers import toy_set
 
 
 class FakeMethod(Method):
@@ -142,7 +147,7 @@ def test_frozen_extracts_once_then_fits_a_probe_per_draw(tmp_path, monkeypatch) 
     method = FrozenMethod(tiny_random_backbone("encoder"))
     draws = [task.draw(k, s) for k in (1, 4) for s in range(2)]
     method.prepare(task, draws)
-    results = [method.run(d, task, s) for d, s in zip(draws, [0, 1, 0, 1])]
+    results = [method.run(d, task, s) for d, s in zip(draws, [0, 1, 0, 1], strict=True)]
     assert len(calls) == 1 and calls[0] == len(task.test) + len({t for d in draws for t in d["text"]})
     assert all(0 <= r.accuracy <= 1 and len(r.predictions) == len(task.test) for r in results)
     with pytest.raises(PLMError):

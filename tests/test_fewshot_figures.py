@@ -2,7 +2,6 @@
 
 import sys
 
-import pandas as pd
 import pytest
 
 from fewshot_helpers import toy_set

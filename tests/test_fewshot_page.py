@@ -1,6 +1,5 @@
 """The Zero/one/few-shot page in both languages (AppTest from the entry point)."""
 
-import time
 from pathlib import Path
 
 import pytest

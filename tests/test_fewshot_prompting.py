@@ -6,7 +6,12 @@ import pytest
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import (
-    PromptConfig, PromptScorer, PromptScores, demo_prefix, full_prompt, query_text,
+    PromptConfig,
+    PromptScorer,
+    PromptScores,
+    demo_prefix,
+    full_prompt,
+    query_text,
 )
 
 LABELS = ["negative", "positive"]
@@ -35,9 +40,11 @@ def test_bad_templates_are_refused(template: str) -> None:
     assert err.value.key == "fewshot.err.bad_template"
 
 
-@pytest.mark.parametrize("verbalizers,batch", [({}, 2), ({}, 16), ({"positive": " very good", "negative": " rather bad"}, 3)])
+@pytest.mark.parametrize("verbalizers,batch",
+                         [({}, 2), ({}, 16), ({"positive": " very good", "negative": " rather bad"}, 3)])
 def test_cached_prefix_equals_uncached_scoring(decoder, verbalizers, batch) -> None:
-    scorer = PromptScorer(decoder, PromptConfig(verbalizers=verbalizers, batch_size=batch, max_prompt_tokens=64), LABELS)
+    scorer = PromptScorer(decoder, PromptConfig(verbalizers=verbalizers, batch_size=batch, max_prompt_tokens=64),
+                          LABELS)
     cached = scorer.score(DEMOS, TEXTS, use_cache=True)
     plain = scorer.score(DEMOS, TEXTS, use_cache=False)
     assert cached.prefix_tokens > 10

@@ -41,7 +41,8 @@ def test_t_fills_parameters_and_falls_back():
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plm_core", *args], cwd=REPO, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "plm_core", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_cli_backbones_json():

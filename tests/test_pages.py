@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, open_app_page
+from conftest import open_app_page
 from ui.pages import available_pages
 
 PAGES = [p.path for p in available_pages()]

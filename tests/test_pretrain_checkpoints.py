@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 import pytest
-import torch
 
 from plm_core.backbones import load_backbone, specs
 from plm_core.paths import REPO_ROOT

@@ -17,7 +17,8 @@ def docs() -> list[cp.Document]:
         cp.Document("moby", "moby:chapter_1", ("Call me Ishmael. Some years ago, never mind how long.",
                                               "Call me Ishmael. Some years ago - never mind how long!",
                                               "Short one.")),
-        cp.Document("sotu", "sotu:1790", tuple(f"Paragraph number {i} of a long address to the Congress." for i in range(600))),
+        cp.Document("sotu", "sotu:1790",
+                    tuple(f"Paragraph number {i} of a long address to the Congress." for i in range(600))),
     ]
 
 
@@ -58,7 +59,8 @@ def test_clean_text_normalises_quotes_dashes_and_spaces() -> None:
 
 
 def test_play_speeches_keep_speakers_and_drop_directions() -> None:
-    play = "Front matter\n\nACT I.\n\nScene I. A room.\n\n[Enter Kent.]\n\nKent.\nI thought the King\nhad more affected.\n\nGLOU\nIt did always seem so. [Aside.]\n"
+    play = ("Front matter\n\nACT I.\n\nScene I. A room.\n\n[Enter Kent.]\n\nKent.\nI thought the King\n"
+            "had more affected.\n\nGLOU\nIt did always seem so. [Aside.]\n")
     assert cp.play_speeches(play) == ["Kent. I thought the King had more affected.", "GLOU It did always seem so."]
 
 
@@ -74,7 +76,8 @@ def wiki_test_texts() -> list[str]:
 
 def test_shipped_slice_has_no_test_split_text() -> None:
     shipped = cp.shipped_dir()
-    text = (shipped / "train_slice.txt").read_text(encoding="utf-8") + (shipped / "valid.txt").read_text(encoding="utf-8")
+    text = ((shipped / "train_slice.txt").read_text(encoding="utf-8")
+            + (shipped / "valid.txt").read_text(encoding="utf-8"))
     tests = wiki_test_texts()
     assert len(tests) > 1000
     assert not [t for t in tests if t[:100] in text]
@@ -90,7 +93,8 @@ def test_shipped_slice_matches_its_provenance() -> None:
         assert cp.sha256_file(cp.shipped_dir() / name) == digest
     assert prov["outputs"]["valid.txt"] == prov["shipped"]["valid.txt"]
     assert "wiki-topics" in prov["excluded_test_splits_of"]
-    assert (cp.shipped_dir() / "train_slice.txt").stat().st_size + (cp.shipped_dir() / "valid.txt").stat().st_size < 3_000_000
+    shipped = cp.shipped_dir()
+    assert (shipped / "train_slice.txt").stat().st_size + (shipped / "valid.txt").stat().st_size < 3_000_000
 
 
 @pytest.mark.slow

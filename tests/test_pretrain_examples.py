@@ -100,7 +100,7 @@ def test_bilm_forward_and_backward_targets() -> None:
 
 def test_skipgram_pairs_are_within_the_window() -> None:
     centres, contexts = ex.skipgram_pairs([10, 11, 12, 13], window=1)
-    assert sorted(zip(centres.tolist(), contexts.tolist())) == sorted(
+    assert sorted(zip(centres.tolist(), contexts.tolist(), strict=True)) == sorted(
         [(10, 11), (11, 10), (11, 12), (12, 11), (12, 13), (13, 12)]
     )
 

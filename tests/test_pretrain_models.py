@@ -12,7 +12,16 @@ from plm_core.pretrain import examples as ex
 from plm_core.pretrain.checkpoints import load_bilm, load_word_vectors, save_model
 from plm_core.pretrain.models import BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model, reverse_padded
 from plm_core.pretrain.train import (
-    BiLMTask, CLMTask, MLMTask, PretrainConfig, PretrainTrainer, SGNSTask, SpanTask, Vocab, evaluate, lr_at,
+    BiLMTask,
+    CLMTask,
+    MLMTask,
+    PretrainConfig,
+    PretrainTrainer,
+    SGNSTask,
+    SpanTask,
+    Vocab,
+    evaluate,
+    lr_at,
     validation_batches,
 )
 from plm_core.training import Callback

@@ -14,10 +14,24 @@ import torch
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.pretrain.train import (
-    MLMTask, PretrainConfig, PretrainTrainer, SGNSTask, Vocab, build_model, lr_at, validation_batches,
+    MLMTask,
+    PretrainConfig,
+    PretrainTrainer,
+    SGNSTask,
+    Vocab,
+    build_model,
+    lr_at,
+    validation_batches,
 )
 from plm_core.training import (
-    Callback, Trainer, init_module, init_transformer, own_process, run_generators, torch_threads, warmup_cosine,
+    Callback,
+    Trainer,
+    init_module,
+    init_transformer,
+    own_process,
+    run_generators,
+    torch_threads,
+    warmup_cosine,
 )
 from plm_core.transfer import TrainConfig, train
 
@@ -261,7 +275,7 @@ def test_init_is_drawn_from_the_run_generator():
     init_module(head, run_generators(3).torch)
     torch.manual_seed(42)  # the process RNG plays no part
     init_module(twin, run_generators(3).torch)
-    assert all(torch.equal(p, q) for p, q in zip(head.parameters(), twin.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(head.parameters(), twin.parameters(), strict=True))
     bound = 1 / math.sqrt(12)
     assert head[0].weight.abs().max() <= bound and head[0].bias.abs().max() <= bound  # nn.Linear's own scheme
 
@@ -269,7 +283,7 @@ def test_init_is_drawn_from_the_run_generator():
     other = tiny_random_backbone("encoder", seed=5)  # different weights before re-initialising
     init_transformer(bb.model, run_generators(11).torch)
     init_transformer(other.model, run_generators(11).torch)
-    same = [torch.equal(p, q) for p, q in zip(bb.model.parameters(), other.model.parameters())]
+    same = [torch.equal(p, q) for p, q in zip(bb.model.parameters(), other.model.parameters(), strict=True)]
     assert all(same)
     emb = bb.model.embeddings.word_embeddings
     assert torch.all(emb.weight[emb.padding_idx] == 0) and 0.015 < float(emb.weight.detach().std()) < 0.025
@@ -284,9 +298,9 @@ def test_pretraining_models_are_built_from_their_seed():
         torch.manual_seed(2)
         b = build_model(objective, v, seed=3)
         c = build_model(objective, v, seed=4)
-        pairs = list(zip(a.state_dict().values(), b.state_dict().values()))
+        pairs = list(zip(a.state_dict().values(), b.state_dict().values(), strict=True))
         assert all(torch.equal(x, y) for x, y in pairs), objective
-        assert not all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), c.state_dict().values()))
+        assert not all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), c.state_dict().values(), strict=True))
 
 
 def test_pretraining_runs_at_once_give_the_numbers_they_give_alone():

@@ -206,7 +206,7 @@ def test_runs_started_at_once_give_the_numbers_they_give_alone(modes, frames, on
     solo = [train(c, *frames, backbone=quiet) for c in configs]  # no own_process: nothing global is seeded
     again = [train(c, *frames, backbone=quiet) for c in configs]
     together = run_at_once([(c, quiet) for c in configs], frames)
-    for s, a, t in zip(solo, again, together):
+    for s, a, t in zip(solo, again, together, strict=True):
         assert numbers(s.history) == numbers(a.history) == numbers(t.history)
         assert s.steps == a.steps == t.steps and s.confusion == t.confusion
 

@@ -14,13 +14,19 @@ import pytest
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.i18n import all_messages
+from plm_core.jobs import JobStatus, get_service
 from plm_core.runs import RunStore
 from plm_core.transfer import TrainConfig, split_from_frames
 from plm_core.transfer.figures import (
-    accuracy_figure, confusion_figure, drift_frame, drift_heatmap, layer_weights_figure, loss_figure, runs_figure,
+    accuracy_figure,
+    confusion_figure,
+    drift_frame,
+    drift_heatmap,
+    layer_weights_figure,
+    loss_figure,
+    runs_figure,
     surgery_display,
 )
-from plm_core.jobs import JobStatus, get_service
 from plm_core.transfer.jobs import TransferJob
 from plm_core.transfer.race import race_configs, run_race
 
@@ -114,7 +120,8 @@ def test_figures_are_built_from_plain_data():
 
 def test_catalog_has_every_key_in_both_languages():
     messages = all_messages()
-    source = "\n".join(p.read_text() for p in [*(ROOT / "plm_core" / "transfer").glob("*.py"), ROOT / "plm_core" / "runs.py",
+    source = "\n".join(p.read_text() for p in [*(ROOT / "plm_core" / "transfer").glob("*.py"),
+                                               ROOT / "plm_core" / "runs.py",
                                                ROOT / "ui" / "transfer.py", ROOT / "app_pages" / "transfer_lab.py",
                                                ROOT / "app_pages" / "runs.py"])
     used = set(re.findall(r'"((?:transfer|runs)\.[a-z_.]+)"', source))

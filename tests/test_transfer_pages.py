@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import open_app_page
-
 from plm_core.runs import RunStore
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -127,3 +126,24 @@ def test_a_reload_reattaches_to_the_browsers_job():
     assert len(reloaded.dataframe) == 1  # the race's comparison table, without starting anything
     fresh = open_page("app_pages/transfer_lab.py", "en")  # another browser: nothing of it
     assert not fresh.dataframe
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_result_card_with_a_not_saved_warning_when_the_runs_db_is_unusable(lang, tmp_path, monkeypatch):
+    from plm_core.jobs import get_service
+    from plm_core.transfer import TrainConfig
+
+    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path))  # a directory: no database can be opened there
+    base = TrainConfig(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12, seed=7 if lang == "en" else 8)
+    job_id = finished_job([base.with_(mode="frozen")], race=False)
+    deadline = time.monotonic() + 10
+    while get_service().snapshot(job_id).save_error is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at = open_page("app_pages/transfer_lab.py", lang)
+    at.session_state["job:transfer-single"] = job_id
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.metric) == 5  # the whole result card is there
+    warning = " ".join(w.value for w in at.warning)
+    said = ("Not saved",) if lang == "en" else ("저장되지 않음", "저장하지 못했습니다")
+    assert any(word in warning for word in said), warning

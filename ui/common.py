@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import streamlit as st
 
@@ -12,6 +13,18 @@ from plm_core.errors import PLMError
 from plm_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 LANG_KEY = "lang"
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-=.!|~$&:")  # what Streamlit's Markdown (and KaTeX, emoji) reads
+
+
+def md_escape(value: Any) -> str:
+    """`value` as literal text inside st.markdown/caption/info/...: every Markdown, HTML, math and emoji
+    character backslash-escaped, so `![p](http://host/x.png)` stays those characters (no image, no link)."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(value))
+
+
+def tr_md(key: str, **params: Any) -> str:
+    """Like `tr`, for Markdown elements: the catalog text keeps its formatting, every string param is escaped."""
+    return tr(key, **{k: md_escape(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
 def lang() -> str:
@@ -39,9 +52,10 @@ def language_switch() -> None:
 
 def show_error(err: BaseException) -> None:
     if isinstance(err, PLMError):
-        st.error(err.message(lang()), icon=":material/error:")
+        st.error(tr_md(err.key, **err.params), icon=":material/error:")  # params may hold file names, labels, headers
         return
-    st.error(tr("common.unexpected_error", kind=type(err).__name__, detail=str(err)[:300]), icon=":material/bug_report:")
+    st.error(tr_md("common.unexpected_error", kind=type(err).__name__, detail=str(err)[:300]),
+             icon=":material/bug_report:")
     with st.expander(tr("common.error_details")):
         st.code("".join(traceback.format_exception(err))[-4000:], language="text")
 
@@ -51,7 +65,7 @@ def guard() -> Iterator[None]:
     """Run page code and turn any error into a message in the user's language, never a raw traceback."""
     try:
         yield
-    except st.runtime.scriptrunner.StopException:  # type: ignore[attr-defined]
+    except st.runtime.scriptrunner.StopException:
         raise
     except Exception as err:  # noqa: BLE001 - the page boundary: show, don't crash
         if type(err).__name__ in ("RerunException", "StopException"):
@@ -59,9 +73,30 @@ def guard() -> Iterator[None]:
         show_error(err)
 
 
+UPLOAD_WIDGET_MB = 50  # Streamlit's own (English-only) size check sits far above ours: ours speaks first
+
+
+def csv_uploader(label: str, key: str | None = None, **kwargs: Any) -> Any:
+    """st.file_uploader for a CSV whose size is checked here, with a message in the user's language.
+
+    Returns the upload, or None (nothing uploaded, or too large: then the error is shown).
+    """
+    from plm_core.data import MAX_UPLOAD_BYTES, check_upload_size
+
+    upload = st.file_uploader(label, type=["csv", "txt"], key=key, max_upload_size=UPLOAD_WIDGET_MB, **kwargs)
+    if upload is None:
+        return None
+    try:
+        check_upload_size(upload.size, MAX_UPLOAD_BYTES)
+    except PLMError as err:
+        show_error(err)
+        return None
+    return upload
+
+
 def show_notices(notices: list[tuple[str, dict]]) -> None:
     for key, params in notices:
-        st.info(tr(key, **params), icon=":material/info:")
+        st.info(tr_md(key, **params), icon=":material/info:")
 
 
 def page_header(key: str, title_key: str | None = None) -> None:

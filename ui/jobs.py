@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import streamlit as st
 
 from plm_core.errors import PLMError
 from plm_core.jobs import JobService, JobStatus, Snapshot, get_service
-from ui.common import show_error, tr
+from ui.common import lang, show_error, tr
 
 OWNER_PARAM = "u"
 _OWNER_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -104,7 +105,8 @@ def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] 
         stop_button(slot, snap)
     elif status is JobStatus.RUNNING:
         left = tr("jobs.status.left", seconds=round(snap.eta_seconds)) if snap.eta_seconds is not None else ""
-        text = tr("jobs.status.running", current=describe(snap) if describe else snap.current,
+        current = (describe(snap) if describe else snap.current) or tr("jobs.status.starting")
+        text = tr("jobs.status.running", current=current,
                   pct=round(100 * snap.fraction), elapsed=round(snap.elapsed), left=left)
         st.progress(min(max(snap.fraction, 0.0), 1.0), text=text)
         stop_button(slot, snap)
@@ -139,8 +141,9 @@ def done_block(slot: str, snap: Snapshot) -> None:
         st.success(tr("jobs.status.done", seconds=round(snap.compute_seconds or snap.elapsed, 1)),
                    icon=":material/check_circle:")
     if snap.save_error is not None:
-        st.warning(tr("jobs.not_saved", reason=snap.save_error.message(st.session_state.get("lang", "ko"))),
-                   icon=":material/save:")
+        reason = snap.save_error.message(lang())
+        own_message = snap.save_error.key.startswith("runs.err.not_saved")
+        st.warning(reason if own_message else tr("jobs.not_saved", reason=reason), icon=":material/save:")
     elif snap.saved:
         st.caption(tr("jobs.saved", ids=", #".join(map(str, snap.saved))))
 

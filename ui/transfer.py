@@ -5,8 +5,9 @@ Everything computed lives in `plm_core.transfer`; this module only reads widgets
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -20,7 +21,7 @@ from plm_core.transfer.figures import (
     share_figure, surgery_display,
 )
 from plm_core.transfer.strategies import strategy_mode
-from ui.common import tr
+from ui.common import csv_uploader, show_error, show_notices, tr, tr_md
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -43,14 +44,23 @@ def data_source(key: str) -> str:
     from plm_core.data import DATASETS
 
     with st.expander(tr("transfer.upload")):
-        upload = st.file_uploader(tr("transfer.upload"), type=["csv", "txt"], key=f"{key}-upload",
-                                  label_visibility="collapsed")
+        upload = csv_uploader(tr("transfer.upload"), key=f"{key}-upload", label_visibility="collapsed")
         if upload is not None:
             st.session_state["uploaded_csv"] = (upload.name, upload.getvalue())
     options = list(DATASETS) + ([UPLOAD] if "uploaded_csv" in st.session_state else [])
     names = {n: DATASETS[n][0].display for n in DATASETS}
     names[UPLOAD] = tr("transfer.data.uploaded", name=st.session_state.get("uploaded_csv", ("",))[0])
-    return st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.get)
+    choice = st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.__getitem__)
+    if choice == UPLOAD:  # cut texts, removed duplicates, the separator: said before training
+        from plm_core.errors import PLMError
+        from ui.loaders import uploaded_dataset
+
+        name, raw = st.session_state["uploaded_csv"]
+        try:
+            show_notices(uploaded_dataset(raw, name).notices)
+        except PLMError as err:
+            show_error(err)
+    return choice
 
 
 def backbone_notes(spec: BackboneSpec) -> None:
@@ -166,8 +176,8 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
         epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=3, key=f"{key}-epochs")
         c1, c2, c3 = st.columns(3)
         pooling = c1.selectbox(tr("transfer.pooling"), poolings, index=poolings.index(default_pooling(spec)),
-                               format_func=names.get)
-        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.get, horizontal=True)
+                               format_func=names.__getitem__)
+        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.__getitem__, horizontal=True)
         top = max(spec.layers, 0)
         layer = c3.slider(tr("transfer.layer"), 0, top, top) if top else 0
         c1, c2, c3 = st.columns(3)
@@ -265,8 +275,6 @@ def short_count(n: int) -> str:
 
 def result_card(result: Any, label: str) -> None:
     """Scores, parameter counts, time, memory, confusion matrix, layer weights, surgery table."""
-    from plm_core.errors import PLMError
-
     st.markdown(f"#### {tr('transfer.result', label=label)}")
     cols = st.columns(5)
     cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
@@ -280,7 +288,7 @@ def result_card(result: Any, label: str) -> None:
     if result.lengths:
         st.caption(tr("transfer.length_report", **result.lengths))
     for key, params in result.notices:
-        st.warning(PLMError(key, **params).message(st.session_state.get("lang", "ko")))
+        st.warning(tr_md(key, **params))
     if result.stop_reason == "user":
         st.info(tr("transfer.stopped_early", epochs=len(result.history)))
     if result.timings.get("cache_hit"):

@@ -7,7 +7,8 @@ One class serves every transformer family; what differs is which body gives the 
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ class HFBackbone(Backbone):
         limit = getattr(self.model.config, "max_position_embeddings", None) or self.spec.max_length
         return int(min(limit, self.spec.max_length))
 
-    def copy(self) -> "HFBackbone":
+    def copy(self) -> HFBackbone:
         """A deep copy to train on, so the shared cached model never changes."""
         import copy
 

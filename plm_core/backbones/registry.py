@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from plm_core.backbones.base import Backbone, BackboneSpec
 from plm_core.errors import PLMError
@@ -57,7 +57,8 @@ REAL_SPECS: list[BackboneSpec] = [
         objective="causal language modelling (next token), then instruction tuning",
         max_length=512,
         notes="Weights de-quantised from Q4_1: quality is that of the 4-bit quantisation, not the bf16 original.",
-        capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable", "sentence_vectors"}),
+        capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable",
+                                "sentence_vectors"}),
     ),
     BackboneSpec(
         name="glove-6b-50d",
@@ -129,7 +130,7 @@ def convert_smollm(target: Path | None = None) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=SMOLLM_GGUF)
     gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=SMOLLM_GGUF, dtype=torch.float32)
     config = gguf_model.config
-    if hasattr(config, "quantization_config"):
+    if "quantization_config" in vars(config):
         del config.quantization_config  # the GGUF-loaded model refuses save_pretrained otherwise
     model = AutoModelForCausalLM.from_config(config)
     model.load_state_dict(gguf_model.state_dict())
@@ -146,11 +147,16 @@ def convert_smollm(target: Path | None = None) -> Path:
 
 def _load_smollm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     from plm_core.backbones.hf import load_hf
+    from plm_core.prepare import check_cached, damaged
 
     folder = smollm_cache_dir()
     if not (folder / "config.json").exists():
         convert_smollm(folder)
-    return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
+    check_cached(folder, "SmolLM2 conversion")  # a truncated or missing file: a message naming the repair
+    try:
+        return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
+    except (OSError, ValueError, RuntimeError, KeyError) as err:
+        raise damaged("SmolLM2 conversion", folder, err) from err
 
 
 def _load_hf_package(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:

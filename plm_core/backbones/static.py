@@ -7,7 +7,8 @@ A sentence vector is the mean of its in-vocabulary word vectors. `hidden_states`
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class StaticVectors(Backbone):
         ids = [self.index.get(w, -1) for w in words[:limit]]
         return Tokenized(
             text=text,
-            tokens=[w if i >= 0 else f"{w} (?)" for w, i in zip(words, ids)],
+            tokens=[w if i >= 0 else f"{w} (?)" for w, i in zip(words, ids, strict=False)],
             ids=ids,
             word_ids=list(range(len(ids))),
             special=[False] * len(ids),

@@ -5,7 +5,7 @@ They use the MiniLM WordPiece tokenizer (installed with the app), so tests need 
 
 from __future__ import annotations
 
-from plm_core.backbones.base import BackboneSpec
+from plm_core.backbones.base import BackboneSpec, Family
 from plm_core.backbones.hf import HFBackbone, auto_class
 from plm_core.backbones.registry import get_spec, require_package
 
@@ -31,13 +31,14 @@ def tiny_config(family: str, vocab_size: int, pad_id: int, eos_id: int):
         return GPT2Config(vocab_size=vocab_size, n_embd=d["hidden"], n_head=d["heads"], n_layer=d["layers"],
                           n_positions=d["positions"], bos_token_id=eos_id, eos_token_id=eos_id, pad_token_id=pad_id)
     if family == "encoder-decoder":
-        return T5Config(vocab_size=vocab_size, d_model=d["hidden"], d_kv=d["hidden"] // d["heads"],
+        return T5Config(  # type: ignore[call-arg]  # T5Config's typed __init__ omits kwargs it accepts at runtime
+                        vocab_size=vocab_size, d_model=d["hidden"], d_kv=d["hidden"] // d["heads"],
                         d_ff=d["ffn"], num_layers=d["layers"], num_heads=d["heads"], pad_token_id=pad_id,
                         eos_token_id=eos_id, decoder_start_token_id=pad_id)
     raise ValueError(f"no tiny config for family {family!r}")
 
 
-def tiny_random_backbone(family: str = "encoder", head: str = "", seed: int = 0) -> HFBackbone:
+def tiny_random_backbone(family: Family = "encoder", head: str = "", seed: int = 0) -> HFBackbone:
     """A 2-layer, 12-dim random transformer of the given family behind the common interface."""
     import torch
     from transformers import AutoTokenizer

@@ -10,8 +10,8 @@ with a full bidirectional mask) by passing a 4-D additive mask as input: the sha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -212,4 +212,5 @@ def future_attention(native: np.ndarray, swapped: np.ndarray) -> pd.DataFrame:
     """Per layer: mean share of each query's attention that lands on tokens to its right."""
     future = np.triu(np.ones(native.shape[-2:], dtype=bool), k=1)  # (T, T) j > i
     share = lambda w: (w * future).sum(-1).mean(axis=(1, 2))  # noqa: E731  (L,)
-    return pd.DataFrame({"layer": np.arange(1, native.shape[0] + 1), "native": share(native), "swapped": share(swapped)})
+    return pd.DataFrame({"layer": np.arange(1, native.shape[0] + 1), "native": share(native),
+                         "swapped": share(swapped)})

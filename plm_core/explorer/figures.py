@@ -7,7 +7,7 @@ translated. Token axes are numeric with tick labels, because Plotly would merge 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,18 +52,23 @@ def word_map_figure(
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles, horizontal_spacing=0.08)
     if static is not None and len(static):
         anchors = static[static["sense"] != ""]
-        for sense, part in anchors.groupby("sense", sort=False):
-            fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=part["name"], textposition="top center",
-                            marker=dict(size=8, color=colors.get(sense, "#999"), opacity=0.55), name=names.get(sense, sense),
-                            legendgroup=sense, showlegend=False, hoverinfo="text", row=1, col=1)
+        for key, part in anchors.groupby("sense", sort=False):
+            sense = str(key)
+            fig.add_scatter(x=part["x"], y=part["y"], mode="markers+text", text=part["name"],
+                            textposition="top center",
+                            marker=dict(size=8, color=colors.get(sense, "#999"), opacity=0.55),
+                            name=names.get(sense, sense), legendgroup=sense, showlegend=False, hoverinfo="text",
+                            row=1, col=1)
         word = static[static["sense"] == ""]
         fig.add_scatter(x=word["x"], y=word["y"], mode="markers+text", text=word["name"], textposition="bottom center",
                         marker=dict(size=22, symbol="star", color="#1F2430"), hovertext=word["hover"], hoverinfo="text",
                         showlegend=False, row=1, col=1)
     elif static_note:
         fig.add_annotation(text=static_note, x=0.2, y=0.5, xref="paper", yref="paper", showarrow=False)
-    for sense, part in contextual.groupby("sense", sort=False):
-        hover = [f"<b>{names.get(sense, sense)}</b><br>{_wrap(t)}<br><i>{p}</i>" for t, p in zip(part["text"], part["pieces"])]
+    for key, part in contextual.groupby("sense", sort=False):
+        sense = str(key)
+        hover = [f"<b>{names.get(sense, sense)}</b><br>{_wrap(t)}<br><i>{p}</i>"
+                 for t, p in zip(part["text"], part["pieces"], strict=True)]
         fig.add_scatter(x=part["x"], y=part["y"], mode="markers", marker=dict(size=13, color=colors.get(sense, "#999"),
                         line=dict(width=1, color="white")), name=names.get(sense, sense), legendgroup=sense,
                         hovertext=hover, hoverinfo="text", row=1, col=2)
@@ -87,7 +92,8 @@ def similarity_heatmap(sim: np.ndarray, labels: Sequence[str], texts: Sequence[s
     ticks = [f"{i + 1}. {names.get(labels[j], labels[j])}" for i, j in enumerate(order)]
     hover = [[f"{_wrap(texts[order[r]], 50)}<br>↔<br>{_wrap(texts[order[c]], 50)}<br>cos = {sim[r, c]:.3f}"
               for c in range(len(order))] for r in range(len(order))]
-    fig = go.Figure(go.Heatmap(z=sim, x=list(range(len(order))), y=list(range(len(order))), zmin=min(0.0, float(sim.min())),
+    fig = go.Figure(go.Heatmap(z=sim, x=list(range(len(order))), y=list(range(len(order))),
+                               zmin=min(0.0, float(sim.min())),
                                zmax=1.0, colorscale="Viridis", hovertext=hover, hoverinfo="text"))
     axis = dict(tickvals=list(range(len(order))), ticktext=ticks)
     fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis=axis,
@@ -113,7 +119,8 @@ def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str
     if layer is not None:
         fig.add_vline(x=layer, line=dict(color="#BBBBBB", width=1))
     fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis_title=x_title,
-                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5), legend=dict(orientation="h", y=-0.2))
+                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5),
+                      legend=dict(orientation="h", y=-0.2))
     return fig
 
 
@@ -127,7 +134,7 @@ def sentence_map_figure(points: np.ndarray, labels: Sequence[str], texts: Sequen
         idx = np.flatnonzero(labels_arr == label)
         fig.add_scattergl(x=points[idx, 0], y=points[idx, 1], mode="markers", name=str(label),
                           marker=dict(size=7, color=color, opacity=0.75),
-                          hovertext=[f"<b>{label}</b><br>{_wrap(texts[i])}" for i in idx], hoverinfo="text")
+                          hovertext=[f"<b>{label}</b><br>{_wrap(texts[int(i)])}" for i in idx], hoverinfo="text")
     if neighbours:
         nb = list(neighbours)
         fig.add_scatter(x=points[nb, 0], y=points[nb, 1], mode="markers", showlegend=False, hoverinfo="skip",
@@ -152,7 +159,8 @@ def _token_axis(tokens: Sequence[str], x: bool = True) -> dict:
 
 def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: Mapping[int, str]) -> go.Figure:
     """Masks side by side: blue = may attend, white = blocked by the architecture, grey = padding."""
-    scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"], [1.0, "#C8C8C8"]]
+    scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"],
+             [1.0, "#C8C8C8"]]
     fig = make_subplots(rows=1, cols=len(mask_list), subplot_titles=list(titles), horizontal_spacing=0.06)
     for col, m in enumerate(mask_list, start=1):
         hover = [[f"{q} → {k}: {legend[int(m.codes[i, j])]}" for j, k in enumerate(m.key_tokens)]
@@ -170,7 +178,8 @@ def attention_heatmap(weights: np.ndarray, query_tokens: Sequence[str], key_toke
                       colorscale: str = "Blues", zmax: float | None = None) -> go.Figure:
     """One (Tq, Tk) attention map with token labels (pooled, without labels, beyond LARGE_SIDE pieces)."""
     big = max(weights.shape) > LARGE_SIDE
-    z = (pool_matrix(np.asarray(weights, dtype=np.float32), LARGE_SIDE) if big else np.asarray(weights)).astype(np.float32)
+    z = pool_matrix(np.asarray(weights, dtype=np.float32), LARGE_SIDE) if big else np.asarray(weights)
+    z = z.astype(np.float32)
     q, k = list(query_tokens), list(key_tokens)
     if not big and len(q) * len(k) <= HOVER_CELLS:
         hover = [[f"{q[i]} → {k[j]}: {z[i, j]:.3f}" for j in range(z.shape[1])] for i in range(z.shape[0])]
@@ -191,7 +200,8 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
                           head_label: str, title: str) -> go.Figure:
     """Every layer x head map as one heatmap (see `attention.mosaic`): rows = layers (top first)."""
     step = cell + 1
-    fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False, hoverinfo="skip"))
+    fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False,
+                               hoverinfo="skip"))
     fig.update_xaxes(tickvals=[h * step + cell / 2 for h in range(n_heads)],
                      ticktext=[f"{head_label}{h + 1}" for h in range(n_heads)], side="top", showgrid=False)
     fig.update_yaxes(tickvals=[(n_layers - 1 - li) * step + cell / 2 for li in range(n_layers)],
@@ -218,7 +228,7 @@ def compare_bars(df: pd.DataFrame, x: str, series: Mapping[str, str], title: str
     """Grouped bars (or lines for long axes) of several columns of `df` against `x` (token labels)."""
     fig = go.Figure()
     colors = [PALETTE[0], PALETTE[3], PALETTE[2]]
-    for (col, name), color in zip(series.items(), colors):
+    for (col, name), color in zip(series.items(), colors, strict=False):
         fig.add_bar(x=list(range(len(df))), y=df[col], name=name, marker_color=color)
     fig.update_xaxes(_token_axis([str(v) for v in df[x]]))
     fig.update_layout(title=title, barmode="group", height=380, margin=MARGIN, yaxis_title=y_title,
@@ -228,7 +238,7 @@ def compare_bars(df: pd.DataFrame, x: str, series: Mapping[str, str], title: str
 
 def layer_lines(df: pd.DataFrame, series: Mapping[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
     fig = go.Figure()
-    for (col, name), color in zip(series.items(), [PALETTE[0], PALETTE[3], PALETTE[2]]):
+    for (col, name), color in zip(series.items(), [PALETTE[0], PALETTE[3], PALETTE[2]], strict=False):
         fig.add_scatter(x=df["layer"], y=df[col], mode="lines+markers", name=name, line=dict(color=color))
     fig.update_layout(title=title, height=340, margin=MARGIN, xaxis_title=x_title, yaxis_title=y_title,
                       legend=dict(orientation="h", y=-0.3))

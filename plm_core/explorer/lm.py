@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ def topk_table(backbone: Backbone, logprobs: np.ndarray, positions: Sequence[int
                k: int) -> pd.DataFrame:
     """Top-k pieces at each position of (T, V) log-probabilities: position, original, rank, prediction, probability."""
     rows = []
-    for pos, original in zip(positions, originals):
+    for pos, original in zip(positions, originals, strict=False):
         rows += [{"position": int(pos), "original": original, "rank": r + 1, "prediction": piece, "probability": p}
                  for r, (piece, p) in enumerate(rank_top(logprobs[pos], k, backbone.piece))]
     return pd.DataFrame(rows, columns=["position", "original", "rank", "prediction", "probability"])
@@ -72,7 +72,8 @@ def _mlm_result(backbone: Backbone, original: MaskRun, masked: MaskRun, position
 class NextTokenView:
     tokens: list[str]  # T pieces
     table: pd.DataFrame  # per position t (1..T-1): context end, actual piece, probability, rank
-    topk: pd.DataFrame  # top-k after each position: position (of the last piece read), actual, rank, prediction, probability
+    # top-k after each position: position (of the last piece read), actual, rank, prediction, probability
+    topk: pd.DataFrame
 
 
 def next_token_stats(backbone: Backbone, run: MaskRun, top_k: int = 5) -> NextTokenView:

@@ -11,8 +11,8 @@ padded query rows are ignored. `MaskMatrix.codes` keeps the reason of each cell 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -42,18 +42,18 @@ def _valid(n: int, valid: Sequence[bool] | np.ndarray | None) -> np.ndarray:
     return np.ones(n, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
 
 
-def bidirectional(n: int, valid: Sequence[bool] | None = None) -> np.ndarray:
+def bidirectional(n: int, valid: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
     """(n, n) all True, except padded keys and padded query rows."""
     v = _valid(n, valid)
     return v[:, None] & v[None, :]
 
 
-def causal(n: int, valid: Sequence[bool] | None = None) -> np.ndarray:
+def causal(n: int, valid: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
     """(n, n) lower-triangular: query i sees keys j <= i (and no padding)."""
     return np.tril(np.ones((n, n), dtype=bool)) & bidirectional(n, valid)
 
 
-def prefix_lm(n: int, prefix: int, valid: Sequence[bool] | None = None) -> np.ndarray:
+def prefix_lm(n: int, prefix: int, valid: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
     """(n, n): the first `prefix` tokens see each other fully; later tokens are causal."""
     base = np.tril(np.ones((n, n), dtype=bool))
     p = int(np.clip(prefix, 0, n))
@@ -61,8 +61,8 @@ def prefix_lm(n: int, prefix: int, valid: Sequence[bool] | None = None) -> np.nd
     return base & bidirectional(n, valid)
 
 
-def cross(n_query: int, n_key: int, query_valid: Sequence[bool] | None = None,
-          key_valid: Sequence[bool] | None = None) -> np.ndarray:
+def cross(n_query: int, n_key: int, query_valid: Sequence[bool] | np.ndarray | None = None,
+          key_valid: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
     """(n_query, n_key): every decoder position sees every (real) encoder position."""
     return _valid(n_query, query_valid)[:, None] & _valid(n_key, key_valid)[None, :]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,11 @@ import pandas as pd
 from plm_core.backbones.base import Backbone, Tokenized
 from plm_core.backbones.capabilities import require
 from plm_core.errors import PLMError
-from plm_core.paths import ASSETS_DIR
 from plm_core.explorer.threads import single_threaded
+from plm_core.paths import ASSETS_DIR
+
+if TYPE_CHECKING:
+    from plm_core.explorer.projection import Projection
 
 POLYSEMY_FILE = ASSETS_DIR / "polysemy.json"
 MAX_SENTENCES = 60  # user sentences beyond this are dropped (with a notice)
@@ -139,7 +143,7 @@ def word_positions(
 def _positions_from_word_ids(tok: Tokenized, word: str) -> list[int]:
     """Fallback without offsets: the first word whose joined pieces spell `word` (or start with it)."""
     groups: dict[int, list[int]] = {}
-    for i, (w, special) in enumerate(zip(tok.word_ids, tok.special)):
+    for i, (w, special) in enumerate(zip(tok.word_ids, tok.special, strict=True)):
         if w is not None and not special:
             groups.setdefault(w, []).append(i)
     target = word.strip().lower()
@@ -291,7 +295,7 @@ def static_anchor_vectors(backbone: Backbone, pset: PolysemySet) -> tuple[np.nda
 def occurrence_table(wv: WordVectors, pset: PolysemySet, lang: str = "en") -> pd.DataFrame:
     """One row per sentence: sense, the pieces averaged for the word, and whether it was found."""
     rows = [{"sense": pset.sense_name(lab, lang), "text": text, "pieces": " ".join(p), "found": True}
-            for text, lab, p in zip(wv.texts, wv.labels, wv.pieces)]
+            for text, lab, p in zip(wv.texts, wv.labels, wv.pieces, strict=True)]
     rows += [{"sense": "", "text": text, "pieces": "", "found": False} for text in wv.missing]
     return pd.DataFrame(rows, columns=["sense", "text", "pieces", "found"])
 
@@ -306,7 +310,7 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
 
 
-def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, "Projection"]:
+def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, Projection]:
     """The occurrences of the word at one layer, projected to 2-D: columns x, y, sense, text, pieces.
 
     Vectors are scaled to unit length first, so with PCA the spread of the points is comparable across

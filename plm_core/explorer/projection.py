@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+
 from plm_core.explorer.threads import few_threads, single_threaded
 
 Method = Literal["pca", "umap", "tsne"]
@@ -133,7 +134,7 @@ def umap_warmup_seconds() -> float:
 
 
 # ---- the public entry point ------------------------------------------------------------------------
-_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 

@@ -49,11 +49,13 @@ def sample_texts(ds: SampleSet, n: int, seed: int = 0) -> pd.DataFrame:
 def sentence_map(backbone: Backbone, texts: list[str], labels: list[str], pooling: Pooling = "mean",
                  layer: int = -1) -> SentenceMap:
     """Embed `texts` with a frozen backbone (pooled at `layer`)."""
-    vectors = require(backbone, "sentence_vectors").embed(texts, pooling=pooling, layer=layer, max_length=MAX_TEXT_TOKENS)
+    vectors = require(backbone, "sentence_vectors").embed(texts, pooling=pooling, layer=layer,
+                                                          max_length=MAX_TEXT_TOKENS)
     return SentenceMap(list(texts), list(labels), np.asarray(vectors, dtype=np.float32), backbone.label, layer, pooling)
 
 
-def nearest_neighbours(vectors: np.ndarray, query: np.ndarray, k: int = 5, skip: int | None = None) -> list[tuple[int, float]]:
+def nearest_neighbours(vectors: np.ndarray, query: np.ndarray, k: int = 5,
+                       skip: int | None = None) -> list[tuple[int, float]]:
     """Indices and cosine similarities of the k rows of `vectors` closest to `query` (row `skip` left out)."""
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-8)  # (N, H)
     q = query / max(float(np.linalg.norm(query)), 1e-8)  # (H,)

@@ -7,8 +7,8 @@ piece holds them, and the bytes (e.g. '⟨EB⟩') where it holds only part of a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Mapping
 
 import pandas as pd
 
@@ -19,7 +19,8 @@ from plm_core.explorer.polysemy import piece_offsets
 @lru_cache(maxsize=1)
 def _byte_decoder() -> dict[str, int]:
     """GPT-2's printable stand-in for each byte, reversed: {'Ġ': 0x20, ...}."""
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    printable = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+                 + list(range(ord("®"), ord("ÿ") + 1)))
     codes = printable[:]
     extra = 0
     for b in range(256):
@@ -27,7 +28,7 @@ def _byte_decoder() -> dict[str, int]:
             printable.append(b)
             codes.append(256 + extra)
             extra += 1
-    return {chr(c): b for b, c in zip(printable, codes)}
+    return {chr(c): b for b, c in zip(printable, codes, strict=True)}
 
 
 def is_byte_level(backbone: Backbone) -> bool:
@@ -47,7 +48,8 @@ def _bytes_to_text(data: bytes) -> str:
     out, i = [], 0
     while i < len(data):
         lead = data[i]
-        size = 1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if lead >= 0xF0 else 0
+        size = (1 if lead < 0x80 else 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0
+                else 4 if lead >= 0xF0 else 0)
         if size and i + size <= len(data):
             try:
                 out.append(data[i : i + size].decode("utf-8"))
@@ -65,7 +67,7 @@ def readable_tokens(backbone: Backbone, text: str, max_length: int | None = None
     tok = backbone.tokenize(text, max_length)
     raw = backbone.raw_pieces(tok.ids) if backbone.byte_level else None
     if raw is not None:
-        tok.tokens = [t if s else readable_piece(r) for t, r, s in zip(tok.tokens, raw, tok.special)]
+        tok.tokens = [t if s else readable_piece(r) for t, r, s in zip(tok.tokens, raw, tok.special, strict=True)]
     return tok
 
 
@@ -97,7 +99,7 @@ def compare_tokenizers(backbones: Mapping[str, Backbone], text: str) -> pd.DataF
     rows = []
     for name, backbone in backbones.items():
         tok = readable_tokens(backbone, text)
-        real = [t for t, s in zip(tok.tokens, tok.special) if not s]
+        real = [t for t, s in zip(tok.tokens, tok.special, strict=True) if not s]
         rows.append({"backbone": name, "pieces": len(real), "pieces_per_word": round(len(real) / n_words, 2),
                      "unknown": unknown_count(backbone, tok), "cut": " · ".join(real), "truncated": tok.truncated})
     return pd.DataFrame(rows)

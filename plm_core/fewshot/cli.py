@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from plm_core.errors import PLMError
+
+MAX_EPOCHS = 100  # fine-tuning passes per K-shot sample
 
 
 def parse_ints(text: str, what: str) -> tuple[int, ...]:
@@ -38,7 +41,30 @@ def parse_backbones(items: list[str] | None, methods: tuple[str, ...]) -> dict[s
     return out
 
 
-def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en") -> Any:
+def parse_verbalizers(text: str, labels: Sequence[str]) -> dict[str, str]:
+    """'label=word,label=word' (the word keeps its spaces: ' good' is a word with a leading space).
+
+    With the data's labels known, a label may contain '=' (the longest known label wins); an unknown
+    label is an error.
+    """
+    out: dict[str, str] = {}
+    for item in (i for i in (text or "").split(",") if i.strip()):
+        label, sep, word = item.partition("=")
+        if labels:
+            known = [lab for lab in labels if item.lstrip().startswith(lab)
+                     and item.lstrip()[len(lab):].lstrip().startswith("=")]
+            if not known:
+                raise PLMError("fewshot.err.unknown_label", label=label.strip(), labels=", ".join(labels))
+            label = max(known, key=len)
+            rest = item.lstrip()[len(label):].lstrip()
+            out[label] = rest[1:]
+        elif sep:
+            out[label] = word
+    return out
+
+
+def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en",
+                 labels: Sequence[str] = ()) -> Any:
     from plm_core.fewshot.curves import CurveConfig
     from plm_core.fewshot.methods import FinetuneSettings, available_methods
     from plm_core.fewshot.prompting import PromptConfig
@@ -53,7 +79,7 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
         from plm_core.fewshot.methods import default_prompt
 
         base = default_prompt(task_kind)
-        verbal = dict(pair.split("=", 1) for pair in (args.verbalizers or "").split(",") if "=" in pair)
+        verbal = parse_verbalizers(args.verbalizers, labels)
         prompt = PromptConfig(template=(args.template or base.template).replace("\\n", "\n"),
                               verbalizers=verbal, calibrate=args.calibrate)
     return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
@@ -63,14 +89,19 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
 
 def run(args: argparse.Namespace) -> int:
     from plm_core.backbones import load_backbone
+    from plm_core.cli import emit_notices
     from plm_core.data import resolve_dataset
     from plm_core.fewshot.curves import run_curves, save_run, summarize, to_json, validate
     from plm_core.fewshot.methods import make_task
+    from plm_core.runs import EXIT_NOT_SAVED, RunNotSaved
 
     ds = resolve_dataset(args.data)
-    config = build_config(args, ds.info.task, ds.info.language)
+    config = build_config(args, ds.info.task, ds.info.language, ds.labels)
     validate(config)
+    check_points(args, config)
     task = make_task(ds, args.test_limit)
+    check_shots(config, task.max_k())
+    emit_notices(ds.notices)
     cache: dict[str, Any] = {}
 
     def load(name: str) -> Any:
@@ -84,16 +115,44 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     result = run_curves(config, task, load, on_progress=None if args.quiet else progress)
+    if not result.points and not result.stopped:
+        reasons = "; ".join(f"{s.method} K={s.k}: {PLMError(s.key, **s.params)}" for s in result.skipped) or "-"
+        raise PLMError("fewshot.err.no_points", reasons=reasons)
+    payload_data = {"texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
+    failure = None
     if not args.no_save:
-        save_run(result)
-    payload = to_json(result)
+        try:
+            save_run(result)
+        except RunNotSaved as err:
+            failure = err
+    payload = {**to_json(result), **payload_data}
+    if failure is not None:
+        payload["not_saved"] = str(failure)
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(summarize(result.points).round(3).to_string(index=False))
         for c in payload["crossovers"]:
             print(f"{c['method']} overtakes prompting at K={c['k']}: {c['accuracy']:.3f} > {c['reference']:.3f}")
+    if failure is not None:
+        print(f"error: {failure}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
+
+
+def check_points(args: argparse.Namespace, config: Any) -> None:
+    """Settings that would give no point at all are errors, not an empty table."""
+    if not 1 <= args.epochs <= MAX_EPOCHS:
+        raise PLMError("fewshot.err.bad_epochs", epochs=args.epochs, high=MAX_EPOCHS)
+    if args.test_limit is not None and args.test_limit < 1:
+        raise PLMError("fewshot.err.bad_test_limit", limit=args.test_limit)
+
+
+def check_shots(config: Any, most: int) -> None:
+    """Every K must be drawable: at most `most` (the smallest class in the pool)."""
+    too_big = sorted(k for k in set(config.shots) if k > most)
+    if too_big:
+        raise PLMError("fewshot.err.k_too_large", shots=", ".join(map(str, too_big)), most=most)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -105,7 +164,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--shots", default="0,1,2,4,8,16,32", help="K values: examples per class, comma-separated")
     p.add_argument("--seeds", type=int, default=3, help="K-shot draws (and demonstration orders) per K")
     p.add_argument("--test-limit", type=int, default=300, help="first N examples of the fixed test set")
-    p.add_argument("--template", default="", help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
+    p.add_argument("--template", default="",
+                   help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")
     p.add_argument("--calibrate", action="store_true", help="contextual calibration of the prompt scores")
     p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs per K-shot sample")

@@ -7,20 +7,29 @@ through `on_point` so a page can fill its chart while the run goes on.
 
 from __future__ import annotations
 
-import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plm_core.errors import PLMError
 from plm_core.fewshot.methods import (
-    KINDS, METHODS, TEST_LIMIT, ClozeConfig, FewShotTask, FinetuneSettings, Method, build_method,
-    default_backbone, default_prompt,
+    KINDS,
+    METHODS,
+    TEST_LIMIT,
+    ClozeConfig,
+    FewShotTask,
+    FinetuneSettings,
+    Method,
+    build_method,
+    default_backbone,
+    default_prompt,
 )
 from plm_core.fewshot.prompting import PromptConfig
+from plm_core.training.callbacks import StopSignal
 
 DEFAULT_SHOTS: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
 SHOT_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
@@ -163,7 +172,7 @@ BackboneLoader = Callable[[str], Any]
 def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
                on_point: Callable[[CurvePoint], None] | None = None,
                on_progress: Callable[[ProgressInfo], None] | None = None,
-               stop: threading.Event | None = None) -> CurveResult:
+               stop: StopSignal | None = None) -> CurveResult:
     """Run the whole grid. `load(name)` gives a backbone (shared is fine: nothing here trains it in place)."""
     validate(config)
     result = CurveResult(config, task.labels, len(task.test), majority_rate(task.test["label"]))
@@ -270,7 +279,7 @@ def crossovers(summary: pd.DataFrame, reference: str = "prompt", metric: str = "
     found = []
     for method in TRAINING_METHODS:
         rows = summary[summary["method"] == method].sort_values("k")
-        for k, value in zip(rows["k"], rows[metric]):
+        for k, value in zip(rows["k"], rows[metric], strict=True):
             target = reference_at(ref, int(k))
             if value > target:
                 found.append(Crossover(method, int(k), float(value), target))
@@ -306,30 +315,28 @@ def to_json(result: CurveResult) -> dict[str, Any]:
     }
 
 
-def save_run(result: CurveResult) -> int | None:
-    """Store the curves in the runs store (if this installation has it); the run id, or None."""
-    try:
-        from plm_core.runs import RunStore
-    except ImportError:
-        return None
+def save_run(result: CurveResult, store: Any = None) -> int | None:
+    """Store the curves in the runs store; the run id. A failed write raises `plm_core.runs.RunNotSaved`."""
+    from plm_core.runs import save_run as store_run
+
     payload = to_json(result)
     config = result.config.as_dict()
     metrics = {f"{m}@{k}": v["mean"] for m, d in payload["methods"].items() for k, v in d["points"].items()}
     curves = {"methods": payload["methods"], "crossovers": payload["crossovers"], "labels": payload["labels"],
               "majority_baseline": payload["majority_baseline"], "n_test": payload["n_test"]}
-    result.run_id = int(RunStore().save("fewshot", config, metrics, curves, dict(result.timings)))
+    result.run_id = int(store_run("fewshot", config, metrics, curves, dict(result.timings), store=store))
     return result.run_id
 
 
 def sensitivity(load_scorer: Callable[[PromptConfig], Any], task: FewShotTask, k: int,
                 templates: Sequence[PromptConfig], orders: int = 4, seed: int = 0,
-                stop: threading.Event | None = None,
+                stop: StopSignal | None = None,
                 on_row: Callable[[dict], None] | None = None) -> pd.DataFrame:
     """Prompt sensitivity: one K-shot draw, each template x several demonstration orders -> accuracy rows."""
     from plm_core.fewshot.methods import outcome
 
     demos = task.draw(k, seed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(seed)
     perms = [np.arange(len(demos))] + [rng.permutation(len(demos)) for _ in range(max(0, orders - 1))]
     for t_index, config in enumerate(templates):

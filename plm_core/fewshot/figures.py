@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,13 +24,13 @@ def k_position(k: float) -> float:
     return float(np.log2(k + 1))
 
 
-def _band(fig: "go.Figure", xs: list[float], lo: list[float], hi: list[float], color: str, group: str) -> None:
+def _band(fig: go.Figure, xs: list[float], lo: list[float], hi: list[float], color: str, group: str) -> None:
     fig.add_scatter(x=xs + xs[::-1], y=hi + lo[::-1], fill="toself", fillcolor=color + "33", mode="lines",
                     line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=group)
 
 
 def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", metric: str = "acc",
-                 majority: float | None = None, crossovers: Sequence = (), height: int = 430) -> "go.Figure":
+                 majority: float | None = None, crossovers: Sequence = (), height: int = 430) -> go.Figure:
     """Mean accuracy (or macro-F1) against K per method, with a mean ± std band, chance line and crossovers.
 
     summary: rows (method, k, acc_mean, acc_std, f1_mean, f1_std, n) from `curves.summarize`.
@@ -40,8 +41,8 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
     shots = sorted(set(int(k) for k in shots) | set(int(k) for k in summary.get("k", [])))
     x_all = [k_position(k) for k in shots] or [0.0]
     fig = go.Figure()
-    for method, rows in summary.groupby("method", sort=False):
-        rows = rows.sort_values("k")
+    for key, rows in summary.groupby("method", sort=False):
+        method, rows = str(key), rows.sort_values("k")
         color, name = METHOD_COLORS.get(method, PALETTE[7]), t(f"fewshot.method.{method}", lang)
         mean, std = rows[f"{metric}_mean"].tolist(), rows[f"{metric}_std"].fillna(0).tolist()
         if method in ZERO_ONLY:
@@ -50,13 +51,15 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
                             line=dict(color=color, dash="dash"), hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>")
             continue
         xs = [k_position(k) for k in rows["k"]]
-        _band(fig, xs, [m - s for m, s in zip(mean, std)], [m + s for m, s in zip(mean, std)], color, method)
+        _band(fig, xs, [m - s for m, s in zip(mean, std, strict=True)], [m + s for m, s in zip(mean, std, strict=True)],
+              color, method)
         fig.add_scatter(x=xs, y=mean, mode="lines+markers", name=name, legendgroup=method, line=dict(color=color),
                         customdata=np.stack([rows["k"], std, rows["n"]], axis=1),
                         hovertemplate="K=%{customdata[0]}: %{y:.3f} ± %{customdata[1]:.3f} (n=%{customdata[2]})"
                                       "<extra>" + name + "</extra>")
     if majority is not None:
-        fig.add_scatter(x=[x_all[0], x_all[-1]], y=[majority, majority], mode="lines", name=t("fewshot.fig.chance", lang),
+        fig.add_scatter(x=[x_all[0], x_all[-1]], y=[majority, majority], mode="lines",
+                        name=t("fewshot.fig.chance", lang),
                         line=dict(color="#999999", dash="dot"), hoverinfo="skip")
     for c in crossovers:
         fig.add_scatter(x=[k_position(c.k)], y=[c.accuracy], mode="markers", showlegend=False,
@@ -83,7 +86,7 @@ def summary_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return table.rename(columns=names)
 
 
-def sensitivity_figure(rows: pd.DataFrame, lang: str = "en", height: int = 360) -> "go.Figure":
+def sensitivity_figure(rows: pd.DataFrame, lang: str = "en", height: int = 360) -> go.Figure:
     """Accuracy of each template over demonstration orders: one box with its points per template."""
     import plotly.graph_objects as go
 

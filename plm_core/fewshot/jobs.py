@@ -36,7 +36,7 @@ def run_curves_job(job: CurveJob, ctx: JobContext) -> CurveResult:
                    current=f"{info.method} K={info.k}" if info.k >= 0 else info.method)
 
     return run_curves(job.config, task, ctx.backbone, on_point=ctx.emit, on_progress=progress,
-                      stop=ctx.stop)  # type: ignore[arg-type]  # any object with is_set() stops it
+                      stop=ctx.stop)
 
 
 def store_curves(job: CurveJob, result: CurveResult) -> list[int]:
@@ -73,4 +73,4 @@ def run_sensitivity_job(job: SensitivityJob, ctx: JobContext) -> pd.DataFrame:
         ctx.update(fraction=done / total, current=f"{row['template']}/{row['order']}")
 
     return sensitivity(lambda c: PromptScorer(lm, c, ds.labels), task, job.k, job.templates, job.orders,
-                       job.seed, stop=ctx.stop, on_row=on_row)  # type: ignore[arg-type]  # Event-like stop
+                       job.seed, stop=ctx.stop, on_row=on_row)

@@ -11,15 +11,16 @@ and a training pool with every test text removed, from which K-per-class samples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import pad_batch
 from plm_core.backbones.capabilities import require
-from plm_core.data import SPLIT_SEED, SampleSet
+from plm_core.data import SampleSet, fixed_test_order
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import DEFAULT_TEMPLATE, GENERIC_TEMPLATE, PromptConfig, PromptScorer
 
@@ -74,7 +75,7 @@ def fixed_test(ds: SampleSet, test_limit: int | None = TEST_LIMIT) -> pd.DataFra
     """
     if test_limit is not None and test_limit < 1:
         raise PLMError("fewshot.err.bad_test_limit", limit=test_limit)
-    shuffled = ds.test.sample(frac=1.0, random_state=SPLIT_SEED)
+    shuffled = fixed_test_order(ds.test)
     return shuffled if test_limit is None else shuffled.head(test_limit)
 
 
@@ -99,17 +100,20 @@ class Outcome:
     extra: dict[str, Any] = field(default_factory=dict)  # method-specific numbers (prefix tokens, ...)
 
 
-def score(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> tuple[float, float]:
+LabelList = Sequence[str] | np.ndarray | pd.Series  # labels as a list, an array or a DataFrame column
+
+
+def score(y_true: LabelList, y_pred: LabelList, labels: Sequence[str]) -> tuple[float, float]:
     """(accuracy, macro-F1) over the given label set."""
     from sklearn.metrics import f1_score
 
-    y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
-    acc = float((y_true == y_pred).mean()) if len(y_true) else 0.0
-    f1 = float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0))
+    true, pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
+    acc = float((true == pred).mean()) if len(true) else 0.0
+    f1 = float(f1_score(true, pred, labels=list(labels), average="macro", zero_division=0))
     return acc, f1
 
 
-def outcome(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str], **extra: Any) -> Outcome:
+def outcome(y_true: LabelList, y_pred: LabelList, labels: Sequence[str], **extra: Any) -> Outcome:
     acc, f1 = score(y_true, y_pred, labels)
     return Outcome(acc, f1, [str(p) for p in y_pred], dict(extra))
 
@@ -168,7 +172,8 @@ class SimilarityMethod(Method):
     def run(self, train_k: pd.DataFrame, task: FewShotTask, seed: int) -> Outcome:
         if self._test_vectors is None:
             self.prepare(task, [])
-        described = {**default_descriptions(task.labels, task.task), **{k: v for k, v in self.descriptions.items() if v}}
+        described = {**default_descriptions(task.labels, task.task),
+                     **{k: v for k, v in self.descriptions.items() if v}}
         label_vecs = self.embed([described[lab] for lab in task.labels])  # (C, H)
         sims = self._test_vectors @ label_vecs.T  # (N, C) cosine similarities
         pred = [task.labels[i] for i in sims.argmax(axis=1)]
@@ -246,7 +251,7 @@ class ClozeMethod(Method):
         words = {**default_cloze_words(labels, task), **{k: v for k, v in self.config.words.items() if v}}
         tok = self.backbone.tokenizer
         ids = [tok(" " + words[lab].strip(), add_special_tokens=False)["input_ids"][:1] for lab in labels]
-        for lab, piece in zip(labels, ids):
+        for lab, piece in zip(labels, ids, strict=True):
             if not piece:
                 raise PLMError("fewshot.err.empty_verbalizer", label=lab)
         return [p[0] for p in ids]
@@ -337,7 +342,8 @@ class FrozenMethod(Method):
 
         with threadpool_limits(1):  # a 2K x H problem: extra BLAS threads only wait on each other
             acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
-                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(), seed=seed)
+                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(),
+                                      seed=seed)
         return Outcome(acc, f1, [str(p) for p in pred])
 
 

@@ -15,8 +15,9 @@ prediction by them (p / p_cf, renormalised) removes that bias.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -127,7 +128,7 @@ class PromptScorer:
         self.labels = list(labels)
         words = verbalizers_for(config, self.labels)
         self.label_ids = [self.ids(words[lab]) for lab in self.labels]  # C lists of piece ids
-        for lab, ids in zip(self.labels, self.label_ids):
+        for lab, ids in zip(self.labels, self.label_ids, strict=True):
             if not ids:
                 raise PLMError("fewshot.err.empty_verbalizer", label=lab)
         self.single_piece = all(len(ids) == 1 for ids in self.label_ids)

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from plm_core.errors import PLMError
+
+
+def split_pair(line: str, labels: Sequence[str]) -> tuple[str, str] | None:
+    """'label = value' -> (label, value) for the LONGEST known label the line starts with, followed by '='.
+
+    Labels may contain any character ('=' included): the label is found by matching the known labels,
+    never by splitting on the first '='. None if no known label starts the line.
+    """
+    text = line.strip()
+    for label in sorted({str(lab) for lab in labels}, key=len, reverse=True):
+        if label and text.startswith(label):
+            rest = text[len(label):].lstrip()
+            if rest.startswith("="):
+                return label, rest[1:].strip()
+    return None
 
 
 def parse_pairs(text: str, labels: Sequence[str]) -> dict[str, str]:
@@ -13,12 +28,13 @@ def parse_pairs(text: str, labels: Sequence[str]) -> dict[str, str]:
     for line in str(text).splitlines():
         if not line.strip():
             continue
-        label, sep, value = line.partition("=")
-        if not sep or not label.strip():
-            raise PLMError("fewshot.err.bad_pair", line=line.strip())
-        if label.strip() not in labels:
-            raise PLMError("fewshot.err.unknown_label", label=label.strip(), labels=", ".join(labels))
-        out[label.strip()] = value.strip()
+        pair = split_pair(line, labels)
+        if pair is None:
+            label, sep, _ = line.partition("=")
+            if not sep or not label.strip():
+                raise PLMError("fewshot.err.bad_pair", line=line.strip())
+            raise PLMError("fewshot.err.unknown_label", label=label.strip(), labels=", ".join(map(str, labels)))
+        out[pair[0]] = pair[1]
     return out
 
 

@@ -7,9 +7,10 @@ server that only queues and polls never imports torch for them.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache
+from typing import Any
 
 from plm_core.errors import PLMError
 
@@ -43,8 +44,8 @@ def kind_spec(kind: str) -> KindSpec:
         raise PLMError("jobs.err.unknown_kind", kind=kind, choices=", ".join(KINDS)) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def resolve(target: str) -> Callable[..., Any]:
     """'pkg.module:function' -> the function."""
     module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]  # registry strings
+    return getattr(importlib.import_module(module), name)

@@ -11,7 +11,8 @@ import os
 import subprocess
 import sys
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from plm_core.jobs.model import JobError
 from plm_core.jobs.worker import read_frame, write_frame
@@ -99,7 +100,8 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, workers: int | None = None, threads: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, threads: int | None = None, prestart: bool = False) -> None:
+        """prestart: start the workers now (at low priority), so the first job does not wait for them."""
         from plm_core.jobs.runner import worker_threads
 
         self.n = workers or default_workers()
@@ -107,9 +109,13 @@ class LocalBackend:
         self._workers: list[_Worker | None] = [None] * self.n
         self._lock = threading.Lock()
         self._on_event: Callable[[Event], None] = lambda event: None
+        self._prestart = prestart
 
     def bind(self, on_event: Callable[[Event], None]) -> None:
         self._on_event = on_event
+        if self._prestart:
+            with self._lock:
+                self._workers = [_Worker(i, self._on_event, self.threads) for i in range(self.n)]
 
     def capacity(self) -> int:
         return self.n

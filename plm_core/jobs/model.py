@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Callable, Protocol
+from enum import StrEnum
+from typing import Any, Protocol
 
 from plm_core.errors import PLMError
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     QUEUED = "queued"  # waiting for a free worker
     RUNNING = "running"
     STOPPING = "stopping"  # stop asked, the worker has not confirmed yet
@@ -40,7 +41,7 @@ class JobError:
     detail: str = ""  # traceback tail, for an expander; empty for a PLMError the user can fix
 
     @classmethod
-    def from_exception(cls, err: BaseException, detail: str = "") -> "JobError":
+    def from_exception(cls, err: BaseException, detail: str = "") -> JobError:
         if isinstance(err, PLMError):
             return cls(err.key, {k: _plain(v) for k, v in err.params.items()})
         return cls("jobs.err.crashed", {"kind": type(err).__name__, "detail": str(err)[:300]}, detail[-4000:])

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from plm_core.jobs.model import JobError
 from plm_core.paths import REPO_ROOT
@@ -24,7 +25,7 @@ EXCLUDES = [".venv", ".git", "bench/out", "**/__pycache__", "*.sqlite*", ".pytes
 def _actor_class() -> Any:
     import ray
 
-    @ray.remote(num_cpus=1, max_concurrency=4)
+    @ray.remote(num_cpus=1, max_concurrency=4)  # type: ignore[call-overload]  # ray's stubs type functions, not actors
     class RayWorker:
         """One job at a time (the driver sees to it); `poll` and `stop` answer while `run` works."""
 

@@ -24,7 +24,7 @@ class DataRef:
         return _sample_fingerprint(self.name)
 
     def __repr__(self) -> str:  # never print a whole CSV in a log
-        return f"DataRef({self.name!r}, csv={'%d bytes' % len(self.csv) if self.csv is not None else None})"
+        return f"DataRef({self.name!r}, csv={f'{len(self.csv)} bytes' if self.csv is not None else None})"
 
 
 @lru_cache(maxsize=8)

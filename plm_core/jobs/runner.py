@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from plm_core.jobs.kinds import kind_spec, resolve
 from plm_core.jobs.model import JobContext, JobError, Stop

@@ -32,7 +32,7 @@ from plm_core.jobs.keys import cache_key
 from plm_core.jobs.kinds import kind_spec, resolve
 from plm_core.jobs.model import JobError, JobStatus, Snapshot
 
-ORPHAN_AFTER_S = 45.0  # a job none of whose owners sent a heartbeat for this long is cancelled
+ORPHAN_AFTER_S = 90.0  # a job none of whose owners sent a heartbeat for this long is cancelled (a closed tab)
 STOP_GRACE_S = 1.5  # a job that has not stopped this long after a stop is killed (worker replaced)
 
 
@@ -96,6 +96,8 @@ class JobService:
         use_cache = spec.cache and not live
         hit = self.cache.get(key) if use_cache else None
         with self._lock:
+            if use_cache and hit is None:
+                hit = self._finished_twin(key)  # done a moment ago, still being stored
             if use_cache and hit is None:
                 twin = self._active_twin(key)
                 if twin is not None:
@@ -206,6 +208,14 @@ class JobService:
                 return rec
         return None
 
+    def _finished_twin(self, key: str) -> CachedResult | None:
+        for rec in self._jobs.values():
+            snap = rec.snap
+            if rec.key == key and snap is not None and snap.status is JobStatus.DONE and snap.result is not None:
+                return CachedResult(snap.result, snap.computed_at or time.time(), snap.computed_on,
+                                    snap.compute_seconds or 0.0, list(snap.saved), list(snap.items), snap.state)
+        return None
+
     def _ahead(self, job_id: str) -> int:
         try:
             return list(self._queue).index(job_id)
@@ -290,7 +300,8 @@ class JobService:
             except PLMError as err:
                 error = JobError.from_exception(err)
         with self._lock:
-            rec.snap = replace(rec.snap, saved=saved, save_error=error)  # type: ignore[arg-type]
+            assert rec.snap is not None
+            rec.snap = replace(rec.snap, saved=saved, save_error=error)
 
     def _log(self, rec: _Record, event: str, **values: Any) -> None:
         """One JSON line per job event in PLM_LAB_JOBS_LOG, if set (what bench/classroom.py reads)."""
@@ -333,10 +344,14 @@ def get_service() -> JobService:
     with _SERVICE_LOCK:
         if _SERVICE is None:
             address = os.environ.get("PLM_LAB_RAY_ADDRESS", "").strip()
-            backend: Backend | None = None
+            backend: Backend
             if address:
                 from plm_core.jobs.ray_backend import RayBackend
 
                 backend = RayBackend(address)
+            else:
+                from plm_core.jobs.local import LocalBackend
+
+                backend = LocalBackend(prestart=True)  # warm workers: the first job starts at once
             _SERVICE = JobService(backend)
         return _SERVICE

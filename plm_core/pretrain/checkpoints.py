@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -34,7 +35,7 @@ def checkpoint_dir(objective: str) -> Path:
 
 
 def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: Any = None,
-               words: Sequence[str] = (), counts: Sequence[int] = ()) -> None:
+               words: Sequence[str] = (), counts: Sequence[int] | np.ndarray = ()) -> None:
     """Write weights (fp16) + config (+ tokenizer or word list) for one objective into `folder`."""
     from safetensors.torch import save_file
 
@@ -42,14 +43,19 @@ def save_model(objective: str, model: torch.nn.Module, folder: Path, tokenizer: 
     if objective in ("mlm", "clm", "span"):
         import copy
 
+        from transformers import PreTrainedModel
+
+        assert isinstance(model, PreTrainedModel)  # the transformer objectives train transformers models
         half = copy.deepcopy(model).half()
         half.save_pretrained(str(folder))
         mark_float32(folder)
     elif objective == "bilm":
+        assert isinstance(model, BiLM)  # the bilm objective trains a BiLM
         state = {k: v.detach().half().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(folder / "model.safetensors"))
         write_json(folder / "config.json", {"architecture": "BiLM", **model.config.to_dict()})
     else:
+        assert isinstance(model, SkipGram)  # the remaining objective, skip-gram
         vectors = model.centre.weight.detach().half().contiguous()  # (V, D): the word vectors we keep
         context = model.context.weight.detach().half().contiguous()  # (V, D): kept to recompute the loss
         save_file({"vectors": vectors, "context": context}, str(folder / "vectors.safetensors"))
@@ -67,10 +73,10 @@ def mark_float32(folder: Path) -> None:
     write_json(folder / "config.json", config)
 
 
-def write_word_counts(path: Path, words: Sequence[str], counts: Sequence[int]) -> None:
+def write_word_counts(path: Path, words: Sequence[str], counts: Sequence[int] | np.ndarray) -> None:
     """The skip-gram vocabulary, one `word<TAB>corpus count` a line, most frequent first."""
     counts = list(counts) or [1] * len(words)
-    path.write_text("".join(f"{w}\t{int(n)}\n" for w, n in zip(words, counts)), encoding="utf-8")
+    path.write_text("".join(f"{w}\t{int(n)}\n" for w, n in zip(words, counts, strict=False)), encoding="utf-8")
 
 
 def read_word_counts(folder: Path) -> tuple[list[str], np.ndarray]:
@@ -143,7 +149,8 @@ def model_card(folder: Path) -> dict:
 
 def all_cards() -> dict[str, dict]:
     """Model cards of every shipped checkpoint, by objective."""
-    return {obj: model_card(checkpoint_dir(obj)) for obj in TINY_CONFIGS if (checkpoint_dir(obj) / "model_card.json").exists()}
+    return {obj: model_card(checkpoint_dir(obj)) for obj in TINY_CONFIGS
+            if (checkpoint_dir(obj) / "model_card.json").exists()}
 
 
 def folder_size(folder: Path) -> int:

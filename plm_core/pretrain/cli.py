@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from plm_core.cli import seed_arg
 from plm_core.pretrain import OBJECTIVES
 
 
@@ -18,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--objective", required=True, choices=OBJECTIVES)
     p.add_argument("--steps", type=int, default=None, help="optimizer steps (default: the shipped budget)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: assets/checkpoints/<name>)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_arg, default=0, help="0 .. 2**32-1")
     p.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy 2-core machine)")
     p.add_argument("--no-probes", action="store_true", help="skip the probes and the README of the model card")
     p.set_defaults(func=run)

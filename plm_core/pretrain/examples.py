@@ -13,8 +13,8 @@ so what the page shows is exactly what the model was trained on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -79,20 +79,23 @@ def span_noise_mask(length: int, rng: np.random.Generator, density: float = 0.15
     n_spans = int(max(min(round(n_noise / mean_span), n_noise, length - n_noise), 1))
 
     def segment(total: int) -> np.ndarray:  # total split into n_spans positive parts, in random order
-        cuts = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False)) if n_spans > 1 else []
+        cuts: np.ndarray | list[int] = []
+        if n_spans > 1:
+            cuts = np.sort(rng.choice(np.arange(1, total), size=n_spans - 1, replace=False))
         return np.diff(np.concatenate([[0], cuts, [total]])).astype(int)
 
     noise_lens, keep_lens = segment(n_noise), segment(length - n_noise)
     mask = np.zeros(length, dtype=bool)
     pos = 0
-    for keep, noise in zip(keep_lens, noise_lens):  # starts with kept tokens, like T5
+    for keep, noise in zip(keep_lens, noise_lens, strict=True):  # starts with kept tokens, like T5
         pos += keep
         mask[pos : pos + noise] = True
         pos += noise
     return mask
 
 
-def corrupt_spans(ids: Sequence[int], noise: np.ndarray, sentinel_ids: Sequence[int], eos_id: int) -> tuple[list[int], list[int]]:
+def corrupt_spans(ids: Sequence[int], noise: np.ndarray, sentinel_ids: Sequence[int],
+                  eos_id: int) -> tuple[list[int], list[int]]:
     """One sequence -> (input ids, target ids): span i becomes sentinel i in the input and opens it in the target."""
     inputs: list[int] = []
     targets: list[int] = []
@@ -114,7 +117,7 @@ def span_batch(ids: np.ndarray, rng: np.random.Generator, sentinel_ids: Sequence
     """ids: (B, T) -> padded inputs (B, Ti) and labels (B, Tt) of T5 span corruption."""
     ids = np.asarray(ids, dtype=np.int64)
     noise = np.stack([span_noise_mask(ids.shape[1], rng, density, mean_span) for _ in range(ids.shape[0])])
-    pairs = [corrupt_spans(row, mask, sentinel_ids, eos_id) for row, mask in zip(ids, noise)]
+    pairs = [corrupt_spans(row, mask, sentinel_ids, eos_id) for row, mask in zip(ids, noise, strict=True)]
     width_in = max(len(p[0]) for p in pairs)
     width_out = max(len(p[1]) for p in pairs)
     inputs = np.full((len(pairs), width_in), pad_id, dtype=np.int64)
@@ -164,7 +167,7 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
     return weights / weights.sum()
 
 
-def skipgram_pairs(word_ids: Sequence[int], window: int) -> tuple[np.ndarray, np.ndarray]:
+def skipgram_pairs(word_ids: Sequence[int] | np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Every (centre, context) pair with |offset| <= window, in sentence order: two (P,) arrays."""
     ids = np.asarray(word_ids, dtype=np.int64)
     centres, contexts = [], []
@@ -193,7 +196,8 @@ def draw_negatives(contexts: np.ndarray, k: int, probs: np.ndarray, rng: np.rand
     return neg
 
 
-def sgns_batch(word_ids: Sequence[int], rng: np.random.Generator, probs: np.ndarray, window: int = 5, k: int = 5) -> SGNSBatch:
+def sgns_batch(word_ids: Sequence[int] | np.ndarray, rng: np.random.Generator, probs: np.ndarray, window: int = 5,
+               k: int = 5) -> SGNSBatch:
     """A run of word ids -> all its skip-gram pairs with k negatives each."""
     centres, contexts = skipgram_pairs(word_ids, window)
     return SGNSBatch(centres, contexts, draw_negatives(contexts, k, probs, rng))
@@ -255,7 +259,7 @@ def bilm_example(ids: Sequence[int], pieces: Sequence[str]) -> Example:
 def sgns_example(word_ids: Sequence[int], words: Sequence[str], vocab: Sequence[str], probs: np.ndarray,
                  rng: np.random.Generator, window: int = 2, k: int = 5) -> Example:
     batch = sgns_batch(word_ids, rng, probs, window, k)
-    pairs = [(vocab[c], vocab[x]) for c, x in zip(batch.centres, batch.contexts)]
+    pairs = [(vocab[c], vocab[x]) for c, x in zip(batch.centres, batch.contexts, strict=True)]
     negatives = [[vocab[n] for n in row] for row in batch.negatives]
     return Example("sgns", list(words), [c for c, _ in pairs], [x for _, x in pairs], [],
                    {"pairs": pairs, "negatives": negatives})

@@ -11,7 +11,8 @@ Each loads as its random-init twin with `load_backbone(name, random_init=True)`.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,8 @@ def _spec(name: str, display: str, family: Family, loader: str, layers: int, hid
           objective: str, head: str = "", max_length: int = 64, notes: str = "") -> BackboneSpec:
     return BackboneSpec(
         name=name, display=display, family=family, loader=loader, source=PROJECT,
-        install="python -m plm_core pretrain --objective " + objective.split(":")[0], license="MIT (weights); corpus CC BY-SA 4.0 + public domain",
+        install="python -m plm_core pretrain --objective " + objective.split(":")[0],
+        license="MIT (weights); corpus CC BY-SA 4.0 + public domain",
         layers=layers, hidden_size=hidden, heads=heads, params=params, pretrained_on=CORPUS,
         objective=objective.split(":", 1)[1], location=f"assets/checkpoints/{name}", head=head,
         max_length=max_length, notes=notes, capabilities=CAPABILITIES[name],
@@ -119,7 +121,7 @@ class BiLMBackbone(Backbone):
                             truncated=[t.truncated for t in toks])
 
     def direction_logprobs(self, text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Pieces, log P(next piece) from the forward LM (T, V) and log P(previous piece) from the backward LM (T, V)."""
+        """Pieces, log P(next piece) from the forward LM (T, V), log P(previous piece) from the backward LM (T, V)."""
         import torch
 
         toks, _, out = self.run([text])

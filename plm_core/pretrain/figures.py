@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
@@ -16,11 +16,11 @@ def loss_curve_figure(history: Sequence[tuple[int, float]], val_history: Sequenc
     """Training loss per step (thin) and validation loss at each evaluation (markers)."""
     fig = go.Figure()
     if history:
-        steps, losses = zip(*history)
+        steps, losses = zip(*history, strict=True)
         fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines", name=t("pretrain.fig.train", lang),
                                  line=dict(width=1)))
     if val_history:
-        steps, losses = zip(*val_history)
+        steps, losses = zip(*val_history, strict=True)
         fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines+markers", name=t("pretrain.fig.valid", lang)))
     fig.update_layout(title=t("pretrain.fig.live_title", lang), xaxis_title=t("pretrain.fig.step", lang),
                       yaxis_title=t("pretrain.fig.loss", lang), height=340, margin=dict(l=40, r=10, t=40, b=40),
@@ -74,10 +74,11 @@ def pieces_html(pieces: Sequence[str], marks: dict[int, str] | None = None) -> s
     return chips_html(pieces, [HIGHLIGHT.get(marks.get(i, ""), "#e8e8e8") for i in range(len(pieces))])
 
 
-def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int], kinds: Sequence[str] = ()) -> dict[int, str]:
+def example_marks(objective: str, inputs: Sequence[str], positions: Sequence[int],
+                  kinds: Sequence[str] = ()) -> dict[int, str]:
     """Which input chips to colour: MLM corrupted positions by kind, T5 sentinels."""
     if objective == "mlm":
-        return dict(zip(positions, kinds))
+        return dict(zip(positions, kinds, strict=False))
     if objective == "span":
         return {i: "sentinel" for i, p in enumerate(inputs) if p.startswith("<extra_id_")}
     return {}

@@ -43,7 +43,8 @@ def hf_config(objective: str, vocab_size: int, pad_id: int, eos_id: int) -> Any:
                           n_inner=c["ffn"], n_positions=c["max_len"], bos_token_id=eos_id, eos_token_id=eos_id,
                           pad_token_id=pad_id)
     if objective == "span":
-        return T5Config(vocab_size=vocab_size, d_model=c["hidden"], d_kv=c["hidden"] // c["heads"], d_ff=c["ffn"],
+        return T5Config(  # type: ignore[call-arg]  # T5Config's typed __init__ omits kwargs it accepts at runtime
+                        vocab_size=vocab_size, d_model=c["hidden"], d_kv=c["hidden"] // c["heads"], d_ff=c["ffn"],
                         num_layers=c["layers"], num_decoder_layers=c["layers"], num_heads=c["heads"],
                         pad_token_id=pad_id, eos_token_id=eos_id, decoder_start_token_id=pad_id,
                         dropout_rate=0.0, tie_word_embeddings=True)
@@ -122,7 +123,8 @@ class BiLM(nn.Module):
         """(..., H) -> (..., V) through the shared (tied) softmax."""
         return F.linear(self.drop(h), self.embed.weight, self.output_bias)
 
-    def forward(self, input_ids: torch.Tensor, lengths: torch.Tensor | None = None, with_logits: bool = True) -> BiLMOutput:
+    def forward(self, input_ids: torch.Tensor, lengths: torch.Tensor | None = None,
+                with_logits: bool = True) -> BiLMOutput:
         """input_ids: (B, T), right-padded to `lengths` (B,). with_logits=False skips the softmax (training
         computes it on a subset of positions)."""
         B, T = input_ids.shape
@@ -131,7 +133,7 @@ class BiLM(nn.Module):
         fwd = self.run_stack(self.forward_layers, emb)  # L x (B, T, H), state t has read tokens 0..t
         bwd_rev = self.run_stack(self.backward_layers, reverse_padded(emb, lengths))
         bwd = [reverse_padded(h, lengths) for h in bwd_rev]  # L x (B, T, H), state t has read tokens t..end
-        states = [torch.cat([emb, emb], dim=-1)] + [torch.cat([f, b], dim=-1) for f, b in zip(fwd, bwd)]
+        states = [torch.cat([emb, emb], dim=-1)] + [torch.cat([f, b], dim=-1) for f, b in zip(fwd, bwd, strict=True)]
         if not with_logits:
             return BiLMOutput(None, None, states)
         return BiLMOutput(self.logits(fwd[-1]), self.logits(bwd[-1]), states)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -20,8 +21,20 @@ from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, save_mode
 from plm_core.pretrain.models import TINY_CONFIGS, count_params
 from plm_core.pretrain.tokenizer import load_raw_tokenizer
 from plm_core.pretrain.train import (
-    DEFAULT_TRAIN, Batch, PretrainConfig, PretrainResult, PretrainTrainer, Task, Vocab, build_model, build_task,
-    cached_stream, evaluate, validation_batches, word_stream, word_vocab,
+    DEFAULT_TRAIN,
+    Batch,
+    PretrainConfig,
+    PretrainResult,
+    PretrainTrainer,
+    Task,
+    Vocab,
+    build_model,
+    build_task,
+    cached_stream,
+    evaluate,
+    validation_batches,
+    word_stream,
+    word_vocab,
 )
 from plm_core.training.callbacks import Callback
 
@@ -55,7 +68,8 @@ def prepare(objective: str, cfg: PretrainConfig | None = None, shipped: bool = F
     """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
     cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
     train_lines, valid_lines = load_lines(shipped)
-    tok, words, counts = None, [], None
+    tok, counts = None, None
+    words: list[str] = []
     if objective == "sgns":
         c = TINY_CONFIGS["sgns"]
         words, counts = word_vocab(train_lines, c["vocab"], c["min_count"])
@@ -139,7 +153,8 @@ class ProgressLogger(Callback):
         if step % self.every == 0 or step == self.total:
             elapsed = time.perf_counter() - self.start
             eta = elapsed / step * (self.total - step)
-            self.log(f"  step {step:>5}/{self.total}  loss {np.mean(self.recent):.3f}  {elapsed:6.0f} s  eta {eta:5.0f} s")
+            self.log(f"  step {step:>5}/{self.total}  loss {np.mean(self.recent):.3f}  "
+                     f"{elapsed:6.0f} s  eta {eta:5.0f} s")
             self.recent.clear()
 
     def on_eval(self, trainer: Any, step: int, value: float) -> None:
@@ -165,7 +180,9 @@ def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: in
         if objective == "bilm":
             model = load_bilm(folder, random_init, seed)
         else:
+            from plm_core.backbones.capabilities import require
             from plm_core.backbones.registry import load_backbone
 
-            model = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed).model
+            backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
+            model = require(backbone, "trainable").model
     return evaluate(task, model, validation_batches(task, stream, n_batches, cfg.batch_size))

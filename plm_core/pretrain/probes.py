@@ -123,15 +123,15 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
             "span comes out close to the corpus' most frequent pieces whatever the input ('the', ',', 'of'; see "
             "`plm_core.pretrain.probes.span_candidates`), and it writes more sentinels than the input has. Mainly "
             "the first piece of each span (about 3 per sequence, against about 9 masked pieces for BERT) needs "
-            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs several times the BERT budget before the "
-            "spans it fills depend on the sentence.",
+            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs "
+            "several times the BERT budget before the spans it fills depend on the sentence.",
 }
 
 
 def run_probe(probe: Probe, bb: Backbone) -> tuple[Ranked | str, bool]:
     """(the model's answer, passed?) for one documented probe."""
     if probe.objective == "mlm":
-        answer: Ranked | str = fill_mask(bb, probe.text, probe.k)[0]
+        answer: Ranked = fill_mask(bb, probe.text, probe.k)[0]
     elif probe.objective in ("clm", "bilm"):
         answer = next_tokens(bb, probe.text, probe.k)
     elif probe.objective == "span":
@@ -154,7 +154,8 @@ def load_from_folder(objective: str, folder: Path, random_init: bool = False) ->
     from plm_core.pretrain.models import TINY_CONFIGS
 
     spec = get_spec(TINY_CONFIGS[objective]["name"])
-    location = str(folder.resolve().relative_to(REPO_ROOT)) if folder.resolve().is_relative_to(REPO_ROOT) else str(folder.resolve())
+    resolved = folder.resolve()
+    location = str(resolved.relative_to(REPO_ROOT)) if resolved.is_relative_to(REPO_ROOT) else str(resolved)
     spec = dataclasses.replace(spec, location=location)  # REPO_ROOT / absolute path = the absolute path
     return LOADERS[spec.loader](spec, random_init, 0)
 
@@ -167,10 +168,9 @@ def format_answer(answer: Ranked | str) -> str:
 
 def write_readme(objective: str, folder: Path) -> Path:
     """The model card as README.md: figures from model_card.json plus the documented probe and its answer."""
-    from plm_core.pretrain.checkpoints import model_card, write_json
-
     import dataclasses
 
+    from plm_core.pretrain.checkpoints import model_card, write_json
     from plm_core.pretrain.pipeline import corpus_summary
 
     card = model_card(folder)
@@ -209,7 +209,7 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         "## Documented probe", "",
         f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
         "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
-        "## Rebuild", "", "```", f"python -m plm_core corpus        # only if the corpus cache is missing",
+        "## Rebuild", "", "```", "python -m plm_core corpus        # only if the corpus cache is missing",
         f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
         "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "
         "and public-domain books and speeches.", "",
@@ -221,7 +221,8 @@ def write_overview() -> Path:
     """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
     from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
 
-    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss | size | probe |",
+    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss "
+            "| size | probe |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for objective, c in all_cards().items():
         size = folder_size(checkpoints_root() / c["name"]) / 1e6

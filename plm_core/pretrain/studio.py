@@ -92,7 +92,8 @@ def example_table(e: ex.Example) -> pd.DataFrame:
         return pd.DataFrame({"position": e.positions, "piece": e.inputs, "forward target (next)": e.targets,
                              "backward target (previous)": e.detail["backward_targets"]})
     if e.objective == "sgns":
-        return pd.DataFrame({"centre": [c for c, _ in e.detail["pairs"]], "context (+)": [x for _, x in e.detail["pairs"]],
+        return pd.DataFrame({"centre": [c for c, _ in e.detail["pairs"]],
+                             "context (+)": [x for _, x in e.detail["pairs"]],
                              "negatives (-)": [", ".join(n) for n in e.detail["negatives"]]})
     return pd.DataFrame({"input (encoder)": [" ".join(e.inputs)], "target (decoder)": [" ".join(e.targets)]})
 
@@ -100,7 +101,8 @@ def example_table(e: ex.Example) -> pd.DataFrame:
 # ---- the shipped models' predictions ---------------------------------------------------------------
 
 def ranked_table(ranked: list[tuple[str, float]], value: str = "probability") -> pd.DataFrame:
-    return pd.DataFrame({"rank": range(1, len(ranked) + 1), "piece": [w for w, _ in ranked], value: [p for _, p in ranked]})
+    return pd.DataFrame({"rank": range(1, len(ranked) + 1), "piece": [w for w, _ in ranked],
+                         value: [p for _, p in ranked]})
 
 
 def bilm_table(preds: list[Any]) -> pd.DataFrame:
@@ -108,7 +110,8 @@ def bilm_table(preds: list[Any]) -> pd.DataFrame:
     def fmt(r: list[tuple[str, float]]) -> str:
         return ", ".join(f"{w} {p:.2f}" for w, p in r)
 
-    return pd.DataFrame({"piece": [p.piece for p in preds], "previous? (backward LM)": [fmt(p.previous_top) for p in preds],
+    return pd.DataFrame({"piece": [p.piece for p in preds],
+                         "previous? (backward LM)": [fmt(p.previous_top) for p in preds],
                          "next? (forward LM)": [fmt(p.next_top) for p in preds]})
 
 
@@ -119,10 +122,12 @@ LIVE_TRAIN: dict[str, dict[str, Any]] = {  # small batches so a few hundred step
     "clm": dict(steps=300, batch_size=8, seq_len=64, lr=3e-3, warmup=30, eval_every=50, eval_batches=2),
     "span": dict(steps=300, batch_size=16, seq_len=64, lr=3e-3, warmup=30, eval_every=50, eval_batches=2),
     "bilm": dict(steps=200, batch_size=8, seq_len=64, lr=3e-3, warmup=20, eval_every=50, eval_batches=2),
-    "sgns": dict(steps=400, batch_size=4, seq_len=500, lr=1e-2, warmup=0, eval_every=50, eval_batches=2, weight_decay=0.0),
+    "sgns": dict(steps=400, batch_size=4, seq_len=500, lr=1e-2, warmup=0, eval_every=50, eval_batches=2,
+                 weight_decay=0.0),
 }
 LIVE_PROBES: dict[str, str] = {
-    "mlm": "the united [MASK] of america .", "clm": "the united states of", "span": "the united <extra_id_0> of america .",
+    "mlm": "the united [MASK] of america .", "clm": "the united states of",
+    "span": "the united <extra_id_0> of america .",
     "bilm": "the united states of", "sgns": "king",
 }
 

@@ -10,8 +10,9 @@ The vocabulary is the same in every checkpoint; only the template that adds spec
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from plm_core.paths import ASSETS_DIR
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -68,7 +69,7 @@ class Vocab:
     special_ids: list[int]
 
     @classmethod
-    def from_tokenizer(cls, tok: Any) -> "Vocab":
+    def from_tokenizer(cls, tok: Any) -> Vocab:
         vocab = tok.get_vocab()
         pieces = [p for p, _ in sorted(vocab.items(), key=lambda kv: kv[1])]
         return cls(pieces, vocab[PAD], vocab[CLS], vocab[SEP], vocab[MASK], [vocab[s] for s in SENTINELS],
@@ -342,7 +343,8 @@ def evaluate(task: Task, model: torch.nn.Module, batches: Sequence[Batch]) -> fl
     return total / max(count, 1)
 
 
-def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int, seed: int = 1234) -> list[Batch]:
+def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int,
+                       seed: int = 1234) -> list[Batch]:
     """Fixed validation batches: the first consecutive windows of the validation stream, corrupted with a fixed seed."""
     blocks = fixed_blocks(stream, n_batches * batch_size, task.block_len)
     rng = np.random.default_rng(seed)
@@ -383,9 +385,13 @@ def build_task(objective: str, cfg: PretrainConfig, vocab: Vocab | None, counts:
     """The objective's batch maker + loss, cutting sequences of cfg.seq_len positions."""
     block = block_len_for(objective, cfg.seq_len)
     if objective == "sgns":
+        assert counts is not None  # the skip-gram task samples from the word counts
         c = TINY_CONFIGS["sgns"]
         return SGNSTask(counts, c["window"], c["negatives"], block)
-    return {"mlm": MLMTask, "clm": CLMTask, "span": SpanTask, "bilm": BiLMTask}[objective](vocab, block)
+    assert vocab is not None  # the other objectives cut WordPiece ids
+    tasks: dict[str, Callable[[Vocab, int], Task]] = {"mlm": MLMTask, "clm": CLMTask, "span": SpanTask,
+                                                       "bilm": BiLMTask}
+    return tasks[objective](vocab, block)
 
 
 # ---- the skip-gram word vocabulary ------------------------------------------------------------------

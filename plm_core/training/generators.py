@@ -103,7 +103,8 @@ def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
                     sub.weight[sub.padding_idx].zero_()
                 continue
             if isinstance(weight, nn.Parameter) and weight.dim() == 2:
-                fan_in = weight.shape[1] if isinstance(sub, nn.Linear) else weight.shape[0]  # GPT-2's Conv1D is (in, out)
+                # GPT-2's Conv1D is (in, out)
+                fan_in = weight.shape[1] if isinstance(sub, nn.Linear) else weight.shape[0]
                 std = transformer_std(config, fan_in)
                 if n_layer and name.endswith("c_proj"):
                     std /= math.sqrt(2 * n_layer)

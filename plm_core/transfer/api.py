@@ -8,22 +8,32 @@ on a freshly built random twin.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.backbones.capabilities import Trainable, require
-from plm_core.errors import PLMError
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
 from plm_core.transfer.groups import (
-    GroupInfo, NamedGroup, body_groups, build_optimizer, group_table, head_groups, mark_unused, plan_groups,
-    relative_drift, snapshot, strategy_settings, surgery_frame,
+    GroupInfo,
+    NamedGroup,
+    body_groups,
+    build_optimizer,
+    group_table,
+    head_groups,
+    mark_unused,
+    plan_groups,
+    relative_drift,
+    snapshot,
+    strategy_settings,
+    surgery_frame,
 )
 from plm_core.transfer.lengths import FALLBACK, LengthReport, choose_max_length, length_report, token_lengths
 from plm_core.transfer.lora import attach_lora
@@ -110,7 +120,7 @@ def resolve_backbone(config: TrainConfig, backbone: Backbone | None,
     if backbone is None:
         loaded = load_backbone(config.backbone, random_init=scratch, seed=config.seed)
         if scratch and is_hf(loaded):
-            init_transformer(loaded.model, gens.torch)  # type: ignore[attr-defined]  # the run's draws, not the loader's
+            init_transformer(require(loaded, "trainable").model, gens.torch)  # the run's draws, not the loader's
         return loaded, True
     if scratch and is_hf(backbone):
         return random_twin(backbone, config.seed, gens.torch), True
@@ -331,7 +341,8 @@ def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, gr
     return TrainResult(
         test_accuracy=ev.accuracy if ev else nan, test_macro_f1=ev.macro_f1 if ev else nan,
         confusion=ev.confusion if ev else [], labels=split.labels, history=trainer.history,
-        trainable_params=trainer.trainable_params(), total_params=sum(g.n_params for g in groups if g.note != "dropped"),
+        trainable_params=trainer.trainable_params(),
+        total_params=sum(g.n_params for g in groups if g.note != "dropped"),
         train_seconds=seconds, peak_memory_mb=trainer.memory.peak,
         layer_weights=mix.layer_weights() if mix is not None else None,
         mix_gamma=float(mix.gamma.detach()) if mix is not None else None,
@@ -365,6 +376,8 @@ def param_groups(model_or_backbone: Any, mode: str | None, config: TrainConfig |
 def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
     from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
 
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
     if config.mode == "frozen" or not is_hf(backbone):
         groups = frozen_body_groups(backbone)
         mix = n_states(backbone) if config.pooling == "mix" else 0

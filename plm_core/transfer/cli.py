@@ -11,8 +11,9 @@ import json
 import sys
 from typing import Any
 
+from plm_core.cli import emit_notices, seed_arg
 from plm_core.errors import PLMError
-from plm_core.transfer.config import HEADS, MODES, POOLINGS, SCHEDULES, TrainConfig
+from plm_core.transfer.config import HEADS, MODES, POOLINGS, SCHEDULES, Mode, TrainConfig
 from plm_core.transfer.strategies import STRATEGIES
 
 DEFAULTS = TrainConfig(backbone="")
@@ -25,7 +26,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
     size.add_argument("--n", type=int, help="N labelled examples drawn from the pool")
     size.add_argument("--per-class", type=int, help="K labelled examples of every class")
     p.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
-    p.add_argument("--seed", type=int, default=DEFAULTS.seed)
+    p.add_argument("--seed", type=seed_arg, default=DEFAULTS.seed, help="0 .. 2**32-1")
     p.add_argument("--test-limit", type=int, default=None, help="score on the first N test examples (default all)")
     p.add_argument("--pooling", choices=POOLINGS, default=None, help="default: last for decoders, else mean")
     p.add_argument("--layer", type=int, default=-1, help="hidden state to read: 0 = embeddings, -1 = top")
@@ -62,13 +63,21 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run_race_cmd)
 
 
+def parse_mode(text: str) -> Mode:
+    """A mode named on the command line, or the PLMError validate_config would raise for it."""
+    for mode in MODES:
+        if mode == text:
+            return mode
+    raise PLMError("transfer.err.bad_mode", mode=text, choices=", ".join(MODES))
+
+
 def config_from_args(args: argparse.Namespace, mode: str, strategy: str = "") -> TrainConfig:
     from plm_core.backbones import get_spec
     from plm_core.transfer.config import default_pooling
 
     spec = get_spec(args.backbone)
     return TrainConfig(
-        backbone=args.backbone, mode=mode, pooling=args.pooling or default_pooling(spec), layer=args.layer,
+        backbone=args.backbone, mode=parse_mode(mode), pooling=args.pooling or default_pooling(spec), layer=args.layer,
         head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
         layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
         threads=args.threads, strategy=strategy, groups=args.groups, k=args.k, lora_rank=args.lora_rank,
@@ -90,7 +99,9 @@ def prepare(args: argparse.Namespace, modes: list[str], strategies: list[str] | 
         validate_config(c, get_spec(c.backbone))
     ds = resolve_dataset(args.data)
     split = make_split(ds, n=args.n, per_class=args.per_class, seed=args.seed, test_limit=args.test_limit)
-    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit}
+    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit,
+            "texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
+    emit_notices(ds.notices)
     return configs, split, data
 
 
@@ -118,21 +129,37 @@ def report(summary: dict, as_json: bool) -> None:
           f"{summary['total_params']:,} parameters, {summary['train_seconds']:.1f} s")
 
 
+def store(result: Any, data: dict, kind: str, summary: dict) -> PLMError | None:
+    """Save one run into the runs database; sets summary["run_id"] (None if it failed) and returns the failure."""
+    from plm_core.runs import RunNotSaved
+    from plm_core.transfer.records import save_result
+
+    try:
+        summary["run_id"] = save_result(None, result, data, kind)
+        return None
+    except RunNotSaved as err:
+        summary["run_id"] = None
+        summary["not_saved"] = str(err)
+        return err
+
+
 def run(args: argparse.Namespace) -> int:
-    from plm_core.runs import RunStore
+    from plm_core.runs import EXIT_NOT_SAVED
     from plm_core.training.threads import own_process
     from plm_core.transfer.api import train
-    from plm_core.transfer.records import save_result, summary_with_data
+    from plm_core.transfer.records import summary_with_data
 
     (config,), split, data = prepare(args, [args.mode or "finetune"], [args.strategy or ""])
     own_process(config.seed, config.threads)  # the CLI owns its process: threads, and dropout's global seed
     result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
     summary = summary_with_data(result, data)
-    if not args.no_save:
-        summary["run_id"] = save_result(RunStore(), result, data, "transfer")
+    failure = None if args.no_save else store(result, data, "transfer", summary)
+    report(summary, args.json)  # the result first: a failed store never costs it
     for key, params in result.notices:
         print(PLMError(key, **params), file=sys.stderr)
-    report(summary, args.json)
+    if failure is not None:
+        print(f"error: {failure}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 1 if result.stop_reason == "nan" else 0
 
 
@@ -140,29 +167,30 @@ def run_race_cmd(args: argparse.Namespace) -> int:
     import uuid
 
     from plm_core.backbones import load_backbone
-    from plm_core.runs import RunStore
+    from plm_core.runs import EXIT_NOT_SAVED
     from plm_core.training.threads import own_process
     from plm_core.transfer.race import run_race
-    from plm_core.transfer.records import save_result, summary_with_data
+    from plm_core.transfer.records import summary_with_data
 
     strategies = [m.strip() for m in args.strategies.split(",") if m.strip()]
     modes = strategies or [m.strip() for m in args.modes.split(",") if m.strip()]
     configs, split, data = prepare(args, modes if not strategies else ["finetune"] * len(modes), strategies or None)
     backbone = load_backbone(args.backbone)
     own_process(configs[0].seed, configs[0].threads)
-    store = None if args.no_save else RunStore()
     race_id = uuid.uuid4().hex[:8]
     summaries: list[dict] = []
+    failures: list[PLMError] = []
 
     def on_result(i: int, result) -> None:
         seeds = max(args.seeds, 1)
         info = {**data, "race": race_id, "racer": modes[i // seeds], "seed": configs[0].seed + i % seeds}
         summary = summary_with_data(result, info)
-        if store is not None:
-            summary["run_id"] = save_result(store, result, info, "race")
+        failure = None if args.no_save else store(result, info, "race", summary)
         summaries.append(summary)
         if not args.json:
             report(summary, False)
+        if failure is not None:
+            failures.append(failure)
 
     race = run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result,
                     seeds=args.seeds)
@@ -176,5 +204,8 @@ def run_race_cmd(args: argparse.Namespace) -> int:
             print(f"  {row['strategy']}: {row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f} over {row['seeds']} "
                   f"seed(s), trainable {row['trainable_share']:.2%}, {row['seconds_mean']:.1f} s"
                   + ("  (within seed noise of the best)" if row["within_noise"] else ""))
+    if failures:
+        print(f"error: {failures[0]}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
 

@@ -11,12 +11,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
-from plm_core.backbones.base import Backbone, batches_by_length, pad_batch, pool, pool_tokens, weights_fingerprint
+from plm_core.backbones.base import (
+    Backbone,
+    Pooling,
+    batches_by_length,
+    pad_batch,
+    pool,
+    pool_tokens,
+    weights_fingerprint,
+)
 from plm_core.backbones.capabilities import Trainable, require
 from plm_core.errors import PLMError
 from plm_core.paths import cache_subdir
@@ -100,9 +109,10 @@ def _generic_layer_features(backbone: Backbone, texts: Sequence[str], pooling: s
     model = require(backbone, "token_states")
     chunks = []
     done = 0
+    how = cast(Pooling, pooling)  # a config string; pool() checks it against POOLINGS
     for idx in batches_by_length(texts, EXTRACT_BATCH):
         hs = model.hidden_states([texts[i] for i in idx], max_length=max_length)
-        per_layer = np.stack([pool(s, hs.attention_mask, pooling) for s in hs.states], axis=1)  # (B, L+1, H)
+        per_layer = np.stack([pool(s, hs.attention_mask, how) for s in hs.states], axis=1)  # (B, L+1, H)
         chunks.append((idx, per_layer))
         done += len(idx)
         if progress:
@@ -154,7 +164,7 @@ def extract_features(backbone: Backbone, texts: Sequence[str], pooling: str = "m
     return array[:, int(layer), :]
 
 
-def fit_probe(X_train: np.ndarray, y_train: Sequence, X_test: np.ndarray, y_test: Sequence,
+def fit_probe(X_train: np.ndarray, y_train: Sequence | np.ndarray, X_test: np.ndarray, y_test: Sequence | np.ndarray,
               head: str = "logreg", seed: int = 0, C: float = 1.0) -> tuple[float, float, np.ndarray]:
     """Fit a standardised logistic regression (or small MLP) on features; (accuracy, macro-F1, predictions).
 

@@ -5,7 +5,8 @@ Titles and axis names come in as arguments (already translated by the page).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
 
 
 def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str = "", x_title: str = "epoch",
-                train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+                train_name: str = "train", test_name: str = "held-out") -> go.Figure:
     """Loss curves: training loss per step (smoothed, as fractional epochs) and held-out loss per epoch.
 
     `runs` = [(label, history, steps)], one per run; each run gets one colour.
@@ -66,7 +67,7 @@ def _fractional_epochs(steps: list[dict]) -> list[float]:
 
 
 def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "epoch",
-                    train_name: str = "train", test_name: str = "held-out") -> "go.Figure":
+                    train_name: str = "train", test_name: str = "held-out") -> go.Figure:
     """Accuracy per epoch, training (dotted) and held-out (solid), one colour per run."""
     import plotly.graph_objects as go
 
@@ -84,7 +85,7 @@ def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_t
 
 
 def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: str = "",
-                     true_title: str = "true", pred_title: str = "predicted") -> "go.Figure":
+                     true_title: str = "true", pred_title: str = "predicted") -> go.Figure:
     import plotly.graph_objects as go
 
     z = np.asarray(confusion)
@@ -96,7 +97,7 @@ def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: s
 
 
 def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, title: str = "",
-                         layer_title: str = "layer") -> "go.Figure":
+                         layer_title: str = "layer") -> go.Figure:
     """The learned ELMo mix softmax(lambda) as bars, bottom (0 = embeddings) to top."""
     import plotly.graph_objects as go
 
@@ -113,7 +114,8 @@ def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, t
 
 def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]) -> pd.DataFrame:
     """Rows = runs, columns = body groups bottom to top (the head is left out: it starts from noise)."""
-    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")} for label, d in zip(labels, drifts)}
+    rows = {label: {k: v for k, v in (d or {}).items() if k not in ("head", "mix")}
+            for label, d in zip(labels, drifts, strict=False)}
     frame = pd.DataFrame(rows).T
     order = [c for c in frame.columns if c == "embeddings"] + sorted(
         [c for c in frame.columns if c.startswith("layer.")], key=lambda c: int(c.split(".")[1]))
@@ -122,7 +124,7 @@ def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]
 
 
 def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None], title: str = "",
-                  group_title: str = "group") -> "go.Figure":
+                  group_title: str = "group") -> go.Figure:
     """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened."""
     import plotly.graph_objects as go
 
@@ -155,7 +157,7 @@ def surgery_display(rows: Sequence[dict]) -> pd.DataFrame:
     return frame[cols]
 
 
-def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "") -> "go.Figure":
+def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "") -> go.Figure:
     """Selected stored runs on one chart: `metric` per epoch from each run's history."""
     import plotly.graph_objects as go
 

@@ -8,8 +8,9 @@ and every table the UI shows is read back from that optimizer.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 import torch
@@ -123,7 +124,7 @@ def head_groups(model: nn.Module, n_layers: int) -> list[NamedGroup]:
     mix = getattr(model, "mix", None)
     if mix is not None:
         groups.append(NamedGroup("mix", list(mix.parameters()), "new", n_layers + 1))
-    groups.append(NamedGroup("head", list(model.head.parameters()), "new", n_layers + 1))
+    groups.append(NamedGroup("head", list(model.get_submodule("head").parameters()), "new", n_layers + 1))
     return groups
 
 
@@ -266,7 +267,7 @@ def relative_drift(groups: Sequence[NamedGroup], reference: dict[str, list[torch
             continue
             continue
         with torch.no_grad():
-            diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref))
+            diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref, strict=True))
             base = sum(float(r.double().pow(2).sum()) for r in ref)
         out[g.name] = (diff ** 0.5) / max(base ** 0.5, 1e-12)
     return out

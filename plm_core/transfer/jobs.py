@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
@@ -18,7 +19,7 @@ from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
 from plm_core.transfer.split import Split, make_split
-from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer
+from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer, TransferTrainer
 
 
 def estimated_cost(config: TrainConfig, n_train: int, n_test: int) -> float:
@@ -108,7 +109,7 @@ class LiveView(Callback):
 
     def push(self) -> None:
         total = sum(self.costs) or 1.0
-        done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs))
+        done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs, strict=False))
         self.ctx.update(fraction=done / total, current=f"{self.run.label}: {self.run.phase}",
                         state=copy.deepcopy(self.state))
 
@@ -129,14 +130,17 @@ class LiveView(Callback):
             share = done / max(total, 1)
             run.fraction = 0.45 * share if phase == "extract_train" else 0.45 + 0.45 * share
         else:
+            assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
             base = 0.9 if trainer.config.mode == "frozen" else 0.0
             run.fraction = base + (1 - base) * trainer.work_done / max(trainer.work_total, 1)
         self.push()
 
     def on_epoch_begin(self, trainer: Trainer, epoch: int) -> None:
-        self.run.surgery = [r.as_row() for r in trainer.surgery()]  # type: ignore[attr-defined]  # both trainers have it
+        assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
+        self.run.surgery = [r.as_row() for r in trainer.surgery()]
 
     def on_step_end(self, trainer: Trainer, step: int, loss: float) -> None:
+        assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
         self.run.steps.append({"step": step, "epoch": trainer.epoch, "loss": loss,
                                "lr": trainer.steps[-1].get("lr") if trainer.steps else None})
         self.push()
@@ -160,7 +164,7 @@ def run_transfer(job: TransferJob, ctx: JobContext) -> TransferState:
         if ctx.should_stop():
             break
         view.begin(i)
-        view.finish(train(config, split.train, split.test, backbone, [view], ctx.stop))  # type: ignore[arg-type]  # an Event-like stop
+        view.finish(train(config, split.train, split.test, backbone, [view], ctx.stop))
     return view.state
 
 

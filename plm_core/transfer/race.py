@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ def unique_labels(configs: Sequence[TrainConfig]) -> list[str]:
     """Legend names: the mode, plus what differs from the first config when modes repeat."""
     labels = []
     for c in configs:
-        label = c.strategy_label
+        label: str = c.strategy_label
         if sum(o.strategy_label == c.strategy_label for o in configs) > 1:
             label += f" ({c.pooling}, {c.head}, L{c.layer})"
         labels.append(label)
@@ -96,7 +96,7 @@ def seed_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.Data
 
 def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.DataFrame:
     rows = []
-    for label, r in zip(labels, results):
+    for label, r in zip(labels, results, strict=False):
         rows.append({
             "run": label, "test_accuracy": r.test_accuracy, "test_macro_f1": r.test_macro_f1,
             "trainable_params": r.trainable_params, "total_params": r.total_params,

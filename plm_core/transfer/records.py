@@ -23,8 +23,14 @@ def run_record(result: TrainResult, data: dict[str, Any]) -> dict[str, dict]:
 
 
 def save_result(store: Any, result: TrainResult, data: dict[str, Any], kind: str = "transfer") -> int:
-    """Store one run; returns its id."""
-    return store.save(kind, **run_record(result, data))
+    """Store one run (`store`: a RunStore, a database path, or None for the default); returns its id.
+
+    Any failure to open or write the database raises `plm_core.runs.RunNotSaved` (a PLMError whose
+    message says "not saved: <reason>, copy or export the result"); the result itself is untouched.
+    """
+    from plm_core.runs import save_run
+
+    return save_run(kind, **run_record(result, data), store=store)
 
 
 def summary_with_data(result: TrainResult, data: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from plm_core.data import SPLIT_SEED, SampleSet
+from plm_core.data import SampleSet, fixed_test_order
 from plm_core.errors import PLMError
 
 MAX_TRAIN = 5000  # this lab is about small data; larger N only makes the CPU wait
@@ -26,12 +26,6 @@ class Split:
         return np.array([index[lab] for lab in labels], dtype=np.int64)  # (N,)
 
 
-def fixed_test_order(test: pd.DataFrame) -> pd.DataFrame:
-    """The test set in one fixed shuffled order (the files are grouped by label, so "the first N" of
-    the raw order would be nearly one class). The same for every run and seed."""
-    return test.sample(frac=1.0, random_state=SPLIT_SEED).reset_index(drop=True)
-
-
 def make_split(ds: SampleSet, n: int | None = None, per_class: int | None = None, seed: int = 0,
                test_limit: int | None = None) -> Split:
     """N examples (or K per class) from the pool and the first `test_limit` of the fixed test set."""
@@ -45,9 +39,10 @@ def make_split(ds: SampleSet, n: int | None = None, per_class: int | None = None
             raise PLMError("transfer.err.too_many_examples", n=n, most=MAX_TRAIN)
         train = ds.sample(n, seed)
     else:
-        if per_class is not None and per_class * n_classes > MAX_TRAIN:
+        assert per_class is not None  # exactly one of n and per_class, checked above
+        if per_class * n_classes > MAX_TRAIN:
             raise PLMError("transfer.err.too_many_examples", n=per_class * n_classes, most=MAX_TRAIN)
-        train = ds.sample_per_class(int(per_class), seed)  # type: ignore[arg-type]
+        train = ds.sample_per_class(int(per_class), seed)
     if train["label"].nunique() < 2:
         raise PLMError("transfer.err.one_class_drawn", n=len(train), label=str(train["label"].iloc[0]))
     if test_limit is not None and test_limit < 1:

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
+from plm_core.backbones.base import pad_batch
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.schedules import lr_multiplier
 from plm_core.training.trainer import MemoryMonitor, Trainer
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.groups import (
-    GroupInfo, GroupPlan, NamedGroup, apply_trainability, build_optimizer, group_table, plan_groups,
+    GroupInfo,
+    GroupPlan,
+    NamedGroup,
+    apply_trainability,
+    build_optimizer,
+    group_table,
+    plan_groups,
 )
 
 __all__ = [  # Callback, Trainer and MemoryMonitor live in plm_core.training; importable from here too
@@ -34,15 +42,7 @@ TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + bac
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
 
 
-def collate(ids: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Dynamic padding: pad a batch to its own longest text. -> input_ids, attention_mask (B, T)."""
-    width = max(len(x) for x in ids)
-    input_ids = torch.full((len(ids), width), int(pad_id), dtype=torch.long)  # (B, T)
-    mask = torch.zeros((len(ids), width), dtype=torch.long)  # (B, T)
-    for row, seq in enumerate(ids):
-        input_ids[row, : len(seq)] = torch.as_tensor(seq, dtype=torch.long)
-        mask[row, : len(seq)] = 1
-    return input_ids, mask
+collate = pad_batch  # dynamic padding: each batch padded to its own longest text (one implementation)
 
 
 def bucket_batches(lengths: Sequence[int], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -260,7 +260,7 @@ class FeatureTrainer(TransferTrainer):
         """
         logits = self.model(self.X_train)  # (N, C)
         loss = nn.functional.cross_entropy(logits, self.y_train)
-        weights = [p for name, p in self.model.head.named_parameters() if name.endswith("weight")]
+        weights = [p for name, p in self.model.get_submodule("head").named_parameters() if name.endswith("weight")]
         mix = getattr(self.model, "mix", None)
         scale = mix.gamma ** 2 if mix is not None else 1.0
         penalty = scale * (weights[0] ** 2).sum() + sum((w ** 2).sum() for w in weights[1:])
@@ -270,16 +270,17 @@ class FeatureTrainer(TransferTrainer):
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
-        assert self.optimizer is not None
+        optimizer = self.optimizer
+        assert isinstance(optimizer, torch.optim.LBFGS)  # built in __init__
 
         def closure() -> torch.Tensor:
-            self.optimizer.zero_grad(set_to_none=True)  # type: ignore[union-attr]
+            optimizer.zero_grad(set_to_none=True)
             loss = self.objective()
             if torch.isfinite(loss):
                 loss.backward()
             return loss
 
-        loss = float(self.optimizer.step(closure).detach())
+        loss = float(optimizer.step(closure).detach())
         if not self.loss_ok(loss, epoch, epoch, 1.0):
             return loss, float("nan")
         with torch.no_grad():

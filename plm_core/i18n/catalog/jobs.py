@@ -31,6 +31,7 @@ MESSAGES = {
     "jobs.status.running": {"en": "{current} — {pct}% · {elapsed} s elapsed{left}",
                             "ko": "{current} — {pct}% · {elapsed}초 경과{left}"},
     "jobs.status.left": {"en": " · about {seconds} s left", "ko": " · 약 {seconds}초 남음"},
+    "jobs.status.starting": {"en": "Starting (loading the model and data)", "ko": "시작하는 중(모델과 데이터 불러오는 중)"},
     "jobs.status.stopping": {"en": "Stopping…", "ko": "멈추는 중…"},
     "jobs.status.stopped": {"en": "Stopped. What was computed so far is shown.",
                             "ko": "중지했습니다. 그때까지 계산된 결과를 보여 줍니다."},

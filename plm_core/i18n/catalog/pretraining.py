@@ -96,6 +96,7 @@ MESSAGES = {
     },
     "pretrain.live.steps": {"en": "Steps", "ko": "스텝 수"},
     "pretrain.live.start": {"en": "Start", "ko": "시작"},
+    "pretrain.live.progress": {"en": "step {step} of {total}", "ko": "{total} 스텝 중 {step}"},
     "pretrain.live.stop": {"en": "Stop", "ko": "중지"},
     "pretrain.live.status": {
         "en": "{status}: step {step} of {total}, {elapsed:.0f} s",
