@@ -170,6 +170,14 @@ def sensitivity_section(ds, task) -> None:
     job_panel(SENS, sensitivity_view)
 
 
+def setfit_block(key: str) -> None:
+    """SetFit as a few-shot method: contrastive fine-tuning on K labelled examples (a job, like the curves)."""
+    from ui.setfit import setfit_section
+
+    st.subheader(tr("setfit.title"))
+    setfit_section("fewshot", lambda: data_ref(key))
+
+
 def sensitivity_view(snap: Snapshot) -> None:
     if snap.items:
         import pandas as pd
@@ -201,3 +209,4 @@ with guard():
         submit(JOB, "fewshot.curves", CurveJob(config, data_ref(key)))
     curves_panel()
     sensitivity_section(ds, task)
+    setfit_block(key)

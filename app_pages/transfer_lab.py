@@ -10,6 +10,7 @@ from ui.jobs import is_active, job_panel
 from ui.transfer import (
     backbone_notes,
     curves,
+    data_ref,
     data_source,
     progress_label,
     race_summary,
@@ -65,10 +66,15 @@ def draw(tab: str, snap: Snapshot) -> None:
 page_header("transfer")
 with st.expander(tr("transfer.tab.modes")):
     st.markdown(tr("transfer.modes_explained"))
-single, race = open_tabs("transfer", ["single", "race"])  # the open tab survives a language switch
+single, race, setfit = open_tabs("transfer", ["single", "race", "setfit"])  # the open tab survives a language switch
 with single:
     launch("single", race=False)
     job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
 with race:
     launch("race", race=True)
     job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
+with setfit:
+    from ui.setfit import setfit_section
+
+    source = data_source("setfit")
+    setfit_section("transfer", lambda: data_ref(source))

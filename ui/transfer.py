@@ -13,16 +13,28 @@ import streamlit as st
 
 from plm_core.backbones import BackboneSpec
 from plm_core.jobs import Snapshot
-from plm_core.transfer.config import HEADS, TrainConfig, applicable_modes, applicable_poolings, default_pooling
+from plm_core.transfer.config import (
+    HEADS,
+    MODES,
+    SCHEDULES,
+    TrainConfig,
+    applicable_modes,
+    applicable_poolings,
+    applicable_strategies,
+    default_pooling,
+)
 from plm_core.transfer.figures import (
     accuracy_figure,
     confusion_figure,
     drift_heatmap,
     layer_weights_figure,
     loss_figure,
+    schedule_figure,
+    share_figure,
     share_text,
     surgery_display,
 )
+from plm_core.transfer.strategies import strategy_mode
 from ui.common import csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
@@ -38,6 +50,7 @@ class Settings:
     n: int | None
     per_class: int | None
     test_limit: int | None
+    seeds: int = 1  # a race runs every strategy over this many seeds
 
 
 def data_source(key: str) -> str:
@@ -77,22 +90,104 @@ def labels(prefix: str, keys: Sequence[str]) -> dict[str, str]:
     return {k: tr(f"{prefix}.{k}") for k in keys}
 
 
+def strategy_name(strategy: str) -> str:
+    """The five classic modes keep their labels; the other presets have their own."""
+    return tr(f"transfer.mode.{strategy}" if strategy in MODES else f"transfer.strategy.{strategy}")
+
+
+@dataclass
+class StrategyChoice:
+    """What is picked above the form (it shapes the group table, so it reruns on every change)."""
+
+    strategies: list[str]
+    k: int
+    lora_rank: int
+    groups: str  # the table's edits on top of the (single) preset
+    seeds: int
+
+
+def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
+    """Strategy (or racers), k and LoRA rank, the editable group table (single run), seeds (race)."""
+    options = list(applicable_strategies(spec))
+    names = {o: strategy_name(o) for o in options}  # computed now, in the user's language
+    if race:
+        default = [s for s in ("frozen", "finetune", "lora") if s in options] or options[:1]
+        chosen = st.multiselect(tr("transfer.strategies"), options, default=default, format_func=names.get,
+                                max_selections=5, key=f"{key}-strategies")
+    else:
+        chosen = [st.radio(tr("transfer.strategy"), options, format_func=names.get, horizontal=True,
+                           key=f"{key}-strategy")]
+    c1, c2, c3 = st.columns(3)
+    k, rank = 2, 8
+    if any(s in ("freeze_bottom", "top_k") for s in chosen) and spec.layers:
+        k = c1.slider(tr("transfer.k"), 0, spec.layers, min(2, spec.layers), key=f"{key}-k")
+    if "lora" in chosen:
+        rank = c2.select_slider(tr("transfer.lora_rank"), [1, 2, 4, 8, 16, 32], value=8, key=f"{key}-rank")
+    seeds = c3.select_slider(tr("transfer.seeds"), [1, 2, 3, 4, 5], value=1, key=f"{key}-seeds") if race else 1
+    groups = group_editor(key, spec, chosen[0], k, rank) if not race and chosen and spec.transformer else ""
+    return StrategyChoice(chosen, int(k), int(rank), groups, int(seeds))
+
+
+def group_editor(key: str, spec: BackboneSpec, strategy: str, k: int, rank: int) -> str:
+    """The preset as an editable table (behind a toggle); the edits as a `--groups` string."""
+    import pandas as pd
+
+    from plm_core.transfer.strategies import GroupSetting, StrategyParams, format_edits, group_names, preset_settings
+
+    if not st.toggle(tr("transfer.groups_table"), key=f"{key}-edit-groups"):
+        return ""
+    st.caption(tr("transfer.groups_help"))
+    base = TrainConfig(backbone=spec.name)
+    params = StrategyParams(base.lr_body, base.lr_head, base.layer_decay, base.epochs, k, rank)
+    preset = preset_settings(strategy, group_names(spec.layers), spec.layers, params)
+    frame = pd.DataFrame([{"group": s.name, "trainable": s.trainable, "lr": s.lr, "lora_rank": s.lora_rank,
+                           "bias_only": s.bias_only, "unfreeze_epoch": s.unfreeze_epoch} for s in preset])
+    column = st.column_config
+    edited = st.data_editor(frame, hide_index=True, width="stretch", key=f"{key}-groups-{strategy}-{k}-{rank}",
+                            disabled=["group"], column_config={
+                                "group": column.TextColumn(tr("transfer.col.group")),
+                                "trainable": column.CheckboxColumn(tr("transfer.col.trainable")),
+                                "lr": column.NumberColumn(tr("transfer.col.lr"), format="%.1e", min_value=1e-7,
+                                                          max_value=1.0),
+                                "lora_rank": column.NumberColumn(tr("transfer.col.lora_rank"), min_value=0,
+                                                                 max_value=64, step=1),
+                                "bias_only": column.CheckboxColumn(tr("transfer.col.bias_only")),
+                                "unfreeze_epoch": column.NumberColumn(tr("transfer.col.unfreeze"), min_value=1,
+                                                                      max_value=50, step=1),
+                            })
+    rows = edited.to_dict(orient="records")
+    after = [GroupSetting(s.name, bool(r["trainable"]), float(r["lr"]), int(r["lora_rank"] or 0), bool(r["bias_only"]),
+                          None if pd.isna(r["unfreeze_epoch"]) else int(r["unfreeze_epoch"]), s.thaw_epochs)
+             for s, r in zip(preset, rows, strict=False)]
+    edits = format_edits(preset, after)
+    if edits:
+        st.caption(tr("transfer.groups_edited", edits=edits))
+    return edits
+
+
+def race_estimate(spec: BackboneSpec, choice: StrategyChoice, n: int, epochs: int, test_limit: int) -> None:
+    """The time a race will take, before it starts."""
+    from plm_core.transfer.jobs import estimate_seconds
+
+    configs = [TrainConfig(backbone=spec.name, strategy=s, epochs=epochs) for s in choice.strategies]
+    seconds = estimate_seconds(configs, n, test_limit, choice.seeds, spec.params)
+    st.caption(tr("transfer.estimate", seconds=max(1, round(seconds)), runs=len(configs) * choice.seeds))
+
+
 def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settings | None:
-    """The form; returns Settings when submitted, else None."""
-    modes = list(applicable_modes(spec))
+    """The strategy picker and group table, then the form; returns Settings when submitted, else None."""
+    choice = strategy_picker(key, spec, race)
     poolings = list(applicable_poolings(spec))
-    names = labels("transfer.mode", modes) | labels("transfer.pooling", poolings) | labels("transfer.head", HEADS) \
-        | labels("transfer.size", ["n", "k"])  # computed now, in the user's language
+    names = labels("transfer.pooling", poolings) | labels("transfer.head", HEADS) \
+        | labels("transfer.size", ["n", "k"]) | labels("transfer.schedule", SCHEDULES)  # in the user's language
+    if race:
+        race_estimate(spec, choice, int(st.session_state.get(f"{key}-size", 256)),
+                      int(st.session_state.get(f"{key}-epochs", 3)), int(st.session_state.get(f"{key}-test", 300)))
     with st.form(f"{key}-form"):
-        if race:
-            chosen = st.multiselect(tr("transfer.modes"), modes, default=modes, placeholder=tr("common.choose"),
-                                    format_func=names.__getitem__, max_selections=5)
-        else:
-            chosen = [st.radio(tr("transfer.mode"), modes, format_func=names.__getitem__, horizontal=True)]
         c1, c2, c3 = st.columns(3)
-        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.__getitem__)
-        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=256, step=8)
-        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=3)
+        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get)
+        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=256, step=8, key=f"{key}-size")
+        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=3, key=f"{key}-epochs")
         c1, c2, c3 = st.columns(3)
         pooling = c1.selectbox(tr("transfer.pooling"), poolings, index=poolings.index(default_pooling(spec)),
                                format_func=names.__getitem__)
@@ -104,40 +199,54 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
         lr_head = c2.select_slider(tr("transfer.lr_head"), LRS, value=2e-3, format_func=lambda v: f"{v:.0e}")
         decay = c3.slider(tr("transfer.layer_decay"), 0.5, 1.0, 0.8, 0.05)
         st.caption(tr("transfer.lr_help"))
+        c1, c2 = st.columns(2)
+        schedule = c1.selectbox(tr("transfer.schedule"), list(SCHEDULES), format_func=names.get)
+        warmup = c2.slider(tr("transfer.warmup"), 0.0, 0.5, 0.1, 0.05)
         with st.expander(tr("transfer.advanced")):
             c1, c2, c3, c4 = st.columns(4)
             seed = c1.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)
-            max_length = c2.select_slider(tr("transfer.max_length"), [16, 32, 64, 128, 256], value=64)
+            lengths = {0: tr("transfer.max_length_auto")} | {v: str(v) for v in (16, 32, 64, 128, 256)}
+            max_length = c2.select_slider(tr("transfer.max_length"), list(lengths), value=0, format_func=lengths.get)
+            budget = c2.select_slider(tr("transfer.length_budget"), [64, 128, 256, 512], value=256)
             test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000,
-                                         value=300 if race else 500, step=50)  # a race scores every racer
+                                         value=300 if race else 500, step=50,
+                                         key=f"{key}-test")  # a race scores every racer
             batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], value=16)
         submitted = st.form_submit_button(tr("transfer.start_race" if race else "transfer.start"), type="primary")
     if not submitted:
         return None
     base = TrainConfig(backbone=spec.name, pooling=pooling, layer=int(layer) if top else -1, head=head,
                        epochs=int(epochs), lr_body=lr_body, lr_head=lr_head, layer_decay=decay,
-                       batch_size=int(batch), max_length=int(max_length), seed=int(seed))
-    return Settings([base.with_(mode=m) for m in chosen], data, int(size) if size_kind == "n" else None,
-                    int(size) if size_kind == "k" else None, int(test_limit))
+                       batch_size=int(batch), max_length=int(max_length), length_budget=int(budget), seed=int(seed),
+                       k=choice.k,
+                       lora_rank=choice.lora_rank, schedule=schedule, warmup=float(warmup), groups=choice.groups)
+    return Settings([base.with_(strategy=s, mode=strategy_mode(s)) for s in choice.strategies], data,
+                    int(size) if size_kind == "n" else None, int(size) if size_kind == "k" else None,
+                    int(test_limit), choice.seeds)
 
 
 def start_job(settings: Settings, slot: str, race: bool) -> str:
     """Hand the configs and the data to the job service (a worker draws the split and trains)."""
-    from plm_core.jobs import DataRef
     from plm_core.transfer.jobs import TransferJob
     from plm_core.transfer.race import check_race
     from ui.jobs import submit
 
     if race:
         check_race(settings.configs)  # before queueing: a bad race is the form's message, not the job's
-    if settings.data == UPLOAD:
-        name, raw = st.session_state["uploaded_csv"]
-        data = DataRef(name, raw)
-    else:
-        data = DataRef(settings.data)
+    data = data_ref(settings.data)
     job = TransferJob(tuple(settings.configs), data, n=settings.n, per_class=settings.per_class,
-                      test_limit=settings.test_limit, race=race)
+                      test_limit=settings.test_limit, race=race, seeds=settings.seeds if race else 1)
     return submit(slot, "transfer", job)
+
+
+def data_ref(data: str) -> Any:
+    """The sample set by name, or the uploaded CSV's bytes (what a worker loads)."""
+    from plm_core.jobs import DataRef
+
+    if data == UPLOAD:
+        name, raw = st.session_state["uploaded_csv"]
+        return DataRef(name, raw)
+    return DataRef(data)
 
 
 def progress_label(snap: Snapshot) -> str:
@@ -155,9 +264,11 @@ def curves(state: Any) -> None:
         return
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
                  test_name=tr("transfer.chart.heldout"))
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.plotly_chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
                                   y_title=tr("chart.loss")), width="stretch")
+    middle.plotly_chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"),
+                                        tr("transfer.chart.step")), width="stretch")
     right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
                                        y_title=tr("chart.accuracy")), width="stretch")
 
@@ -211,6 +322,8 @@ def result_card(result: Any, label: str) -> None:
     cols[3].metric(tr("transfer.metric.time"), f"{result.train_seconds:.1f} s")
     cols[4].metric(tr("transfer.metric.memory"), f"{result.peak_memory_mb:,.0f} MB")
     st.caption(tr("transfer.metric.examples", train=result.n_train, test=result.n_test))
+    if result.lengths:
+        st.caption(tr("transfer.length_report", **result.lengths))
     for key, params in result.notices:
         st.warning(tr_md(key, **params))
     if result.stop_reason == "user":
@@ -232,18 +345,30 @@ def result_card(result: Any, label: str) -> None:
 
 
 def race_summary(state: Any) -> None:
-    """Comparison table and the weight-drift heatmap of the finished racers."""
-    from plm_core.transfer.race import comparison_table
+    """Mean ± sd per strategy (with the seed-noise notes), accuracy against trainable share, weight drift."""
+    from plm_core.transfer.race import seed_table
 
     done = [r for r in state.runs if r.result is not None] if state else []
     if not done:
         return
-    st.markdown(f"#### {tr('transfer.compare')}")
-    frame = comparison_table([r.label for r in done], [r.result for r in done])
-    formats = {"test_accuracy": "%.3f", "test_macro_f1": "%.3f", "trainable_params": "localized",
-               "total_params": "localized", "trainable_share": "percent", "train_seconds": "%.1f",
-               "peak_memory_mb": "%.0f"}
-    table(frame, column_config={c: st.column_config.NumberColumn(tr(f"col.{c}"), format=f) for c, f in formats.items()})
-    st.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
-                                  tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
+    seeds_frame = seed_table([r.racer or r.label for r in done], [r.result for r in done])
+    seeds = int(seeds_frame["seeds"].max())
+    st.markdown(f"#### {tr('transfer.compare')} · {tr('transfer.compare_seeds', n=seeds)}")
+    shown = seeds_frame.assign(accuracy=[f"{m:.3f} ± {s:.3f}" for m, s in
+                                         zip(seeds_frame["accuracy_mean"], seeds_frame["accuracy_sd"], strict=True)])
+    formats = {"macro_f1_mean": "%.3f", "trainable_params": "localized", "trainable_share": "percent",
+               "seconds_mean": "%.1f", "peak_memory_mb": "%.0f"}
+    table(shown[["strategy", "seeds", "accuracy", "macro_f1_mean", "trainable_params", "trainable_share",
+                 "seconds_mean", "peak_memory_mb", "within_noise"]],
+          column_config={c: st.column_config.NumberColumn(tr(f"col.{c}"), format=f) for c, f in formats.items()})
+    best = seeds_frame.loc[seeds_frame["best"], "strategy"].iloc[0]
+    for name in seeds_frame.loc[seeds_frame["within_noise"], "strategy"]:
+        st.info(tr("transfer.within_noise", a=name, b=best), icon=":material/casino:")
+    if seeds == 1:
+        st.caption(tr("transfer.one_seed_note"))
+    left, right = st.columns(2)
+    left.plotly_chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
+                                   tr("transfer.metric.accuracy")), width="stretch")
+    right.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
+                                     tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
     st.caption(tr("transfer.drift_help"))

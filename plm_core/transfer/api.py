@@ -32,9 +32,13 @@ from plm_core.transfer.groups import (
     plan_groups,
     relative_drift,
     snapshot,
+    strategy_settings,
     surgery_frame,
 )
+from plm_core.transfer.lengths import FALLBACK, LengthReport, choose_max_length, length_report, token_lengths
+from plm_core.transfer.lora import attach_lora
 from plm_core.transfer.split import Split, split_from_frames
+from plm_core.transfer.strategies import lora_ranks
 from plm_core.transfer.trainer import EndToEndTrainer, FeatureTrainer, TransferTrainer
 
 if TYPE_CHECKING:
@@ -66,12 +70,15 @@ class TrainResult:
     notices: list[tuple[str, dict]] = field(default_factory=list)  # (message key, params) to show
     timings: dict[str, Any] = field(default_factory=dict)  # extract/fit/evaluate seconds, cache hit
     optimizer_builds: int = 0  # how often the optimizer was (re)built
+    lengths: dict = field(default_factory=dict)  # LengthReport: the max_length used, coverage, texts cut
 
     def summary(self) -> dict[str, Any]:
         """The CLI's JSON object."""
         cfg = self.config
         return {
             "backbone": cfg.get("backbone"), "mode": cfg.get("mode"), "data": cfg.get("data"),
+            "strategy": cfg.get("strategy") or cfg.get("mode"), "groups": cfg.get("groups", ""),
+            "schedule": cfg.get("schedule", "constant"),
             "pooling": cfg.get("pooling"), "layer": cfg.get("layer"), "head": cfg.get("head"),
             "seed": cfg.get("seed"), "epochs": cfg.get("epochs"),
             "n_train": self.n_train, "n_test": self.n_test, "labels": self.labels,
@@ -80,7 +87,8 @@ class TrainResult:
             "train_seconds": round(self.train_seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
             "stop_reason": self.stop_reason, "layer_weights": self.layer_weights, "mix_gamma": self.mix_gamma,
             "drift": self.drift, "confusion": self.confusion, "history": self.history,
-            "param_groups": self.param_groups, "timings": self.timings,
+            "param_groups": self.param_groups, "timings": self.timings, "max_length": cfg.get("max_length"),
+            "lengths": self.lengths,
         }
 
     def surgery(self) -> pd.DataFrame:
@@ -208,13 +216,33 @@ def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, priva
                                config.mlp_hidden, config.dropout)
     init_module(model.head, gens.torch)  # only the new head: the body keeps its weights
     origin = "random" if work.random_init else "pretrained"
-    groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
-    mark_unused(groups, read_state(config, backbone))
-    groups += head_groups(model, work.n_layers)
+    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
+    ranks = lora_ranks(strategy_settings(groups, config, work.n_layers))
+    adapted = attach_lora(work.body, ranks, config.seed) if ranks else 0  # on the private copy only
+    if adapted:
+        groups = end_to_end_groups(work, model, origin, read_state(config, backbone))  # now with the adapters
     trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
                               len(split.labels), callbacks, stop, rng=gens.numpy)
-    return trainer, groups, {"prepare_seconds": time.perf_counter() - t0}
+    return trainer, groups, {"prepare_seconds": time.perf_counter() - t0, "lora_projections": adapted}
+
+
+def end_to_end_groups(work: Trainable, model: Any, origin: str, state: int | None) -> list[NamedGroup]:
+    """Embeddings, layers, the pooler, what is dropped, then the new mix / head."""
+    groups = body_groups(work.body, work.n_layers, origin) + dropped_groups(work, origin)
+    mark_unused(groups, state)
+    return groups + head_groups(model, work.n_layers)
+
+
+def merge_and_score(trainer: TransferTrainer, groups: list[NamedGroup], reference: dict) -> dict[str, float]:
+    """LoRA runs: the drift (adapters included), then the adapters merged into W for inference and the
+    held-out score taken from the merged model."""
+    from plm_core.transfer.lora import merge_lora
+
+    drift = relative_drift(groups, reference)
+    if merge_lora(trainer.model.body) and trainer.last_eval is not None:  # type: ignore[arg-type]  # a TransferClassifier
+        trainer.last_eval = trainer.evaluate()
+    return drift
 
 
 def drift_reference(groups: list[NamedGroup], original: Any) -> dict:
@@ -266,23 +294,48 @@ def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbac
     work, private = resolve_backbone(config, backbone, gens)
     load_seconds = time.perf_counter() - start if backbone is None else 0.0
     validate_config(config, work.spec)
+    config, lengths = resolve_max_length(config, split, work)
     start = time.perf_counter()
     if config.mode == "frozen":
         trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop, gens)
         reference = snapshot([g for g in groups if g.origin == "new"])
     else:
         trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop, gens)
-        reference = drift_reference(groups, None if private else work)
+        lora = bool(timings.get("lora_projections"))
+        reference = drift_reference(groups, None if private or lora else work)  # adapters: compare to a snapshot
     fit_start = time.perf_counter()
     trainer.fit()
     timings.update({"fit_seconds": time.perf_counter() - fit_start, "load_seconds": load_seconds})
-    return build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings)
+    drift = merge_and_score(trainer, groups, reference) if timings.get("lora_projections") else None
+    result = build_result(config, split, trainer, groups, reference, time.perf_counter() - start, timings, drift)
+    if lengths is not None:
+        result.lengths = lengths.as_dict()
+        if lengths.cut:
+            result.notices.append(("transfer.length_cut", {"cut": lengths.cut, "n": lengths.n,
+                                                           "max_length": lengths.max_length}))
+    return result
+
+
+def resolve_max_length(config: TrainConfig, split: Split,
+                       backbone: Backbone) -> tuple[TrainConfig, LengthReport | None]:
+    """max_length 0 (auto) -> cover 95% of the training texts, capped by the model and the CPU budget;
+    with a tokenizer, count the texts the chosen length cuts."""
+    if not is_hf(backbone):
+        return (config.with_(max_length=FALLBACK) if config.max_length == 0 else config), None
+    body = require(backbone, "trainable")
+    train_lengths = token_lengths(body.tokenizer, split.train["text"].tolist())
+    test_lengths = token_lengths(body.tokenizer, split.test["text"].tolist())
+    auto = config.max_length == 0
+    chosen = choose_max_length(train_lengths, body.max_length, config.length_budget) if auto \
+        else min(config.max_length, body.max_length)
+    report = length_report(train_lengths, test_lengths, chosen, auto, config.length_budget, body.max_length)
+    return config.with_(max_length=chosen), report
 
 
 def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, groups: list[NamedGroup],
-                 reference: dict, seconds: float, timings: dict) -> TrainResult:
+                 reference: dict, seconds: float, timings: dict, drift: dict | None = None) -> TrainResult:
     ev = trainer.last_eval
-    drift = relative_drift(groups, reference)
+    drift = relative_drift(groups, reference) if drift is None else drift
     if config.mode == "frozen":  # the body never entered an optimizer: it cannot have moved
         drift = {g.name: 0.0 for g in groups if g.origin != "new" and g.params} | drift
     mix = getattr(trainer.model, "mix", None)
@@ -304,7 +357,7 @@ def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, gr
 
 # ---- inspecting the surgery before training ---------------------------------------------------------
 
-def param_groups(model_or_backbone: Any, mode: str, config: TrainConfig | None = None, epoch: int = 1,
+def param_groups(model_or_backbone: Any, mode: str | None, config: TrainConfig | None = None, epoch: int = 1,
                  optimizer: Any = None, groups: Sequence[NamedGroup] | None = None,
                  n_classes: int = 2) -> list[GroupInfo]:
     """The head-surgery rows, read from an optimizer.
@@ -316,10 +369,11 @@ def param_groups(model_or_backbone: Any, mode: str, config: TrainConfig | None =
     if groups is not None and optimizer is not None:
         return group_table(groups, optimizer)
     backbone = model_or_backbone
-    config = (config or TrainConfig(backbone=backbone.spec.name)).with_(mode=mode)
+    config = config or TrainConfig(backbone=backbone.spec.name)
+    config = config.with_(mode=mode) if mode is not None and not config.strategy else config
     validate_config(config, backbone.spec)
-    preview_groups, optimizer, schedule = _preview(backbone, config, epoch, n_classes)
-    return group_table(preview_groups, optimizer, schedule)
+    preview_groups, optimizer, schedule, plans = _preview(backbone, config, epoch, n_classes)
+    return group_table(preview_groups, optimizer, schedule, plans)
 
 
 def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
@@ -341,6 +395,8 @@ def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int
     mark_unused(groups, read_state(config, backbone))
     groups += head_groups(model, backbone.n_layers)
     plans = plan_groups(groups, config, backbone.n_layers, epoch)
+    if config.mode != "frozen" and lora_ranks(strategy_settings(groups, config, backbone.n_layers)):
+        return _lora_preview(backbone, config, epoch, n_classes)
     if config.mode == "frozen":
         import torch
 
@@ -348,12 +404,28 @@ def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int
         optimizer = torch.optim.LBFGS(params, lr=1.0)
     else:
         optimizer = build_optimizer(plans, config.weight_decay)
-    return groups, optimizer, {p.group.name: p.unfreeze_epoch for p in plans}
+    return groups, optimizer, {p.group.name: p.unfreeze_epoch for p in plans}, plans
+
+
+def _lora_preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
+    """LoRA changes the modules: the preview runs on a private copy of the body (the shared one is untouched)."""
+    from plm_core.transfer.modules import TransferClassifier
+
+    work = require(backbone, "trainable").copy()
+    model = TransferClassifier(work.body, work.hidden_size, n_classes, config.head, config.pooling, config.layer,
+                               token_pooling(config, backbone.spec.family), n_states(backbone), config.mlp_hidden,
+                               config.dropout)
+    origin = "random" if work.random_init else "pretrained"
+    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
+    attach_lora(work.body, lora_ranks(strategy_settings(groups, config, work.n_layers)), config.seed)
+    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
+    plans = plan_groups(groups, config, work.n_layers, epoch)
+    return groups, build_optimizer(plans, config.weight_decay), {p.group.name: p.unfreeze_epoch for p in plans}, plans
 
 
 def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 1, n_classes: int = 2) -> pd.DataFrame:
     """Which parameters are pretrained, which are new, which are frozen; each group's lr and size."""
-    return surgery_frame(param_groups(backbone, config.mode, config, epoch, n_classes=n_classes))
+    return surgery_frame(param_groups(backbone, None, config, epoch, n_classes=n_classes))
 
 
 __all__ = ["TrainResult", "train", "param_groups", "describe_head_surgery", "random_twin", "asdict"]

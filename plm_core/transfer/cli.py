@@ -13,7 +13,8 @@ from typing import Any
 
 from plm_core.cli import emit_notices, seed_arg
 from plm_core.errors import PLMError
-from plm_core.transfer.config import HEADS, MODES, POOLINGS, Mode, TrainConfig
+from plm_core.transfer.config import HEADS, MODES, POOLINGS, SCHEDULES, Mode, TrainConfig
+from plm_core.transfer.strategies import STRATEGIES
 
 DEFAULTS = TrainConfig(backbone="")
 
@@ -35,6 +36,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--layer-decay", type=float, default=DEFAULTS.layer_decay, help="xi of discriminative lrs")
     p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
     p.add_argument("--max-length", type=int, default=DEFAULTS.max_length, help="tokens per text")
+    p.add_argument("--groups", default="", help="edits on top of the strategy, e.g. 'layer.0-2:frozen,head:x10,"
+                   "layer.3:lora=8' (edits: frozen, train, bitfit, lora=R, lr=X, xM, @EPOCH)")
+    p.add_argument("--k", type=int, default=DEFAULTS.k, help="freeze_bottom / top_k: how many layers")
+    p.add_argument("--lora-rank", type=int, default=DEFAULTS.lora_rank, help="lora: the adapters' rank r")
+    p.add_argument("--schedule", choices=SCHEDULES, default=DEFAULTS.schedule, help="learning-rate schedule")
+    p.add_argument("--warmup", type=float, default=DEFAULTS.warmup, help="share of steps warming up (STLR cut_frac)")
     p.add_argument("--threads", type=int, default=DEFAULTS.threads, help="torch CPU threads (1: best on a shared CPU)")
     p.add_argument("--no-save", action="store_true", help="do not store the run in the runs database")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -43,12 +50,16 @@ def add_common(p: argparse.ArgumentParser) -> None:
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("train", help="train a classifier on a backbone in one transfer mode")
     add_common(p)
-    p.add_argument("--mode", choices=MODES, required=True)
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--mode", choices=MODES, help="one of the five classic modes")
+    how.add_argument("--strategy", choices=STRATEGIES, help="a freezing-strategy preset (edit it with --groups)")
     p.set_defaults(func=run)
     p = subparsers.add_parser("race", help="several transfer modes on the identical split and seed")
     add_common(p)
     p.add_argument("--modes", default="frozen,finetune,discriminative,gradual,scratch",
                    help="comma-separated, 2 to 5 of: " + ", ".join(MODES))
+    p.add_argument("--strategies", default="", help="instead of --modes: 2 to 5 of " + ", ".join(STRATEGIES))
+    p.add_argument("--seeds", type=int, default=1, help="run every racer with seeds seed, seed+1, ... (mean ± sd)")
     p.set_defaults(func=run_race_cmd)
 
 
@@ -60,7 +71,7 @@ def parse_mode(text: str) -> Mode:
     raise PLMError("transfer.err.bad_mode", mode=text, choices=", ".join(MODES))
 
 
-def config_from_args(args: argparse.Namespace, mode: str) -> TrainConfig:
+def config_from_args(args: argparse.Namespace, mode: str, strategy: str = "") -> TrainConfig:
     from plm_core.backbones import get_spec
     from plm_core.transfer.config import default_pooling
 
@@ -69,18 +80,21 @@ def config_from_args(args: argparse.Namespace, mode: str) -> TrainConfig:
         backbone=args.backbone, mode=parse_mode(mode), pooling=args.pooling or default_pooling(spec), layer=args.layer,
         head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
         layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
-        threads=args.threads,
+        threads=args.threads, strategy=strategy, groups=args.groups, k=args.k, lora_rank=args.lora_rank,
+        schedule=args.schedule, warmup=args.warmup,
     )
 
 
-def prepare(args: argparse.Namespace, modes: list[str]):
-    """Configs (validated before any model is loaded), the split, and the data description."""
+def prepare(args: argparse.Namespace, modes: list[str], strategies: list[str] | None = None):
+    """Configs (validated before any model is loaded), the split, and the data description.
+
+    `strategies` (same length as `modes`, "" = the mode's own preset) picks a strategy per racer."""
     from plm_core.backbones import get_spec
     from plm_core.data import resolve_dataset
     from plm_core.transfer.config import validate_config
     from plm_core.transfer.split import make_split
 
-    configs = [config_from_args(args, m) for m in modes]
+    configs = [config_from_args(args, m, s) for m, s in zip(modes, strategies or [""] * len(modes), strict=False)]
     for c in configs:
         validate_config(c, get_spec(c.backbone))
     ds = resolve_dataset(args.data)
@@ -109,7 +123,8 @@ def report(summary: dict, as_json: bool) -> None:
 
         print(json.dumps(jsonable(summary), ensure_ascii=False))
         return
-    print(f"{summary['backbone']} · {summary['mode']} on {summary['data']} (n_train={summary['n_train']}, "
+    print(f"{summary['backbone']} · {summary.get('strategy') or summary['mode']} on {summary['data']} "
+          f"(n_train={summary['n_train']}, "
           f"n_test={summary['n_test']}): accuracy {summary['test_accuracy']:.4f}, "
           f"macro-F1 {summary['test_macro_f1']:.4f}, trainable {summary['trainable_params']:,} of "
           f"{summary['total_params']:,} parameters, {summary['train_seconds']:.1f} s")
@@ -135,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     from plm_core.transfer.api import train
     from plm_core.transfer.records import summary_with_data
 
-    (config,), split, data = prepare(args, [args.mode])
+    (config,), split, data = prepare(args, [args.mode or "finetune"], [args.strategy or ""])
     own_process(config.seed, config.threads)  # the CLI owns its process: threads, and dropout's global seed
     result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
     summary = summary_with_data(result, data)
@@ -158,8 +173,9 @@ def run_race_cmd(args: argparse.Namespace) -> int:
     from plm_core.transfer.race import run_race
     from plm_core.transfer.records import summary_with_data
 
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    configs, split, data = prepare(args, modes)
+    strategies = [m.strip() for m in args.strategies.split(",") if m.strip()]
+    modes = strategies or [m.strip() for m in args.modes.split(",") if m.strip()]
+    configs, split, data = prepare(args, modes if not strategies else ["finetune"] * len(modes), strategies or None)
     backbone = load_backbone(args.backbone)
     own_process(configs[0].seed, configs[0].threads)
     race_id = uuid.uuid4().hex[:8]
@@ -167,7 +183,8 @@ def run_race_cmd(args: argparse.Namespace) -> int:
     failures: list[PLMError] = []
 
     def on_result(i: int, result) -> None:
-        info = {**data, "race": race_id, "racer": modes[i]}
+        seeds = max(args.seeds, 1)
+        info = {**data, "race": race_id, "racer": modes[i // seeds], "seed": configs[0].seed + i % seeds}
         summary = summary_with_data(result, info)
         failure = None if args.no_save else store(result, info, "race", summary)
         summaries.append(summary)
@@ -176,12 +193,20 @@ def run_race_cmd(args: argparse.Namespace) -> int:
         if failure is not None:
             failures.append(failure)
 
-    run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result)
+    race = run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result,
+                    seeds=args.seeds)
+    table = race.seed_table().to_dict(orient="records")
     if args.json:
         from plm_core.runs import jsonable
 
-        print(json.dumps(jsonable({"race": race_id, "runs": summaries}), ensure_ascii=False))
+        print(json.dumps(jsonable({"race": race_id, "runs": summaries, "strategies": table}), ensure_ascii=False))
+    else:
+        for row in table:
+            print(f"  {row['strategy']}: {row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f} over {row['seeds']} "
+                  f"seed(s), trainable {row['trainable_share']:.2%}, {row['seconds_mean']:.1f} s"
+                  + ("  (within seed noise of the best)" if row["within_noise"] else ""))
     if failures:
         print(f"error: {failures[0]}", file=sys.stderr)
         return EXIT_NOT_SAVED
     return 0
+

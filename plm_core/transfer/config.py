@@ -42,7 +42,8 @@ class TrainConfig:
     lr_head: float = 2e-3  # learning rate of the new head (discriminative and gradual)
     layer_decay: float = 0.8  # xi: layer l gets lr_body * xi^(L - l) (discriminative, gradual)
     batch_size: int = 16  # examples per optimizer step
-    max_length: int = 64  # tokens per text; longer texts are cut
+    max_length: int = 0  # tokens per text; longer texts are cut. 0 = auto: cover >= 95% of the training texts
+    length_budget: int = 256  # CPU budget for auto max_length (tokens); the backbone's own limit also caps it
     seed: int = 0  # seeds the run's own generators: head init, batch order, the random twin (dropout: see training)
     weight_decay: float = 0.01  # AdamW decoupled weight decay
     dropout: float = 0.1  # on the pooled vector before the head (end-to-end modes)
@@ -51,6 +52,19 @@ class TrainConfig:
     l2: float = 1.0  # frozen mode: L2 penalty (sklearn's 1/C), summed over examples
     grad_clip: float = 1.0  # max global gradient norm (0 = no clipping)
     threads: int = 1  # torch CPU threads, set only by a process that owns the run (training.own_process)
+    strategy: str = ""  # a preset of plm_core.transfer.strategies.STRATEGIES ("" = the mode's own preset)
+    groups: str = ""  # edits on top of the preset, e.g. "layer.0-2:frozen,head:x10" (see strategies.apply_edits)
+    k: int = 2  # freeze_bottom: embeddings + the bottom k layers frozen; top_k: only the top k layers train
+    lora_rank: int = 8  # LoRA preset: the adapters' rank r on every layer's attention projections
+    schedule: str = "constant"  # learning-rate schedule: constant | linear | cosine | slanted_triangular
+    warmup: float = 0.1  # share of the steps spent warming up (slanted triangular: its cut_frac)
+
+    def __post_init__(self) -> None:
+        if self.strategy:  # the strategy picks the training path: feature cache, pretrained copy or random twin
+            from plm_core.transfer.strategies import STRATEGIES, strategy_mode
+
+            if self.strategy in STRATEGIES:
+                self.mode = strategy_mode(self.strategy)  # type: ignore[assignment]  # one of MODES
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,12 +80,34 @@ class TrainConfig:
     @property
     def label(self) -> str:
         """Short name for legends and tables, e.g. 'minilm-l6 · discriminative'."""
-        return f"{self.backbone} · {self.mode}"
+        return f"{self.backbone} · {self.preset}"
+
+    @property
+    def preset(self) -> str:
+        """The strategy preset this run uses (the mode's own one unless `strategy` says otherwise)."""
+        return self.strategy or self.mode
+
+    @property
+    def strategy_label(self) -> str:
+        """'lora r=8', 'freeze_bottom k=2', 'bitfit', with '+ edits' when the table changed the preset."""
+        label = self.preset
+        if label == "lora":
+            label += f" r={self.lora_rank}"
+        elif label in ("freeze_bottom", "top_k"):
+            label += f" k={self.k}"
+        return label + (" + edits" if self.groups else "")
 
 
 def applicable_modes(spec: BackboneSpec) -> tuple[Mode, ...]:
     """Static vectors, sentence-only encoders and non-transformer backbones can only be used frozen."""
     return MODES if spec.transformer else ("frozen",)
+
+
+def applicable_strategies(spec: BackboneSpec) -> tuple[str, ...]:
+    """Every preset for a trainable transformer; feature extraction only for fixed bodies."""
+    from plm_core.transfer.strategies import STRATEGIES
+
+    return STRATEGIES if spec.transformer else ("frozen",)
 
 
 def applicable_poolings(spec: BackboneSpec) -> tuple[str, ...]:
@@ -112,11 +148,29 @@ def validate_config(config: TrainConfig, spec: BackboneSpec | None = None) -> No
             raise PLMError("transfer.err.bad_lr", name=name, value=value, high=MAX_LR)
     _check_range("transfer.err.bad_decay", config.layer_decay, 0.05, 1.0)
     _check_range("transfer.err.bad_batch", config.batch_size, 1, MAX_BATCH)
-    _check_range("transfer.err.bad_max_length", config.max_length, 4, 512)
+    if config.max_length != 0:  # 0 = auto
+        _check_range("transfer.err.bad_max_length", config.max_length, 4, 512)
+    _check_range("transfer.err.bad_max_length", config.length_budget, 8, 512)
     _check_range("transfer.err.bad_dropout", config.dropout, 0.0, 0.9)
     _check_range("transfer.err.bad_threads", config.threads, 1, 64)
+    validate_strategy(config)
     if spec is not None:
         validate_for_backbone(config, spec)
+
+
+SCHEDULES: tuple[str, ...] = ("constant", "linear", "cosine", "slanted_triangular")
+
+
+def validate_strategy(config: TrainConfig) -> None:
+    from plm_core.transfer.strategies import STRATEGIES
+
+    if config.strategy and config.strategy not in STRATEGIES:
+        raise PLMError("transfer.err.bad_strategy", strategy=config.strategy, choices=", ".join(STRATEGIES))
+    if config.schedule not in SCHEDULES:
+        raise PLMError("transfer.err.bad_schedule", schedule=config.schedule, choices=", ".join(SCHEDULES))
+    _check_range("transfer.err.bad_warmup", config.warmup, 0.0, 0.5)
+    _check_range("transfer.err.bad_k", config.k, 0, 64)
+    _check_range("transfer.err.bad_lora_rank", config.lora_rank, 1, 256, group="layers", rank=config.lora_rank)
 
 
 def validate_for_backbone(config: TrainConfig, spec: BackboneSpec) -> None:
@@ -131,3 +185,5 @@ def validate_for_backbone(config: TrainConfig, spec: BackboneSpec) -> None:
     n_states = spec.layers + 1 if spec.family not in ("static", "sentence") else 1
     if config.pooling != "mix" and not (-n_states <= config.layer < n_states):
         raise PLMError("transfer.err.bad_layer", layer=config.layer, name=spec.display, top=n_states - 1)
+    if config.preset in ("freeze_bottom", "top_k") and config.k > spec.layers:
+        raise PLMError("transfer.err.k_too_big", k=config.k, name=spec.display, layers=spec.layers)

@@ -171,6 +171,11 @@ def surgery_display(rows: Sequence[dict], names: dict[str, str] | None = None,
     frame["origin"] = frame["origin"].map(lambda v: names.get(v, v))
     frame["status"] = frame["status"].map(lambda v: names.get(v, v))
     cols = ["name", "origin", "status", "lr", "n_params"]
+    if "n_trainable" in frame and (frame["status"] == "partial").any():  # BitFit / LoRA: the part that learns
+        frame["n_trainable"] = frame["n_trainable"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
+        cols.append("n_trainable")
+    if "lora_rank" in frame and (frame["lora_rank"] > 0).any():
+        cols.append("lora_rank")
     if "unfreeze_epoch" in frame and frame["unfreeze_epoch"].notna().any():
         frame["unfreeze_epoch"] = frame["unfreeze_epoch"].map(lambda v: "" if pd.isna(v) else str(int(v)))
         cols.append("unfreeze_epoch")
@@ -203,4 +208,55 @@ def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str 
             fig.add_scatter(x=[0], y=[run["metrics"][metric]], mode="markers", name=name,
                             marker=dict(color=PALETTE[i % len(PALETTE)], size=10))
     fig.update_layout(title=title, height=420, xaxis_title=x_title, yaxis_title=y_title or metric, **LAYOUT)
+    return fig
+
+
+def schedule_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "step") -> go.Figure:
+    """The learning rate every step used (the top group's), one line per run: drawn next to the loss."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, (label, steps) in enumerate(runs):
+        points = [(s["step"], s["lr"]) for s in steps if s.get("lr") is not None]
+        if points:
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines", name=label,
+                            line=dict(color=PALETTE[i % len(PALETTE)], width=2))
+    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="lr", yaxis_exponentformat="e",
+                      **LAYOUT)
+    return fig
+
+
+def share_figure(table: pd.DataFrame, title: str = "", x_title: str = "trainable share",
+                 y_title: str = "accuracy") -> go.Figure:
+    """Accuracy (mean ± sd over seeds) against the trainable share of parameters, log x: a point per strategy."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for i, row in enumerate(table.to_dict(orient="records")):
+        fig.add_scatter(x=[max(row["trainable_share"], 1e-6)], y=[row["accuracy_mean"]], mode="markers+text",
+                        name=row["strategy"], text=[row["strategy"]], textposition="top center",
+                        error_y=dict(type="data", array=[row["accuracy_sd"]], visible=row["seeds"] > 1),
+                        marker=dict(size=12, color=PALETTE[i % len(PALETTE)]))
+    fig.update_layout(title=title, height=380, xaxis_title=x_title, yaxis_title=y_title, xaxis_type="log",
+                      xaxis_tickformat=".1%", showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
+    return fig
+
+
+def embedding_map_figure(points: Sequence[dict], title: str = "", train_name: str = "train",
+                         test_name: str = "test") -> go.Figure:
+    """2-D map of sentence vectors, a colour per label; labelled (K-shot) texts large, test texts small."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = list(dict.fromkeys(p["label"] for p in points))
+    for i, label in enumerate(labels):
+        for split, size, name in (("test", 6, test_name), ("train", 13, train_name)):
+            pts = [p for p in points if p["label"] == label and p["split"] == split]
+            if pts:
+                fig.add_scatter(x=[p["x"] for p in pts], y=[p["y"] for p in pts], mode="markers",
+                                name=f"{label} · {name}", legendgroup=label,
+                                marker=dict(size=size, color=PALETTE[i % len(PALETTE)],
+                                            opacity=0.45 if split == "test" else 1,
+                                            line=dict(width=1, color="black") if split == "train" else None))
+    fig.update_layout(title=title, height=380, xaxis_title="PCA 1", yaxis_title="PCA 2", **LAYOUT)
     return fig

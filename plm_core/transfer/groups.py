@@ -16,7 +16,14 @@ import pandas as pd
 import torch
 from torch import nn
 
-from plm_core.transfer.config import TrainConfig
+from plm_core.transfer.config import MAX_LR, TrainConfig
+from plm_core.transfer.strategies import (
+    GroupSetting,
+    StrategyParams,
+    apply_edits,
+    check_settings,
+    preset_settings,
+)
 
 LAYER_RE = re.compile(r"(?:^|\.)(?:layer|layers|h|block)\.(\d+)\.")
 EMBED_HINTS = ("embed", "wte", "wpe", "shared")
@@ -32,10 +39,15 @@ class NamedGroup:
     depth: int  # 0 = embeddings, l = layer l-1 (so hidden state l), L+1 = head
     n_params: int = 0  # filled from params when there are any
     note: str = ""  # "unused": never on the forward path (pooler, layers above the read one); "dropped": left out
+    param_names: list[str] = field(default_factory=list)  # parameter names in the model (BitFit, LoRA pick by name)
 
     def __post_init__(self) -> None:
         if self.params:
             self.n_params = sum(p.numel() for p in self.params)
+
+    def named(self) -> list[tuple[str, nn.Parameter]]:
+        names = self.param_names if len(self.param_names) == len(self.params) else [""] * len(self.params)
+        return list(zip(names, self.params, strict=False))
 
 
 @dataclass
@@ -44,11 +56,14 @@ class GroupInfo:
 
     name: str
     n_params: int
-    trainable: bool  # True iff the optimizer holds this group's parameters
+    trainable: bool  # True iff the optimizer holds this group's parameters (all, or the chosen part)
     lr: float | None  # the optimizer's learning rate for it (None when frozen)
     origin: str  # "pretrained" | "random" | "new"
-    status: str  # "trainable" | "frozen" | "unused" (in the model, off the forward path) | "dropped" (left out)
+    status: str  # "trainable" | "partial" (BitFit / LoRA: a part) | "frozen" | "unused" | "dropped"
     unfreeze_epoch: int | None = None  # gradual unfreezing: the epoch it joins the optimizer
+    n_trainable: int | None = None  # parameters of this group the optimizer holds
+    lora_rank: int = 0  # LoRA adapters' rank on this group (0 = none)
+    bias_only: bool = False  # BitFit: only biases / LayerNorm
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,13 +71,23 @@ class GroupInfo:
 
 @dataclass
 class GroupPlan:
-    """What a mode decides for one group at one epoch."""
+    """What a strategy decides for one group at one epoch."""
 
     group: NamedGroup
     trainable: bool
     lr: float
     unfreeze_epoch: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    chosen: list[nn.Parameter] | None = None  # the part that learns (BitFit, LoRA); None = every parameter
+    lora_rank: int = 0
+    bias_only: bool = False
+
+    @property
+    def train_params(self) -> list[nn.Parameter]:
+        """The parameters the optimizer gets (empty when the group is frozen at this epoch)."""
+        if not self.trainable:
+            return []
+        return list(self.group.params) if self.chosen is None else list(self.chosen)
 
 
 def layer_index(param_name: str) -> int | None:
@@ -75,20 +100,25 @@ def body_groups(body: nn.Module, n_layers: int, origin: str = "pretrained") -> l
     buckets: dict[str, list[nn.Parameter]] = {"embeddings": []}
     buckets.update({f"layer.{i}": [] for i in range(n_layers)})
     buckets["pooler"] = []
+    names: dict[str, list[str]] = {key: [] for key in buckets}
     for name, param in body.named_parameters():
         idx = layer_index(name)
         if idx is not None and idx < n_layers:
-            buckets[f"layer.{idx}"].append(param)
+            key = f"layer.{idx}"
         elif "pooler" in name:
-            buckets["pooler"].append(param)  # BERT's [CLS] pooler: we pool ourselves, so it is unused
+            key = "pooler"  # BERT's [CLS] pooler: we pool ourselves, so it is unused
         elif any(h in name for h in EMBED_HINTS):
-            buckets["embeddings"].append(param)
+            key = "embeddings"
         else:
-            buckets[f"layer.{n_layers - 1}"].append(param)  # final norm sits on top of the last layer
-    groups = [NamedGroup("embeddings", buckets["embeddings"], origin, 0)]
-    groups += [NamedGroup(f"layer.{i}", buckets[f"layer.{i}"], origin, i + 1) for i in range(n_layers)]
+            key = f"layer.{n_layers - 1}"  # final norm sits on top of the last layer
+        buckets[key].append(param)
+        names[key].append(name)
+    groups = [NamedGroup("embeddings", buckets["embeddings"], origin, 0, param_names=names["embeddings"])]
+    groups += [NamedGroup(f"layer.{i}", buckets[f"layer.{i}"], origin, i + 1, param_names=names[f"layer.{i}"])
+               for i in range(n_layers)]
     if buckets["pooler"]:
-        groups.append(NamedGroup("pooler", buckets["pooler"], origin, n_layers + 1, note="unused"))
+        groups.append(NamedGroup("pooler", buckets["pooler"], origin, n_layers + 1, note="unused",
+                                 param_names=names["pooler"]))
     return groups
 
 
@@ -121,37 +151,65 @@ def unfreeze_epoch(group: NamedGroup, n_layers: int) -> int:
     return 1 if group.origin == "new" else n_layers - group.depth + 2
 
 
+def strategy_settings(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int) -> list[GroupSetting]:
+    """The config's strategy preset for these groups, with the table's (`config.groups`) edits on top."""
+    params = StrategyParams(config.lr_body, config.lr_head, config.layer_decay, config.epochs, config.k,
+                            config.lora_rank)
+    names = [g.name for g in groups]
+    settings = preset_settings(config.preset, names, n_layers, params)
+    settings = apply_edits(settings, config.groups) if config.groups else settings
+    check_settings(settings, MAX_LR)
+    return settings
+
+
+BITFIT_HINTS = ("bias", "norm", "ln_")  # BitFit: biases, and the LayerNorm weights next to them
+
+
+def is_bitfit_param(name: str) -> bool:
+    low = name.lower()
+    return any(h in low for h in BITFIT_HINTS)
+
+
+def is_lora_param(name: str) -> bool:
+    return "lora_" in name
+
+
+def chosen_params(group: NamedGroup, setting: GroupSetting) -> list[nn.Parameter] | None:
+    """The part of a group that learns: LoRA adapters, BitFit's biases/norms, or None (all of it)."""
+    if setting.lora_rank > 0:
+        return [p for n, p in group.named() if is_lora_param(n)]
+    if group.origin != "new":
+        base = [(n, p) for n, p in group.named() if not is_lora_param(n)]
+        if setting.bias_only:
+            return [p for n, p in base if is_bitfit_param(n)]
+        if len(base) != len(group.params):  # adapters on a group trained in full: the adapters stay at zero
+            return [p for _, p in base]
+    return None
+
+
 def plan_groups(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int, epoch: int = 1) -> list[GroupPlan]:
-    """The mode as data: per group, trainable or not and its learning rate, at this epoch."""
+    """The strategy as data: per group, trainable or not, which part, its learning rate, at this epoch."""
     plans = []
-    for g in groups:
-        new = g.origin == "new"
-        if config.mode in ("finetune", "scratch"):
-            trainable, lr, when = True, config.lr_body, None
-        elif config.mode == "discriminative":
-            trainable, lr, when = True, config.lr_head if new else layer_lr(config, g.depth, n_layers), None
-        elif config.mode == "gradual":
-            when = unfreeze_epoch(g, n_layers)
-            trainable, lr = epoch >= when, config.lr_head if new else layer_lr(config, g.depth, n_layers)
-        else:  # frozen: only the new parts learn
-            trainable, lr, when = new, config.lr_head, None
-        trainable = trainable and g.note != "unused" and bool(g.params)
-        plans.append(GroupPlan(g, trainable, float(lr), when))
+    for g, s in zip(groups, strategy_settings(groups, config, n_layers), strict=False):
+        trainable = s.active(epoch) and g.note != "unused" and bool(g.params)
+        plans.append(GroupPlan(g, trainable, float(s.lr), s.unfreeze_epoch, chosen=chosen_params(g, s),
+                               lora_rank=s.lora_rank, bias_only=s.bias_only))
     return plans
 
 
 def apply_trainability(plans: Iterable[GroupPlan]) -> None:
     """Set requires_grad to match the plan (only ever on a private copy, never on a shared model)."""
     for plan in plans:
+        chosen = {id(p) for p in plan.train_params}
         for p in plan.group.params:
-            p.requires_grad_(plan.trainable)
+            p.requires_grad_(id(p) in chosen)
 
 
 def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float) -> torch.optim.Optimizer:
-    """AdamW over the trainable groups only; each group keeps its name and learning rate."""
+    """AdamW over the trainable parameters only; each group keeps its name and (base) learning rate."""
     param_groups = [
-        {"params": list(p.group.params), "lr": p.lr, "name": p.group.name}
-        for p in plans if p.trainable and p.group.params
+        {"params": p.train_params, "lr": p.lr, "initial_lr": p.lr, "name": p.group.name}
+        for p in plans if p.train_params
     ]
     try:  # the fused CPU kernel is about twice as fast as the per-tensor loop
         return torch.optim.AdamW(param_groups, weight_decay=weight_decay, fused=True)
@@ -164,20 +222,34 @@ def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
 
 
 def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer | None,
-                schedule: dict[str, int | None] | None = None) -> list[GroupInfo]:
-    """Read every group's state back from the optimizer: trainable iff the optimizer holds it."""
+                schedule: dict[str, int | None] | None = None,
+                plans: Sequence[GroupPlan] | None = None) -> list[GroupInfo]:
+    """Read every group's state back from the optimizer: trainable iff the optimizer holds (its part of) it.
+
+    The learning rate shown is the group's base rate (`initial_lr`), not the schedule's value of the moment;
+    none for L-BFGS (frozen mode: its line search picks each step).
+    """
     held: dict[int, float | None] = {}
-    line_search = isinstance(optimizer, torch.optim.LBFGS)  # frozen mode: the line search picks each step
+    line_search = isinstance(optimizer, torch.optim.LBFGS)
     if optimizer is not None:
         for og in optimizer.param_groups:
-            held.update({id(p): None if line_search else float(og["lr"]) for p in og["params"]})
+            held.update({id(p): None if line_search else float(og.get("initial_lr", og["lr"])) for p in og["params"]})
+    by_name = {p.group.name: p for p in plans or ()}
     rows = []
     for g in groups:
         lrs = {lr for p in g.params if (lr := held.get(id(p))) is not None}
+        n_held = sum(p.numel() for p in g.params if id(p) in held)
         trainable = bool(g.params) and all(id(p) in held for p in g.params)
-        status = "trainable" if trainable else (g.note if g.note in ("unused", "dropped") else "frozen")
-        rows.append(GroupInfo(g.name, g.n_params, trainable, max(lrs) if lrs else None, g.origin, status,
-                              (schedule or {}).get(g.name)))
+        plan = by_name.get(g.name)
+        if trainable:
+            status = "trainable"
+        elif n_held:
+            status = "partial"
+        else:
+            status = g.note if g.note in ("unused", "dropped") else "frozen"
+        rows.append(GroupInfo(g.name, g.n_params, trainable or bool(n_held), max(lrs) if lrs else None, g.origin,
+                              status, (schedule or {}).get(g.name), n_held,
+                              plan.lora_rank if plan else 0, plan.bias_only if plan else False))
     return rows
 
 

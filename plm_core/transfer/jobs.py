@@ -17,7 +17,7 @@ from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
 from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import TrainConfig
-from plm_core.transfer.race import check_race, unique_labels
+from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
 from plm_core.transfer.split import Split, make_split
 from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer, TransferTrainer
 
@@ -40,6 +40,7 @@ class TransferJob:
     test_limit: int | None = None  # first examples of the fixed test set
     split: Split | None = None  # or an explicit split (CLI frames, tests)
     race: bool = False
+    seeds: int = 1  # a race runs every racer with seeds seed, seed + 1, ... (mean ± sd)
 
     @property
     def seed(self) -> int:
@@ -47,6 +48,15 @@ class TransferJob:
 
     def labels(self) -> list[str]:
         return unique_labels(self.configs)
+
+    def runs(self) -> list[tuple[str, str, TrainConfig]]:
+        """(racer, run label, config) for every run: each racer once per seed."""
+        out = []
+        for racer, config in zip(self.labels(), self.configs, strict=False):
+            for variant in seed_variants(config, self.seeds):
+                label = f"{racer} · seed {variant.seed}" if self.seeds > 1 else racer
+                out.append((racer, label, variant))
+        return out
 
     def describe_data(self) -> dict[str, Any]:
         """How the runs store describes the examples."""
@@ -66,6 +76,7 @@ class RunView:
     """What the page shows of one run while it trains, and after."""
 
     label: str
+    racer: str = ""  # the strategy this run belongs to (runs of one racer differ only by seed)
     history: list[dict] = field(default_factory=list)
     steps: list[dict] = field(default_factory=list)
     fraction: float = 0.0  # of this run
@@ -87,9 +98,11 @@ class TransferState:
 class LiveView(Callback):
     """Trainer callbacks -> the job's live view and progress (the trainer knows nothing of jobs)."""
 
-    def __init__(self, ctx: JobContext, labels: Sequence[str], costs: Sequence[float]) -> None:
+    def __init__(self, ctx: JobContext, labels: Sequence[str], costs: Sequence[float],
+                 racers: Sequence[str] | None = None) -> None:
         self.ctx, self.costs = ctx, list(costs)
-        self.state = TransferState([RunView(label) for label in labels])
+        pairs = zip(labels, racers or labels, strict=False)
+        self.state = TransferState([RunView(label, racer) for label, racer in pairs])
 
     @property
     def run(self) -> RunView:
@@ -129,7 +142,8 @@ class LiveView(Callback):
 
     def on_step_end(self, trainer: Trainer, step: int, loss: float) -> None:
         assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
-        self.run.steps.append({"step": step, "epoch": trainer.epoch, "loss": loss})
+        self.run.steps.append({"step": step, "epoch": trainer.epoch, "loss": loss,
+                               "lr": trainer.steps[-1].get("lr") if trainer.steps else None})
         self.push()
 
     def on_epoch_end(self, trainer: Trainer, record: dict) -> None:
@@ -141,11 +155,13 @@ def run_transfer(job: TransferJob, ctx: JobContext) -> TransferState:
     """Every config on the same split, one after the other; the finished runs (all of them, or up to a stop)."""
     if job.race:
         check_race(job.configs)
+    check_seeds(job.seeds)
     split = job.make_split()
     backbone = ctx.backbone(job.configs[0].backbone)
-    costs = [estimated_cost(c, len(split.train), len(split.test)) for c in job.configs]
-    view = LiveView(ctx, job.labels(), costs)
-    for i, config in enumerate(job.configs):
+    runs = job.runs()
+    costs = [estimated_cost(c, len(split.train), len(split.test)) for _, _, c in runs]
+    view = LiveView(ctx, [label for _, label, _ in runs], costs, [racer for racer, _, _ in runs])
+    for i, (_, _, config) in enumerate(runs):
         if ctx.should_stop():
             break
         view.begin(i)
@@ -162,6 +178,18 @@ def store_transfer(job: TransferJob, state: TransferState) -> list[int]:
     race_id = uuid.uuid4().hex[:8] if job.race else None
     ids = []
     for label, result in state.results:
-        extra = {"race": race_id, "racer": label} if race_id else {}
+        extra = {"race": race_id, "racer": label, "seed": result.config.get("seed")} if race_id else {}
         ids.append(save_result(store, result, {**data, **extra}, "race" if job.race else "transfer"))
     return ids
+
+
+SECONDS_PER_UNIT = 1.5e-3  # seconds per (forward pass over one example) per million parameters, 64 tokens, 1 thread:
+                           # bench/strategies.py, MiniLM fine-tuning on the shared 2-core CPU (194-505 s for 6,108
+                           # units); a rough guide, shown as "about"
+
+
+def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, seeds: int,
+                     params: int) -> float:
+    """About how long a race takes: every racer's work x seeds, scaled by model size and text length."""
+    units = sum(estimated_cost(c, n_train, n_test) * max(c.max_length or 64, 16) / 64 for c in configs)
+    return units * max(int(seeds), 1) * SECONDS_PER_UNIT * params / 1e6

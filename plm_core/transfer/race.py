@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import Backbone
@@ -15,6 +16,7 @@ from plm_core.transfer.config import Mode, TrainConfig
 from plm_core.transfer.split import Split
 
 MIN_RACERS, MAX_RACERS = 2, 5
+MAX_SEEDS = 5
 
 
 def check_race(configs: Sequence[TrainConfig]) -> None:
@@ -33,8 +35,8 @@ def unique_labels(configs: Sequence[TrainConfig]) -> list[str]:
     """Legend names: the mode, plus what differs from the first config when modes repeat."""
     labels = []
     for c in configs:
-        label: str = c.mode
-        if sum(o.mode == c.mode for o in configs) > 1:
+        label: str = c.strategy_label
+        if sum(o.strategy_label == c.strategy_label for o in configs) > 1:
             label += f" ({c.pooling}, {c.head}, L{c.layer})"
         labels.append(label)
     return labels
@@ -42,12 +44,54 @@ def unique_labels(configs: Sequence[TrainConfig]) -> list[str]:
 
 @dataclass
 class RaceResult:
-    labels: list[str]
+    labels: list[str]  # one per run (a racer's label repeats once per seed)
     results: list[TrainResult]
 
     def table(self) -> pd.DataFrame:
-        """One row per racer: scores, trainable share, time and memory."""
+        """One row per run: scores, trainable share, time and memory."""
         return comparison_table(self.labels, self.results)
+
+    def seed_table(self) -> pd.DataFrame:
+        """One row per racer: mean ± sd over its seeds, and whether it is within seed noise of the best."""
+        return seed_table(self.labels, self.results)
+
+
+def seed_variants(config: TrainConfig, seeds: int) -> list[TrainConfig]:
+    """The racer with seeds seed, seed + 1, ..., seed + n - 1 (same split: only training randomness varies)."""
+    return [config.with_(seed=config.seed + i) for i in range(max(int(seeds), 1))]
+
+
+def check_seeds(seeds: int) -> None:
+    if not (1 <= int(seeds) <= MAX_SEEDS):
+        raise PLMError("transfer.err.race_seeds", n=seeds, high=MAX_SEEDS)
+
+
+def seed_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.DataFrame:
+    """Aggregate runs by racer label: accuracy mean ± sd (sample sd; 0 for one seed), macro-F1 mean,
+    trainable share, mean seconds, peak memory; `within_noise` when the racer's mean ± sd interval
+    overlaps the best racer's (only said with 2 or more seeds)."""
+    rows = []
+    for label in dict.fromkeys(labels):
+        runs = [r for lab, r in zip(labels, results, strict=False) if lab == label]
+        acc = np.array([r.test_accuracy for r in runs], dtype=float)
+        rows.append({
+            "strategy": label, "seeds": len(runs), "accuracy_mean": float(acc.mean()),
+            "accuracy_sd": float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
+            "macro_f1_mean": float(np.mean([r.test_macro_f1 for r in runs])),
+            "trainable_params": runs[0].trainable_params, "total_params": runs[0].total_params,
+            "trainable_share": runs[0].trainable_params / max(runs[0].total_params, 1),
+            "seconds_mean": float(np.mean([r.train_seconds for r in runs])),
+            "peak_memory_mb": float(max(r.peak_memory_mb for r in runs)),
+        })
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    best = frame.loc[frame["accuracy_mean"].idxmax()]
+    lo, hi = frame["accuracy_mean"] - frame["accuracy_sd"], frame["accuracy_mean"] + frame["accuracy_sd"]
+    overlap = (lo <= best["accuracy_mean"] + best["accuracy_sd"]) & (hi >= best["accuracy_mean"] - best["accuracy_sd"])
+    frame["within_noise"] = overlap & (frame["strategy"] != best["strategy"]) & (frame["seeds"] > 1)
+    frame["best"] = frame["strategy"] == best["strategy"]
+    return frame
 
 
 def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.DataFrame:
@@ -64,15 +108,19 @@ def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> p
 
 def run_race(configs: Sequence[TrainConfig], split: Split, backbone: Backbone | None = None,
              callbacks: Sequence[Callback] = (), stop: StopSignal | None = None,
-             on_result: Callable[[int, TrainResult], None] | None = None) -> RaceResult:
-    """Train every config on the same examples with the same seed; stops early when `stop` is set."""
+             on_result: Callable[[int, TrainResult], None] | None = None, seeds: int = 1) -> RaceResult:
+    """Train every config on the same examples, each over `seeds` seeds; stops early when `stop` is set."""
     check_race(configs)
-    results = []
-    for i, config in enumerate(configs):
+    check_seeds(seeds)
+    runs = [(label, c) for label, config in zip(unique_labels(configs), configs, strict=False)
+            for c in seed_variants(config, seeds)]
+    labels, results = [], []
+    for i, (label, config) in enumerate(runs):
         if stop is not None and stop.is_set():
             break
         result = train(config, split.train, split.test, backbone, callbacks, stop)
+        labels.append(label)
         results.append(result)
         if on_result:
             on_result(i, result)
-    return RaceResult(unique_labels(configs)[: len(results)], results)
+    return RaceResult(labels, results)

@@ -20,6 +20,7 @@ from torch import nn
 
 from plm_core.backbones.base import pad_batch
 from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.schedules import lr_multiplier
 from plm_core.training.trainer import MemoryMonitor, Trainer
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.groups import (
@@ -163,6 +164,7 @@ class EndToEndTrainer(TransferTrainer):
         self.global_step = 0
         steps = math.ceil(len(train_ids) / config.batch_size)
         self.steps_per_epoch = steps
+        self.lr_factor = lr_multiplier(config.schedule, config.epochs * steps, config.warmup)  # step -> x base lr
         self.work_total = config.epochs * (TRAIN_COST * len(train_ids) + len(test_ids))
 
     def begin_epoch(self, epoch: int) -> None:
@@ -177,7 +179,15 @@ class EndToEndTrainer(TransferTrainer):
 
     def surgery(self) -> list[GroupInfo]:
         schedule = {p.group.name: p.unfreeze_epoch for p in self.plans}
-        return group_table(self.groups, self.optimizer, schedule)
+        return group_table(self.groups, self.optimizer, schedule, self.plans)
+
+    def set_step_lr(self) -> float:
+        """Every group's lr = its base lr x the schedule at this (global) step; the largest lr now."""
+        assert self.optimizer is not None
+        factor = float(self.lr_factor(self.global_step))
+        for group in self.optimizer.param_groups:
+            group["lr"] = group["initial_lr"] * factor
+        return max(g["lr"] for g in self.optimizer.param_groups)
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
@@ -186,6 +196,7 @@ class EndToEndTrainer(TransferTrainer):
         assert self.optimizer is not None
         lr = max(g["lr"] for g in self.optimizer.param_groups)
         for batch in bucket_batches(lengths, self.config.batch_size, self.rng):
+            lr = self.set_step_lr()
             input_ids, mask = collate([self.train_ids[i] for i in batch], self.pad_id)  # (B, T)
             logits = self.model(input_ids, mask)  # (B, C)
             target = self.y_train[batch]
@@ -204,7 +215,7 @@ class EndToEndTrainer(TransferTrainer):
             correct += int((logits.argmax(-1) == target).sum())
             seen += len(batch)
             self.add_work(TRAIN_COST * len(batch), "train")
-            self.finish_step(self.global_step, loss_value, epoch=epoch)
+            self.finish_step(self.global_step, loss_value, epoch=epoch, lr=lr)
             if self.should_stop():
                 break
         return (total_loss / seen if seen else float("nan")), (correct / seen if seen else float("nan"))

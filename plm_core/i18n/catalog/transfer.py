@@ -118,6 +118,7 @@ MESSAGES = {
     # ---- Transfer lab: settings ------------------------------------------------------------------
     "transfer.tab.single": {"en": "Train one", "ko": "하나 학습"},
     "transfer.tab.race": {"en": "Race", "ko": "경주"},
+    "transfer.tab.setfit": {"en": "SetFit (contrastive fine-tuning)", "ko": "SetFit (대조 미세조정)"},
     "transfer.tab.modes": {"en": "The five modes", "ko": "다섯 가지 방식"},
     "transfer.data": {"en": "Labelled data", "ko": "레이블된 데이터"},
     "transfer.data.uploaded": {"en": "Your CSV: {name}", "ko": "내 CSV: {name}"},

@@ -1,0 +1,87 @@
+"""SetFit in the Transfer lab and the Few-shot lab: a form, the job panel, pairs and the embedding maps.
+
+The work runs as the "setfit" job kind (`plm_core.transfer.setfit`); this module reads widgets and draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from plm_core.backbones import specs
+from plm_core.jobs import Snapshot
+from plm_core.transfer.figures import embedding_map_figure, loss_figure
+from ui.common import guard, tr
+
+
+def setfit_backbones() -> dict[str, str]:
+    """Encoders SetFit can tune: trainable transformer encoders (MiniLM first)."""
+    table = specs()
+    names = [n for n, s in table.items() if s.family == "encoder" and s.can("trainable")]
+    return {n: table[n].display for n in sorted(names, key=lambda n: n != "minilm-l6")}
+
+
+def setfit_form(key: str, data_ref: Any) -> None:
+    """Settings and start: K per class, pairs per text, seed; submits the "setfit" job for `slot`."""
+    from plm_core.transfer.setfit import SetFitConfig, SetFitJob
+    from ui.jobs import submit
+
+    names = setfit_backbones()
+    st.caption(tr("setfit.explain"))
+    with st.form(f"{key}-setfit-form"):
+        c1, c2, c3, c4 = st.columns(4)
+        backbone = c1.selectbox(tr("common.backbone"), list(names), format_func=names.get)
+        per_class = c2.select_slider(tr("setfit.k"), [2, 4, 8, 16, 32], value=8)
+        iterations = c3.select_slider(tr("setfit.iterations"), [2, 5, 10, 20], value=20)
+        seed = c4.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)
+        started = st.form_submit_button(tr("setfit.start"), type="primary")
+    if started:
+        with guard():
+            job = SetFitJob(SetFitConfig(backbone=backbone, seed=int(seed), num_iterations=int(iterations)),
+                            data_ref(), per_class=int(per_class))
+            submit(slot(key), "setfit", job)
+            st.rerun()
+
+
+def slot(key: str) -> str:
+    return f"{key}-setfit"
+
+
+def draw_setfit(snap: Snapshot) -> None:
+    """Live: the contrastive loss. Done: scores, the pairs it made, the map before and after."""
+    state = snap.state
+    result = snap.result if snap.result is not None else (state.result if state is not None else None)
+    steps = result.steps if result is not None else (state.steps if state is not None else [])
+    if result is None:
+        return
+    cols = st.columns(4)
+    cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
+    cols[1].metric(tr("transfer.metric.f1"), f"{result.test_macro_f1:.3f}")
+    cols[2].metric(tr("setfit.pairs_metric"), f"{result.n_pairs:,}", tr("setfit.positive_share",
+                   share=f"{result.n_positive / max(result.n_pairs, 1):.0%}"), delta_color="off")
+    cols[3].metric(tr("transfer.metric.time"), f"{result.train_seconds:.1f} s")
+    st.caption(tr("transfer.metric.examples", train=result.n_train, test=result.n_test))
+    st.markdown(f"**{tr('setfit.pairs')}**")
+    st.caption(tr("setfit.pairs_help"))
+    frame = pd.DataFrame(result.pairs)
+    if not frame.empty:
+        frame["kind"] = frame["kind"].map(lambda k: tr(f"setfit.kind.{k}"))
+        st.dataframe(frame[["kind", "text_a", "label_a", "text_b", "label_b"]], hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    names = dict(train_name=tr("setfit.map.train"), test_name=tr("setfit.map.test"))
+    left.plotly_chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), width="stretch")
+    right.plotly_chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), width="stretch")
+    if steps:
+        st.plotly_chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
+                                    x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")),
+                        width="stretch")
+
+
+def setfit_section(key: str, data_ref: Any) -> None:
+    """The whole SetFit method: form + job panel."""
+    from ui.jobs import job_panel
+
+    setfit_form(key, data_ref)
+    job_panel(slot(key), draw_setfit)
