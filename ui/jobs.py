@@ -76,7 +76,7 @@ def is_active(slot: str) -> bool:
     return bool(snap and snap.active)
 
 
-def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 1.0,
+def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 2.0,
               describe: Callable[[Snapshot], str] | None = None) -> Snapshot | None:
     """Status, stop and the page's own drawing, redrawn every `every` s while the job is not finished."""
     job_id = current_job(slot)

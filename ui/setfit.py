@@ -32,7 +32,7 @@ def setfit_form(key: str, data_ref: Any) -> None:
     st.caption(tr("setfit.explain"))
     with st.form(f"{key}-setfit-form"):
         c1, c2, c3, c4 = st.columns(4)
-        backbone = c1.selectbox(tr("common.backbone"), list(names), format_func=names.get)
+        backbone = str(c1.selectbox(tr("common.backbone"), list[str](names), format_func=names.__getitem__))
         per_class = c2.select_slider(tr("setfit.k"), [2, 4, 8, 16, 32], value=8)
         iterations = c3.select_slider(tr("setfit.iterations"), [2, 5, 10, 20], value=20)
         seed = c4.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)

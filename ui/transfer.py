@@ -112,7 +112,7 @@ def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
     names = {o: strategy_name(o) for o in options}  # computed now, in the user's language
     if race:
         default = [s for s in ("frozen", "finetune", "lora") if s in options] or options[:1]
-        chosen = st.multiselect(tr("transfer.strategies"), options, default=default, format_func=names.get,
+        chosen = st.multiselect(tr("transfer.strategies"), options, default=default, format_func=names.__getitem__,
                                 max_selections=5, key=f"{key}-strategies")
     else:
         chosen = [st.radio(tr("transfer.strategy"), options, format_func=names.get, horizontal=True,
@@ -200,7 +200,7 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
         decay = c3.slider(tr("transfer.layer_decay"), 0.5, 1.0, 0.8, 0.05)
         st.caption(tr("transfer.lr_help"))
         c1, c2 = st.columns(2)
-        schedule = c1.selectbox(tr("transfer.schedule"), list(SCHEDULES), format_func=names.get)
+        schedule = str(c1.selectbox(tr("transfer.schedule"), list[str](SCHEDULES), format_func=names.__getitem__))
         warmup = c2.slider(tr("transfer.warmup"), 0.0, 0.5, 0.1, 0.05)
         with st.expander(tr("transfer.advanced")):
             c1, c2, c3, c4 = st.columns(4)

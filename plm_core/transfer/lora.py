@@ -44,7 +44,7 @@ def attach_lora(body: nn.Module, ranks: dict[int, int], seed: int = 0) -> int:
         return 0
     first = next(iter(targets.values()))
     escaped = {re.escape(name): rank for name, rank in targets.items()}
-    config = LoraConfig(r=first, lora_alpha=ALPHA_PER_RANK * first, lora_dropout=0.0,
+    config = LoraConfig(r=first, lora_alpha=int(ALPHA_PER_RANK * first), lora_dropout=0.0,
                         target_modules="|".join(escaped),  # a string: peft matches it as one regex
                         rank_pattern=dict(escaped), alpha_pattern={n: ALPHA_PER_RANK * r for n, r in escaped.items()},
                         fan_in_fan_out=type(body.get_submodule(next(iter(targets)))).__name__ == "Conv1D")

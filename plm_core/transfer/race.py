@@ -86,7 +86,7 @@ def seed_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.Data
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    best = frame.loc[frame["accuracy_mean"].idxmax()]
+    best = frame.iloc[int(frame["accuracy_mean"].to_numpy().argmax())]
     lo, hi = frame["accuracy_mean"] - frame["accuracy_sd"], frame["accuracy_mean"] + frame["accuracy_sd"]
     overlap = (lo <= best["accuracy_mean"] + best["accuracy_sd"]) & (hi >= best["accuracy_mean"] - best["accuracy_sd"])
     frame["within_noise"] = overlap & (frame["strategy"] != best["strategy"]) & (frame["seeds"] > 1)
