@@ -113,7 +113,7 @@ def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
     if race:
         default = [s for s in ("frozen", "finetune", "lora") if s in options] or options[:1]
         chosen = st.multiselect(tr("transfer.strategies"), options, default=default, format_func=names.__getitem__,
-                                max_selections=5, key=f"{key}-strategies")
+                                placeholder=tr("common.choose"), max_selections=5, key=f"{key}-strategies")
     else:
         chosen = [st.radio(tr("transfer.strategy"), options, format_func=names.get, horizontal=True,
                            key=f"{key}-strategy")]
