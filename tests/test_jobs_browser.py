@@ -3,7 +3,10 @@ they start with the form's defaults, show progress and partial results as they a
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
 from test_pretrain_browser import body, click, wait_until
 
 from plm_core.i18n import t
@@ -19,10 +22,16 @@ def press(driver, label: str) -> None:
     from selenium.webdriver.common.by import By
 
     xpath = f"//button[.//p[text()='{label}']]"
-    wait_until(driver, lambda b: driver.find_elements(By.XPATH, xpath), timeout=240)
-    button = driver.find_elements(By.XPATH, xpath)[-1]
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-    button.click()
+    end = time.monotonic() + 240
+    while time.monotonic() < end:  # the panel redraws every 2 s: retry a button that was replaced meanwhile
+        try:
+            button = driver.find_elements(By.XPATH, xpath)[-1]
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+            return
+        except (IndexError, StaleElementReferenceException, ElementNotInteractableException):
+            time.sleep(0.3)
+    raise AssertionError(f"no {label!r} button; the page says: {body(driver)[-1500:]}")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -31,8 +40,8 @@ def test_the_default_race_runs_through_the_job_service(app_server, browser, lang
     wait_until(browser, lambda b: t("transfer.tab.race", lang) in b, timeout=240)
     tab(browser, t("transfer.tab.race", lang))
     press(browser, t("transfer.start_race", lang))
-    running = t("transfer.phase.extract_train", lang)  # the first racer (frozen) extracts features first
-    wait_until(browser, lambda b: running in b or t("transfer.phase.train", lang) in b, timeout=300)
+    phases = [t(f"transfer.phase.{p}", lang) + " — " for p in ("starting", "extract_train", "extract_test", "train")]
+    wait_until(browser, lambda b: any(p in b for p in phases), timeout=300)  # the progress line of a racer
     press(browser, t("jobs.stop", lang))
     done = (t("jobs.status.stopped", lang), t("jobs.status.stopping", lang))
     wait_until(browser, lambda b: any(word in b for word in done), timeout=60)

@@ -30,11 +30,18 @@ def wait_until(driver, test, timeout: float = 180):
 
 
 def click(driver, xpath: str) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+    for _ in range(20):  # a live panel redraws every 2 s: a button found just before a redraw goes stale
+        try:
+            WebDriverWait(driver, 60).until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+            return
+        except StaleElementReferenceException:
+            continue
+    raise AssertionError(f"{xpath} kept going stale")
 
 
 def test_labels_match_the_catalog() -> None:

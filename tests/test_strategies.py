@@ -83,7 +83,8 @@ def changed(watch: Watch) -> set[str]:
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_every_preset_trains_and_the_optimizer_holds_exactly_the_trainable_params(strategy, encoder, frames):
     result, watch = run(strategy, frames, encoder)
-    assert len(result.history) == 2 and math.isfinite(result.test_accuracy)
+    assert len(result.history) == (1 if result.config["mode"] == "frozen" else 2)  # frozen: one L-BFGS solve
+    assert math.isfinite(result.test_accuracy)
     assert 0 < result.trainable_params <= result.total_params
     assert result.config["strategy"] == strategy
     if strategy == "frozen":
