@@ -247,12 +247,11 @@ class SetFitView:
 
 def run_setfit_job(job: SetFitJob, ctx: Any) -> SetFitResult:
     """Job kind "setfit": draw the K-shot split, train, report progress through ctx (a JobContext)."""
-    from plm_core.training.threads import own_process
     from plm_core.transfer.split import make_split
 
     split = job.split if job.split is not None else make_split(job.data.load(), per_class=job.per_class,
                                                                seed=job.seed, test_limit=job.test_limit)
-    own_process(job.seed, 1)  # setfit seeds the process anyway: a worker owns it
+    # no seeding here: the job runner's own_process(job.seed, threads) already did it, in the worker that owns it
     view = SetFitView()
     ctx.update(fraction=0.02, current="setfit: starting", state=view)
 
