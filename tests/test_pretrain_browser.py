@@ -24,9 +24,14 @@ def body(driver) -> str:
 
 
 def wait_until(driver, test, timeout: float = 180):
+    """Wait until `test(page text)` holds; on timeout, fail with the end of the page so CI logs say why."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: test(body(d)))
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: test(body(d)))
+    except TimeoutException:
+        raise AssertionError(f"waited {timeout:.0f} s; the page says: {body(driver)[-2000:]}") from None
 
 
 def click(driver, xpath: str) -> None:

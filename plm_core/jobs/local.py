@@ -21,12 +21,27 @@ from plm_core.paths import REPO_ROOT
 Event = dict[str, Any]
 
 
+def usable_cores() -> int:
+    """The cores this process may really use: the CPU affinity and a cgroup quota (containers) both count,
+    not just `os.cpu_count()`, which reports the host's cores inside a container limited to two."""
+    cores = os.cpu_count() or 2
+    if hasattr(os, "sched_getaffinity"):
+        cores = min(cores, len(os.sched_getaffinity(0)))
+    try:  # cgroup v2: "max 100000" (no quota) or "200000 100000" (two cores)
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        if quota != "max" and int(period) > 0:
+            cores = min(cores, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores)
+
+
 def default_workers() -> int:
-    """PLM_LAB_WORKERS, else one fewer than the cores (at least one): a core stays free for the pages."""
+    """PLM_LAB_WORKERS, else one fewer than the usable cores (at least one): a core stays free for the pages."""
     env = os.environ.get("PLM_LAB_WORKERS", "")
     if env.strip().isdigit() and int(env) > 0:
         return int(env)
-    return max(1, (os.cpu_count() or 2) - 1)
+    return max(1, usable_cores() - 1)
 
 
 class _Worker:
@@ -101,7 +116,8 @@ class LocalBackend:
     name = "local"
 
     def __init__(self, workers: int | None = None, threads: int | None = None, prestart: bool = False) -> None:
-        """prestart: start the workers now (at low priority), so the first job does not wait for them."""
+        """prestart: start one worker now (at low priority), so the first job does not wait for it; the
+        others start when jobs need them (many workers importing torch at once would stall a small machine)."""
         from plm_core.jobs.runner import worker_threads
 
         self.n = workers or default_workers()
@@ -115,7 +131,7 @@ class LocalBackend:
         self._on_event = on_event
         if self._prestart:
             with self._lock:
-                self._workers = [_Worker(i, self._on_event, self.threads) for i in range(self.n)]
+                self._workers[0] = _Worker(0, self._on_event, self.threads)
 
     def capacity(self) -> int:
         return self.n
