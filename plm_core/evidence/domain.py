@@ -445,3 +445,48 @@ def fit_report(backbone: Backbone, job: FitJob, progress: Callable[..., None] = 
         report.map, report.separability = embedding_map(backbone, target, reference, job.map_method, job.seed)
     progress(fraction=1.0, current="done")
     return report
+
+
+# ---- the Korean case: several tokenizers on one target ----------------------------------------------
+
+KOREAN_BACKBONES: tuple[str, ...] = ("tiny-bert-mlm", "minilm-l6", "use-multilingual")
+KOREAN_EXAMPLE = "인공지능은 공학 및 과학을 통해 생각하는 기계를 만든 것 입니다."
+
+
+@dataclass(frozen=True)
+class CompareJob:
+    """How each backbone's tokenizer cuts one target (the Korean case: English-only vs multilingual)."""
+
+    data: DataRef = DataRef("korean-intents")
+    backbones: tuple[str, ...] = KOREAN_BACKBONES
+    example: str = KOREAN_EXAMPLE
+    n_texts: int = FIT_TEXTS
+    seed: int = 0
+
+
+@dataclass
+class CompareReport:
+    rows: list[dict[str, Any]]  # per backbone: name, languages, pieces per word / character, [UNK] rate, one piece
+    examples: dict[str, Example]  # backbone name -> the example sentence as it cuts it
+
+
+def compare_row(backbone: Backbone, texts: Sequence[str]) -> dict[str, Any]:
+    fit = token_fit(backbone, texts)
+    overlap = vocab_overlap(backbone, texts)
+    return {"backbone": backbone.spec.name, "display": backbone.spec.display,
+            "languages": len(backbone.spec.languages), **fit.as_row(), "one_piece": round(overlap.one_piece, 4)}
+
+
+def run_compare(job: CompareJob, ctx: Any) -> CompareReport:
+    """The job kind "domain.compare": tokenizer fit of every backbone on the same held-out target texts."""
+    if not job.example.strip():
+        raise PLMError("domain.err.empty_example")
+    texts = target_texts(job.data, job.seed).heldout[: job.n_texts]
+    report = CompareReport([], {})
+    for i, name in enumerate(job.backbones):
+        ctx.update(fraction=i / max(len(job.backbones), 1), current=name)
+        backbone = ctx.backbone(name)
+        report.rows.append(compare_row(backbone, texts))
+        report.examples[name] = tokenize_example(backbone, job.example)
+    ctx.update(fraction=1.0, current="done")
+    return report

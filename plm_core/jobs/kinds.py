@@ -29,6 +29,9 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
     KindSpec("fewshot.sensitivity", "plm_core.fewshot.jobs:run_sensitivity_job"),
     KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job"),
     KindSpec("pretrain.live", "plm_core.pretrain.studio:run_live_pretraining"),
+    KindSpec("domain.fit", "plm_core.evidence.domain:run_fit"),
+    KindSpec("domain.compare", "plm_core.evidence.domain:run_compare"),
+    KindSpec("domain.continue", "plm_core.evidence.domain_continue:run_continue"),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)
     KindSpec("test.sleep", "plm_core.jobs.testing:run_sleep"),
     KindSpec("test.fail", "plm_core.jobs.testing:run_fail", cache=False),
