@@ -19,11 +19,12 @@ def digest(folder) -> str:
 
 @pytest.mark.usefixtures("private_stores")
 def test_continued_mlm_pretraining_lowers_pseudo_perplexity_on_heldout_snippets(tmp_path, monkeypatch) -> None:
-    from plm_core.evidence.domain_continue import ContinueJob, continued_dir
+    from plm_core.evidence import domain_continue
+    from plm_core.evidence.domain_continue import ContinueJob
     from plm_core.jobs import run_here
     from plm_core.pretrain.checkpoints import checkpoint_dir
 
-    monkeypatch.setenv("PLM_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(domain_continue, "continued_dir", lambda job: tmp_path / f"continued-{job.key()}")
     shipped = digest(checkpoint_dir("mlm"))
     job = ContinueJob(data=DataRef("movie-snippets"), steps=60, budget_s=120, n_train=100, test_limit=100,
                       ppl_texts=60)
@@ -37,4 +38,5 @@ def test_continued_mlm_pretraining_lowers_pseudo_perplexity_on_heldout_snippets(
     assert all(0.0 <= r["before"] <= 1.0 and r["after"] is not None for r in summary["transfer"])
     assert state.step == 60 and state.phase == "done"
     assert digest(checkpoint_dir("mlm")) == shipped  # never overwritten
-    assert state.weights == str(continued_dir(job)) and (continued_dir(job) / "model.safetensors").exists()
+    folder = tmp_path / f"continued-{job.key()}"
+    assert state.weights == str(folder) and (folder / "model.safetensors").exists()
