@@ -22,22 +22,33 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def shot(driver, name: str) -> None:
     folder = os.environ.get("PLM_LAB_SHOTS")
     if folder:
-        height = driver.execute_script("return document.body.scrollHeight")
+        height = driver.execute_script(
+            "const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 1000")
         driver.set_window_size(1400, min(max(int(height), 1000), 4000))
         time.sleep(1.5)
         driver.save_screenshot(str(Path(folder) / f"{name}.png"))
         driver.set_window_size(1400, 1000)
 
 
-def slide_to_minimum(driver) -> None:
-    """The first visible slider (steps) to its minimum, with the keyboard."""
+def slide_to_minimum(driver) -> str:
+    """The first visible slider (steps) to its minimum with the keyboard; the value it shows then."""
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    slider = next(s for s in driver.find_elements(By.CSS_SELECTOR, "[role='slider']") if s.is_displayed())
-    slider.click()
-    slider.send_keys(Keys.HOME)
-    time.sleep(1.0)
+    def visible(d):
+        return next((s for s in d.find_elements(By.CSS_SELECTOR, "[data-testid='stSlider']") if s.is_displayed()),
+                    False)
+
+    slider = WebDriverWait(driver, 60, poll_frequency=0.5).until(visible)
+    thumb = slider.find_element(By.CSS_SELECTOR, "input[type='range']")
+    driver.execute_script("arguments[0].focus();", thumb)
+    ActionChains(driver).send_keys(Keys.HOME).perform()
+    low = thumb.get_attribute("min")
+    WebDriverWait(driver, 30).until(lambda d: thumb.get_attribute("value") == low)
+    time.sleep(2.0)  # the rerun that takes the new value
+    return str(low)
 
 
 def summary_pattern(lang: str) -> str:
@@ -57,7 +68,7 @@ def test_fit_measures_and_a_short_continued_pretraining(app_server, browser, lan
     shot(browser, f"domain_fit_{lang}")
 
     tab(browser, t("domain.tab.continue", lang))
-    slide_to_minimum(browser)
+    assert slide_to_minimum(browser) == "20"
     press(browser, t("domain.cont.start", lang))
     page = wait_until(browser, lambda b: re.search(summary_pattern(lang), b) is not None and b, timeout=400)
     assert t("domain.cont.ppl_header", lang) in page and t("domain.cont.transfer_header", lang) in page

@@ -211,8 +211,9 @@ def test_prepare_init_from_starts_from_the_checkpoint_and_reads_the_given_lines(
 def test_continue_job_checks_its_settings() -> None:
     from plm_core.evidence.domain_continue import ContinueJob
 
-    for job, key in ((ContinueJob(objective="span"), "domain.err.objective"), (ContinueJob(steps=0), "domain.err.steps"),
-                     (ContinueJob(budget_s=10_000), "domain.err.budget")):
+    cases = ((ContinueJob(objective="span"), "domain.err.objective"), (ContinueJob(steps=0), "domain.err.steps"),
+             (ContinueJob(budget_s=10_000), "domain.err.budget"))
+    for job, key in cases:
         with pytest.raises(PLMError) as err:
             job.check()
         assert err.value.key == key

@@ -13,7 +13,8 @@ PAGE = "app_pages/domain_fit.py"
 
 
 def labelled_csv(n: int = 40) -> bytes:
-    rows = [f"film {i} was {'good and fun' if i % 2 else 'bad and dull'}.,{'pos' if i % 2 else 'neg'}" for i in range(n)]
+    rows = [f"film {i} was {'good and fun' if i % 2 else 'bad and dull'}.,{'pos' if i % 2 else 'neg'}"
+            for i in range(n)]
     return ("text,label\n" + "\n".join(rows)).encode()
 
 
@@ -62,6 +63,7 @@ def test_finished_jobs_render(finished_jobs, lang: str) -> None:
                 "domain.cont.transfer_header"):
         assert t(key, lang) in headers
     assert len(at.get("plotly_chart")) == 2  # the map and the continued-pretraining curve
-    assert len(at.dataframe) == 4  # fit table, perplexity before/after, transfer before/after, the comparison
+    assert len(at.dataframe) == 2  # the fit table, the comparison
+    assert len(at.table) == 2  # perplexity before/after, transfer before/after
     if lang == "ko":
         assert english_left(at) == []

@@ -115,14 +115,20 @@ def draw_continue(snap: Snapshot) -> None:
         st.subheader(tr("domain.cont.ppl_header"))
         rows = pd.DataFrame(state.perplexity_table())
         rows["side"] = [tr(f"domain.side.{s}") for s in rows["side"]]
-        table(rows.rename(columns={c: tr(f"domain.col.{c}") for c in rows.columns}))
+        small_table(rows)
     if state.transfer:
         st.subheader(tr("domain.cont.transfer_header"))
         rows = pd.DataFrame(state.transfer_table())
         rows["mode"] = [tr(f"domain.mode.{m}") for m in rows["mode"]]
-        table(rows.rename(columns={c: tr(f"domain.col.{c}") for c in rows.columns}))
+        small_table(rows)
     if snap.result is not None and state.after:
         continue_notes(snap, state)
+
+
+def small_table(rows: pd.DataFrame) -> None:
+    """A two-row before/after table as plain HTML (readable at a glance, and by a browser test)."""
+    frame = rows.rename(columns={c: tr(f"domain.col.{c}") for c in rows.columns})
+    st.table(frame.set_index(frame.columns[0]).style.format(precision=2, na_rep="–"))
 
 
 def continue_notes(snap: Snapshot, state: Any) -> None:

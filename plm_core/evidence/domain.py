@@ -14,6 +14,7 @@ text stands in for it, and the report says so (`reference`).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -29,6 +30,7 @@ from plm_core.backbones.base import Backbone, Tokenized
 from plm_core.backbones.capabilities import backbones_with, require
 from plm_core.errors import PLMError
 from plm_core.jobs.refs import DataRef
+from plm_core.paths import cache_subdir
 
 MIN_TEXTS = 20  # a target needs at least this many texts (pool + held-out)
 HELDOUT_SHARE = 0.2  # of an uploaded CSV's texts, held out from continued pretraining
@@ -114,10 +116,19 @@ def corpus_word_counts() -> tuple[Counter[str], str]:
     from plm_core.pretrain import corpus as corpus_mod
 
     full = (corpus_mod.corpus_dir() / "train.txt").exists()
+    which = "full" if full else "slice"
+    source = corpus_mod.corpus_dir() / "train.txt" if full else corpus_mod.shipped_dir() / "train_slice.txt"
+    stat = source.stat()
+    cached = cache_subdir("domain") / f"word_counts.{which}.{stat.st_size}.{int(stat.st_mtime)}.json"
+    if cached.exists():  # counting 3.4M words takes ~10 s: done once per corpus file
+        return Counter(json.loads(cached.read_text(encoding="utf-8"))), which
     counts: Counter[str] = Counter()
     for line in corpus_mod.read_split("train", shipped=not full):
         counts.update(split_words(line))
-    return counts, "full" if full else "slice"
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_text(json.dumps(counts, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cached)
+    return counts, which
 
 
 # ---- tokenizer fit ---------------------------------------------------------------------------------
