@@ -32,6 +32,7 @@ def shot(driver, name: str) -> None:
 
 def slide_to_minimum(driver) -> str:
     """The first visible slider (steps) to its minimum with the keyboard; the value it shows then."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -41,14 +42,19 @@ def slide_to_minimum(driver) -> str:
         return next((s for s in d.find_elements(By.CSS_SELECTOR, "[data-testid='stSlider']") if s.is_displayed()),
                     False)
 
-    slider = WebDriverWait(driver, 60, poll_frequency=0.5).until(visible)
-    thumb = slider.find_element(By.CSS_SELECTOR, "input[type='range']")
-    driver.execute_script("arguments[0].focus();", thumb)
-    ActionChains(driver).send_keys(Keys.HOME).perform()
-    low = thumb.get_attribute("min")
-    WebDriverWait(driver, 30).until(lambda d: thumb.get_attribute("value") == low)
-    time.sleep(2.0)  # the rerun that takes the new value
-    return str(low)
+    for _ in range(20):  # a rerun may replace the slider between finding it and pressing the key
+        try:
+            slider = WebDriverWait(driver, 60, poll_frequency=0.5).until(visible)
+            thumb = slider.find_element(By.CSS_SELECTOR, "input[type='range']")
+            driver.execute_script("arguments[0].focus();", thumb)
+            ActionChains(driver).send_keys(Keys.HOME).perform()
+            low = thumb.get_attribute("min")
+            WebDriverWait(driver, 30).until(lambda d, el=thumb, want=low: el.get_attribute("value") == want)
+            time.sleep(2.0)  # the rerun that takes the new value
+            return str(low)
+        except StaleElementReferenceException:
+            time.sleep(0.5)
+    raise AssertionError("the steps slider kept going stale")
 
 
 def summary_pattern(lang: str) -> str:

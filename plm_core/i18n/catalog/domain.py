@@ -178,8 +178,8 @@ MESSAGES = {
     "domain.col.one_piece": {"en": "word types kept whole", "ko": "통째로 남는 단어 유형"},
     # ---- errors -------------------------------------------------------------------------------------
     "domain.err.no_text_column": {
-        "en": "The CSV has no `text` column (columns found: {found}). Name the column with your texts `text`.",
-        "ko": "CSV에 `text` 열이 없습니다(찾은 열: {found}). 텍스트가 든 열의 이름을 `text`로 바꾸세요.",
+        "en": "The CSV has no `text` column (columns found: {found}). Name the column with your texts “text”.",
+        "ko": "CSV에 `text` 열이 없습니다(찾은 열: {found}). 텍스트가 든 열의 이름을 ‘text’로 바꾸세요.",
     },
     "domain.err.too_few_rows": {
         "en": "The CSV has only {n} non-empty texts; the fit measures need at least {least}.",
