@@ -166,7 +166,7 @@ MESSAGES = {
               "multilingual encoder (USE-multilingual, 16 languages) has Korean pieces: few pieces, almost no "
               "[UNK]. That is the fix — pick a backbone whose vocabulary covers the language.",
         "ko": "우리 작은 모델은 영어 WordPiece 어휘로 영어만 읽었기에 한국어 단어는 [UNK]가 됩니다. MiniLM의 영어 어휘는 "
-              "한글을 자모로 쪼개 글자마다 여러 조각을 만듭니다. 다국어 인코더(USE-multilingual, 16개 언어)는 한국어 조각을 "
+              "한글을 자모로 쪼개 글자마다 여러 조각을 만듭니다. 다국어 인코더(USE-multilingual, 15개 이상 언어로 학습)는 한국어 조각을 "
               "갖고 있어 조각이 적고 [UNK]가 거의 없습니다. 해결책은 그 언어를 어휘에 담은 백본을 고르는 것입니다.",
     },
     "domain.korean.example": {"en": "Example sentence", "ko": "예문"},
