@@ -1,0 +1,158 @@
+"""The Streamlit side of `plm_core.urlparams`: widgets take their first value from the URL and write it back.
+
+    values = bind("transfer")                                   # once, before the page's widgets
+    st.slider(label, 1, 20, key=key("transfer", "epochs"))      # no value=/index=/default=: the state has it
+    ... # app.py calls sync(page) after every run: the address bar always holds the view
+
+A setting lives in `st.session_state[f"{page}.{name}"]`. The URL wins when it changed from outside (a fresh
+load of a copied link, a lesson step): every setting of the page then comes from it (absent = default), and bad
+values are warned about once, in the page's language. Otherwise (a rerun, a language switch, coming back to
+the page from the sidebar) the session's values stay and are written back into the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from plm_core import urlparams as up
+from plm_core.errors import PLMError
+from ui.common import lang, tr, tr_md
+
+WRITTEN = "_url.written"  # page -> the page's query as this session last wrote it
+PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
+RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
+
+
+def _query() -> dict[str, str]:
+    return {k: st.query_params.get(k, "") for k in st.query_params.keys()}  # the last value of a repeated key
+
+
+def _to_state(p: up.Param, value: Any) -> Any:
+    return list(value) if p.kind == "list" else value
+
+
+def bind(page: str) -> dict[str, Any]:
+    """Put every setting of `page` into the session state (from the URL when it changed from outside)."""
+    written: dict[str, dict[str, str]] = st.session_state.setdefault(WRITTEN, {})
+    names = {p.name for p in up.params(page)}
+    query = _query()
+    own = {k: v for k, v in query.items() if k in names}
+    if page not in written or own != written[page] and own:
+        values, problems = up.parse(page, {k: v for k, v in query.items() if k not in up.GLOBAL_KEYS})
+        for p in up.params(page):
+            st.session_state[up.widget_key(page, p.name)] = _to_state(p, values[p.name])
+        st.session_state.setdefault(PROBLEMS, {})[page] = problems
+        st.session_state.setdefault(RESOLVED, {})[page] = {}
+        written[page] = own
+    return values_of(page)
+
+
+def values_of(page: str) -> dict[str, Any]:
+    """The page's settings as they stand (a resolved default counts as the default)."""
+    resolved = st.session_state.get(RESOLVED, {}).get(page, {})
+    out: dict[str, Any] = {}
+    for p in up.params(page):
+        value = st.session_state.get(up.widget_key(page, p.name), p.default)
+        if p.name in resolved and value == resolved[p.name]:
+            value = p.default
+        out[p.name] = tuple(value) if p.kind == "list" else value
+    return out
+
+
+def warn(page: str) -> None:
+    """The problems of the link this page was opened with, once, in the user's language."""
+    for err in st.session_state.get(PROBLEMS, {}).pop(page, []):
+        st.warning(tr_md(err.key, **err.params), icon=":material/link_off:")
+
+
+def key(page: str, name: str, options: Sequence[Any] | None = None, lo: float | None = None,
+        hi: float | None = None) -> str:
+    """The widget key of setting `name`, after making its value fit this widget (its options or lo..hi, which
+    may be narrower than the registry's: e.g. k up to this backbone's layers): else its default, else the
+    first option or the nearest bound."""
+    p, state = up.param(page, name), up.widget_key(page, name)
+    value = st.session_state.get(state, _to_state(p, p.default))
+    if options is not None:
+        allowed = list(options)
+        if p.kind == "list":
+            value = [v for v in value if v in allowed]
+        elif value not in allowed:
+            value = p.default if p.default in allowed else allowed[0]
+    if lo is not None and isinstance(value, (int, float)) and value < lo:
+        value = p.default if lo <= p.default <= (hi if hi is not None else p.default) else type(value)(lo)
+    if hi is not None and isinstance(value, (int, float)) and value > hi:
+        value = p.default if (lo if lo is not None else p.default) <= p.default <= hi else type(value)(hi)
+    st.session_state[state] = value
+    return state
+
+
+def resolve(page: str, name: str, value: Any) -> None:
+    """What the default of `name` means in this run (the top layer, the set's backbone): the widget shows
+    `value` while the user has not chosen another one, and the URL leaves it out. Call before the widget."""
+    p, state = up.param(page, name), up.widget_key(page, name)
+    resolved: dict[str, Any] = st.session_state.setdefault(RESOLVED, {}).setdefault(page, {})
+    current = st.session_state.get(state, p.default)
+    if current == p.default or (name in resolved and current == resolved[name]):
+        st.session_state[state] = value
+    resolved[name] = value
+
+
+def tabs(page: str, keys: Sequence[str], name: str = "tab") -> list[Any]:
+    """st.tabs whose open tab is the setting `name` (from the URL, kept over a language switch). Only the open
+    tab runs: draw a tab's content under `if tab.open:` (so tabs may share widget keys)."""
+    state = up.widget_key(page, name)
+    chosen = st.session_state.get(state) if st.session_state.get(state) in keys else keys[0]
+    labels = [tr(f"{page}.tab.{k}") for k in keys]
+    by_label = dict(zip(labels, keys, strict=True))
+    widget = f"{state}-{lang()}"
+
+    def remember() -> None:
+        st.session_state[state] = by_label.get(str(st.session_state.get(widget, "")), keys[0])
+
+    st.session_state[state] = chosen
+    st.session_state[widget] = labels[list(keys).index(chosen)]
+    return list(st.tabs(labels, key=widget, on_change=remember))
+
+
+def sections(page: str, options: Sequence[str], label: str, format_func: Callable[[Any], str],
+             name: str = "tab") -> str:
+    """A segmented control for a page's top-level sections, bound to the setting `name`."""
+    chosen = st.segmented_control(label, list(options), required=True, format_func=format_func,
+                                  key=key(page, name, options))
+    return str(chosen or options[0])
+
+
+def sync(page: str) -> None:
+    """Write the page's settings (changed ones only), the language and the job owner into the URL."""
+    encoded = up.encode(page, values_of(page))
+    names = {p.name for p in up.params(page)}
+    for k in list(st.query_params.keys()):
+        if k not in up.GLOBAL_KEYS and k not in encoded and (k in names or page in st.session_state.get(WRITTEN, {})):
+            del st.query_params[k]
+    for k, v in encoded.items():
+        if st.query_params.get(k) != v:
+            st.query_params[k] = v
+    if st.query_params.get(up.LANG) != lang():
+        st.query_params[up.LANG] = lang()
+    st.session_state.setdefault(WRITTEN, {})[page] = encoded
+
+
+def keep_all() -> None:
+    """Keep every page's settings across pages: Streamlit forgets a widget's value on a run that does not
+    draw it (another page, a closed tab, a hidden slider) unless the value is set again before its widgets."""
+    for page in up.PAGE_PARAMS:
+        for p in up.params(page):
+            state = up.widget_key(page, p.name)
+            if state in st.session_state:
+                st.session_state[state] = st.session_state[state]
+
+
+def current_link(page: str, base_url: str) -> str:
+    return up.link(page, values_of(page), base_url, lang())
+
+
+def bad_link_problem(err: PLMError) -> str:
+    return err.message(lang())
