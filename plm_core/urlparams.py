@@ -212,6 +212,14 @@ def parse_value(p: Param, text: str) -> Any:
     return value
 
 
+def valid(p: Param, value: Any) -> bool:
+    """Whether `value` is one of the values of `p` (what parse would give back for its text)."""
+    try:
+        return bool(_same(p, parse_value(p, format_value(p, value)), value))
+    except (ValueError, TypeError):
+        return False
+
+
 def parse(page: str, query: Mapping[str, str]) -> tuple[dict[str, Any], list[PLMError]]:
     """Every setting of `page` from a URL's query: a value for each (default where absent or bad), and one
     problem per bad or unknown key (never raises). `lang`, `u` and other pages' globals are not problems."""

@@ -38,7 +38,7 @@ def test_transfer_lab_says_how_many_texts_were_cut() -> None:
     at = open_app_page("app_pages/transfer_lab.py", "en")
     at.session_state["uploaded_csv"] = ("long.csv", data)
     at.run()
-    at.selectbox(key="single-data").select("__upload__")
+    at.selectbox(key="transfer.data").select("__upload__")
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception

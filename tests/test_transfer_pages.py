@@ -45,7 +45,7 @@ def test_runs_page_empty_and_full(lang):
 
 def test_static_backbone_offers_only_frozen():
     at = open_page("app_pages/transfer_lab.py", "en")
-    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    at.selectbox(key="transfer.backbone").select("glove-6b-50d").run()
     assert not at.exception
     assert any("only the frozen mode" in i.value for i in at.info)
     assert len(at.radio[0].options) == 1 and at.radio[0].options[0].startswith("frozen")
@@ -54,7 +54,7 @@ def test_static_backbone_offers_only_frozen():
 @pytest.mark.slow
 def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
     at = open_page("app_pages/transfer_lab.py", "en")
-    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    at.selectbox(key="transfer.backbone").select("glove-6b-50d").run()
     at.number_input[0].set_value(24)
     at.button[0].click().run(timeout=120)  # the form's submit button
     assert not at.exception and not at.error

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from plm_core import urlparams as up
-from plm_core.errors import PLMError
 from ui.common import lang, tr, tr_md
 
 WRITTEN = "_url.written"  # page -> the page's query as this session last wrote it
 PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
+DROP = "_url.drop"  # query keys of the link's problems: sync() removes them from the address
 RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
 
 
@@ -45,6 +46,7 @@ def bind(page: str) -> dict[str, Any]:
         for p in up.params(page):
             st.session_state[up.widget_key(page, p.name)] = _to_state(p, values[p.name])
         st.session_state.setdefault(PROBLEMS, {})[page] = problems
+        st.session_state[DROP] = [str(e.params["name"]) for e in problems]  # out of the URL at the next sync
         st.session_state.setdefault(RESOLVED, {})[page] = {}
         written[page] = own
     return values_of(page)
@@ -56,8 +58,8 @@ def values_of(page: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for p in up.params(page):
         value = st.session_state.get(up.widget_key(page, p.name), p.default)
-        if p.name in resolved and value == resolved[p.name]:
-            value = p.default
+        if p.name in resolved and value == resolved[p.name] or not up.valid(p, value):
+            value = p.default  # the resolved default, or what no link can carry (an uploaded file)
         out[p.name] = tuple(value) if p.kind == "list" else value
     return out
 
@@ -80,7 +82,8 @@ def key(page: str, name: str, options: Sequence[Any] | None = None, lo: float | 
         if p.kind == "list":
             value = [v for v in value if v in allowed]
         elif value not in allowed:
-            value = p.default if p.default in allowed else allowed[0]
+            fallbacks = [st.session_state.get(RESOLVED, {}).get(page, {}).get(name), p.default, allowed[0]]
+            value = next(v for v in fallbacks if v in allowed)
     if lo is not None and isinstance(value, (int, float)) and value < lo:
         value = p.default if lo <= p.default <= (hi if hi is not None else p.default) else type(value)(lo)
     if hi is not None and isinstance(value, (int, float)) and value > hi:
@@ -104,7 +107,7 @@ def tabs(page: str, keys: Sequence[str], name: str = "tab") -> list[Any]:
     """st.tabs whose open tab is the setting `name` (from the URL, kept over a language switch). Only the open
     tab runs: draw a tab's content under `if tab.open:` (so tabs may share widget keys)."""
     state = up.widget_key(page, name)
-    chosen = st.session_state.get(state) if st.session_state.get(state) in keys else keys[0]
+    chosen = str(st.session_state.get(state)) if st.session_state.get(state) in keys else keys[0]
     labels = [tr(f"{page}.tab.{k}") for k in keys]
     by_label = dict(zip(labels, keys, strict=True))
     widget = f"{state}-{lang()}"
@@ -128,9 +131,9 @@ def sections(page: str, options: Sequence[str], label: str, format_func: Callabl
 def sync(page: str) -> None:
     """Write the page's settings (changed ones only), the language and the job owner into the URL."""
     encoded = up.encode(page, values_of(page))
-    names = {p.name for p in up.params(page)}
+    stale = {p.name for p in up.params(page)} | set(st.session_state.pop(DROP, []))
     for k in list(st.query_params.keys()):
-        if k not in up.GLOBAL_KEYS and k not in encoded and (k in names or page in st.session_state.get(WRITTEN, {})):
+        if k in stale and k not in encoded and k not in up.GLOBAL_KEYS:
             del st.query_params[k]
     for k, v in encoded.items():
         if st.query_params.get(k) != v:
@@ -150,9 +153,39 @@ def keep_all() -> None:
                 st.session_state[state] = st.session_state[state]
 
 
-def current_link(page: str, base_url: str) -> str:
-    return up.link(page, values_of(page), base_url, lang())
+def lan_address() -> str | None:
+    """This machine's address on the local network (no packet is sent), or None without one."""
+    import socket
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: picks the outgoing interface only
+        address = str(probe.getsockname()[0])
+    except (OSError, RuntimeError):
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") else address
 
 
-def bad_link_problem(err: PLMError) -> str:
-    return err.message(lang())
+def share_base() -> str:
+    """The base URL of share links: PLM_LAB_PUBLIC_URL, else this request's host (a loopback host becomes the
+    LAN address when the server listens beyond this machine)."""
+    import os
+
+    listens = str(st.get_option("server.address") or "0.0.0.0")
+    lan = lan_address() if listens not in ("localhost", "127.0.0.1", "::1") else None
+    return up.base_url(str(st.context.url or ""), os.environ.get(up.PUBLIC_URL_ENV), lan)
+
+
+def share_button(page: str) -> None:
+    """Sidebar: "Share" opens the link of this view and its QR code (the QR holds exactly that link)."""
+    with st.sidebar.popover(tr("share.button"), icon=":material/qr_code_2:", width="stretch"):
+        url = up.link(page, values_of(page), share_base(), lang())
+        st.markdown(f"**{tr('share.title')}**")
+        st.caption(tr("share.help"))
+        st.code(url, language=None, wrap_lines=True)
+        st.image(up.qr_png(url), width=240, caption=tr("share.qr_caption"))
+        host = (urlsplit(url).hostname or "")
+        if host in up.LOOPBACK_HOSTS:
+            st.warning(tr("share.local_only"), icon=":material/lan:")
