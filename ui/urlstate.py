@@ -24,7 +24,8 @@ from ui.common import lang, tr, tr_md
 WRITTEN = "_url.written"  # page -> the page's query as this session last wrote it
 PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
 DROP = "_url.drop"  # query keys of the link's problems: sync() removes them from the address
-RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
+RESOLVED = "_url.resolved"
+SHARE = "share-panel"  # the share popover's key (open or closed)  # page -> {name: what the default means in this run}, see resolve()
 
 
 def _query() -> dict[str, str]:
@@ -180,7 +181,11 @@ def share_base() -> str:
 
 def share_button(page: str) -> None:
     """Sidebar: "Share" opens the link of this view and its QR code (the QR holds exactly that link)."""
-    with st.sidebar.popover(tr("share.button"), icon=":material/qr_code_2:", width="stretch"):
+    panel = st.sidebar.popover(tr("share.button"), icon=":material/qr_code_2:", width="stretch", key=SHARE,
+                               on_change="rerun")
+    if not panel.open:  # built when opened: the link of the view as it is then
+        return
+    with panel:
         url = up.link(page, values_of(page), share_base(), lang())
         st.markdown(f"**{tr('share.title')}**")
         st.caption(tr("share.help"))
