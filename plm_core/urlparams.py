@@ -121,7 +121,7 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
         Param("static", "str", "glove-6b-50d", BACKBONES),
         Param("layer", "int", -1, lo=-1, hi=64),  # -1 = the top layer
         Param("method", "str", "pca", PROJECTIONS),
-        Param("sdata", "str", "wiki-topics", DATA_SETS),
+        Param("sdata", "str", "wiki-topics", DATA_SETS),  # 11 topics: the clearest "frozen features + linear head"
         Param("sbackbone", "str", "minilm-l6", BACKBONES),
         Param("sn", "int", 300, lo=50, hi=1000),
         Param("pooling", "str", "mean", POOLINGS),

@@ -24,8 +24,8 @@ from ui.common import lang, tr, tr_md
 WRITTEN = "_url.written"  # page -> the page's query as this session last wrote it
 PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
 DROP = "_url.drop"  # query keys of the link's problems: sync() removes them from the address
-RESOLVED = "_url.resolved"
-SHARE = "share-panel"  # the share popover's key (open or closed)  # page -> {name: what the default means in this run}, see resolve()
+RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
+SHARE = "share-panel"  # the share popover's key (open or closed)
 
 
 def _query() -> dict[str, str]:
@@ -42,10 +42,13 @@ def bind(page: str) -> dict[str, Any]:
     names = {p.name for p in up.params(page)}
     query = _query()
     own = {k: v for k, v in query.items() if k in names}
-    if page not in written or own != written[page] and own:
+    changed = bool(own) and own != written.get(page)  # a link, a reload with settings, a lesson step
+    if changed or page not in written:
         values, problems = up.parse(page, {k: v for k, v in query.items() if k not in up.GLOBAL_KEYS})
         for p in up.params(page):
-            st.session_state[up.widget_key(page, p.name)] = _to_state(p, values[p.name])
+            state = up.widget_key(page, p.name)
+            if changed or state not in st.session_state:  # a link sets them all; else keep what is set
+                st.session_state[state] = _to_state(p, values[p.name])
         st.session_state.setdefault(PROBLEMS, {})[page] = problems
         st.session_state[DROP] = [str(e.params["name"]) for e in problems]  # out of the URL at the next sync
         st.session_state.setdefault(RESOLVED, {})[page] = {}
@@ -104,12 +107,12 @@ def resolve(page: str, name: str, value: Any) -> None:
     resolved[name] = value
 
 
-def tabs(page: str, keys: Sequence[str], name: str = "tab") -> list[Any]:
-    """st.tabs whose open tab is the setting `name` (from the URL, kept over a language switch). Only the open
-    tab runs: draw a tab's content under `if tab.open:` (so tabs may share widget keys)."""
+def tabs(page: str, keys: Sequence[str], name: str = "tab", prefix: str = "") -> list[Any]:
+    """st.tabs whose open tab is the setting `name` (from the URL, kept over a language switch), labelled
+    `<prefix or page>.tab.<key>`. Only the open tab runs: draw a tab's content under `if tab.open:`."""
     state = up.widget_key(page, name)
     chosen = str(st.session_state.get(state)) if st.session_state.get(state) in keys else keys[0]
-    labels = [tr(f"{page}.tab.{k}") for k in keys]
+    labels = [tr(f"{prefix or page}.tab.{k}") for k in keys]
     by_label = dict(zip(labels, keys, strict=True))
     widget = f"{state}-{lang()}"
 
