@@ -25,6 +25,7 @@ WRITTEN = "_url.written"  # page -> the page's query as this session last wrote 
 PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
 DROP = "_url.drop"  # query keys of the link's problems: sync() removes them from the address
 RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
+LAST_PAGE = "_url.page"  # the page of the previous run
 SHARE = "share-panel"  # the share popover's key (open or closed)
 
 
@@ -40,7 +41,7 @@ def bind(page: str) -> dict[str, Any]:
     """Put every setting of `page` into the session state (from the URL when it changed from outside)."""
     written: dict[str, dict[str, str]] = st.session_state.setdefault(WRITTEN, {})
     names = {p.name for p in up.params(page)}
-    query = _query()
+    query = _drop_leftovers(page, written)
     own = {k: v for k, v in query.items() if k in names}
     changed = bool(own) and own != written.get(page)  # a link, a reload with settings, a lesson step
     if changed or page not in written:
@@ -54,6 +55,21 @@ def bind(page: str) -> dict[str, Any]:
         st.session_state.setdefault(RESOLVED, {})[page] = {}
         written[page] = own
     return values_of(page)
+
+
+def _drop_leftovers(page: str, written: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The URL's query, less the previous page's settings when a navigation carried them over unchanged (they
+    are that page's view, not a link to this one; a lesson step's own query differs and counts as a link)."""
+    query, previous = _query(), st.session_state.get(LAST_PAGE)
+    st.session_state[LAST_PAGE] = page
+    if previous is None or previous == page or previous not in written:
+        return query
+    settings = {k: v for k, v in query.items() if k not in up.GLOBAL_KEYS}
+    if settings != written[previous]:
+        return query
+    for k in settings:
+        del st.query_params[k]
+    return {k: v for k, v in query.items() if k in up.GLOBAL_KEYS}
 
 
 def values_of(page: str) -> dict[str, Any]:
