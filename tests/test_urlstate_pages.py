@@ -115,3 +115,12 @@ def test_the_share_panel_shows_the_views_link_and_its_qr_code(lang: str, monkeyp
     png = up.qr_png(expected)  # what the panel draws: the same function of the same string
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))] == [expected]
     assert image is not None
+
+
+def test_korean_backbone_boxes_name_the_models_in_korean() -> None:
+    ko = open_link("app_pages/transfer_lab.py", {"lang": "ko"})
+    options = ko.selectbox(key="transfer.backbone").options
+    assert "작은 BERT (마스크 언어 모델, 직접 학습)" in options
+    assert not any(word in " ".join(options) for word in ("ours", "masked LM", "sentence encoder", "GPT-style"))
+    en = open_link("app_pages/transfer_lab.py", {"lang": "en"})
+    assert "Tiny BERT (masked LM, ours)" in en.selectbox(key="transfer.backbone").options
