@@ -66,10 +66,10 @@ def tokenizer_view(spec) -> None:
 
 def backbone_gallery(table: dict) -> None:
     """Every backbone as a small card: name, family, size, licence."""
-    columns = st.columns(4)
+    columns, names = st.columns(4), backbone_labels()
     for i, spec in enumerate(table.values()):
         with columns[i % 4].container(border=True):
-            st.markdown(f"**{spec.display}**")
+            st.markdown(f"**{names[spec.name]}**")
             st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
 
 
