@@ -124,3 +124,14 @@ def test_korean_backbone_boxes_name_the_models_in_korean() -> None:
     assert not any(word in " ".join(options) for word in ("ours", "masked LM", "sentence encoder", "GPT-style"))
     en = open_link("app_pages/transfer_lab.py", {"lang": "en"})
     assert "Tiny BERT (masked LM, ours)" in en.selectbox(key="transfer.backbone").options
+
+
+def test_go_opens_a_page_with_exactly_its_settings_even_all_defaults() -> None:
+    at = open_link("app_pages/attention.py", {"lang": "en", "tab": "tokens", "top_k": "7"})
+    assert at.session_state["attention.tab"] == "tokens"
+    at.session_state["_url.go"] = "attention"  # what urlstate.go("attention", {}) leaves before its switch_page
+    for k in ("tab", "top_k"):
+        del at.query_params[k]
+    at.run()
+    assert not at.exception
+    assert at.session_state["attention.tab"] == "masks" and at.session_state["attention.top_k"] == 5
