@@ -66,6 +66,7 @@ def _setfit(default_backbone: str = "minilm-l6") -> tuple[Param, ...]:
 
 PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     "home": (),
+    "domain": (),  # the domain-fit lab keeps its settings in the page for now (no link state yet)
     "transfer": (
         Param("tab", "str", "single", ("single", "race", "setfit")),
         Param("backbone", "str", "minilm-l6", BACKBONES),
