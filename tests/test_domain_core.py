@@ -243,3 +243,14 @@ def test_continue_needs_labels_for_the_transfer() -> None:
     with pytest.raises(PLMError) as err:
         run_continue(ContinueJob(data=DataRef("mine.csv", csv_bytes(40))), ctx=None)
     assert err.value.key == "domain.err.no_labels"
+
+
+def test_the_live_pretraining_job_can_start_from_the_shipped_checkpoint() -> None:
+    from plm_core.pretrain.checkpoints import checkpoint_dir
+    from plm_core.pretrain.studio import LivePretrainJob, init_folder
+
+    assert LivePretrainJob("mlm").init_from == "" and init_folder("mlm", "") is None
+    assert init_folder("clm", "shipped") == checkpoint_dir("clm")
+    with pytest.raises(PLMError) as err:
+        init_folder("mlm", "elsewhere")
+    assert err.value.key == "pretrain.err.bad_init_from"
