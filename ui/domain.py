@@ -120,6 +120,8 @@ def draw_continue(snap: Snapshot) -> None:
         st.subheader(tr("domain.cont.transfer_header"))
         rows = pd.DataFrame(state.transfer_table())
         rows["mode"] = [tr(f"domain.mode.{m}") for m in rows["mode"]]
+        for column in ("before", "after"):  # accuracies as percentages, one decimal (the change is in points)
+            rows[column] = ["–" if pd.isna(v) else f"{v:.1%}" for v in rows[column]]
         small_table(rows)
     if snap.result is not None and state.after:
         continue_notes(snap, state)
