@@ -9,6 +9,7 @@ from plm_core.figures import architecture_table, backbone_overview, label_balanc
 from ui.common import csv_uploader, dataset_label, guard, lang, page_header, show_notices, spec_text, tr
 from ui.common import table as show_table
 from ui.common import tabs as open_tabs
+from ui.figures import chart
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -81,9 +82,10 @@ def sample_set_view(ds) -> None:
     st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
     names = (tr("chart.pool"), tr("chart.test"))
-    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), width="stretch")
-    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
-                                        y_title=tr("chart.texts")), width="stretch")
+    chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), "models-balance", "label-balance",
+          left, width="stretch")
+    chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
+                           y_title=tr("chart.texts")), "models-lengths", "text-lengths", right, width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
     show_table(ds.pool.head(8)[["text", "label"]])
 
