@@ -1,0 +1,40 @@
+"""Charts that read right (issue 15): the transfer diagram's text at the diagrams' font sizes, nothing cut off."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from plm_core.backbones.tiny import tiny_random_backbone
+from plm_core.diagrams import FONTS, STATUS_COLOURS
+from plm_core.transfer import TrainConfig, param_groups
+from plm_core.transfer.diagram import COLOURS, ROW_PX, transfer_diagram
+
+
+def rows(mode: str) -> list[dict]:
+    config = TrainConfig(backbone="tiny", mode=mode, lr_body=1e-4, lr_head=2e-3, max_length=16)
+    return [r.as_row() for r in param_groups(tiny_random_backbone("encoder", seed=1), mode, config)]
+
+
+def test_the_transfer_diagram_keeps_every_rate_label_inside_its_axis():
+    fig = transfer_diagram(rows("discriminative"))
+    rates = [v for v in fig.data[1].x if v]
+    lo, hi = fig.layout.xaxis2.range
+    assert lo < math.log10(min(rates)) and math.log10(max(rates)) + 0.5 <= hi  # room for "2e-03" right of the bar
+    assert fig.data[1].cliponaxis is False
+
+
+def test_the_transfer_diagram_text_is_drawn_at_the_diagram_font_sizes():
+    fig = transfer_diagram(rows("finetune"))
+    assert fig.data[0].textfont.size == FONTS.label and fig.data[1].textfont.size == FONTS.small
+    assert fig.layout.uniformtext.minsize == FONTS.small and fig.layout.uniformtext.mode == "show"
+    assert fig.layout.height >= ROW_PX * len(fig.data[0].y) + 100
+    assert all(a.font.size >= FONTS.small for a in fig.layout.annotations)
+
+
+@pytest.mark.parametrize("mode", ["frozen", "finetune"])
+def test_the_transfer_diagram_uses_the_one_diagram_palette(mode):
+    assert COLOURS is STATUS_COLOURS
+    fig = transfer_diagram(rows(mode))
+    assert set(fig.data[0].marker.color) <= set(STATUS_COLOURS.values()) | {"#54A24B"}
