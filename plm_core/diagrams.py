@@ -296,7 +296,7 @@ def course_svg(steps: Sequence[CourseStep], title: str = "", path_label: str = "
     too long for its box wraps (all boxes take the tallest one's height)."""
     w, gx, gy = 280, 36, 36
     titles = [wrap(f"{k + 1}. {step.title}", FONTS.label, w - 24) for k, step in enumerate(steps)]
-    h = 32 + 20 * max([len(lines) for lines in titles] + [1])
+    h = 36 + 20 * max([len(lines) for lines in titles] + [1])
     parts = []
     pos = []
     for k, (step, lines) in enumerate(zip(steps, titles, strict=True)):

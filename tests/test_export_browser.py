@@ -54,19 +54,22 @@ def small_curve(job: Any) -> Any:
     return dataclasses.replace(job, config=config)
 
 
-@pytest.fixture(scope="module")
-def seeded_server(tmp_path_factory: pytest.TempPathFactory):
-    """A private app server whose result cache holds a (small) result for the default race and curve."""
+@dataclasses.dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path  # its stdout and stderr, quoted when a download does not arrive
+
+
+def seed_defaults(db: Path, features: Path) -> None:
+    """Store a small result for the default race and the default curve under their default configs' keys."""
     from plm_core.jobs import run_here
     from plm_core.jobs.cache import CachedResult, ResultCache
     from plm_core.jobs.keys import cache_key
 
-    tmp = tmp_path_factory.mktemp("export")
-    db = tmp / "runs.sqlite"
     cache = ResultCache(db)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PLM_LAB_RUNS_DB", str(db))
-        mp.setenv("PLM_LAB_FEATURES_DIR", str(tmp / "features"))
+        mp.setenv("PLM_LAB_FEATURES_DIR", str(features))
         for page, button, race, shrink in (("app_pages/transfer_lab.py", "transfer.start_race", True, small_race),
                                            ("app_pages/fewshot.py", "fewshot.run", False, small_curve)):
             jobs = {cache_key(kind, job): (kind, job) for kind, job in
@@ -75,6 +78,14 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory):
                 start = time.monotonic()
                 result = run_here(kind, shrink(job), own=False)
                 cache.put(key, kind, CachedResult(result, time.time(), "test", time.monotonic() - start))
+
+
+@pytest.fixture(scope="module")
+def seeded_server(tmp_path_factory: pytest.TempPathFactory):
+    """A private app server whose result cache holds a (small) result for the default race and curve."""
+    tmp = tmp_path_factory.mktemp("export")
+    db = tmp / "runs.sqlite"
+    seed_defaults(db, tmp / "features")
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1", PLM_LAB_RUNS_DB=str(db), PLM_LAB_FEATURES_DIR=str(tmp / "features"))
     log = (tmp / "server.log").open("wb")
@@ -90,7 +101,7 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory):
                     break
             except OSError:
                 time.sleep(0.3)
-        yield url
+        yield Server(url, tmp / "server.log")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -106,7 +117,7 @@ def downloads(browser, tmp_path: Path) -> Path:
     return folder
 
 
-def download(driver, folder: Path, key: str, fmt: str, timeout: float = 150) -> bytes:
+def download(driver, server: Server, folder: Path, key: str, fmt: str, timeout: float = 150) -> bytes:
     """Click the `fmt` button under the chart `key`; return the bytes of the file that arrives (the first click
     starts the server's Chromium: slow on a busy machine)."""
     from selenium.webdriver.common.by import By
@@ -122,9 +133,8 @@ def download(driver, folder: Path, key: str, fmt: str, timeout: float = 150) -> 
             assert new[0].suffix == f".{fmt}", new[0].name
             return new[0].read_bytes()
         time.sleep(0.3)
-    logs = sorted(Path(os.environ.get("TMPDIR", "/tmp")).glob("pytest-of-*/pytest-current/export*/server.log"))
-    server = logs[-1].read_text(errors="replace")[-2000:] if logs else ""
-    raise AssertionError(f"no {fmt} file for {key}; the page says: {body(driver)[-800:]}; the server: {server}")
+    log = server.log.read_text(errors="replace")[-2000:]
+    raise AssertionError(f"no {fmt} file for {key}; the page says: {body(driver)[-800:]}; the server: {log}")
 
 
 def wait_for_buttons(driver, key: str, timeout: float = 120) -> None:
@@ -140,25 +150,25 @@ def wait_for_buttons(driver, key: str, timeout: float = 120) -> None:
         raise AssertionError(f"no export buttons under {key}; the page says: {body(driver)[-1500:]}") from None
 
 
-def check_both(driver, folder: Path, key: str) -> None:
-    png = download(driver, folder, key, "png")
+def check_both(driver, server: Server, folder: Path, key: str) -> None:
+    png = download(driver, server, folder, key, "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5000
-    svg = download(driver, folder, key, "svg")
+    svg = download(driver, server, folder, key, "svg")
     assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_race_and_fewshot_charts_download_as_png_and_svg(seeded_server, browser, downloads, lang: str) -> None:
-    browser.get(f"{seeded_server}/transfer?lang={lang}")
+    browser.get(f"{seeded_server.url}/transfer?lang={lang}")
     wait_until(browser, lambda b: t("transfer.tab.race", lang) in b, timeout=240)
     tab(browser, t("transfer.tab.race", lang))
     press(browser, t("transfer.start_race", lang))
     wait_for_buttons(browser, "race-share")
-    check_both(browser, downloads, "race-share")
+    check_both(browser, seeded_server, downloads, "race-share")
 
-    browser.get(f"{seeded_server}/fewshot?lang={lang}")
+    browser.get(f"{seeded_server.url}/fewshot?lang={lang}")
     wait_until(browser, lambda b: t("fewshot.run", lang) in b, timeout=240)
     press(browser, t("fewshot.run", lang))
     wait_for_buttons(browser, "fewshot-curve")
-    check_both(browser, downloads, "fewshot-curve")
+    check_both(browser, seeded_server, downloads, "fewshot-curve")
     assert t("common.unexpected_error", lang)[:10] not in body(browser)

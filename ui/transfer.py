@@ -374,5 +374,6 @@ def race_summary(state: Any) -> None:
     chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
                        tr("transfer.metric.accuracy")), "race-share", "race-accuracy-vs-share", left, width="stretch")
     chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done], tr("transfer.chart.drift"),
-                        tr("transfer.chart.group")), "race-drift", "race-weight-drift", right, width="stretch")
+                        tr("transfer.chart.group"), surgery_names(), tr("surgery.layer")), "race-drift",
+          "race-weight-drift", right, width="stretch")
     st.caption(tr("transfer.drift_help"))
