@@ -34,7 +34,7 @@ def race_figure():
 
 def fewshot_figure():
     rows = [{"method": m, "k": k, "acc_mean": 0.5 + 0.01 * k + 0.05 * i, "acc_std": 0.03, "f1_mean": 0.5,
-             "f1_std": 0.03, "n": 3} for i, m in enumerate(("probe", "finetune")) for k in (0, 2, 8, 32)]
+             "f1_std": 0.03, "n": 3} for i, m in enumerate(("frozen", "finetune")) for k in (0, 2, 8, 32)]
     return curve_figure(pd.DataFrame(rows), [0, 2, 8, 32], "ko", majority=0.5)
 
 
