@@ -30,15 +30,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LANGS = ("en", "ko")
 
 
-def default_job(page: str, button: str, lang: str, race_tab: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:
-    """(kind, config) the page submits when its start button is pressed with the form's defaults."""
+def default_job(page: str, button: str, lang: str, tab: tuple[str, str] | None,
+                monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """(kind, config) the page submits when its start button is pressed with the form's defaults; `tab`:
+    (page key, tab key) to open first (only the open tab runs)."""
+    from plm_core.urlparams import widget_key
+
     seen: list[tuple[str, Any]] = []
     monkeypatch.setattr("ui.jobs.submit", lambda slot, kind, config: seen.append((kind, config)) or "recorded")
     at = open_app_page(page, lang, timeout=240)
+    if tab is not None:
+        at.session_state[widget_key(tab[0], "tab")] = tab[1]
+        at.run()
     label = t(button, lang)
     buttons = [b for b in at.button if b.label == label]
     assert buttons, f"no {label!r} button"
-    (buttons[-1] if race_tab else buttons[0]).click().run()
+    buttons[0].click().run()
     monkeypatch.undo()
     assert seen, [e.message for e in at.exception] + [e.value for e in at.error]
     return seen[-1]
@@ -70,10 +77,11 @@ def seed_defaults(db: Path, features: Path) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PLM_LAB_RUNS_DB", str(db))
         mp.setenv("PLM_LAB_FEATURES_DIR", str(features))
-        for page, button, race, shrink in (("app_pages/transfer_lab.py", "transfer.start_race", True, small_race),
-                                           ("app_pages/fewshot.py", "fewshot.run", False, small_curve)):
+        for page, button, tab, shrink in (
+                ("app_pages/transfer_lab.py", "transfer.start_race", ("transfer", "race"), small_race),
+                ("app_pages/fewshot.py", "fewshot.run", None, small_curve)):
             jobs = {cache_key(kind, job): (kind, job) for kind, job in
-                    (default_job(page, button, lang, race, mp) for lang in LANGS)}  # one, unless the language matters
+                    (default_job(page, button, lang, tab, mp) for lang in LANGS)}  # one, unless the language matters
             for key, (kind, job) in jobs.items():
                 start = time.monotonic()
                 result = run_here(kind, shrink(job), own=False)
