@@ -48,3 +48,21 @@ def test_the_drift_map_names_groups_as_the_surgery_table_and_numbers_layers_as_t
                         layer_template="{n}층")
     assert list(fig.data[0].x) == ["임베딩", "1층", "2층", "풀러"]  # was embeddings, layer.0, layer.1, pooler
     assert list(drift_heatmap(["a"], drifts).data[0].x) == ["embeddings", "layer 1", "layer 2", "pooler"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_mask_subplot_titles_wrap_to_fit_their_third_of_the_page(lang):
+    from plm_core.diagrams import text_width
+    from plm_core.explorer.figures import mask_figure
+    from plm_core.explorer.masks import architecture_masks
+    from plm_core.i18n import t
+
+    masks = architecture_masks(["a", "b", "c"], ["<start>", "x"], 0, 2)
+    titles = [t(f"attention.masks.{k}", lang) for k in ("encoder", "decoder", "prefix_lm")]
+    fig = mask_figure([masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]], titles, {0: "", 1: "", 2: ""})
+    shown = [a.text for a in fig.layout.annotations]
+    assert [s.replace("<br>", " ") for s in shown] == titles  # the same words, only broken into lines
+    for title in shown:
+        assert all(text_width(line, 16) <= 0.85 * 900 / 3 for line in title.split("<br>")), title
+    assert "<br>" in shown[2]  # 'Prefix-LM: ...' ran into the page's edge on one line
+    assert fig.layout.margin.t >= 70
