@@ -24,7 +24,9 @@ def step_values(step: Step, overrides: Mapping[str, str] | None = None) -> dict[
     """The step's page settings, parsed (`overrides`, e.g. smaller sizes for a test, win over the lesson's)."""
     from plm_core import urlparams
 
-    values, problems = urlparams.parse(step.page, {**step.settings, **(overrides or {})})
+    names = {p.name for p in urlparams.params(step.page)}
+    mine = {k: v for k, v in (overrides or {}).items() if k in names}  # an override only where the page has it
+    values, problems = urlparams.parse(step.page, {**step.settings, **mine})
     if problems:
         raise problems[0]
     return values

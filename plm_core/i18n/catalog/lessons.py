@@ -106,6 +106,8 @@ MESSAGES = {
                          "ko": "수업 '{lesson}'에는 {step}단계가 없습니다({n}단계까지 있습니다)."},
     "lessons.err.no_result": {"en": "This step has no result yet: run it (or prepare the lesson) first.",
                               "ko": "이 단계에는 아직 결과가 없습니다. 먼저 실행하거나 수업을 준비하세요."},
+    "lessons.err.override": {"en": "'{pair}' is not NAME=VALUE (e.g. --set n=32).",
+                             "ko": "'{pair}'은(는) 이름=값 형식이 아닙니다(예: --set n=32)."},
     "lessons.err.empty_prediction": {"en": "Write a prediction first.", "ko": "먼저 예측을 적으세요."},
     "lessons.err.prediction_write": {"en": "Your prediction could not be saved ({detail}).",
                                      "ko": "예측을 저장하지 못했습니다({detail})."},
