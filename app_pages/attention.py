@@ -12,11 +12,13 @@ from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_mask
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui import diagrams
+from ui import urlstate as us
 from ui.common import guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
+PAGE = "attention"  # the settings' page in plm_core.urlparams
 MASK_MAX_TOKENS = 40  # the mask pictures show at most this many pieces
 
 
@@ -24,10 +26,17 @@ def input_form() -> dict:
     with st.form("att-input"):
         text = st.text_area(tr("attention.text"), value=tr("attention.default_text"), height=90, max_chars=8000)
         c1, c2 = st.columns(2)
-        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display)
+        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display,
+                            key=us.key(PAGE, "backbone", attention_names()))
         target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000)
         st.form_submit_button(tr("attention.run"), type="primary")
     return {"text": text, "name": name, "target": target.strip()}
+
+
+def section_backbone(name: str, label: str, names: list[str], default: str) -> str:
+    """A section's own backbone box: `default` until another one is chosen (the URL setting `name`)."""
+    us.resolve(PAGE, name, default)
+    return str(st.selectbox(label, names, format_func=display, key=us.key(PAGE, name, names)))
 
 
 def masks_section(inp: dict) -> None:
@@ -94,7 +103,7 @@ def mlm_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.mlm.none"), icon=":material/info:")
         return
-    bb = load(st.selectbox(tr("attention.mlm.backbone"), names, format_func=display))
+    bb = load(section_backbone("mlm_backbone", tr("attention.mlm.backbone"), names, names[0]))
     tok = readable_tokens(bb, inp["text"], 128)
     options = [i for i, s in enumerate(tok.special) if not s]
     chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
@@ -103,7 +112,7 @@ def mlm_section(inp: dict) -> None:
     if not chosen:
         st.info(tr("attention.mlm.pick_help"))
         return
-    top_k = st.slider(tr("attention.top_k"), 3, 10, 5)
+    top_k = st.slider(tr("attention.top_k"), 3, 10, key=us.key(PAGE, "top_k"))
     res = fill_masks(bb, inp["text"], sorted(chosen), top_k)
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
@@ -126,7 +135,7 @@ def next_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.next.none"))
         return
-    bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
+    bb = load(section_backbone("next_backbone", tr("attention.next.backbone"), names, names[0]))
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
@@ -139,8 +148,8 @@ def next_section(inp: dict) -> None:
 
 def swap_section(inp: dict) -> None:
     names = names_that_can("mask_swap")
-    start = names.index(inp["name"]) if inp["name"] in names else 0
-    bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
+    start = inp["name"] if inp["name"] in names else names[0]
+    bb = load(section_backbone("swap_backbone", tr("attention.swap.backbone"), names, start))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
@@ -192,8 +201,7 @@ def tokens_section() -> None:
 
 page_header("attention")
 inputs = input_form()
-section = st.segmented_control(tr("attention.section"), SECTIONS, default="masks", required=True,
-                               format_func=option_labels("attention.section"), key="att.section") or "masks"
+section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))
 st.caption(tr(f"attention.section.{section}.help"))
 with guard():
     if section == "tokens":

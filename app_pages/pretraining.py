@@ -19,8 +19,8 @@ from plm_core.pretrain.studio import (
     sgns_window,
 )
 from ui import diagrams
+from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
-from ui.common import tabs as open_tabs
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
 
@@ -34,7 +34,8 @@ LIVE_SLOT = "pretrain-live"
 def example_tab(objective: str) -> None:
     with st.form(f"example-{objective}"):
         text = st.text_input(tr("pretrain.sentence"), value=SENTENCE, max_chars=500)
-        seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, value=0, step=1)
+        seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, step=1,
+                               key=us.key("pretraining", "seed"))
         st.form_submit_button(tr("pretrain.example.show"))
     with guard():
         e = sentence_example(objective, text, seed=int(seed))
@@ -92,7 +93,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
 def live_tab(objective: str) -> None:
     st.caption(tr("pretrain.live.explain"))
     cols = st.columns([2, 1])
-    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, 300, step=50, key=f"live-steps-{objective}")
+    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, step=50, key=us.key("pretraining", "steps"))
     if cols[1].button(tr("pretrain.live.start"), disabled=is_active(LIVE_SLOT), type="primary"):
         with guard():
             submit(LIVE_SLOT, "pretrain.live", LivePretrainJob(objective, steps=int(steps)), live=True)
@@ -135,16 +136,19 @@ def cards_tab() -> None:
 
 
 page_header("pretraining")
-objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
-                                 format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
+objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
+                        name="objective")
 st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = open_tabs("pretrain", ["example", "predict", "live", "cards"])  # the open tab survives a language switch
-with tabs[0]:
-    example_tab(objective)
-with tabs[1]:
-    predict_tab(objective)
-with tabs[2]:
-    live_tab(objective)
-with tabs[3]:
-    with guard():
+tabs = us.tabs("pretraining", ["example", "predict", "live", "cards"], prefix="pretrain")  # URL + language switch
+if tabs[0].open:  # only the open tab runs
+    with tabs[0]:
+        example_tab(objective)
+if tabs[1].open:
+    with tabs[1]:
+        predict_tab(objective)
+if tabs[2].open:
+    with tabs[2]:
+        live_tab(objective)
+if tabs[3].open:
+    with tabs[3], guard():
         cards_tab()

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from plm_core.backbones import POOLINGS, specs
 from plm_core.data import DATASETS
@@ -27,7 +27,9 @@ from plm_core.transfer.strategies import STRATEGIES
 
 Kind = Literal["str", "int", "float", "bool", "list"]
 LANG, OWNER = "lang", "u"  # global query keys: the language and this browser's job owner id (ui/jobs.py)
-GLOBAL_KEYS = (LANG, OWNER)
+GLOBAL_KEYS = (LANG, OWNER, "present", "lesson", "step")  # app-wide keys (presenter view, lesson step): no page's
+PUBLIC_URL_ENV = "PLM_LAB_PUBLIC_URL"  # e.g. http://10.0.0.5:8501: the address share links and QR codes use
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
 AUTO = "auto"  # a str setting whose value the page resolves (e.g. "the chosen data set's language's backbone")
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
@@ -119,7 +121,7 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
         Param("static", "str", "glove-6b-50d", BACKBONES),
         Param("layer", "int", -1, lo=-1, hi=64),  # -1 = the top layer
         Param("method", "str", "pca", PROJECTIONS),
-        Param("sdata", "str", "wiki-topics", DATA_SETS),
+        Param("sdata", "str", "wiki-topics", DATA_SETS),  # 11 topics: the clearest "frozen features + linear head"
         Param("sbackbone", "str", "minilm-l6", BACKBONES),
         Param("sn", "int", 300, lo=50, hi=1000),
         Param("pooling", "str", "mean", POOLINGS),
@@ -210,6 +212,14 @@ def parse_value(p: Param, text: str) -> Any:
     return value
 
 
+def valid(p: Param, value: Any) -> bool:
+    """Whether `value` is one of the values of `p` (what parse would give back for its text)."""
+    try:
+        return bool(_same(p, parse_value(p, format_value(p, value)), value))
+    except (ValueError, TypeError):
+        return False
+
+
 def parse(page: str, query: Mapping[str, str]) -> tuple[dict[str, Any], list[PLMError]]:
     """Every setting of `page` from a URL's query: a value for each (default where absent or bad), and one
     problem per bad or unknown key (never raises). `lang`, `u` and other pages' globals are not problems."""
@@ -277,3 +287,29 @@ def link(page: str, values: Mapping[str, Any], base_url: str, lang: str) -> str:
     path = "" if page == "home" else page
     query = {LANG: lang} | encode(page, values)
     return f"{base_url.rstrip('/')}/{path}?{urlencode(query, safe=',')}"
+
+
+def base_url(request_url: str, public_url: str | None = None, lan_address: str | None = None) -> str:
+    """Where other machines reach this server: `public_url` (PLM_LAB_PUBLIC_URL) when set; else the scheme,
+    host and port this browser used, a loopback host replaced by the machine's LAN address when one is given
+    (the server then listens on the network: `--server.address 0.0.0.0`)."""
+    if public_url:
+        return public_url.rstrip("/")
+    parts = urlsplit(request_url or "http://localhost:8501")
+    host = parts.hostname or ""
+    if host in LOOPBACK_HOSTS and lan_address:
+        host = lan_address
+    host = f"[{host}]" if ":" in host else host
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme or 'http'}://{host}{port}"
+
+
+def qr_png(text: str, scale: int = 6) -> bytes:
+    """A QR code of exactly `text` (a share link) as PNG bytes (segno, error correction M, 4-module border)."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

@@ -122,3 +122,24 @@ def test_constants_copied_here_match_their_sources() -> None:
                         ("rank", "lora_rank"), ("schedule", "schedule"), ("warmup", "warmup"), ("head", "head"),
                         ("budget", "length_budget"), ("max_len", "max_length")):
         assert up.param("transfer", name).default == getattr(base, field), name
+
+
+def test_base_url_prefers_the_public_url_then_the_lan_address_for_a_loopback_host() -> None:
+    assert up.base_url("http://localhost:8501/transfer?x=1", "http://lab.school:80/", "10.0.0.5") == \
+        "http://lab.school:80"
+    assert up.base_url("http://localhost:8501/transfer?x=1", None, "10.0.0.5") == "http://10.0.0.5:8501"
+    assert up.base_url("http://192.168.1.20:8599/fewshot", None, "10.0.0.5") == "http://192.168.1.20:8599"
+    assert up.base_url("http://127.0.0.1:8501/", None, None) == "http://127.0.0.1:8501"
+    assert up.base_url("", None, None) == "http://localhost:8501"
+
+
+def test_the_qr_code_decodes_to_the_share_link() -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    url = up.link("transfer", {"backbone": "minilm-l6", "modes": ("frozen", "lora"), "n": 64, "lr_body": 2e-5},
+                  "http://10.0.0.5:8501", "ko")
+    image = Image.open(io.BytesIO(up.qr_png(url))).convert("L")
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [url]
