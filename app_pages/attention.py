@@ -15,6 +15,7 @@ from ui import diagrams
 from ui import urlstate as us
 from ui.common import guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -199,6 +200,7 @@ def tokens_section() -> None:
     table(words_with_pieces(loaded[pick], text))
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("attention")
 inputs = input_form()
 section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))

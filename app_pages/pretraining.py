@@ -22,6 +22,7 @@ from ui import diagrams
 from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
 from ui.jobs import current_job, is_active, job_panel, submit
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
@@ -135,6 +136,7 @@ def cards_tab() -> None:
             st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("pretraining")
 objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
                         name="objective")

@@ -8,6 +8,7 @@ from plm_core.transfer.figures import runs_figure
 from ui import urlstate as us
 from ui.common import guard, page_header, tr, tr_md
 from ui.common import table as show_table
+from ui.lesson import step_bar
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -75,6 +76,7 @@ def delete(store: RunStore, ids: list[int]) -> None:
         st.rerun()
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
     store = RunStore()

@@ -142,7 +142,8 @@ def single_accuracy_figure(result: Any, lang: str) -> go.Figure:
 
     runs = [(r.label, r.history) for r in result.runs if r.history]
     return accuracy_figure(runs, t("transfer.chart.accuracy", lang), t("transfer.chart.epoch", lang),
-                           t("transfer.chart.train", lang), t("transfer.chart.heldout", lang), t("chart.accuracy", lang))
+                           t("transfer.chart.train", lang), t("transfer.chart.heldout", lang),
+                           t("chart.accuracy", lang))
 
 
 def curves_figure(result: Any, lang: str) -> go.Figure:

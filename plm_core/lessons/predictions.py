@@ -61,7 +61,8 @@ def class_counts(lesson: str, step: int, path: Path | None = None) -> dict[str, 
     """Answer -> how many browsers gave it, most frequent first (answers compared case-insensitively)."""
     with closing(_connect(path)) as conn:
         rows = conn.execute("SELECT lower(value), count(*) FROM lesson_predictions WHERE lesson = ? AND step = ? "
-                            "GROUP BY lower(value) ORDER BY count(*) DESC, lower(value)", (lesson, int(step))).fetchall()
+                            "GROUP BY lower(value) ORDER BY count(*) DESC, lower(value)",
+                            (lesson, int(step))).fetchall()
     return {str(v): int(n) for v, n in rows}
 
 
