@@ -157,8 +157,26 @@ def prepare(service: Any, lesson: Lesson, overrides: Mapping[str, str] | None = 
         if time.monotonic() > deadline:
             raise PLMError("lessons.err.prepare_timeout", lesson=lesson.id, seconds=round(timeout))
         time.sleep(poll)  # each snapshot above is also this owner's heartbeat
+    wait_stored(service, lesson, snaps, overrides, deadline, poll)
     return [Prepared(i, s.job_id, s.status.value, bool(s.cached), 0.0 if s.cached else float(s.compute_seconds or 0))
             for i, s in snaps.items()]
+
+
+def wait_stored(service: Any, lesson: Lesson, snaps: Mapping[int, Any], overrides: Mapping[str, str] | None,
+                deadline: float, poll: float) -> None:
+    """A job is DONE as soon as its result can be shown; it reaches the result cache a moment later. Wait for
+    that (a CLI that exits at once would lose it)."""
+    from plm_core.jobs.keys import cache_key
+
+    jobs = lesson_jobs(lesson, overrides)
+    waiting = {s.job_id: cache_key(jobs[i].kind, jobs[i].config) for i, s in snaps.items()
+               if s.status.value == "done" and not s.cached}
+    while waiting and time.monotonic() < deadline:
+        for job_id, key in list(waiting.items()):
+            if service.snapshot(job_id).save_error is not None or service.cache.get(key) is not None:
+                del waiting[job_id]  # stored (or its store failed: the service reports that)
+        if waiting:
+            time.sleep(poll)
 
 
 def cached_result(lesson: Lesson, index: int, overrides: Mapping[str, str] | None = None,
