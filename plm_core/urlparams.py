@@ -67,6 +67,7 @@ def _setfit(default_backbone: str = "minilm-l6") -> tuple[Param, ...]:
 
 PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     "home": (),
+    "lessons": (),  # the lesson page (?teacher=1 is global: see GLOBAL_KEYS)
     "transfer": (
         Param("tab", "str", "single", ("single", "race", "setfit")),
         Param("backbone", "str", "minilm-l6", BACKBONES),
