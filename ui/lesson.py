@@ -113,8 +113,8 @@ def step_bar(page: str | None = None) -> None:
     page = page or this_page()
     where = current_step(page)
     if where is None:
-        if st.query_params.get(LESSON) and not current_step():  # a stale or foreign lesson link: drop it
-            for key in (LESSON, STEP):
+        if LESSON in st.query_params:  # a stale link, or the sidebar led away from the step's page: leave the lesson
+            for key in (LESSON, STEP, PRESENT):
                 st.query_params.pop(key, None)
         return
     lesson, index = where
