@@ -23,10 +23,7 @@ urlstate.share_button(current)
 st.sidebar.caption(tr("common.sidebar_note"))
 heartbeat()  # while this browser has jobs running, it tells the job service it is still here
 urlstate.warn(current)  # a link's bad values: one warning each, above the page
-try:
-    navigation.run()
-finally:
-    urlstate.sync(current)  # the address bar holds the view (also when the page stopped or reran early)
+urlstate.run(navigation, current)  # then the address bar holds the view (also when the page stopped early)
 
 # After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),
 # so the first page is not slowed by ~25 s of JIT compilation competing for the CPU.

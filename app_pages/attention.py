@@ -13,7 +13,7 @@ from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_
 from plm_core.figures import tokens_html
 from ui import diagrams
 from ui import urlstate as us
-from ui.common import guard, page_header, show_notices, table, tr
+from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
@@ -25,11 +25,13 @@ MASK_MAX_TOKENS = 40  # the mask pictures show at most this many pieces
 
 def input_form() -> dict:
     with st.form("att-input"):
-        text = st.text_area(tr("attention.text"), value=tr("attention.default_text"), height=90, max_chars=8000)
+        us.resolve(PAGE, "text", tr("attention.default_text"))  # follows the language until edited
+        text = st.text_area(tr("attention.text"), height=90, max_chars=8000, key=us.key(PAGE, "text"))
         c1, c2 = st.columns(2)
-        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display,
+        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=backbone_labels().__getitem__,
                             key=us.key(PAGE, "backbone", attention_names()))
-        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000)
+        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000,
+                               key=us.key(PAGE, "target"))
         st.form_submit_button(tr("attention.run"), type="primary")
     return {"text": text, "name": name, "target": target.strip()}
 
@@ -37,7 +39,7 @@ def input_form() -> dict:
 def section_backbone(name: str, label: str, names: list[str], default: str) -> str:
     """A section's own backbone box: `default` until another one is chosen (the URL setting `name`)."""
     us.resolve(PAGE, name, default)
-    return str(st.selectbox(label, names, format_func=display, key=us.key(PAGE, name, names)))
+    return str(st.selectbox(label, names, format_func=backbone_labels().__getitem__, key=us.key(PAGE, name, names)))
 
 
 def masks_section(inp: dict) -> None:
@@ -49,8 +51,11 @@ def masks_section(inp: dict) -> None:
     if tok.truncated:
         st.info(tr("attention.notice.mask_cut", limit=MASK_MAX_TOKENS), icon=":material/content_cut:")
     c1, c2 = st.columns(2)
-    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
-    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
+    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, help=tr("attention.masks.padding_help"),
+                      key=us.key(PAGE, "padding"))
+    us.resolve(PAGE, "prefix", len(tok.tokens) // 2)  # the default: half the text
+    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens),
+                       key=us.key(PAGE, "prefix", lo=0, hi=len(tok.tokens)))
     dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
     legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
@@ -80,8 +85,9 @@ def weights_section(inp: dict) -> None:
         w = attn.hide_first_token(w)  # (L, nh, Tq, Tk), the first key's share spread over the others
     n_layers, n_heads = w.shape[:2]
     c1, c2 = st.columns(2)
-    layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
-    head = c2.slider(tr("attention.head"), 1, n_heads, 1)
+    us.resolve(PAGE, "layer", n_layers)  # the default: the top layer
+    layer = c1.slider(tr("attention.layer"), 1, n_layers, key=us.key(PAGE, "layer", lo=1, hi=n_layers))
+    head = c2.slider(tr("attention.head"), 1, n_heads, key=us.key(PAGE, "head", lo=1, hi=n_heads))
     st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k,
                                            tr("attention.one_head", layer=layer, head=head)),
                     width="stretch")
@@ -123,8 +129,9 @@ def mlm_section(inp: dict) -> None:
                                          ("prediction", "probability")),
                                          width="stretch")
     table(res.original_rank)
-    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0],
-                      key="mlm.layer")
+    top = res.attention_masked.shape[0]
+    us.resolve(PAGE, "mlm_layer", top)  # the default: the top layer
+    layer = st.slider(tr("attention.layer"), 1, top, key=us.key(PAGE, "mlm_layer", lo=1, hi=top))
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
     st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer),
                                            "RdBu_r",
@@ -155,7 +162,8 @@ def swap_section(inp: dict) -> None:
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
                 tr("attention.computing"))
-    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
+    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0],
+                      key=us.key(PAGE, "swap_layer", lo=1, hi=swap.native.attentions.shape[0]))
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"),
                             (right, swap.swapped, f"attention.swap.{fam}")):
@@ -189,7 +197,8 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
 
 
 def tokens_section() -> None:
-    text = st.text_input(tr("attention.tok.text"), value=tr("attention.tok.default"), max_chars=1000)
+    us.resolve(PAGE, "tok_text", tr("attention.tok.default"))  # follows the language until edited
+    text = st.text_input(tr("attention.tok.text"), max_chars=1000, key=us.key(PAGE, "tok_text"))
     names = names_where(lambda s: True)
     loaded = {display(n): load(n) for n in names}
     table(compare_tokenizers(loaded, text))

@@ -19,7 +19,7 @@ from plm_core.explorer.sentences import (
 from plm_core.explorer.tokens import reading_warning
 from plm_core.i18n import t
 from ui import urlstate as us
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.lesson import step_bar
@@ -48,7 +48,7 @@ def set_labels(lg: str):
 
 
 def word_form() -> None:
-    display = lambda n: specs()[n].display  # noqa: E731
+    display = backbone_labels().__getitem__  # in the user's language
     c1, c2, c3 = st.columns(3)  # the set is outside the form: a Korean set picks a Korean-reading default below
     sets = list(poly.polysemy_sets()) + [CUSTOM]
     key = c1.selectbox(tr("embeddings.set"), sets, format_func=set_labels(lang()), key=us.key(PAGE, "set", sets))
@@ -153,8 +153,8 @@ def sentence_form() -> None:
         c1, c2, c3, c4 = st.columns(4)
         data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,
                             key=us.key(PAGE, "sdata", choices))
-        backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()), format_func=lambda n: specs()[n].display,
-                                key=us.key(PAGE, "sbackbone", list(specs())))
+        backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()),
+                                format_func=backbone_labels().__getitem__, key=us.key(PAGE, "sbackbone", list(specs())))
         n = c3.slider(tr("embeddings.sent.n"), 50, 1000, step=50, key=us.key(PAGE, "sn"))
         pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"),
                                key=us.key(PAGE, "pooling", POOLINGS))

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
@@ -20,7 +19,7 @@ from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
 from ui import urlstate as us
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -65,7 +64,7 @@ def backbone_box(method: str, ds) -> str:
     names = method_backbones(method)
     us.resolve(PAGE, f"bb_{method}", fc.CurveConfig(language=ds.info.language).backbone_for(method))
     return str(st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{method}")), names,
-                            format_func=lambda n: specs()[n].display, key=us.key(PAGE, f"bb_{method}", names)))
+                            format_func=backbone_labels().__getitem__, key=us.key(PAGE, f"bb_{method}", names)))
 
 
 def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:

@@ -7,7 +7,17 @@ from plm_core.data import DATASETS
 from plm_core.explorer.tokens import has_hangul, readable_tokens, reading_warning
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
 from ui import urlstate as us
-from ui.common import csv_uploader, dataset_label, guard, lang, page_header, show_notices, spec_text, tr
+from ui.common import (
+    backbone_labels,
+    csv_uploader,
+    dataset_label,
+    guard,
+    lang,
+    page_header,
+    show_notices,
+    spec_text,
+    tr,
+)
 from ui.common import table as show_table
 from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -57,10 +67,10 @@ def tokenizer_view(spec) -> None:
 
 def backbone_gallery(table: dict) -> None:
     """Every backbone as a small card: name, family, size, licence."""
-    columns = st.columns(4)
+    columns, names = st.columns(4), backbone_labels()
     for i, spec in enumerate(table.values()):
         with columns[i % 4].container(border=True):
-            st.markdown(f"**{spec.display}**")
+            st.markdown(f"**{names[spec.name]}**")
             st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
 
 
@@ -69,7 +79,7 @@ def backbones_tab() -> None:
     backbone_gallery(table)
     with st.expander(tr("models.overview"), expanded=False):
         show_table(backbone_overview(table))
-    name = st.selectbox(tr("models.pick"), list(table), format_func=lambda n: table[n].display,
+    name = st.selectbox(tr("models.pick"), list(table), format_func=backbone_labels().__getitem__,
                         key=us.key("models", "backbone", list(table)))
     backbone_card(table[name])
     tokenizer_view(table[name])

@@ -34,7 +34,8 @@ LIVE_SLOT = "pretrain-live"
 
 def example_tab(objective: str) -> None:
     with st.form(f"example-{objective}"):
-        text = st.text_input(tr("pretrain.sentence"), value=SENTENCE, max_chars=500)
+        us.resolve("pretraining", "sentence", SENTENCE)
+        text = st.text_input(tr("pretrain.sentence"), max_chars=500, key=us.key("pretraining", "sentence"))
         seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, step=1,
                                key=us.key("pretraining", "seed"))
         st.form_submit_button(tr("pretrain.example.show"))
@@ -65,7 +66,8 @@ def predict_tab(objective: str) -> None:
         st.caption(tr(f"pretrain.predict.hint.{objective}"))
     label = tr("pretrain.predict.word" if objective == "sgns" else "pretrain.predict.input")
     with st.form(f"predict-{objective}"):
-        text = st.text_input(label, value=PREDICT_DEFAULT[objective], max_chars=500)
+        us.resolve("pretraining", "input", PREDICT_DEFAULT[objective])  # each objective's own example by default
+        text = st.text_input(label, max_chars=500, key=us.key("pretraining", "input"))
         st.form_submit_button(tr("pretrain.predict.run"))
     with guard():
         bb = load_backbone_with_spinner(BACKBONE_NAMES[objective])

@@ -5,7 +5,7 @@ import streamlit as st
 from plm_core.backbones import specs
 from plm_core.jobs import JobStatus, Snapshot
 from ui import urlstate as us
-from ui.common import guard, page_header, tr
+from ui.common import backbone_labels, guard, page_header, tr
 from ui.jobs import is_active, job_panel
 from ui.lesson import step_bar
 from ui.transfer import (
@@ -26,7 +26,8 @@ SLOTS = {"single": "transfer-single", "race": "transfer-race"}
 
 def choose_backbone(tab: str):
     table = specs()
-    name = st.selectbox(tr("common.backbone"), list(table), format_func=lambda n: table[n].display,
+    names = backbone_labels()  # in the user's language
+    name = st.selectbox(tr("common.backbone"), list(table), format_func=names.__getitem__,
                         key=us.key("transfer", "backbone", list(table)))
     backbone_notes(table[name])
     return table[name]

@@ -44,7 +44,7 @@ class Param:
     default: Any  # a list's default is a tuple
     choices: tuple | None = None  # allowed values (of a list: allowed items; their type is the items' type)
     lo: float | None = None  # int/float bounds, inclusive
-    hi: float | None = None
+    hi: float | None = None  # ... and of a free text (no choices): its longest length
 
 
 BACKBONES = tuple(specs())  # registry names of the installed backbones
@@ -114,7 +114,9 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     "pretraining": (
         Param("objective", "str", "mlm", OBJECTIVES),
         Param("tab", "str", "example", ("example", "predict", "live", "cards")),
+        Param("sentence", "str", "", hi=500),  # the example's sentence ("" = the page's)
         Param("seed", "int", 0, lo=0, hi=10_000),  # the example's masking draw
+        Param("input", "str", "", hi=500),  # the shipped model's input ("" = the objective's own example)
         Param("steps", "int", 300, lo=50, hi=600),  # live pretraining
     ),
     "embeddings": (
@@ -131,7 +133,16 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     ),
     "attention": (
         Param("tab", "str", "masks", ATTENTION_SECTIONS),
+        Param("text", "str", "", hi=8000),  # "" = the default text in the user's language
         Param("backbone", "str", "minilm-l6", BACKBONES),
+        Param("target", "str", "", hi=2000),  # the decoder's text (encoder-decoder)
+        Param("padding", "int", 2, lo=0, hi=4),  # masks: padding tokens drawn
+        Param("prefix", "int", -1, lo=-1, hi=10_000),  # masks: prefix-LM prefix length; -1 = half the text
+        Param("layer", "int", 0, lo=0, hi=64),  # attention heads: layer (from 1); 0 = the top layer
+        Param("head", "int", 1, lo=1, hi=64),
+        Param("mlm_layer", "int", 0, lo=0, hi=64),  # 0 = the top layer
+        Param("swap_layer", "int", 1, lo=1, hi=64),
+        Param("tok_text", "str", "", hi=1000),  # sub-word pieces: "" = the default text in the user's language
         Param("mlm_backbone", "str", AUTO, (AUTO, *BACKBONES)),
         Param("next_backbone", "str", AUTO, (AUTO, *BACKBONES)),
         Param("swap_backbone", "str", AUTO, (AUTO, *BACKBONES)),  # auto = the input form's backbone
@@ -175,6 +186,8 @@ def _item_type(p: Param) -> type:
 
 def _scalar(text: str, kind: type) -> Any:
     """One value from its text (raises ValueError when it is not of that kind)."""
+    if kind is str:
+        return text  # free text keeps its spaces
     text = text.strip()
     if kind is bool:
         if text.lower() in TRUE_WORDS:
@@ -197,6 +210,8 @@ def _allowed(p: Param, value: Any) -> bool:
         return value in p.choices
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (p.lo is None or value >= p.lo) and (p.hi is None or value <= p.hi)
+    if isinstance(value, str):
+        return p.hi is None or len(value) <= p.hi
     return True
 
 
@@ -204,7 +219,7 @@ def parse_value(p: Param, text: str) -> Any:
     """`text` as the value of `p`, or ValueError when it is not one of its values."""
     if p.kind == "list":
         kind = _item_type(p)
-        items = tuple(dict.fromkeys(_scalar(part, kind) for part in text.split(",") if part.strip()))
+        items = tuple(dict.fromkeys(_scalar(part.strip(), kind) for part in text.split(",") if part.strip()))
         if any(p.choices is not None and item not in p.choices for item in items):
             raise ValueError(text)
         return items
@@ -260,6 +275,8 @@ def describe(p: Param) -> str:
         return shown + (", …" if len(p.choices) > 12 else "")
     if p.kind == "bool":
         return "0, 1"
+    if p.kind == "str":
+        return f"≤ {p.hi:g}" if p.hi is not None else "…"
     if p.lo is not None and p.hi is not None:
         return f"{p.lo:g}–{p.hi:g}"
     return "…"

@@ -30,7 +30,7 @@ def value_strategy(p: up.Param) -> st.SearchStrategy:
         return st.integers(int(p.lo), int(p.hi))  # type: ignore[arg-type]
     if p.kind == "float":
         return st.floats(p.lo, p.hi, allow_nan=False)
-    return st.text(st.characters(codec="utf-8", exclude_characters=","), max_size=20)
+    return st.text(st.characters(codec="utf-8"), max_size=min(20, int(p.hi or 20)))
 
 
 def values_strategy(page: str) -> st.SearchStrategy:

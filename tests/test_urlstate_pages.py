@@ -115,3 +115,23 @@ def test_the_share_panel_shows_the_views_link_and_its_qr_code(lang: str, monkeyp
     png = up.qr_png(expected)  # what the panel draws: the same function of the same string
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))] == [expected]
     assert image is not None
+
+
+def test_korean_backbone_boxes_name_the_models_in_korean() -> None:
+    ko = open_link("app_pages/transfer_lab.py", {"lang": "ko"})
+    options = ko.selectbox(key="transfer.backbone").options
+    assert "작은 BERT (마스크 언어 모델, 직접 학습)" in options
+    assert not any(word in " ".join(options) for word in ("ours", "masked LM", "sentence encoder", "GPT-style"))
+    en = open_link("app_pages/transfer_lab.py", {"lang": "en"})
+    assert "Tiny BERT (masked LM, ours)" in en.selectbox(key="transfer.backbone").options
+
+
+def test_go_opens_a_page_with_exactly_its_settings_even_all_defaults() -> None:
+    at = open_link("app_pages/attention.py", {"lang": "en", "tab": "tokens", "top_k": "7"})
+    assert at.session_state["attention.tab"] == "tokens"
+    at.session_state["_url.go"] = "attention"  # what urlstate.go("attention", {}) leaves before its switch_page
+    for k in ("tab", "top_k"):
+        del at.query_params[k]
+    at.run()
+    assert not at.exception
+    assert at.session_state["attention.tab"] == "masks" and at.session_state["attention.top_k"] == 5

@@ -14,14 +14,15 @@ from plm_core.backbones import specs
 from plm_core.jobs import Snapshot
 from plm_core.transfer.figures import embedding_map_figure, loss_figure
 from ui import urlstate as us
-from ui.common import guard, tr
+from ui.common import backbone_labels, guard, tr
 
 
 def setfit_backbones() -> dict[str, str]:
     """Encoders SetFit can tune: trainable transformer encoders (MiniLM first)."""
     table = specs()
     names = [n for n, s in table.items() if s.family == "encoder" and s.can("trainable")]
-    return {n: table[n].display for n in sorted(names, key=lambda n: n != "minilm-l6")}
+    labels = backbone_labels()  # in the user's language
+    return {n: labels[n] for n in sorted(names, key=lambda n: n != "minilm-l6")}
 
 
 def setfit_form(key: str, data_ref: Any) -> None:

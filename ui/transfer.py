@@ -115,7 +115,7 @@ def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
     names = {o: strategy_name(o) for o in options}  # computed now, in the user's language
     if race:
         racers = us.key(PAGE, "modes", options)
-        st.session_state[racers] = st.session_state[racers][:5] or options[:1]
+        st.session_state[racers] = st.session_state[racers][:5]  # a link may name more than the box takes
         chosen = st.multiselect(tr("transfer.strategies"), options, format_func=names.__getitem__,
                                 placeholder=tr("common.choose"), max_selections=5, key=racers)
     else:

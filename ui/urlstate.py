@@ -2,7 +2,8 @@
 
     values = bind("transfer")                                   # once, before the page's widgets
     st.slider(label, 1, 20, key=key("transfer", "epochs"))      # no value=/index=/default=: the state has it
-    ... # app.py calls sync(page) after every run: the address bar always holds the view
+    ... # app.py runs the page through run(): sync(page) afterwards, so the address bar always holds the view
+    go("transfer", {"tab": "race", "modes": ("frozen", "lora")})  # open a page with exactly these settings
 
 A setting lives in `st.session_state[f"{page}.{name}"]`. The URL wins when it changed from outside (a fresh
 load of a copied link, a lesson step): every setting of the page then comes from it (absent = default), and bad
@@ -12,7 +13,7 @@ the page from the sidebar) the session's values stay and are written back into t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ WRITTEN = "_url.written"  # page -> the page's query as this session last wrote 
 PROBLEMS = "_url.problems"  # page -> the problems of the link it was opened with
 DROP = "_url.drop"  # query keys of the link's problems: sync() removes them from the address
 RESOLVED = "_url.resolved"  # page -> {name: what the default means in this run}, see resolve()
+FORCE = "_url.go"  # the page go() opens: its URL is read as a link even when it holds only defaults
 LAST_PAGE = "_url.page"  # the page of the previous run
 SHARE = "share-panel"  # the share popover's key (open or closed)
 
@@ -43,7 +45,8 @@ def bind(page: str) -> dict[str, Any]:
     names = {p.name for p in up.params(page)}
     query = _drop_leftovers(page, written)
     own = {k: v for k, v in query.items() if k in names}
-    changed = bool(own) and own != written.get(page)  # a link, a reload with settings, a lesson step
+    forced = st.session_state.pop(FORCE, None) == page  # go(): exactly these settings, defaults included
+    changed = forced or bool(own) and own != written.get(page)  # a link, a reload with settings, a lesson step
     if changed or page not in written:
         values, problems = up.parse(page, {k: v for k, v in query.items() if k not in up.GLOBAL_KEYS})
         for p in up.params(page):
@@ -161,6 +164,28 @@ def sync(page: str) -> None:
     if st.query_params.get(up.LANG) != lang():
         st.query_params[up.LANG] = lang()
     st.session_state.setdefault(WRITTEN, {})[page] = encoded
+
+
+def run(navigation: Any, page: str) -> None:
+    """Run the page, then write its settings into the URL. Not after a rerun request (st.rerun, st.switch_page):
+    the next run writes them, and a page switch's own query must not get this page's settings."""
+    try:
+        navigation.run()
+    except BaseException as err:
+        if type(err).__name__ != "RerunException":  # st.stop() and errors: the URL still holds the view
+            sync(page)
+        raise
+    sync(page)
+
+
+def go(page: str, values: Mapping[str, Any]) -> None:
+    """Open `page` with exactly these settings (the others at their defaults), e.g. a lesson step's."""
+    from ui.pages import page_path
+
+    st.session_state[FORCE] = page
+    owner = st.session_state.get("owner")
+    query = {up.LANG: lang()} | ({up.OWNER: str(owner)} if owner else {}) | up.encode(page, values)
+    st.switch_page(page_path(page), query_params=query)
 
 
 def keep_all() -> None:
