@@ -96,8 +96,13 @@ def step_url(lesson: Lesson, index: int) -> str:
 def open_step(lesson: Lesson, index: int, present: bool | None = None) -> None:
     """Go to step `index` of `lesson` (its page, its settings)."""
     from ui.pages import page_path
+    from ui.urlstate import FORCE
 
-    st.switch_page(page_path(lesson.steps[index].page), query_params=step_query(lesson, index, present))
+    page = lesson.steps[index].page
+    st.session_state[FORCE] = page  # the step's settings exactly (defaults included), as urlstate.go does
+    owner = st.session_state.get("owner")
+    query = step_query(lesson, index, present) | ({"u": str(owner)} if owner else {})
+    st.switch_page(page_path(page), query_params=query)
 
 
 def leave_lesson() -> None:
