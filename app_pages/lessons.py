@@ -108,7 +108,8 @@ def teacher_view(lesson: Lesson) -> None:
                     continue
                 labels = {c.value.lower(): c.label.get(lang()) for c in step.question.choices}
                 st.plotly_chart(predictions_figure(counts, labels, tr("lessons.teacher.chart", n=sum(counts.values())),
-                                                   tr("lessons.teacher.count")), width="stretch",
+                                                   tr("lessons.teacher.count"), step.question.answer or None),
+                                width="stretch",
                                 key=f"teacher-{lesson.id}-{i}")
 
     live()

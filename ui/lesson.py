@@ -146,19 +146,21 @@ def header(lesson: Lesson, index: int, step: Step) -> None:
 
 
 def nav_buttons(lesson: Lesson, index: int) -> None:
+    """Previous / next / presenter view / all lessons, each as wide as its label (large fonts included)."""
     last = index == len(lesson.steps) - 1
-    cols = st.columns([1, 1, 1, 1, 3])
-    if cols[0].button(tr("lessons.bar.prev"), key="lesson-prev", icon=":material/arrow_back:", disabled=index == 0):
+    row = st.container(horizontal=True, vertical_alignment="center")
+    if row.button(tr("lessons.bar.prev"), key="lesson-prev", icon=":material/arrow_back:", disabled=index == 0):
         open_step(lesson, index - 1)
-    if cols[1].button(tr("lessons.bar.next"), key="lesson-next", icon=":material/arrow_forward:", disabled=last,
-                      type="primary"):
+    if row.button(tr("lessons.bar.next"), key="lesson-next", icon=":material/arrow_forward:", disabled=last,
+                  type="primary"):
         open_step(lesson, index + 1)
     label = "lessons.bar.leave_present" if presenting() else "lessons.bar.present"
-    if cols[2].button(tr(label), key="lesson-present", icon=":material/slideshow:"):
+    if row.button(tr(label), key="lesson-present", icon=":material/slideshow:"):
         open_step(lesson, index, present=not presenting())
-    if cols[3].button(tr("lessons.bar.back"), key="lesson-back", icon=":material/list:"):
+    if row.button(tr("lessons.bar.back"), key="lesson-back", icon=":material/list:"):
         leave_lesson()
-    cols[4].caption(tr("lessons.bar.done") if last else tr("lessons.bar.keys"))
+    if not presenting():
+        row.caption(tr("lessons.bar.done") if last else tr("lessons.bar.keys"))
 
 
 # ---- predict, then reveal -----------------------------------------------------------------------------
@@ -246,8 +248,8 @@ def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str
             return
         outcome = read_outcome(question, snap.result if snap is not None else None)
         right = matches(question, said, outcome)
-        text = tr_md("lessons.reveal.right" if right else "lessons.reveal.wrong", said=said_text(question, said),
-                     outcome=outcome_text(question, outcome))
+        text = tr("lessons.reveal.right" if right else "lessons.reveal.wrong",  # both parts escaped once
+                  said=md_escape(said_text(question, said)), outcome=outcome_text(question, outcome))
         (st.success if right else st.warning)(text, icon=":material/check_circle:" if right else ":material/lightbulb:")
 
     live()
@@ -284,7 +286,9 @@ def presenter_figure(lesson: Lesson, index: int, step: Step) -> None:
     if snap is None or snap.result is None:
         return
     fig = FIGURES[step.figure](snap.result, lang())
-    fig.update_layout(height=720, font={"size": 20})
+    fig.update_layout(height=720, font={"size": 20}, title_font_size=28)
+    fig.update_xaxes(tickfont_size=18, title_font_size=22)
+    fig.update_yaxes(tickfont_size=18, title_font_size=22)
     with st.container(key="lesson-figure"):
         st.plotly_chart(fig, width="stretch", key=f"lesson-figure-{lesson.id}-{index}")
         st.caption(md_escape(step.explain.get(lang())))
