@@ -135,7 +135,9 @@ def step_bar(page: str | None = None) -> None:
                 submit_step_job(lesson, index, step)
                 if presenting():
                     presenter_figure(lesson, index, step)
-    st.components.v1.html(KEY_SCRIPT, height=0)
+    with st.container(key="lesson-keys"):  # the ← → script's frame: runs, takes no room
+        st.html("<style>.st-key-lesson-keys { display: none; }</style>")
+        st.iframe(KEY_SCRIPT, height=1)
 
 
 def header(lesson: Lesson, index: int, step: Step) -> None:
