@@ -52,7 +52,7 @@ def launch(tab: str, race: bool) -> None:
 def draw(tab: str, snap: Snapshot) -> None:
     """Curves while it trains (and the optimizer's surgery table); result cards once it has ended."""
     state = snap.state if snap.result is None else snap.result
-    curves(state)
+    curves(state, tab)
     if snap.active:
         if tab == "single" and state and state.runs[0].surgery:
             surgery_table(state.runs[0].surgery)
