@@ -5,6 +5,7 @@ import streamlit as st
 from plm_core.lessons import Lesson, lessons
 from plm_core.lessons.model import lessons_dir
 from ui.common import guard, lang, md_escape, page_header, tr
+from ui.figures import chart
 from ui.jobs import owner_id, service
 from ui.lesson import open_step, step_query
 from ui.pages import page_path
@@ -107,10 +108,9 @@ def teacher_view(lesson: Lesson) -> None:
                     st.info(tr("lessons.teacher.none"))
                     continue
                 labels = {c.value.lower(): c.label.get(lang()) for c in step.question.choices}
-                st.plotly_chart(predictions_figure(counts, labels, tr("lessons.teacher.chart", n=sum(counts.values())),
-                                                   tr("lessons.teacher.count"), step.question.answer or None),
-                                width="stretch",
-                                key=f"teacher-{lesson.id}-{i}")
+                chart(predictions_figure(counts, labels, tr("lessons.teacher.chart", n=sum(counts.values())),
+                                         tr("lessons.teacher.count"), step.question.answer or None),
+                      key=f"teacher-{lesson.id}-{i}", name=f"predictions-{lesson.id}-step{i + 1}", width="stretch")
 
     live()
     if st.button(tr("lessons.teacher.clear"), key=f"clear-{lesson.id}", type="tertiary"):
