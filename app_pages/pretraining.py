@@ -23,6 +23,7 @@ from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
 from ui.common import tabs as open_tabs
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.loaders import load_backbone_with_spinner
+from ui.matrix_section import matrix_section
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
 PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
@@ -148,3 +149,5 @@ with tabs[2]:
 with tabs[3]:
     with guard():
         cards_tab()
+with guard():
+    matrix_section()  # the objective matrix (plm_core.evidence.matrix)

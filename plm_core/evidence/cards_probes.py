@@ -102,7 +102,7 @@ def run_ethayarajh(p: ContextPreset, ctx: Any) -> ProofResult:
 def objective_gains(summary: pd.DataFrame) -> dict[str, float]:
     """objective -> mean gain (points) of the checkpoint over its twin, over every column it has."""
     pre = summary[summary["init"] == "pretrained"].dropna(subset=["gain"])
-    return {objective_of(m): 100 * float(g["gain"].mean()) for m, g in pre.groupby("model", sort=False)}
+    return {objective_of(str(m)): 100 * float(g["gain"].mean()) for m, g in pre.groupby("model", sort=False)}
 
 
 def run_matrix_card(p: MatrixJob, ctx: Any) -> ProofResult:

@@ -72,7 +72,7 @@ def run_ulmfit(p: TransferPreset, ctx: Any) -> ProofResult:
     from plm_core.transfer import TrainConfig, train
 
     report, backbone = progress_of(ctx), ctx.backbone(p.backbone)
-    data, scores = p.data[0], {}
+    data, scores = p.data[0], {}  # type: str, dict[tuple[str, str], list[float]]
     total, done = p.seeds * len(ULMFIT_VARIANTS), 0
     for seed in range(p.seed, p.seed + p.seeds):
         split = _split(data, seed, p.test_limit, n=p.n)
@@ -119,7 +119,7 @@ def run_bert(p: TransferPreset, ctx: Any) -> ProofResult:
             done += 1
             for variant, mode, pooling in (("mix", "frozen", "mix"), ("finetune", "finetune", "mean")):
                 report(done / total, f"{data} · {variant} · seed {seed}")
-                config = TrainConfig(backbone=p.backbone, mode=mode, pooling=pooling,  # type: ignore[arg-type]
+                config = TrainConfig(backbone=p.backbone, mode=mode, pooling=pooling,
                                      epochs=p.epochs, max_length=p.max_length, seed=seed)
                 result = train(config, split.train, split.test, backbone=backbone)
                 scores.setdefault((data, variant), []).append(100 * result.test_macro_f1)
@@ -133,7 +133,8 @@ def run_elmo(p: TransferPreset, ctx: Any) -> ProofResult:
     from plm_core.transfer import TrainConfig, train
 
     report, backbone = progress_of(ctx), ctx.backbone(p.backbone)
-    data, per_seed = p.data[0], {v: [] for v in ELMO_VARIANTS}  # type: dict[str, list[float]]
+    data = p.data[0]
+    per_seed: dict[str, list[float]] = {v: [] for v in ELMO_VARIANTS}
     gammas, weights = [], []
     for i, seed in enumerate(range(p.seed, p.seed + p.seeds)):
         split = _split(data, seed, p.test_limit, n=p.n)
@@ -171,7 +172,7 @@ def run_setfit(p: SetFitPreset, ctx: Any) -> ProofResult:
                                       max_length=p.max_length)
                 acc = train_setfit(config, split.train, split.test, backbone, stop=ctx.stop).test_accuracy
             else:
-                tc = TrainConfig(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,  # type: ignore[arg-type]
+                tc = TrainConfig(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,
                                  batch_size=8, lr_body=5e-5, max_length=p.max_length, seed=seed)
                 acc = train(tc, split.train, split.test, backbone=backbone).test_accuracy
             scores.setdefault((p.data, variant), []).append(100 * acc)

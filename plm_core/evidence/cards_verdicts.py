@@ -45,9 +45,9 @@ def _r(x: float) -> float:
 
 
 def ulmfit_verdict(scores: Mapping[str, float]) -> Verdict:
-    """scores: variant -> accuracy points. Pretraining must beat scratch by >= ULMFIT_GAIN for every
-    pretrained fine-tuning variant; ULMFiT's tricks (discriminative, gradual) must match plain fine-tuning."""
-    gain = min(scores["finetune"], scores["discriminative"], scores["gradual"]) - scores["scratch"]
+    """scores: variant -> accuracy points. Full fine-tuning of the pretrained model must beat training from
+    scratch by >= ULMFIT_GAIN; ULMFiT's tricks (discriminative, gradual) must match plain fine-tuning."""
+    gain = scores["finetune"] - scores["scratch"]
     tricks = max(scores["discriminative"], scores["gradual"]) - scores["finetune"]
     params = {"gain": _r(gain), "tricks": _r(tricks)}
     if gain >= ULMFIT_GAIN and tricks >= 0:
@@ -98,7 +98,7 @@ def ethayarajh_verdict(adjusted: Mapping[str, Sequence[float]]) -> Verdict:
     Upper layers must be more context-specific: the top layer's value below the first contextual layer's."""
     falls = {name: float(v[-1]) < float(v[1]) for name, v in adjusted.items()}
     params = {"models": ", ".join(n for n, ok in falls.items() if ok) or "-",
-              "drops": ", ".join(f"{n}: {_r(100 * (v[1] - v[-1])) / 100}" for n, v in adjusted.items())}
+              "drops": ", ".join(f"{n}: {float(v[1]) - float(v[-1]):.3f}" for n, v in adjusted.items())}
     if all(falls.values()):
         return Verdict("ethayarajh", "reproduced", "yes", params)
     if any(falls.values()):

@@ -81,7 +81,8 @@ def can_finetune(model: str) -> bool:
 
 def plan(job: MatrixJob) -> tuple[list[tuple[str, str, str, str, int]], list[tuple[str, str]]]:
     """Every (model, init, setting, data, seed) to run, and the (model, setting) pairs that cannot run."""
-    runs, skipped = [], []
+    runs: list[tuple[str, str, str, str, int]] = []
+    skipped: list[tuple[str, str]] = []
     for model in job.models:
         for setting in job.settings:
             if setting == "finetune" and not can_finetune(model):
@@ -104,7 +105,7 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     frozen = setting == "frozen"
     mode = "frozen" if frozen else ("finetune" if init == "pretrained" else "scratch")
     backbone = load_backbone(model, random_init=frozen and init == "random", seed=seed)
-    config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs)  # type: ignore[arg-type]
+    config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs)
     start = time.perf_counter()
     result = train(config, split.train, split.test, backbone=backbone)
     return MatrixCell(model, init, setting, data, seed, float(result.test_accuracy), float(result.test_macro_f1),
@@ -158,7 +159,8 @@ def best_objective(summary: pd.DataFrame) -> dict[str, str]:
     out = {}
     pre = summary[summary["init"] == "pretrained"].dropna(subset=["gain"])
     for (setting, data), group in pre.groupby(["setting", "data"], sort=False):
-        out[f"{setting} · {data}"] = str(group.loc[group["gain"].idxmax(), "model"])
+        best = group.sort_values("gain", ascending=False).iloc[0]
+        out[f"{setting} · {data}"] = str(best["model"])
     return out
 
 
@@ -190,3 +192,28 @@ def summary_lines(summary: pd.DataFrame, columns: Sequence[str] | None = None) -
                  if not np.isnan(means[i, cols.index(c)]) else "n/a" for c in cols_shown]
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     return lines
+
+
+def store_matrix(job: MatrixJob, result: MatrixResult) -> list[int]:
+    """Save the finished matrix in the runs store (kind "matrix"): the Pretraining page draws the latest."""
+    from plm_core.runs import RunStore
+
+    if not result.cells:
+        return []
+    data = matrix_json(result)
+    run_id = RunStore().save("matrix", data["job"], {"best": data["best"], "n_cells": len(result.cells)},
+                             {"summary": data["summary"], "cells": data["cells"], "skipped": data["skipped"]},
+                             {"seconds": data["seconds"]})
+    return [run_id]
+
+
+def latest_matrix(store: Any = None) -> tuple[dict, pd.DataFrame] | None:
+    """(the run's record, its summary frame) of the newest stored matrix, or None."""
+    from plm_core.runs import RunStore
+
+    store = store or RunStore()
+    runs = store.list("matrix")
+    if runs.empty:
+        return None
+    record = store.get(int(runs["id"].iloc[0]))
+    return record, pd.DataFrame(record["curves"]["summary"])
