@@ -7,11 +7,11 @@ from the result cache, with "run again live".
 import pandas as pd
 import streamlit as st
 
-from plm_core.evidence.cards import Card, ProofResult, card_ids, default_job, get_card
+from plm_core.evidence.cards import Card, ProofJob, ProofResult, card_ids, default_job, get_card
 from plm_core.evidence.cards_figures import bars_figure, curve_figure, layers_figure
 from plm_core.jobs import Snapshot
 from ui.common import dataset_label, guard, lang, page_header, table, tr, tr_md
-from ui.jobs import job_panel, submit
+from ui.jobs import current_job, job_panel, service, submit
 
 BADGE = {"reproduced": ("green", ":material/check_circle:"), "partly": ("orange", ":material/change_history:"),
          "not_reproduced": ("red", ":material/cancel:")}
@@ -102,9 +102,16 @@ def card_block(card_id: str) -> None:
         st.markdown(f"**{tr('proofs.setup')}** {tr(f'proofs.{card_id}.setup')}")
         job = default_job(card_id)
         st.markdown(f"**{tr('proofs.rule')}** {rule_text(card_id)}")
-        if st.button(tr("proofs.run"), key=f"proof-run-{card_id}", icon=":material/play_arrow:"):
+        if st.button(tr("proofs.run"), key=f"proof-run-{card_id}", icon=":material/play_arrow:") \
+                or (current_job(slot) is None and in_cache(job)):  # computed on this machine: shown at once
             submit(slot, "proof", job)
         job_panel(slot, lambda snap: draw_result(card, snap))
+
+
+def in_cache(job: ProofJob) -> bool:
+    from plm_core.jobs.keys import cache_key
+
+    return service().cache.get(cache_key("proof", job)) is not None
 
 
 def rule_text(card_id: str) -> str:

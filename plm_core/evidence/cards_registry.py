@@ -27,7 +27,7 @@ CARDS: dict[str, Card] = {c.id: c for c in [
           PaperNumber("CoNLL-2003 NER (dev)", "concat4", 96.1, "f1"),
           PaperNumber("CoNLL-2003 NER (dev)", "mix", 95.5, "f1"),
           PaperNumber("CoNLL-2003 NER (dev)", "finetune", 96.4, "f1")),
-         TransferPreset(data=("movie-snippets", "wiki-topics"), n=200, test_limit=200, epochs=2, max_length=64),
+         TransferPreset(data=("movie-snippets", "wiki-topics"), n=120, test_limit=120, epochs=2, max_length=48),
          _T + "run_bert", "macro_f1"),
     Card("elmo",
          Paper("Peters et al.", 2018, "Table 2",
