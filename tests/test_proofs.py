@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
+from plm_core.errors import PLMError
 from plm_core.evidence import cards_verdicts as v
 from plm_core.evidence.cards import ProofJob, card_ids, default_job, get_card
 from plm_core.evidence.cards_registry import CARDS
-from plm_core.errors import PLMError
 from plm_core.i18n import all_messages
 
 ULMFIT_BASE = {"scratch": 55.0, "finetune": 70.0, "discriminative": 71.0, "gradual": 66.0, "frozen": 64.0}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import open_app_page
 
+from conftest import open_app_page
 from plm_core.evidence.cards_registry import CARDS
 from plm_core.i18n import t
 

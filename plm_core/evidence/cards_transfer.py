@@ -42,7 +42,7 @@ class SetFitPreset:
     backbone: str = "minilm-l6"
     data: str = "movie-snippets"
     per_class: int = 8  # K
-    test_limit: int = 200
+    test_limit: int = 150
     seeds: int = 2
     num_iterations: int = 10  # SetFit pairs per labelled text
     finetune_epochs: int = 10  # full fine-tuning on 2K texts
@@ -170,7 +170,8 @@ def run_setfit(p: SetFitPreset, ctx: Any) -> ProofResult:
             if variant == "setfit":
                 config = SetFitConfig(backbone=p.backbone, seed=seed, num_iterations=p.num_iterations,
                                       max_length=p.max_length)
-                acc = train_setfit(config, split.train, split.test, backbone, stop=ctx.stop).test_accuracy
+                acc = train_setfit(config, split.train, split.test, backbone, stop=ctx.stop,
+                                   map_limit=0).test_accuracy  # no embedding map: a card shows scores
             else:
                 tc = TrainConfig(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,
                                  batch_size=8, lr_body=5e-5, max_length=p.max_length, seed=seed)
