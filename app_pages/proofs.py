@@ -76,16 +76,13 @@ def draw_result(card: Card, snap: Snapshot) -> None:
         return
     verdict_block(result)
     frame = ours_frame(result)
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{tr('proofs.paper_table', where=card.paper.where)}**")
-        if card.paper_numbers:
-            table(renamed(paper_frame(card)))
-        else:
-            st.caption(tr("proofs.qualitative"))
-    with right:
-        st.markdown(f"**{tr('proofs.ours_table', metric=tr(f'proofs.metric.{result.metric}'))}**")
-        table(renamed(frame).round(3))
+    st.markdown(f"**{tr('proofs.paper_table', where=card.paper.where)}**")
+    if card.paper_numbers:
+        table(renamed(paper_frame(card)))
+    else:
+        st.caption(tr("proofs.qualitative"))
+    st.markdown(f"**{tr('proofs.ours_table', metric=tr(f'proofs.metric.{result.metric}'))}**")
+    table(renamed(frame).round(3 if result.metric == "similarity" else 1))
     chart(card, result, frame)
     if card.id == "elmo" and result.extra.get("gamma"):
         st.caption(tr("proofs.gamma", gammas=", ".join(map(str, result.extra["gamma"])),

@@ -3,6 +3,7 @@ computes it through the job service (job kind "matrix", stored in the runs store
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from plm_core.evidence.cards_figures import matrix_heatmap
@@ -35,6 +36,8 @@ def draw_stored() -> bool:
                          "", tr("matrix.axis.setting"), tr("matrix.axis.model"), tr("matrix.colorbar"),
                          tr("matrix.na"))
     st.plotly_chart(fig, width="stretch", key="matrix-heatmap")
+    if np.isnan(means).any():
+        st.caption(tr("matrix.na_note"))
     for column, model in best_objective(summary).items():
         st.markdown("- " + tr("matrix.best", column=column_label(column), model=model))
     st.caption(tr("matrix.stored", id=record["id"], when=record["created_at"], cells=record["metrics"]["n_cells"],
