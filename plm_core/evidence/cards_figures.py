@@ -68,8 +68,9 @@ def matrix_heatmap(rows: Sequence[str], cols: Sequence[str], means: np.ndarray, 
 
     text = [[na if np.isnan(m) else f"{m:.3f} ± {s:.3f}" for m, s in zip(mr, sr, strict=True)]
             for mr, sr in zip(means, sds, strict=True)]
-    fig = go.Figure(go.Heatmap(z=means, x=list(cols), y=list(rows), text=text, texttemplate="%{text}", textfont=dict(size=12),
-                               colorscale="Viridis", colorbar=dict(title=colorbar), hoverongaps=False))
+    fig = go.Figure(go.Heatmap(z=means, x=list(cols), y=list(rows), text=text, texttemplate="%{text}",
+                               textfont=dict(size=12), colorscale="Viridis", colorbar=dict(title=colorbar),
+                               hoverongaps=False))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=120 + 42 * len(rows),
                       margin=dict(l=10, r=10, t=40, b=40), yaxis=dict(autorange="reversed"))
     return fig
