@@ -78,9 +78,12 @@ class ProofResult:
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON object: our numbers, the paper's, the verdict (in English)."""
+        from plm_core.i18n import t
+
         card = get_card(self.card)
         return {
             "card": self.card, "paper": {"citation": card.paper.citation, "where": card.paper.where},
+            "claim": t(f"proofs.{self.card}.claim", "en"),
             "paper_numbers": [vars(p) for p in card.paper_numbers], "metric": self.metric,
             "ours": [vars(r) for r in self.rows], "verdict": self.verdict.outcome,
             "verdict_text": self.verdict.message("en"), "rule": self.verdict.rule("en"),

@@ -19,9 +19,9 @@ from plm_core.evidence.matrix import MatrixJob, objective_of, run_matrix
 class PromptPreset:
     backbones: tuple[str, ...] = ("smollm2-135m",)  # decoders with a causal LM head
     data: str = "movie-snippets"
-    shots: tuple[int, ...] = (0, 1, 2, 4, 8)  # K demonstrations per class
+    shots: tuple[int, ...] = (0, 1, 4, 8)  # K demonstrations per class
     seeds: int = 2
-    test_limit: int = 60
+    test_limit: int = 40
     seed: int = 0
 
 

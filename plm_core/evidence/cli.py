@@ -59,11 +59,14 @@ def cmd_proof(args: argparse.Namespace) -> int:
 
 def print_card(out: dict) -> None:
     print(f"{out['card']}: {out['paper']['citation']} — {out['paper']['where']}")
-    print("paper:", "; ".join(f"{p['group']} {p['variant']} = {p['value']} {p['unit']}" for p in out["paper_numbers"])
-          or "(qualitative claim)")
+    from plm_core.i18n import t
+
+    print("paper:", "; ".join(f"{p['group']} {p['variant']} = {p['value']} {t('proofs.unit.' + p['unit'], 'en')}"
+                              for p in out["paper_numbers"]) or "(qualitative claim: " + out["claim"] + ")")
     print(f"ours ({out['metric']}):")
     for r in out["ours"]:
         print(f"  {r['group']:<22} {r['variant']:<22} {r['value']:8.3f} ± {r['sd']:.3f} (n={r['n']})")
+    print(f"claim: {out['claim']}")
     print(f"verdict: {out['verdict']} — {out['verdict_text']}")
     print(f"rule: {out['rule']}")
     print(f"{'cached' if out['cached'] else 'computed'} ({out['seconds']} s live)")
