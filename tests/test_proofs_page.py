@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from korean_screens import english_left
 
 from conftest import open_app_page
 from plm_core.evidence.cards_registry import CARDS
@@ -47,3 +48,5 @@ def test_a_cached_card_shows_both_tables_and_the_verdict(lang: str, private_stor
     assert t(result.verdict.key, lang, **result.verdict.params) in text
     tables = [df.value for df in at.dataframe]
     assert len(tables) == 2 and 85.2 in tables[0][t("proofs.col.value", lang)].tolist()
+    if lang == "ko":
+        assert english_left(at) == []
