@@ -46,7 +46,7 @@ CARDS: dict[str, Card] = {c.id: c for c in [
                "Ethayarajh (2019), How Contextual are Contextualized Word Representations?, EMNLP"),
          (), ContextPreset(), _P + "run_ethayarajh", "similarity"),
     Card("setfit",
-         Paper("Tunstall et al.", 2022, "§1 and Table 2",
+         Paper("Tunstall et al.", 2022, "abstract and §1",
                "Tunstall et al. (2022), Efficient Few-Shot Learning Without Prompts (SetFit), arXiv:2209.11055"),
          (), SetFitPreset(), _T + "run_setfit", "accuracy"),
     Card("matrix",
