@@ -16,7 +16,7 @@ CARDS: dict[str, Card] = {c.id: c for c in [
          Paper("Howard & Ruder", 2018, "Table 7",
                "Howard & Ruder (2018), Universal Language Model Fine-tuning for Text Classification, ACL"),
          (PaperNumber("IMDb", "scratch", 9.93, "error_pct"), PaperNumber("IMDb", "gradual", 5.00, "error_pct")),
-         TransferPreset(n=160, test_limit=150, epochs=2, max_length=48),
+         TransferPreset(n=128, test_limit=120, epochs=2, max_length=48),
          _T + "run_ulmfit", "accuracy"),
     Card("bert",
          Paper("Devlin et al.", 2019, "Table 7",
