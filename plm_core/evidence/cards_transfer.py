@@ -42,10 +42,10 @@ class SetFitPreset:
     backbone: str = "minilm-l6"
     data: str = "movie-snippets"
     per_class: int = 8  # K
-    test_limit: int = 150
+    test_limit: int = 100
     seeds: int = 2
-    num_iterations: int = 10  # SetFit pairs per labelled text
-    finetune_epochs: int = 10  # full fine-tuning on 2K texts
+    num_iterations: int = 8  # SetFit pairs per labelled text
+    finetune_epochs: int = 8  # full fine-tuning on 2K texts
     max_length: int = 64
     seed: int = 0
 

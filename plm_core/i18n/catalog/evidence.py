@@ -121,7 +121,7 @@ MESSAGES = {
         "en": "Contrastive fine-tuning of a sentence encoder on pairs, then a simple head, works with very few labels: with 8 labelled examples per class SetFit is competitive with fine-tuning RoBERTa-large on the full training set (Customer Reviews), and beats standard fine-tuning in the few-shot regime.",
         "ko": "문장 인코더를 쌍으로 대조 학습한 뒤 간단한 헤드를 얹으면 레이블이 아주 적어도 됩니다: 클래스당 레이블 8개로 SetFit은 전체 학습셋으로 미세조정한 RoBERTa-large와 견줄 만하고(Customer Reviews), 퓨샷에서는 일반 미세조정을 이깁니다.",
     },
-    "proofs.setfit.setup": {"en": "MiniLM on movie snippets, K = 8 per class, 2 seeds (the same draws for all three): the frozen probe, full fine-tuning (10 epochs), SetFit.", "ko": "영화 스니펫에서 MiniLM, 클래스당 K = 8, 시드 2개(세 방법 모두 같은 추출): 고정 특징 분류기, 전체 미세조정(10 에포크), SetFit."},
+    "proofs.setfit.setup": {"en": "MiniLM on movie snippets, K = 8 per class, 2 seeds (the same draws for all three): the frozen probe, full fine-tuning (8 epochs), SetFit.", "ko": "영화 스니펫에서 MiniLM, 클래스당 K = 8, 시드 2개(세 방법 모두 같은 추출): 고정 특징 분류기, 전체 미세조정(8 에포크), SetFit."},
     "proofs.setfit.rule": {"en": "Reproduced when SetFit's mean accuracy beats both the frozen probe and full fine-tuning; partly when it beats one of them.", "ko": "SetFit의 평균 정확도가 고정 특징 분류기와 전체 미세조정을 모두 넘으면 재현됨. 하나만 넘으면 부분 재현."},
     "proofs.setfit.v.yes": {"en": "SetFit is {probe} points above the probe and {ft} above fine-tuning.", "ko": "SetFit이 고정 분류기보다 {probe}점, 미세조정보다 {ft}점 높습니다."},
     "proofs.setfit.v.one": {"en": "SetFit vs the probe: {probe} points; vs fine-tuning: {ft} points.", "ko": "SetFit 대 고정 분류기: {probe}점, 대 미세조정: {ft}점."},
