@@ -53,5 +53,5 @@ CARDS: dict[str, Card] = {c.id: c for c in [
          Paper("Raffel et al.", 2020, "§3.3, Table 4",
                "Raffel et al. (2020), Exploring the Limits of Transfer Learning with a Unified Text-to-Text "
                "Transformer (T5), JMLR"),
-         (), MatrixJob(seeds=1, n=256, test_limit=300, epochs=3), _P + "run_matrix_card", "accuracy"),
+         (), MatrixJob(seeds=1, n=160, test_limit=200, epochs=2), _P + "run_matrix_card", "accuracy"),
 ]}
