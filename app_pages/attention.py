@@ -12,22 +12,33 @@ from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_mask
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui import diagrams
-from ui.common import guard, page_header, show_notices, table, tr
+from ui import urlstate as us
+from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
+PAGE = "attention"  # the settings' page in plm_core.urlparams
 MASK_MAX_TOKENS = 40  # the mask pictures show at most this many pieces
 
 
 def input_form() -> dict:
     with st.form("att-input"):
-        text = st.text_area(tr("attention.text"), value=tr("attention.default_text"), height=90, max_chars=8000)
+        us.resolve(PAGE, "text", tr("attention.default_text"))  # follows the language until edited
+        text = st.text_area(tr("attention.text"), height=90, max_chars=8000, key=us.key(PAGE, "text"))
         c1, c2 = st.columns(2)
-        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display)
-        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000)
+        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=backbone_labels().__getitem__,
+                            key=us.key(PAGE, "backbone", attention_names()))
+        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000,
+                               key=us.key(PAGE, "target"))
         st.form_submit_button(tr("attention.run"), type="primary")
     return {"text": text, "name": name, "target": target.strip()}
+
+
+def section_backbone(name: str, label: str, names: list[str], default: str) -> str:
+    """A section's own backbone box: `default` until another one is chosen (the URL setting `name`)."""
+    us.resolve(PAGE, name, default)
+    return str(st.selectbox(label, names, format_func=backbone_labels().__getitem__, key=us.key(PAGE, name, names)))
 
 
 def masks_section(inp: dict) -> None:
@@ -39,8 +50,11 @@ def masks_section(inp: dict) -> None:
     if tok.truncated:
         st.info(tr("attention.notice.mask_cut", limit=MASK_MAX_TOKENS), icon=":material/content_cut:")
     c1, c2 = st.columns(2)
-    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
-    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
+    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, help=tr("attention.masks.padding_help"),
+                      key=us.key(PAGE, "padding"))
+    us.resolve(PAGE, "prefix", len(tok.tokens) // 2)  # the default: half the text
+    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens),
+                       key=us.key(PAGE, "prefix", lo=0, hi=len(tok.tokens)))
     dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
     legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
@@ -70,8 +84,9 @@ def weights_section(inp: dict) -> None:
         w = attn.hide_first_token(w)  # (L, nh, Tq, Tk), the first key's share spread over the others
     n_layers, n_heads = w.shape[:2]
     c1, c2 = st.columns(2)
-    layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
-    head = c2.slider(tr("attention.head"), 1, n_heads, 1)
+    us.resolve(PAGE, "layer", n_layers)  # the default: the top layer
+    layer = c1.slider(tr("attention.layer"), 1, n_layers, key=us.key(PAGE, "layer", lo=1, hi=n_layers))
+    head = c2.slider(tr("attention.head"), 1, n_heads, key=us.key(PAGE, "head", lo=1, hi=n_heads))
     st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k,
                                            tr("attention.one_head", layer=layer, head=head)),
                     width="stretch")
@@ -94,7 +109,7 @@ def mlm_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.mlm.none"), icon=":material/info:")
         return
-    bb = load(st.selectbox(tr("attention.mlm.backbone"), names, format_func=display))
+    bb = load(section_backbone("mlm_backbone", tr("attention.mlm.backbone"), names, names[0]))
     tok = readable_tokens(bb, inp["text"], 128)
     options = [i for i, s in enumerate(tok.special) if not s]
     chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
@@ -103,7 +118,7 @@ def mlm_section(inp: dict) -> None:
     if not chosen:
         st.info(tr("attention.mlm.pick_help"))
         return
-    top_k = st.slider(tr("attention.top_k"), 3, 10, 5)
+    top_k = st.slider(tr("attention.top_k"), 3, 10, key=us.key(PAGE, "top_k"))
     res = fill_masks(bb, inp["text"], sorted(chosen), top_k)
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
@@ -113,8 +128,9 @@ def mlm_section(inp: dict) -> None:
                                          ("prediction", "probability")),
                                          width="stretch")
     table(res.original_rank)
-    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0],
-                      key="mlm.layer")
+    top = res.attention_masked.shape[0]
+    us.resolve(PAGE, "mlm_layer", top)  # the default: the top layer
+    layer = st.slider(tr("attention.layer"), 1, top, key=us.key(PAGE, "mlm_layer", lo=1, hi=top))
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
     st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer),
                                            "RdBu_r",
@@ -126,7 +142,7 @@ def next_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.next.none"))
         return
-    bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
+    bb = load(section_backbone("next_backbone", tr("attention.next.backbone"), names, names[0]))
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
@@ -139,13 +155,14 @@ def next_section(inp: dict) -> None:
 
 def swap_section(inp: dict) -> None:
     names = names_that_can("mask_swap")
-    start = names.index(inp["name"]) if inp["name"] in names else 0
-    bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
+    start = inp["name"] if inp["name"] in names else names[0]
+    bb = load(section_backbone("swap_backbone", tr("attention.swap.backbone"), names, start))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
                 tr("attention.computing"))
-    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
+    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0],
+                      key=us.key(PAGE, "swap_layer", lo=1, hi=swap.native.attentions.shape[0]))
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"),
                             (right, swap.swapped, f"attention.swap.{fam}")):
@@ -179,7 +196,8 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
 
 
 def tokens_section() -> None:
-    text = st.text_input(tr("attention.tok.text"), value=tr("attention.tok.default"), max_chars=1000)
+    us.resolve(PAGE, "tok_text", tr("attention.tok.default"))  # follows the language until edited
+    text = st.text_input(tr("attention.tok.text"), max_chars=1000, key=us.key(PAGE, "tok_text"))
     names = names_where(lambda s: True)
     loaded = {display(n): load(n) for n in names}
     table(compare_tokenizers(loaded, text))
@@ -192,8 +210,7 @@ def tokens_section() -> None:
 
 page_header("attention")
 inputs = input_form()
-section = st.segmented_control(tr("attention.section"), SECTIONS, default="masks", required=True,
-                               format_func=option_labels("attention.section"), key="att.section") or "masks"
+section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))
 st.caption(tr(f"attention.section.{section}.help"))
 with guard():
     if section == "tokens":
