@@ -15,6 +15,8 @@ from ui import diagrams
 from ui import urlstate as us
 from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -60,13 +62,12 @@ def masks_section(inp: dict) -> None:
     legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
               PADDING: tr("attention.mask.padding")}
     single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]
-    st.plotly_chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")],
-                                     legend),
-                    width="stretch")
+    chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")], legend),
+          "attention-masks", "attention-masks", width="stretch")
     st.markdown(f"**{tr('attention.masks.encdec')}**")
-    st.plotly_chart(figs.mask_figure(masks["encoder-decoder"],
-                                     [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")],
-                                     legend), width="stretch")
+    chart(figs.mask_figure(masks["encoder-decoder"],
+                           [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")], legend),
+          "attention-masks-encdec", "attention-masks-encoder-decoder", width="stretch")
     st.caption(tr("attention.masks.legend"))
 
 
@@ -87,20 +88,21 @@ def weights_section(inp: dict) -> None:
     us.resolve(PAGE, "layer", n_layers)  # the default: the top layer
     layer = c1.slider(tr("attention.layer"), 1, n_layers, key=us.key(PAGE, "layer", lo=1, hi=n_layers))
     head = c2.slider(tr("attention.head"), 1, n_heads, key=us.key(PAGE, "head", lo=1, hi=n_heads))
-    st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k,
-                                           tr("attention.one_head", layer=layer, head=head)),
-                    width="stretch")
+    chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
+          "attention-head", f"attention-layer{layer}-head{head}", width="stretch")
     dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which, hide),
                lambda: attn.digest(w, which != "cross"))
     left, right = st.columns(2)
-    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)),
-                      width="stretch")
+    chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)),
+          "attention-average", f"attention-layer{layer}-average", left, width="stretch")
     if dig.rollout is not None:
-        right.plotly_chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
-                                                  colorscale="Purples"), width="stretch")
+        chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
+                                     colorscale="Purples"), "attention-rollout", f"attention-layer{layer}-rollout",
+              right, width="stretch")
         right.caption(tr("attention.rollout_help"))
-    st.plotly_chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
-                                               tr("attention.head_short"), tr("attention.grid")), width="stretch")
+    chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
+                                     tr("attention.head_short"), tr("attention.grid")), "attention-grid",
+          "attention-layers-heads", width="stretch")
     st.caption(tr("attention.grid_help", side=dig.cell))
 
 
@@ -123,18 +125,17 @@ def mlm_section(inp: dict) -> None:
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
         part = res.predictions[res.predictions["position"] == pos]
-        cols[i % len(cols)].plotly_chart(figs.probability_bars(part, "prediction", "probability",
-                                         tr("attention.mlm.preds", token=tok.tokens[pos]),
-                                         ("prediction", "probability")),
-                                         width="stretch")
+        chart(figs.probability_bars(part, "prediction", "probability", tr("attention.mlm.preds", token=tok.tokens[pos]),
+                                    ("prediction", "probability")), f"attention-mlm-{pos}", f"mlm-predictions-{pos}",
+              cols[i % len(cols)], width="stretch")
     table(res.original_rank)
     top = res.attention_masked.shape[0]
     us.resolve(PAGE, "mlm_layer", top)  # the default: the top layer
     layer = st.slider(tr("attention.layer"), 1, top, key=us.key(PAGE, "mlm_layer", lo=1, hi=top))
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
-    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer),
-                                           "RdBu_r",
-                                           zmax=float(np.abs(shift).max()) or 1.0), width="stretch")
+    chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
+                                 zmax=float(np.abs(shift).max()) or 1.0), "attention-mlm-shift",
+          f"attention-shift-layer{layer}", width="stretch")
 
 
 def next_section(inp: dict) -> None:
@@ -146,8 +147,9 @@ def next_section(inp: dict) -> None:
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
-    st.plotly_chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
-                                          ("after", "actual", "probability", "rank"), log=True), width="stretch")
+    chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
+                                ("after", "actual", "probability", "rank"), log=True), "attention-next",
+          "next-token-probabilities", width="stretch")
     pos = st.selectbox(tr("attention.next.position"), view.table["position"].tolist(),
                        format_func=lambda p: f"{p}: … {' '.join(view.tokens[max(0, p - 4):p])} → {view.tokens[p]}")
     table(view.topk[view.topk["position"] == pos - 1])
@@ -166,14 +168,16 @@ def swap_section(inp: dict) -> None:
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"),
                             (right, swap.swapped, f"attention.swap.{fam}")):
-        col.plotly_chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
-                                                tr(title, layer=layer)), width="stretch")
+        chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
+                                     tr(title, layer=layer)), f"attention-{title}", f"{title}-layer{layer}", col,
+              width="stretch")
     series = {"mean_cosine": tr("attention.swap.mean_cos"), "min_cosine": tr("attention.swap.min_cos")}
-    left.plotly_chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"),
-                      width="stretch")
+    chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"),
+          "attention-swap-drift", "mask-swap-drift", left, width="stretch")
     series = {"native": tr("attention.swap.native_short"), "swapped": tr("attention.swap.swapped_short")}
-    right.plotly_chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
-                                        tr("attention.swap.share")), width="stretch")
+    chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
+                           tr("attention.swap.share")), "attention-swap-future", "mask-swap-future-share", right,
+          width="stretch")
     swap_predictions(bb, swap, inp["text"])
 
 
@@ -181,9 +185,10 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
     if bb.spec.can("causal_lm"):
         a, b = next_token_stats(bb, swap.native), next_token_stats(bb, swap.swapped)
         df = a.table.assign(swapped=b.table["probability"])
-        st.plotly_chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
-                                                         "swapped": tr("attention.swap.swapped_short")},
-                                          tr("attention.swap.next_chart"), "P", log=True), width="stretch")
+        chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
+                                               "swapped": tr("attention.swap.swapped_short")},
+                                tr("attention.swap.next_chart"), "P", log=True), "attention-swap-next",
+              "mask-swap-next-token", width="stretch")
         st.caption(tr("attention.swap.next_help"))
     elif bb.spec.can("masked_lm"):
         options = [i for i, t in enumerate(swap.native.tokens) if i not in (0, len(swap.native.tokens) - 1)]
@@ -208,6 +213,7 @@ def tokens_section() -> None:
     table(words_with_pieces(loaded[pick], text))
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("attention")
 inputs = input_form()
 section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))

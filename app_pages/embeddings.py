@@ -22,6 +22,8 @@ from ui import urlstate as us
 from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -109,22 +111,22 @@ def word_results(res: dict) -> None:
         titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
                   f"{wv.backbone}<br>" + (tr("embeddings.panel.sentence", n=len(wv.texts)) if wv.sentence_level
                                           else tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts))))
-        st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
-                        width="stretch")
+        chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
+              "embeddings-word-map", f"word-map-{pset.word}", width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
             st.caption(tr_md("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
-        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,
-                                             tr("embeddings.heatmap.title", layer=layer)),
-                          width="stretch")
+        chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+              "embeddings-heatmap", f"similarity-layer-{layer}", left, width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
         if wv.n_layers:
             static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
-            right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
-                                                    tr("embeddings.ctx.y"), layer, static_label), width="stretch")
+            chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
+                                       tr("embeddings.ctx.y"), layer, static_label), "embeddings-contextuality",
+                  "contextuality", right, width="stretch")
             st.caption(tr("embeddings.ctx.explain"))
         else:  # one vector per sentence: no layers to compare, just the three mean similarities
             right.markdown(f"**{tr('embeddings.ctx.y')}**")
@@ -185,14 +187,14 @@ def sentence_results(res: dict) -> None:
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
-        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick,
-                                            neighbours),
-                        width="stretch")
+        chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+              "embeddings-sentence-map", "sentence-map", width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")
         show_table(table)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("embeddings")
 st.subheader(tr("embeddings.word.header"))
 st.write(tr("embeddings.word.intro"))

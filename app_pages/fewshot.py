@@ -20,7 +20,9 @@ from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
 from ui import urlstate as us
 from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.figures import chart
 from ui.jobs import current_job, job_panel, owner_id, service, submit
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 JOB, SENS = "fewshot-curves", "fewshot-sensitivity"
@@ -139,7 +141,8 @@ def curves_view(snap: Snapshot) -> None:
     summary = fc.summarize(snap.result.points if snap.result else snap.items)
     crosses = fc.crossovers(summary) if snap.finished else []
     majority = snap.result.majority if snap.result else None
-    st.plotly_chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), width="stretch")
+    chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), "fewshot-curve",
+          "fewshot-curve", width="stretch")
     for c in crosses:
         st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy,
                        ref=c.reference))
@@ -195,10 +198,11 @@ def sensitivity_view(snap: Snapshot) -> None:
         import pandas as pd
 
         rows = pd.DataFrame(snap.items)
-        st.plotly_chart(ff.sensitivity_figure(rows, lang()), width="stretch")
+        chart(ff.sensitivity_figure(rows, lang()), "fewshot-sensitivity", "prompt-sensitivity", width="stretch")
         st.dataframe(ff.sensitivity_table(rows, lang()), hide_index=True, width="stretch")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("fewshot")
 methods = available_methods()
 choices = data_choices()

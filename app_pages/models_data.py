@@ -19,6 +19,8 @@ from ui.common import (
     tr,
 )
 from ui.common import table as show_table
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -92,9 +94,10 @@ def sample_set_view(ds) -> None:
     st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
     names = (tr("chart.pool"), tr("chart.test"))
-    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), width="stretch")
-    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
-                                        y_title=tr("chart.texts")), width="stretch")
+    chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), "models-balance", "label-balance",
+          left, width="stretch")
+    chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
+                           y_title=tr("chart.texts")), "models-lengths", "text-lengths", right, width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
     show_table(ds.pool.head(8)[["text", "label"]])
 
@@ -125,6 +128,7 @@ def csv_tab() -> None:
         sample_set_view(ds)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("models")
 tabs = us.tabs("models", ["backbones", "datasets", "csv"])  # from the URL, kept over a language switch
 for tab, draw in zip(tabs, (backbones_tab, datasets_tab, csv_tab), strict=True):

@@ -21,7 +21,9 @@ from plm_core.pretrain.studio import (
 from ui import diagrams
 from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
+from ui.figures import chart
 from ui.jobs import current_job, is_active, job_panel, submit
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
 from ui.matrix_section import matrix_section
 
@@ -77,9 +79,10 @@ def predict_tab(objective: str) -> None:
 def show_predictions(objective: str, bb, text: str) -> None:
     if objective == "mlm":
         for i, ranked in enumerate(probes.fill_mask(bb, text, 5), start=1):
-            st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
+            chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)), f"pretrain-mask-{i}",
+                  f"mlm-mask-{i}")
     elif objective == "clm":
-        st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
+        chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()), "pretrain-next", "clm-next-token")
         generated = probes.generate(bb, text, 12)
         st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(generated)}**")
     elif objective == "span":
@@ -89,7 +92,8 @@ def show_predictions(objective: str, bb, text: str) -> None:
     elif objective == "bilm":
         table(bilm_table(probes.bilm_predictions(bb, text, 3)))
     else:
-        st.plotly_chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"))
+        chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"), "pretrain-neighbours",
+              "sgns-neighbours")
         st.caption(tr("pretrain.predict.sgns_cosine"))
 
 
@@ -120,7 +124,8 @@ def live_view(snap: Snapshot) -> None:
         snap.status.value, state.status)
     st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{status}"), step=state.step,
                    total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
-    st.plotly_chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total))
+    chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total), "pretrain-live-loss",
+          f"pretrain-{state.objective}-loss")
     st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
     if state.objective in ("mlm", "span"):
         st.caption(tr("pretrain.live.plateau"))
@@ -131,13 +136,14 @@ def live_view(snap: Snapshot) -> None:
 def cards_tab() -> None:
     cards = all_cards()
     st.caption(tr("pretrain.cards.note"))
-    st.plotly_chart(fg.checkpoint_comparison_figure(cards, lang()))
+    chart(fg.checkpoint_comparison_figure(cards, lang()), "pretrain-cards", "tiny-checkpoints-vs-random")
     for objective, card in cards.items():
         with st.expander(f"{card['name']} — {tr(f'pretrain.obj.{objective}')}"):
             readme = checkpoint_dir(objective) / "README.md"
             st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("pretraining")
 objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
                         name="objective")

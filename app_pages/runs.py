@@ -8,6 +8,8 @@ from plm_core.transfer.figures import runs_figure
 from ui import urlstate as us
 from ui.common import guard, page_header, tr, tr_md
 from ui.common import table as show_table
+from ui.figures import chart
+from ui.lesson import step_bar
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -51,8 +53,8 @@ def compare(store: RunStore, ids: list[int]) -> None:
     st.markdown(f"#### {tr('runs.compare')}")
     metric = st.selectbox(tr("runs.metric"), METRICS, key=us.key("runs", "metric", METRICS),
                           format_func=lambda m: tr(f"col.{m}"))
-    st.plotly_chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"),
-                                y_title=tr(f"col.{metric}")), width="stretch")
+    chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"), y_title=tr(f"col.{metric}")),
+          "runs-compare", f"runs-{metric}", width="stretch")
 
 
 def export(store: RunStore, targets: list[int]) -> None:
@@ -75,6 +77,7 @@ def delete(store: RunStore, ids: list[int]) -> None:
         st.rerun()
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
     store = RunStore()

@@ -18,6 +18,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "app_pages/home.py", ":material/school:", "nav.section.start"),
+    PageSpec("lessons", "app_pages/lessons.py", ":material/co_present:", "nav.section.start"),
     PageSpec("models", "app_pages/models_data.py", ":material/inventory_2:", "nav.section.start"),
     PageSpec("pretraining", "app_pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
     PageSpec("embeddings", "app_pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),

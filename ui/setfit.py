@@ -15,6 +15,7 @@ from plm_core.jobs import Snapshot
 from plm_core.transfer.figures import embedding_map_figure, loss_figure
 from ui import urlstate as us
 from ui.common import backbone_labels, guard, tr
+from ui.figures import chart
 
 
 def setfit_backbones() -> dict[str, str]:
@@ -76,12 +77,14 @@ def draw_setfit(snap: Snapshot) -> None:
         st.dataframe(frame[["kind", "text_a", "label_a", "text_b", "label_b"]], hide_index=True, width="stretch")
     left, right = st.columns(2)
     names = dict(train_name=tr("setfit.map.train"), test_name=tr("setfit.map.test"))
-    left.plotly_chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), width="stretch")
-    right.plotly_chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), width="stretch")
+    chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), "setfit-map-before",
+          "setfit-map-before", left, width="stretch")
+    chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), "setfit-map-after",
+          "setfit-map-after", right, width="stretch")
     if steps:
-        st.plotly_chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
-                                    x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")),
-                        width="stretch")
+        chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
+                          x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")), "setfit-loss",
+              "setfit-contrastive-loss", width="stretch")
 
 
 def setfit_section(key: str, data_ref: Any) -> None:

@@ -37,6 +37,7 @@ from plm_core.transfer.figures import (
 from plm_core.transfer.strategies import strategy_mode
 from ui import urlstate as us
 from ui.common import csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
+from ui.figures import chart
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -268,19 +269,20 @@ def progress_label(snap: Snapshot) -> str:
     return f"{run.label}: {tr(f'transfer.phase.{run.phase}')}"
 
 
-def curves(state: Any) -> None:
+def curves(state: Any, key: str = "transfer") -> None:
+    """Loss, schedule and accuracy of every run so far; `key` tells two panels on one page apart."""
     runs = [r for r in state.runs if r.history or r.steps] if state else []
     if not runs:
         return
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
                  test_name=tr("transfer.chart.heldout"))
     left, middle, right = st.columns(3)
-    left.plotly_chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
-                                  y_title=tr("chart.loss")), width="stretch")
-    middle.plotly_chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"),
-                                        tr("transfer.chart.step")), width="stretch")
-    right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
-                                       y_title=tr("chart.accuracy")), width="stretch")
+    chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
+                      y_title=tr("chart.loss")), f"{key}-loss", f"{key}-loss", left, width="stretch")
+    chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"), tr("transfer.chart.step")),
+          f"{key}-schedule", f"{key}-learning-rates", middle, width="stretch")
+    chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
+                          y_title=tr("chart.accuracy")), f"{key}-accuracy", f"{key}-accuracy", right, width="stretch")
 
 
 SURGERY_WORDS = ("embeddings", "head", "mix", "pooler", "lm_head", "lm_head (tied)", "decoder + lm_head", "vectors",
@@ -300,7 +302,7 @@ def transfer_diagram_chart(rows: list[dict], key: str) -> None:
     text = DiagramText(tr("diagram.transfer.title"), tr("diagram.transfer.body"), tr("diagram.transfer.head"),
                        tr("diagram.transfer.lr"), tr("surgery.layer"),
                        {s: names[s] for s in ("trainable", "frozen", "unused", "dropped")}, names)
-    st.plotly_chart(transfer_diagram(rows, text), width="stretch", key=key)
+    chart(transfer_diagram(rows, text), key, "transfer-diagram", width="stretch")
     st.caption(tr("diagram.transfer.caption"))
 
 
@@ -342,11 +344,13 @@ def result_card(result: Any, label: str) -> None:
         st.caption(tr("transfer.cache_hit"))
     left, right = st.columns(2)
     if result.confusion:
-        left.plotly_chart(confusion_figure(result.confusion, result.labels, tr("transfer.chart.confusion"),
-                                           tr("transfer.chart.true"), tr("transfer.chart.pred")), width="stretch")
+        chart(confusion_figure(result.confusion, result.labels, tr("transfer.chart.confusion"),
+                               tr("transfer.chart.true"), tr("transfer.chart.pred")), f"result-{label}-confusion",
+              f"{label}-confusion", left, width="stretch")
     if result.layer_weights:
-        right.plotly_chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
-                                                tr("transfer.chart.layer"), tr("chart.uniform")), width="stretch")
+        chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
+                                   tr("transfer.chart.layer"), tr("chart.uniform")), f"result-{label}-mix",
+              f"{label}-layer-weights", right, width="stretch")
         from ui import diagrams
 
         diagrams.elmo(result.layer_weights, result.mix_gamma)
@@ -377,8 +381,9 @@ def race_summary(state: Any) -> None:
     if seeds == 1:
         st.caption(tr("transfer.one_seed_note"))
     left, right = st.columns(2)
-    left.plotly_chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
-                                   tr("transfer.metric.accuracy")), width="stretch")
-    right.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
-                                     tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
+    chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
+                       tr("transfer.metric.accuracy")), "race-share", "race-accuracy-vs-share", left, width="stretch")
+    chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done], tr("transfer.chart.drift"),
+                        tr("transfer.chart.group"), surgery_names(), tr("surgery.layer")), "race-drift",
+          "race-weight-drift", right, width="stretch")
     st.caption(tr("transfer.drift_help"))
