@@ -25,6 +25,7 @@ from ui.figures import chart
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
+from ui.matrix_section import matrix_section
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
 PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
@@ -160,3 +161,5 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3], guard():
         cards_tab()
+with guard():
+    matrix_section()  # the objective matrix (plm_core.evidence.matrix)

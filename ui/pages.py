@@ -26,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("transfer", "app_pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
     PageSpec("fewshot", "app_pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
     PageSpec("runs", "app_pages/runs.py", ":material/table_chart:", "nav.section.transfer"),
+    PageSpec("proofs", "app_pages/proofs.py", ":material/verified:", "nav.section.transfer"),
 )
 
 
