@@ -96,16 +96,19 @@ def plan(job: MatrixJob) -> tuple[list[tuple[str, str, str, str, int]], list[tup
 
 def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, seed: int) -> MatrixCell:
     """One transfer run of the grid (the twin: frozen random features, or fine-tuning from scratch)."""
-    from plm_core.backbones import load_backbone
+    from plm_core.backbones import get_spec, load_backbone
     from plm_core.data import get_dataset
     from plm_core.transfer import TrainConfig, train
+    from plm_core.transfer.config import default_pooling
     from plm_core.transfer.split import make_split
 
     split = make_split(get_dataset(data), n=job.n, seed=seed, test_limit=job.test_limit)
     frozen = setting == "frozen"
     mode = "frozen" if frozen else ("finetune" if init == "pretrained" else "scratch")
     backbone = load_backbone(model, random_init=frozen and init == "random", seed=seed)
-    config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs)
+    # each model read the way the Transfer lab reads it by default (GPT: last token; ELMo, T5: the scalar mix)
+    config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs,
+                         pooling=default_pooling(get_spec(model)))
     start = time.perf_counter()
     result = train(config, split.train, split.test, backbone=backbone)
     return MatrixCell(model, init, setting, data, seed, float(result.test_accuracy), float(result.test_macro_f1),
