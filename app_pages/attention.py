@@ -16,6 +16,7 @@ from ui import urlstate as us
 from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -212,6 +213,7 @@ def tokens_section() -> None:
     table(words_with_pieces(loaded[pick], text))
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("attention")
 inputs = input_form()
 section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))

@@ -23,6 +23,7 @@ from ui.common import backbone_labels, dataset_label, guard, lang, page_header, 
 from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -193,6 +194,7 @@ def sentence_results(res: dict) -> None:
         show_table(table)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("embeddings")
 st.subheader(tr("embeddings.word.header"))
 st.write(tr("embeddings.word.intro"))

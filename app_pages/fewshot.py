@@ -22,6 +22,7 @@ from ui import urlstate as us
 from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.figures import chart
 from ui.jobs import current_job, job_panel, owner_id, service, submit
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 JOB, SENS = "fewshot-curves", "fewshot-sensitivity"
@@ -201,6 +202,7 @@ def sensitivity_view(snap: Snapshot) -> None:
         st.dataframe(ff.sensitivity_table(rows, lang()), hide_index=True, width="stretch")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("fewshot")
 methods = available_methods()
 choices = data_choices()

@@ -20,6 +20,7 @@ from ui.common import (
 )
 from ui.common import table as show_table
 from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -127,6 +128,7 @@ def csv_tab() -> None:
         sample_set_view(ds)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("models")
 tabs = us.tabs("models", ["backbones", "datasets", "csv"])  # from the URL, kept over a language switch
 for tab, draw in zip(tabs, (backbones_tab, datasets_tab, csv_tab), strict=True):

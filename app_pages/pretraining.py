@@ -23,7 +23,9 @@ from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
 from ui.figures import chart
 from ui.jobs import current_job, is_active, job_panel, submit
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
+from ui.matrix_section import matrix_section
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
 PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
@@ -141,6 +143,7 @@ def cards_tab() -> None:
             st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("pretraining")
 objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
                         name="objective")
@@ -158,3 +161,5 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3], guard():
         cards_tab()
+with guard():
+    matrix_section()  # the objective matrix (plm_core.evidence.matrix)

@@ -9,6 +9,7 @@ from ui import urlstate as us
 from ui.common import guard, page_header, tr, tr_md
 from ui.common import table as show_table
 from ui.figures import chart
+from ui.lesson import step_bar
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -76,6 +77,7 @@ def delete(store: RunStore, ids: list[int]) -> None:
         st.rerun()
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
     store = RunStore()

@@ -7,6 +7,7 @@ from plm_core.jobs import JobStatus, Snapshot
 from ui import urlstate as us
 from ui.common import backbone_labels, guard, page_header, tr
 from ui.jobs import is_active, job_panel
+from ui.lesson import step_bar
 from ui.transfer import (
     backbone_notes,
     curves,
@@ -64,6 +65,7 @@ def draw(tab: str, snap: Snapshot) -> None:
         result_card(state.runs[0].result, state.runs[0].label)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("transfer")
 with st.expander(tr("transfer.tab.modes")):
     st.markdown(tr("transfer.modes_explained"))

@@ -27,7 +27,8 @@ from plm_core.transfer.strategies import STRATEGIES
 
 Kind = Literal["str", "int", "float", "bool", "list"]
 LANG, OWNER = "lang", "u"  # global query keys: the language and this browser's job owner id (ui/jobs.py)
-GLOBAL_KEYS = (LANG, OWNER, "present", "lesson", "step")  # app-wide keys (presenter view, lesson step): no page's
+GLOBAL_KEYS = (LANG, OWNER, "present", "lesson", "step",
+               "teacher")  # app-wide keys (presenter view, lesson step): no page's
 PUBLIC_URL_ENV = "PLM_LAB_PUBLIC_URL"  # e.g. http://10.0.0.5:8501: the address share links and QR codes use
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "")
 AUTO = "auto"  # a str setting whose value the page resolves (e.g. "the chosen data set's language's backbone")
@@ -67,6 +68,7 @@ def _setfit(default_backbone: str = "minilm-l6") -> tuple[Param, ...]:
 PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     "home": (),
     "domain": (),  # the domain-fit lab keeps its settings in the page for now (no link state yet)
+    "lessons": (),  # the lesson page (?teacher=1 is global: see GLOBAL_KEYS)
     "transfer": (
         Param("tab", "str", "single", ("single", "race", "setfit")),
         Param("backbone", "str", "minilm-l6", BACKBONES),

@@ -32,6 +32,8 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
     KindSpec("domain.fit", "plm_core.evidence.domain:run_fit"),
     KindSpec("domain.compare", "plm_core.evidence.domain:run_compare"),
     KindSpec("domain.continue", "plm_core.evidence.domain_continue:run_continue"),
+    KindSpec("proof", "plm_core.evidence.cards:run_proof"),
+    KindSpec("matrix", "plm_core.evidence.matrix:run_matrix_job", "plm_core.evidence.matrix:store_matrix"),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)
     KindSpec("test.sleep", "plm_core.jobs.testing:run_sleep"),
     KindSpec("test.fail", "plm_core.jobs.testing:run_fail", cache=False),
