@@ -57,19 +57,32 @@ def prompt_from_state(ds) -> PromptConfig:
                         calibrate=st.session_state.get("fs_calibrate", False))
 
 
+def curve_estimate(ds, methods: list[str]) -> None:
+    """About how long the curve in the form takes (the form's values as last submitted, else the defaults)."""
+    default = fc.CurveConfig()
+    config = fc.CurveConfig(methods=tuple(st.session_state.get("fs_methods", default.methods)),
+                            shots=tuple(st.session_state.get("fs_shots", default.shots)) or default.shots,
+                            seeds=int(st.session_state.get("fs_seeds", default.seeds)),
+                            test_limit=int(st.session_state.get("fs_test", default.test_limit)),
+                            prompt_max_k=st.session_state.get("fs_prompt_k", default.prompt_max_k))
+    if config.methods:
+        st.caption(tr("fewshot.estimate", seconds=max(1, round(fc.estimate_seconds(config, len(ds.labels))))))
+
+
 def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
+    curve_estimate(ds, methods)
     with st.form("fewshot-settings"):
         chosen = st.multiselect(tr("fewshot.methods"), methods,
                                 default=[m for m in fc.CurveConfig().methods if m in methods],
                                 format_func=lambda m: t(f"fewshot.method.{m}", language),
-                                help=tr("fewshot.methods_help"), placeholder=tr("common.choose"))
+                                help=tr("fewshot.methods_help"), placeholder=tr("common.choose"), key="fs_methods")
         cols = st.columns(3)
         shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, default=list(fc.DEFAULT_SHOTS),
-                                    placeholder=tr("common.choose"))
-        seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, 3, help=tr("fewshot.seeds_help"))
-        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, 300, step=20,
-                                          help=tr("fewshot.test_limit_help"))
+                                    placeholder=tr("common.choose"), key="fs_shots")
+        seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, 3, help=tr("fewshot.seeds_help"), key="fs_seeds")
+        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, fc.CURVE_TEST_LIMIT, step=20,
+                                          help=tr("fewshot.test_limit_help"), key="fs_test")
         with st.expander(tr("fewshot.backbones")):
             picked = {m: st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{m}")), method_backbones(m),
                                       index=method_backbones(m).index(fc.CurveConfig(language=ds.info.language).backbone_for(m)),
@@ -82,6 +95,8 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
             words = {k: v.strip() for k, v in verbalizers_for(base, ds.labels).items()}
             st.text_area(tr("fewshot.verbalizers"), fs.pairs_text(words), key=f"fs_verbal_{ds.name}")
             st.checkbox(tr("fewshot.calibrate"), key="fs_calibrate", help=tr("fewshot.calibrate_help"))
+            prompt_k = st.select_slider(tr("fewshot.prompt_max_k"), fc.PROMPT_K_CHOICES, fc.PROMPT_MAX_K,
+                                        help=tr("fewshot.prompt_max_k_help"), key="fs_prompt_k")
             st.text_area(tr("fewshot.descriptions"), fs.pairs_text(default_descriptions(ds.labels, ds.info.task)),
                          key=f"fs_desc_{ds.name}")
         if not st.form_submit_button(tr("fewshot.run"), type="primary"):
@@ -90,7 +105,7 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
         data=ds.name, methods=tuple(chosen), shots=tuple(sorted(shots)), seeds=seeds, test_limit=int(test_limit),
         backbones={m: picked[m] for m in chosen}, prompt=prompt_from_state(ds), language=ds.info.language or "en",
         descriptions=fs.parse_pairs(st.session_state[f"fs_desc_{ds.name}"], ds.labels),
-        finetune=fc.FinetuneSettings(epochs=epochs),
+        finetune=fc.FinetuneSettings(epochs=epochs), prompt_max_k=int(prompt_k),
     )
 
 

@@ -23,6 +23,7 @@ from plm_core.transfer.config import (
     applicable_strategies,
     default_pooling,
 )
+from plm_core.transfer.defaults import RACE_EPOCHS, RACE_N, RACE_TEST
 from plm_core.transfer.figures import (
     accuracy_figure,
     confusion_figure,
@@ -181,13 +182,16 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
     names = labels("transfer.pooling", poolings) | labels("transfer.head", HEADS) \
         | labels("transfer.size", ["n", "k"]) | labels("transfer.schedule", SCHEDULES)  # in the user's language
     if race:
-        race_estimate(spec, choice, int(st.session_state.get(f"{key}-size", 256)),
-                      int(st.session_state.get(f"{key}-epochs", 3)), int(st.session_state.get(f"{key}-test", 300)))
+        race_estimate(spec, choice, int(st.session_state.get(f"{key}-size", RACE_N)),
+                      int(st.session_state.get(f"{key}-epochs", RACE_EPOCHS)),
+                      int(st.session_state.get(f"{key}-test", RACE_TEST)))
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
         size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get)
-        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=256, step=8, key=f"{key}-size")
-        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=3, key=f"{key}-epochs")
+        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=RACE_N if race else 256,
+                               step=8, key=f"{key}-size")
+        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=RACE_EPOCHS,
+                                 key=f"{key}-epochs")
         c1, c2, c3 = st.columns(3)
         pooling = c1.selectbox(tr("transfer.pooling"), poolings, index=poolings.index(default_pooling(spec)),
                                format_func=names.__getitem__)
@@ -209,7 +213,7 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
             max_length = c2.select_slider(tr("transfer.max_length"), list(lengths), value=0, format_func=lengths.get)
             budget = c2.select_slider(tr("transfer.length_budget"), [64, 128, 256, 512], value=256)
             test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000,
-                                         value=300 if race else 500, step=50,
+                                         value=RACE_TEST if race else 500, step=50,
                                          key=f"{key}-test")  # a race scores every racer
             batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], value=16)
         submitted = st.form_submit_button(tr("transfer.start_race" if race else "transfer.start"), type="primary")

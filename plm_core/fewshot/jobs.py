@@ -74,3 +74,8 @@ def run_sensitivity_job(job: SensitivityJob, ctx: JobContext) -> pd.DataFrame:
 
     return sensitivity(lambda c: PromptScorer(lm, c, ds.labels), task, job.k, job.templates, job.orders,
                        job.seed, stop=ctx.stop, on_row=on_row)
+
+
+def default_curve_job(data: str = "movie-snippets") -> CurveJob:
+    """The curve the Few-shot lab starts with its default settings."""
+    return CurveJob(CurveConfig(data=data), DataRef(data))  # prompt None: the data's default template
