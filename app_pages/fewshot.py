@@ -59,7 +59,7 @@ def prompt_from_state(ds) -> PromptConfig:
 
 def curve_estimate(ds, methods: list[str]) -> None:
     """About how long the curve in the form takes (the form's values as last submitted, else the defaults)."""
-    default = fc.CurveConfig()
+    default = fc.default_curve_config()
     config = fc.CurveConfig(methods=tuple(st.session_state.get("fs_methods", default.methods)),
                             shots=tuple(st.session_state.get("fs_shots", default.shots)) or default.shots,
                             seeds=int(st.session_state.get("fs_seeds", default.seeds)),

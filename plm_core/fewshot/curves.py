@@ -19,6 +19,7 @@ from plm_core.errors import PLMError
 from plm_core.fewshot.methods import (
     KINDS,
     METHODS,
+    TEST_LIMIT,
     ClozeConfig,
     FewShotTask,
     FinetuneSettings,
@@ -47,8 +48,8 @@ class CurveConfig:
     methods: tuple[str, ...] = ("similarity", "prompt", "frozen")
     shots: tuple[int, ...] = DEFAULT_SHOTS  # K = examples per class (in the prompt, or to train on)
     seeds: int = 3  # different K-shot draws and demonstration orders
-    test_limit: int = CURVE_TEST_LIMIT  # first N examples of the fixed test set
-    prompt_max_k: int | None = PROMPT_MAX_K  # prompting stops at this K (None: every K in shots)
+    test_limit: int = TEST_LIMIT  # first N examples of the fixed test set
+    prompt_max_k: int | None = None  # prompting stops at this K (None: every K in shots)
     backbones: dict[str, str] = field(default_factory=dict)  # method -> backbone name ("" = the default)
     prompt: PromptConfig | None = None  # None = the default template for the data's task
     descriptions: dict[str, str] = field(default_factory=dict)  # similarity: label -> description
@@ -64,6 +65,12 @@ class CurveConfig:
         out = asdict(self)
         out["backbones"] = {m: self.backbone_for(m) for m in self.methods}
         return out
+
+
+def default_curve_config(data: str = "movie-snippets", language: str = "en") -> CurveConfig:
+    """The Few-shot lab's default curve, sized for a live lesson: K 0..32 for the quick methods, prompting
+    up to K = 2, 3 seeds, 60 test texts (bench/lessons.py times it)."""
+    return CurveConfig(data=data, language=language, test_limit=CURVE_TEST_LIMIT, prompt_max_k=PROMPT_MAX_K)
 
 
 def validate(config: CurveConfig) -> None:
@@ -166,9 +173,10 @@ def plan(config: CurveConfig, methods: dict[str, Method], task: FewShotTask) -> 
 
 
 # ---- an honest time estimate, before starting ------------------------------------------------------
-# Calibrated with bench/lessons.py on the shared 2-core CPU (one torch thread per job, load average ~2-4):
+# Calibrated with bench/lessons.py on the shared 2-core CPU (one torch thread per job, load average ~4.5:
+# 60 snippets scored in 8.5-9 s at K = 0, 10 s at K = 1, 10.7 s at K = 2, 12.5 s at K = 4):
 LM_TOKENS_PER_S = 200.0  # SmolLM2-135M forward, query tokens per second
-LM_PREFIX_TOKENS = 1100.0  # every this many prefix tokens add one more query's worth of attention work
+LM_PREFIX_TOKENS = 700.0  # every this many prefix tokens add one more query's worth of work (attention, cache copies)
 ENCODER_TEXTS_PER_S = 60.0  # MiniLM forward over a ~30-token text (embedding, probe features, evaluation)
 PROBE_SECONDS = 0.05  # one logistic-regression fit on K-per-class vectors
 TEXT_TOKENS = 30.0  # a movie-review snippet in the prompt template, in SmolLM2 pieces

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plm_core.fewshot.curves import CurveConfig, CurveResult, ProgressInfo, run_curves, save_run, sensitivity
+from plm_core.fewshot.curves import (
+    CurveConfig,
+    CurveResult,
+    ProgressInfo,
+    default_curve_config,
+    run_curves,
+    save_run,
+    sensitivity,
+)
 from plm_core.fewshot.methods import make_task
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer
 from plm_core.jobs.model import JobContext
@@ -78,4 +86,4 @@ def run_sensitivity_job(job: SensitivityJob, ctx: JobContext) -> pd.DataFrame:
 
 def default_curve_job(data: str = "movie-snippets") -> CurveJob:
     """The curve the Few-shot lab starts with its default settings."""
-    return CurveJob(CurveConfig(data=data), DataRef(data))  # prompt None: the data's default template
+    return CurveJob(default_curve_config(data), DataRef(data))  # prompt None: the data's default template

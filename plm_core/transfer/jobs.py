@@ -184,9 +184,9 @@ def store_transfer(job: TransferJob, state: TransferState) -> list[int]:
     return ids
 
 
-SECONDS_PER_UNIT = 1.5e-3  # seconds per (forward pass over one example) per million parameters, 64 tokens, 1 thread:
-                           # bench/strategies.py, MiniLM fine-tuning on the shared 2-core CPU (194-505 s for 6,108
-                           # units); a rough guide, shown as "about"
+SECONDS_PER_UNIT = 5.7e-4  # seconds per (forward pass over one example) per million parameters, 64 tokens, 1 thread:
+                           # bench/lessons.py, the five-mode MiniLM race on the shared 2-core CPU at load average
+                           # 4-6 (185 s for 13,356 units, 0.0138 s each); a rough guide, shown as "about"
 
 
 def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, seeds: int,
