@@ -181,6 +181,8 @@ ENCODER_TEXTS_PER_S = 60.0  # MiniLM forward over a ~30-token text (embedding, p
 PROBE_SECONDS = 0.05  # one logistic-regression fit on K-per-class vectors
 TEXT_TOKENS = 30.0  # a movie-review snippet in the prompt template, in SmolLM2 pieces
 DEMO_TOKENS = 35.0  # one demonstration (text cut to 40 words, label word, separator)
+FINETUNE_SETUP_S = 1.0  # copy the body, build the head and optimizer (per K, seed)
+FINETUNE_EPOCH_S = 0.5  # per-epoch overhead beyond the examples (small batches, the held-out pass's setup)
 
 
 def prompt_unit_seconds(k: int, n_labels: int, n_test: int, text_tokens: float = TEXT_TOKENS) -> float:
@@ -199,8 +201,8 @@ def unit_seconds(unit: Unit, config: CurveConfig, n_labels: int, n_test: int) ->
     if unit.method == "frozen":
         return n_test / ENCODER_TEXTS_PER_S if unit.k < 0 else PROBE_SECONDS + unit.k * n_labels / ENCODER_TEXTS_PER_S
     if unit.method == "finetune" and unit.k > 0:
-        epochs = config.finetune.epochs
-        return epochs * (3 * unit.k * n_labels + n_test) / ENCODER_TEXTS_PER_S
+        epochs = config.finetune.epochs  # every epoch trains on the C*K examples, then scores the test set
+        return FINETUNE_SETUP_S + epochs * (FINETUNE_EPOCH_S + (3 * unit.k * n_labels + n_test) / ENCODER_TEXTS_PER_S)
     return 0.0
 
 
