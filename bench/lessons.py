@@ -116,11 +116,17 @@ def bench_race(modes: tuple[str, ...]) -> dict[str, Any]:
               f"extract {row['extract_s']:.1f}  prepare {row['prepare_s']:.1f}  fit {row['fit_s']:.1f}  "
               f"eval {row['eval_s']:.1f}  epochs {[round(e, 1) for e in row['epoch_s']]}")
     print("  phases: " + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items() if v >= 0.05))
+    scratch = [r["accuracy"] for r in rows if r["racer"] == "scratch"]
+    pretrained = [r["accuracy"] for r in rows if r["racer"] != "scratch"]
+    if scratch and pretrained:
+        shape = "OK" if min(pretrained) > scratch[0] + 0.05 else "NOT SHOWN"
+        print(f"  shape: every pretrained racer ({min(pretrained):.3f}-{max(pretrained):.3f}) > scratch "
+              f"({scratch[0]:.3f}) + 0.05: {shape}")
     return {"seconds": seconds, "load": os.getloadavg(), "racers": rows, "phases": phases}
 
 
 def bench_curve() -> dict[str, Any]:
-    from plm_core.fewshot.curves import summarize
+    from plm_core.fewshot.curves import crossovers, summarize
     from plm_core.jobs.runner import warm_backbone
 
     job = default_curve()
@@ -142,6 +148,8 @@ def bench_curve() -> dict[str, Any]:
     print(summary.round(3).to_string(index=False))
     for s in result.skipped:
         print(f"  skipped {s.method} K={s.k}: {s.key} {s.params}")
+    for c in crossovers(summary):
+        print(f"  crossover: {c.method} overtakes prompting at K={c.k} ({c.accuracy:.3f} vs {c.reference:.3f})")
     return {"seconds": seconds, "load": os.getloadavg(), "timings": result.timings, "per_point": per_point,
             "summary": summary.to_dict(orient="records"), "phases": phases}
 
