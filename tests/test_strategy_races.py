@@ -107,7 +107,7 @@ def test_cli_strategy_groups_and_length_report(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_setfit_job_makes_pairs_and_maps(encoder):
+def test_setfit_job_makes_pairs_and_maps(encoder, private_stores):
     from plm_core.jobs import run_here
     from plm_core.transfer.setfit import SetFitConfig, SetFitJob
 
@@ -125,3 +125,11 @@ def test_setfit_job_makes_pairs_and_maps(encoder):
     assert len(result.map_before) == len(result.map_after) == 2 * len(df)
     assert result.map_before != result.map_after  # the encoder moved
     assert 0.0 <= result.test_accuracy <= 1.0 and result.steps
+    from plm_core.runs import RunStore
+    from plm_core.transfer.setfit import store_setfit
+
+    (run_id,) = store_setfit(job, result)  # the store hook the service runs after the result is shown
+    stored = RunStore().get(run_id)
+    assert stored["kind"] == "setfit" and stored["config"]["mode"] == "setfit"
+    assert stored["config"]["per_class"] == 8 and stored["metrics"]["test_accuracy"] == result.test_accuracy
+    assert stored["metrics"]["n_pairs"] == result.n_pairs and stored["curves"]["labels"] == result.labels

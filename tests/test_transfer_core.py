@@ -338,3 +338,17 @@ def test_a_run_never_changes_the_process_threads(encoder, frames):
     other = 1 if before != 1 else 2
     train(config("finetune", epochs=1, threads=other), *frames, backbone=encoder, callbacks=[Threads()])
     assert seen == [before] and torch.get_num_threads() == before
+
+
+def test_default_pooling_reads_the_elmo_and_t5_mix_and_the_gpt_last_token() -> None:
+    """Frozen from their top layer alone, the tiny biLM and T5 do no better than random weights (checkpoints
+    README): the lab's default for them is ELMo's learned scalar mix over all layers."""
+    from plm_core.backbones import get_spec
+    from plm_core.transfer.config import applicable_poolings, default_pooling
+
+    expected = {"tiny-elmo-bilm": "mix", "tiny-t5-span": "mix", "tiny-gpt-clm": "last", "tiny-bert-mlm": "mean",
+                "minilm-l6": "mean"}
+    for name, pooling in expected.items():
+        spec = get_spec(name)
+        assert default_pooling(spec) == pooling, name
+        assert pooling in applicable_poolings(spec)

@@ -76,6 +76,9 @@ def is_active(slot: str) -> bool:
     return bool(snap and snap.active)
 
 
+QUEUED_POLL_S = 5.0  # seconds between redraws of a panel whose job waits in the queue
+
+
 def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 2.0,
               describe: Callable[[Snapshot], str] | None = None) -> Snapshot | None:
     """Status, stop and the page's own drawing, redrawn every `every` s while the job is not finished."""
@@ -83,14 +86,20 @@ def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 2.0,
     if job_id is None:
         return None
     first = service().snapshot(job_id, owner_id())
+    # a queued job has nothing new to draw but its place in the queue: poll it less often (a class of
+    # queued panels polling every 2 s would take the server's CPU from the pages being used)
+    queued = first.status is JobStatus.QUEUED
+    interval = (max(every, QUEUED_POLL_S) if queued else every) if first.active else None
 
-    @st.fragment(run_every=every if first.active else None)
+    @st.fragment(run_every=interval)
     def live() -> None:
         snap = service().snapshot(job_id, owner_id())
         status_block(slot, snap, describe)
         draw(snap)
         if snap.finished and first.active:
             st.rerun(scope="app")  # ended: one full rerun draws the final view without polling
+        elif queued and snap.status is not JobStatus.QUEUED:
+            st.rerun(scope="app")  # started: redraw with the running job's faster poll
 
     live()
     return first

@@ -27,7 +27,7 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
     KindSpec("transfer", "plm_core.transfer.jobs:run_transfer", "plm_core.transfer.jobs:store_transfer"),
     KindSpec("fewshot.curves", "plm_core.fewshot.jobs:run_curves_job", "plm_core.fewshot.jobs:store_curves"),
     KindSpec("fewshot.sensitivity", "plm_core.fewshot.jobs:run_sensitivity_job"),
-    KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job"),
+    KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job", "plm_core.transfer.setfit:store_setfit"),
     KindSpec("pretrain.live", "plm_core.pretrain.studio:run_live_pretraining"),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)
     KindSpec("test.sleep", "plm_core.jobs.testing:run_sleep"),

@@ -115,8 +115,15 @@ def applicable_poolings(spec: BackboneSpec) -> tuple[str, ...]:
     return ("mean",) if spec.family in ("static", "sentence") else POOLINGS
 
 
+MIX_BY_DEFAULT = ("bilm", "encoder-decoder")  # families whose frozen top layer alone transfers no better than chance
+
+
 def default_pooling(spec: BackboneSpec) -> str:
-    """Decoders classify from the last real token (GPT-1 style); others average their tokens."""
+    """Decoders classify from the last real token (GPT-1 style); the ELMo biLM (and our tiny T5 encoder) from the
+    learned scalar mix of all layers, as ELMo does (their top layer alone transfers no better than random
+    weights: assets/checkpoints/README.md); others average their tokens."""
+    if spec.family in MIX_BY_DEFAULT:
+        return "mix"
     return "last" if spec.family == "decoder" else "mean"
 
 

@@ -264,3 +264,20 @@ def run_setfit_job(job: SetFitJob, ctx: Any) -> SetFitResult:
     view.phase, view.result, view.steps = "done", result, result.steps
     ctx.update(fraction=1.0, current="setfit: done", state=view)
     return result
+
+
+def store_setfit(job: SetFitJob, result: SetFitResult) -> list[int]:
+    """Save a finished SetFit run in the runs database (kind "setfit"), beside the Transfer lab's runs."""
+    from plm_core.runs import save_run
+
+    if result.stop_reason:  # a stopped run has no test score worth keeping
+        return []
+    data = {"data": job.data.name if job.data is not None else "frames", "n": None, "per_class": job.per_class,
+            "test_limit": job.test_limit}
+    config = {**result.config, **data, "mode": "setfit", "strategy": "setfit"}
+    metrics = {"test_accuracy": result.test_accuracy, "test_macro_f1": result.test_macro_f1,
+               "trainable_params": result.trainable_params, "total_params": result.total_params,
+               "n_train": result.n_train, "n_test": result.n_test, "n_pairs": result.n_pairs,
+               "n_positive": result.n_positive, "peak_memory_mb": result.peak_memory_mb}
+    curves = {"steps": result.steps, "confusion": result.confusion, "labels": result.labels}
+    return [save_run("setfit", config, metrics, curves, {"train_seconds": result.train_seconds})]

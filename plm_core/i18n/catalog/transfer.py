@@ -3,8 +3,8 @@
 MESSAGES = {
     # ---- page intros ---------------------------------------------------------------------------
     "transfer.lead": {
-        "en": "Turn a pretrained model into a classifier five ways — frozen features, full fine-tuning, discriminative learning rates, gradual unfreezing — and race them against the same model trained from scratch.",
-        "ko": "사전학습 모델을 다섯 가지 방법으로 분류기로 바꿉니다 — 고정 특징, 전체 미세조정, 차등 학습률, 점진적 언프리징 — 그리고 같은 모델을 처음부터 학습한 것과 경주시킵니다.",
+        "en": "Turn a pretrained model φ into a classifier the three classic ways — freeze φ and train a new head ψ, fine-tune everything, or a small learning rate for φ and a large one for ψ — plus gradual unfreezing and today's lighter strategies (partial freezing, BitFit, LoRA, SetFit), and race them against the same model trained from scratch (what pretraining buys).",
+        "ko": "사전학습 모델 φ를 분류기로 바꾸는 세 가지 고전적 방법 — φ를 고정하고 새 헤드 ψ만 학습, 전체 미세조정, φ에는 작은 학습률·ψ에는 큰 학습률 — 에 점진적 언프리징과 요즘의 가벼운 전략(부분 고정, BitFit, LoRA, SetFit)을 더해, 같은 모델을 처음부터 학습한 것(사전학습이 주는 것)과 경주시킵니다.",
     },
     "runs.lead": {
         "en": "Every training run is stored here, across restarts: browse, filter, compare runs on one chart, export or delete them.",
