@@ -178,10 +178,20 @@ def bench_cache(make_job: Callable[[], Any], kind: str, timeout: float) -> dict[
         cached = time.perf_counter() - t0
     finally:
         service.shutdown()
-    ok = "OK" if cached <= 2 else "MISSED"
+    fresh = JobService()  # a restarted server: the answer must come from the runs DB's result cache
+    try:
+        t0 = time.perf_counter()
+        third = wait_result(fresh, fresh.submit(kind, make_job(), owner="bench"), 30)
+        from_db = time.perf_counter() - t0
+    finally:
+        fresh.shutdown()
+    worst = max(cached, from_db)
+    ok = "OK" if worst <= 2 and second.cached and third.cached else "MISSED"
     print(f"[cache] {kind}: first request {live:.1f} s through the service ({first.status.value}); the identical "
-          f"request again: {cached:.3f} s (target <= 2 s: {ok}; {load()}), from cache: {second.cached}")
-    return {"first_s": live, "cached_s": cached, "from_cache": bool(second.cached), "load": os.getloadavg()}
+          f"request again: {cached:.3f} s (same service), {from_db:.3f} s (a fresh service, from the runs DB) "
+          f"(target <= 2 s: {ok}; {load()}); from cache: {second.cached}, {third.cached}")
+    return {"first_s": live, "cached_s": cached, "from_db_s": from_db,
+            "from_cache": bool(second.cached and third.cached), "load": os.getloadavg()}
 
 
 def main() -> int:
