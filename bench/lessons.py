@@ -162,9 +162,10 @@ def bench_curve() -> dict[str, Any]:
 
 
 def wait_result(service: Any, job_id: str, timeout: float, poll: float = 0.02) -> Any:
+    """Poll as a page does (the owner's heartbeat keeps a long job from being cancelled as orphaned)."""
     end = time.perf_counter() + timeout
     while time.perf_counter() < end:
-        snap = service.snapshot(job_id)
+        snap = service.snapshot(job_id, owner="bench")
         if snap is not None and snap.finished:
             return snap
         time.sleep(poll)
