@@ -184,6 +184,9 @@ def bench_cache(make_job: Callable[[], Any], kind: str, timeout: float) -> dict[
         t0 = time.perf_counter()
         second = wait_result(service, service.submit(kind, make_job(), owner="bench"), 30)
         cached = time.perf_counter() - t0
+        end = time.perf_counter() + 120  # the result is shown first, then stored: let the store finish
+        while not service.snapshot(first.job_id, owner="bench").saved and time.perf_counter() < end:
+            time.sleep(0.1)
     finally:
         service.shutdown()
     fresh = JobService()  # a restarted server: the answer must come from the runs DB's result cache
