@@ -16,11 +16,13 @@ figure as approximate and compare ratios measured in one run):
 Runs DB and feature cache live in a fresh temp dir, so 1 and 2 measure live work (no cached features).
 
 Measured on the shared 2-core CPU (1 torch thread per job; the load average is most of the story):
-  race, before (N 256, 300 test): 184.7 s at load 3-7; after (N 128, 150 test, 3 epochs): 78.1 s at load 4.2
-      (frozen 0.69, finetune 0.67, discriminative 0.65, gradual 0.63 >> scratch 0.51)
+  race, before (N 256, 300 test): 184.7 s at load 3-7; after (N 128, 150 test, 3 epochs): 59.2 s at load 2.4,
+      78.1 s at load 4.2, 213-271 s at load 12-19 (frozen 0.69, finetune 0.67, discriminative 0.65,
+      gradual 0.63 >> scratch 0.51)
   curve, before (prompting K 0-32 on 300 test texts): ~20-30 min (issue 10: 11 of 41 units after 12 min 45 s);
-      after (prompting K 0-2 on 60 test texts, probe K 1-32): 65.2 s at load 5, 60 s of it SmolLM2 prompting
-  a repeated request: milliseconds from the same service or a fresh one (the runs DB's result cache)
+      after (prompting K 0-2 on 60 test texts, probe K 1-32): 61.6 s at load 2.7, 65.2 s at load 5,
+      158-178 s at load 9-16; 57 of the 62 s are SmolLM2 prompting
+  a repeated request: 0.001 s from the same service, 0.003 s from a fresh one (the runs DB's result cache)
 """
 
 from __future__ import annotations
