@@ -6,19 +6,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8501
+# this computer only; `make run HOST=0.0.0.0` opens the app to the local network (share links, QR codes)
+HOST   ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .PHONY: run test setup prepare browser-deps lint test-fast bench clean-venv help
 
 help:
-	@echo "make run    - set up (venv, pinned packages, data) and start the app on port $(PORT)"
+	@echo "make run    - set up (venv, pinned packages, data) and start the app on port $(PORT) (HOST=0.0.0.0: LAN)"
 	@echo "make test   - set up, then run the whole test suite (incl. slow and browser tests)"
 	@echo "make lint   - ruff (lint + import order) and mypy (plm_core, ui); configured in pyproject.toml"
 	@echo "make test-fast - unit tests only (no real weights, no browser)"
 	@echo "make bench  - print the benchmark figures (bench/*.py)"
 
 run: setup
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.address $(HOST)
 
 test: setup browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from ui import urlstate
 from ui.common import init_language, language_switch, tr
 from ui.jobs import heartbeat
 from ui.pages import available_pages
 
 st.set_page_config(page_title="PLM Lab", page_icon=":material/school:", layout="wide")
 init_language()
+urlstate.keep_all()  # every page's settings survive a visit to another page
 sections: dict[str, list] = {}
 for page in available_pages():
     sections.setdefault(tr(page.section), []).append(
@@ -15,9 +17,13 @@ for page in available_pages():
     )
 navigation = st.navigation(sections)
 language_switch()
+current = navigation.url_path or "home"
+urlstate.bind(current)  # the page's settings from the URL (a copied link, a lesson step) or from this session
+urlstate.share_button(current)
 st.sidebar.caption(tr("common.sidebar_note"))
 heartbeat()  # while this browser has jobs running, it tells the job service it is still here
-navigation.run()
+urlstate.warn(current)  # a link's bad values: one warning each, above the page
+urlstate.run(navigation, current)  # then the address bar holds the view (also when the page stopped early)
 
 # After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),
 # so the first page is not slowed by ~25 s of JIT compilation competing for the CPU.

@@ -12,22 +12,35 @@ from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_mask
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui import diagrams
-from ui.common import guard, page_header, show_notices, table, tr
+from ui import urlstate as us
+from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
+PAGE = "attention"  # the settings' page in plm_core.urlparams
 MASK_MAX_TOKENS = 40  # the mask pictures show at most this many pieces
 
 
 def input_form() -> dict:
     with st.form("att-input"):
-        text = st.text_area(tr("attention.text"), value=tr("attention.default_text"), height=90, max_chars=8000)
+        us.resolve(PAGE, "text", tr("attention.default_text"))  # follows the language until edited
+        text = st.text_area(tr("attention.text"), height=90, max_chars=8000, key=us.key(PAGE, "text"))
         c1, c2 = st.columns(2)
-        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=display)
-        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000)
+        name = c1.selectbox(tr("attention.backbone"), attention_names(), format_func=backbone_labels().__getitem__,
+                            key=us.key(PAGE, "backbone", attention_names()))
+        target = c2.text_input(tr("attention.target"), help=tr("attention.target_help"), max_chars=2000,
+                               key=us.key(PAGE, "target"))
         st.form_submit_button(tr("attention.run"), type="primary")
     return {"text": text, "name": name, "target": target.strip()}
+
+
+def section_backbone(name: str, label: str, names: list[str], default: str) -> str:
+    """A section's own backbone box: `default` until another one is chosen (the URL setting `name`)."""
+    us.resolve(PAGE, name, default)
+    return str(st.selectbox(label, names, format_func=backbone_labels().__getitem__, key=us.key(PAGE, name, names)))
 
 
 def masks_section(inp: dict) -> None:
@@ -39,20 +52,22 @@ def masks_section(inp: dict) -> None:
     if tok.truncated:
         st.info(tr("attention.notice.mask_cut", limit=MASK_MAX_TOKENS), icon=":material/content_cut:")
     c1, c2 = st.columns(2)
-    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, 2, help=tr("attention.masks.padding_help"))
-    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens), len(tok.tokens) // 2)
+    n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, help=tr("attention.masks.padding_help"),
+                      key=us.key(PAGE, "padding"))
+    us.resolve(PAGE, "prefix", len(tok.tokens) // 2)  # the default: half the text
+    prefix = c2.slider(tr("attention.masks.prefix"), 0, len(tok.tokens),
+                       key=us.key(PAGE, "prefix", lo=0, hi=len(tok.tokens)))
     dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
     legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
               PADDING: tr("attention.mask.padding")}
     single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]
-    st.plotly_chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")],
-                                     legend),
-                    width="stretch")
+    chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")], legend),
+          "attention-masks", "attention-masks", width="stretch")
     st.markdown(f"**{tr('attention.masks.encdec')}**")
-    st.plotly_chart(figs.mask_figure(masks["encoder-decoder"],
-                                     [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")],
-                                     legend), width="stretch")
+    chart(figs.mask_figure(masks["encoder-decoder"],
+                           [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")], legend),
+          "attention-masks-encdec", "attention-masks-encoder-decoder", width="stretch")
     st.caption(tr("attention.masks.legend"))
 
 
@@ -70,22 +85,24 @@ def weights_section(inp: dict) -> None:
         w = attn.hide_first_token(w)  # (L, nh, Tq, Tk), the first key's share spread over the others
     n_layers, n_heads = w.shape[:2]
     c1, c2 = st.columns(2)
-    layer = c1.slider(tr("attention.layer"), 1, n_layers, n_layers)
-    head = c2.slider(tr("attention.head"), 1, n_heads, 1)
-    st.plotly_chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k,
-                                           tr("attention.one_head", layer=layer, head=head)),
-                    width="stretch")
+    us.resolve(PAGE, "layer", n_layers)  # the default: the top layer
+    layer = c1.slider(tr("attention.layer"), 1, n_layers, key=us.key(PAGE, "layer", lo=1, hi=n_layers))
+    head = c2.slider(tr("attention.head"), 1, n_heads, key=us.key(PAGE, "head", lo=1, hi=n_heads))
+    chart(figs.attention_heatmap(w[layer - 1, head - 1], q, k, tr("attention.one_head", layer=layer, head=head)),
+          "attention-head", f"attention-layer{layer}-head{head}", width="stretch")
     dig = memo("att.digest", (inp["name"], inp["text"], inp["target"], which, hide),
                lambda: attn.digest(w, which != "cross"))
     left, right = st.columns(2)
-    left.plotly_chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)),
-                      width="stretch")
+    chart(figs.attention_heatmap(dig.average[layer - 1], q, k, tr("attention.avg", layer=layer)),
+          "attention-average", f"attention-layer{layer}-average", left, width="stretch")
     if dig.rollout is not None:
-        right.plotly_chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
-                                                  colorscale="Purples"), width="stretch")
+        chart(figs.attention_heatmap(dig.rollout[layer - 1], q, k, tr("attention.rollout", layer=layer),
+                                     colorscale="Purples"), "attention-rollout", f"attention-layer{layer}-rollout",
+              right, width="stretch")
         right.caption(tr("attention.rollout_help"))
-    st.plotly_chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
-                                               tr("attention.head_short"), tr("attention.grid")), width="stretch")
+    chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
+                                     tr("attention.head_short"), tr("attention.grid")), "attention-grid",
+          "attention-layers-heads", width="stretch")
     st.caption(tr("attention.grid_help", side=dig.cell))
 
 
@@ -94,7 +111,7 @@ def mlm_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.mlm.none"), icon=":material/info:")
         return
-    bb = load(st.selectbox(tr("attention.mlm.backbone"), names, format_func=display))
+    bb = load(section_backbone("mlm_backbone", tr("attention.mlm.backbone"), names, names[0]))
     tok = readable_tokens(bb, inp["text"], 128)
     options = [i for i, s in enumerate(tok.special) if not s]
     chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
@@ -103,22 +120,22 @@ def mlm_section(inp: dict) -> None:
     if not chosen:
         st.info(tr("attention.mlm.pick_help"))
         return
-    top_k = st.slider(tr("attention.top_k"), 3, 10, 5)
+    top_k = st.slider(tr("attention.top_k"), 3, 10, key=us.key(PAGE, "top_k"))
     res = fill_masks(bb, inp["text"], sorted(chosen), top_k)
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
         part = res.predictions[res.predictions["position"] == pos]
-        cols[i % len(cols)].plotly_chart(figs.probability_bars(part, "prediction", "probability",
-                                         tr("attention.mlm.preds", token=tok.tokens[pos]),
-                                         ("prediction", "probability")),
-                                         width="stretch")
+        chart(figs.probability_bars(part, "prediction", "probability", tr("attention.mlm.preds", token=tok.tokens[pos]),
+                                    ("prediction", "probability")), f"attention-mlm-{pos}", f"mlm-predictions-{pos}",
+              cols[i % len(cols)], width="stretch")
     table(res.original_rank)
-    layer = st.slider(tr("attention.layer"), 1, res.attention_masked.shape[0], res.attention_masked.shape[0],
-                      key="mlm.layer")
+    top = res.attention_masked.shape[0]
+    us.resolve(PAGE, "mlm_layer", top)  # the default: the top layer
+    layer = st.slider(tr("attention.layer"), 1, top, key=us.key(PAGE, "mlm_layer", lo=1, hi=top))
     shift = res.attention_masked[layer - 1] - res.attention_original[layer - 1]
-    st.plotly_chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer),
-                                           "RdBu_r",
-                                           zmax=float(np.abs(shift).max()) or 1.0), width="stretch")
+    chart(figs.attention_heatmap(shift, res.tokens, res.tokens, tr("attention.mlm.shift", layer=layer), "RdBu_r",
+                                 zmax=float(np.abs(shift).max()) or 1.0), "attention-mlm-shift",
+          f"attention-shift-layer{layer}", width="stretch")
 
 
 def next_section(inp: dict) -> None:
@@ -126,12 +143,13 @@ def next_section(inp: dict) -> None:
     if not names:
         st.info(tr("attention.next.none"))
         return
-    bb = load(st.selectbox(tr("attention.next.backbone"), names, format_func=display))
+    bb = load(section_backbone("next_backbone", tr("attention.next.backbone"), names, names[0]))
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
-    st.plotly_chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
-                                          ("after", "actual", "probability", "rank"), log=True), width="stretch")
+    chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
+                                ("after", "actual", "probability", "rank"), log=True), "attention-next",
+          "next-token-probabilities", width="stretch")
     pos = st.selectbox(tr("attention.next.position"), view.table["position"].tolist(),
                        format_func=lambda p: f"{p}: … {' '.join(view.tokens[max(0, p - 4):p])} → {view.tokens[p]}")
     table(view.topk[view.topk["position"] == pos - 1])
@@ -139,24 +157,27 @@ def next_section(inp: dict) -> None:
 
 def swap_section(inp: dict) -> None:
     names = names_that_can("mask_swap")
-    start = names.index(inp["name"]) if inp["name"] in names else 0
-    bb = load(st.selectbox(tr("attention.swap.backbone"), names, index=start, format_func=display))
+    start = inp["name"] if inp["name"] in names else names[0]
+    bb = load(section_backbone("swap_backbone", tr("attention.swap.backbone"), names, start))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
                 tr("attention.computing"))
-    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0], 1, key="swap.layer")
+    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0],
+                      key=us.key(PAGE, "swap_layer", lo=1, hi=swap.native.attentions.shape[0]))
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"),
                             (right, swap.swapped, f"attention.swap.{fam}")):
-        col.plotly_chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
-                                                tr(title, layer=layer)), width="stretch")
+        chart(figs.attention_heatmap(attn.head_average(run.attentions)[layer - 1], run.tokens, run.tokens,
+                                     tr(title, layer=layer)), f"attention-{title}", f"{title}-layer{layer}", col,
+              width="stretch")
     series = {"mean_cosine": tr("attention.swap.mean_cos"), "min_cosine": tr("attention.swap.min_cos")}
-    left.plotly_chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"),
-                      width="stretch")
+    chart(figs.layer_lines(swap.drift, series, tr("attention.swap.drift"), tr("attention.layer"), "cos"),
+          "attention-swap-drift", "mask-swap-drift", left, width="stretch")
     series = {"native": tr("attention.swap.native_short"), "swapped": tr("attention.swap.swapped_short")}
-    right.plotly_chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
-                                        tr("attention.swap.share")), width="stretch")
+    chart(figs.layer_lines(swap.future_share, series, tr("attention.swap.future"), tr("attention.layer"),
+                           tr("attention.swap.share")), "attention-swap-future", "mask-swap-future-share", right,
+          width="stretch")
     swap_predictions(bb, swap, inp["text"])
 
 
@@ -164,9 +185,10 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
     if bb.spec.can("causal_lm"):
         a, b = next_token_stats(bb, swap.native), next_token_stats(bb, swap.swapped)
         df = a.table.assign(swapped=b.table["probability"])
-        st.plotly_chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
-                                                         "swapped": tr("attention.swap.swapped_short")},
-                                          tr("attention.swap.next_chart"), "P", log=True), width="stretch")
+        chart(figs.compare_bars(df, "actual", {"probability": tr("attention.swap.native_short"),
+                                               "swapped": tr("attention.swap.swapped_short")},
+                                tr("attention.swap.next_chart"), "P", log=True), "attention-swap-next",
+              "mask-swap-next-token", width="stretch")
         st.caption(tr("attention.swap.next_help"))
     elif bb.spec.can("masked_lm"):
         options = [i for i, t in enumerate(swap.native.tokens) if i not in (0, len(swap.native.tokens) - 1)]
@@ -179,7 +201,8 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
 
 
 def tokens_section() -> None:
-    text = st.text_input(tr("attention.tok.text"), value=tr("attention.tok.default"), max_chars=1000)
+    us.resolve(PAGE, "tok_text", tr("attention.tok.default"))  # follows the language until edited
+    text = st.text_input(tr("attention.tok.text"), max_chars=1000, key=us.key(PAGE, "tok_text"))
     names = names_where(lambda s: True)
     loaded = {display(n): load(n) for n in names}
     table(compare_tokenizers(loaded, text))
@@ -190,10 +213,10 @@ def tokens_section() -> None:
     table(words_with_pieces(loaded[pick], text))
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("attention")
 inputs = input_form()
-section = st.segmented_control(tr("attention.section"), SECTIONS, default="masks", required=True,
-                               format_func=option_labels("attention.section"), key="att.section") or "masks"
+section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))
 st.caption(tr(f"attention.section.{section}.help"))
 with guard():
     if section == "tokens":

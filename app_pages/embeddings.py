@@ -18,15 +18,18 @@ from plm_core.explorer.sentences import (
 )
 from plm_core.explorer.tokens import reading_warning
 from plm_core.i18n import t
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui import urlstate as us
+from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import backbone as cached_backbone
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 CONTEXTUAL = ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")
 CUSTOM = "custom"
-DEFAULT_SET = "wiki-topics"  # 11 topics: the clearest picture of "frozen features + a linear head"
+PAGE = "embeddings"  # the settings' page in plm_core.urlparams
 
 
 def names_of(families: tuple[str, ...]) -> list[str]:
@@ -46,17 +49,20 @@ def set_labels(lg: str):
 
 
 def word_form() -> None:
-    display = lambda n: specs()[n].display  # noqa: E731
+    display = backbone_labels().__getitem__  # in the user's language
     c1, c2, c3 = st.columns(3)  # the set is outside the form: a Korean set picks a Korean-reading default below
-    key = c1.selectbox(tr("embeddings.set"), list(poly.polysemy_sets()) + [CUSTOM], format_func=set_labels(lang()),
-                       key="emb-word-set")
+    sets = list(poly.polysemy_sets()) + [CUSTOM]
+    key = c1.selectbox(tr("embeddings.set"), sets, format_func=set_labels(lang()), key=us.key(PAGE, "set", sets))
     language = poly.polysemy_sets()[key].language if key != CUSTOM else "en"
     names = names_of(CONTEXTUAL)
     default = poly.default_backbone(language, names, {n: specs()[n].languages for n in names})
+    us.resolve(PAGE, "contextual", default)  # follows the set's language until another backbone is chosen
     with st.form("emb-word"):
-        contextual = c2.selectbox(tr("embeddings.contextual"), names, index=names.index(default), format_func=display,
-                                  key=f"emb-word-contextual-{language}")
-        static = c3.selectbox(tr("embeddings.static"), names_of(("static",)), format_func=display)
+        contextual = c2.selectbox(tr("embeddings.contextual"), names, format_func=display,
+                                  key=us.key(PAGE, "contextual", names))
+        statics = names_of(("static",))
+        static = c3.selectbox(tr("embeddings.static"), statics, format_func=display,
+                              key=us.key(PAGE, "static", statics))
         if language != "en":
             st.caption(tr("embeddings.korean_default", name=display(default)))
         with st.expander(tr("embeddings.custom.header"), expanded=key == CUSTOM):
@@ -94,30 +100,33 @@ def word_results(res: dict) -> None:
     show_notices(res["notices"])
     names = {s.key: pset.sense_name(s.key, lang()) for s in pset.senses}
     c1, c2 = st.columns([3, 1])
-    layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, wv.n_layers) if wv.n_layers else 0
-    method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True)
+    us.resolve(PAGE, "layer", wv.n_layers)  # the default: the top layer
+    layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, key=us.key(PAGE, "layer", lo=0, hi=wv.n_layers)) \
+        if wv.n_layers else 0
+    method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True,
+                      key=us.key(PAGE, "method", METHODS))
     with guard():
         points, proj = poly.layer_points(wv, layer, method)
         show_notices(proj.notices)
         titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
                   f"{wv.backbone}<br>" + (tr("embeddings.panel.sentence", n=len(wv.texts)) if wv.sentence_level
                                           else tr("embeddings.panel.contextual", layer=layer, n=len(wv.texts))))
-        st.plotly_chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
-                        width="stretch")
+        chart(word_map_figure(points, res["static"], names, titles, res["static_note"], proj.method == "pca"),
+              "embeddings-word-map", f"word-map-{pset.word}", width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         if res.get("nearest"):
             st.caption(tr_md("embeddings.static.nearest", word=pset.word, words=res["nearest"]))
         left, right = st.columns(2)
         sim = poly.cosine_matrix(wv.vectors[layer])
-        left.plotly_chart(similarity_heatmap(sim, wv.labels, wv.texts, names,
-                                             tr("embeddings.heatmap.title", layer=layer)),
-                          width="stretch")
+        chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
+              "embeddings-heatmap", f"similarity-layer-{layer}", left, width="stretch")
         df = poly.contextuality(wv)
         series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
         if wv.n_layers:
             static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
-            right.plotly_chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
-                                                    tr("embeddings.ctx.y"), layer, static_label), width="stretch")
+            chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
+                                       tr("embeddings.ctx.y"), layer, static_label), "embeddings-contextuality",
+                  "contextuality", right, width="stretch")
             st.caption(tr("embeddings.ctx.explain"))
         else:  # one vector per sentence: no layers to compare, just the three mean similarities
             right.markdown(f"**{tr('embeddings.ctx.y')}**")
@@ -144,10 +153,12 @@ def sentence_form() -> None:
     with st.form("emb-sent"):
         c1, c2, c3, c4 = st.columns(4)
         data = c1.selectbox(tr("embeddings.sent.dataset"), choices, format_func=label,
-                            index=choices.index(DEFAULT_SET) if DEFAULT_SET in choices else 0)
-        backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()), format_func=lambda n: specs()[n].display)
-        n = c3.slider(tr("embeddings.sent.n"), 50, 1000, 300, step=50)
-        pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"))
+                            key=us.key(PAGE, "sdata", choices))
+        backbone = c2.selectbox(tr("embeddings.sent.backbone"), list(specs()),
+                                format_func=backbone_labels().__getitem__, key=us.key(PAGE, "sbackbone", list(specs())))
+        n = c3.slider(tr("embeddings.sent.n"), 50, 1000, step=50, key=us.key(PAGE, "sn"))
+        pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"),
+                               key=us.key(PAGE, "pooling", POOLINGS))
         submitted = st.form_submit_button(tr("embeddings.sent.run"), type="primary")
     if submitted:
         with guard():
@@ -160,7 +171,7 @@ def sentence_form() -> None:
 
 def sentence_results(res: dict) -> None:
     method = st.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"),
-                      horizontal=True, key="emb.sent.method")
+                      horizontal=True, key=us.key(PAGE, "smethod", METHODS))
     texts, labels, vectors = res["texts"], res["labels"], res["vectors"]
     c1, c2 = st.columns(2)
     c1.metric(tr("embeddings.sent.probe"), f"{res['acc']:.1%}", help=tr("embeddings.sent.probe_help"))
@@ -176,14 +187,14 @@ def sentence_results(res: dict) -> None:
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
-        st.plotly_chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick,
-                                            neighbours),
-                        width="stretch")
+        chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
+              "embeddings-sentence-map", "sentence-map", width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))
         st.markdown(f"**{tr('embeddings.sent.neighbours')}**")
         show_table(table)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("embeddings")
 st.subheader(tr("embeddings.word.header"))
 st.write(tr("embeddings.word.intro"))

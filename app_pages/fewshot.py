@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
@@ -19,12 +18,16 @@ from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_fo
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui import urlstate as us
+from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.figures import chart
 from ui.jobs import current_job, job_panel, owner_id, service, submit
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 JOB, SENS = "fewshot-curves", "fewshot-sensitivity"
 UPLOAD = "upload:"
+PAGE = "fewshot"  # the settings' page in plm_core.urlparams
 
 
 def data_choices() -> dict[str, str]:
@@ -54,49 +57,53 @@ def prompt_from_state(ds) -> PromptConfig:
     template = fs.template_from_line(st.session_state.get(f"fs_template_{ds.name}", fs.template_to_line(base.template)))
     words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
     return PromptConfig(template=template, verbalizers=fs.spaced_words(words, template),
-                        calibrate=st.session_state.get("fs_calibrate", False))
+                        calibrate=bool(st.session_state.get("fewshot.calibrate", False)))
 
 
-def curve_estimate(ds, methods: list[str]) -> None:
-    """About how long the curve in the form takes (the form's values as last submitted, else the defaults)."""
-    default = fc.default_curve_config()
-    config = fc.CurveConfig(methods=tuple(st.session_state.get("fs_methods", default.methods)),
-                            shots=tuple(st.session_state.get("fs_shots", default.shots)) or default.shots,
-                            seeds=int(st.session_state.get("fs_seeds", default.seeds)),
-                            test_limit=int(st.session_state.get("fs_test", default.test_limit)),
-                            prompt_max_k=st.session_state.get("fs_prompt_k", default.prompt_max_k))
+def backbone_box(method: str, ds) -> str:
+    """The backbone of one method: by default the data set language's own (it follows a change of data set)."""
+    names = method_backbones(method)
+    us.resolve(PAGE, f"bb_{method}", fc.CurveConfig(language=ds.info.language).backbone_for(method))
+    return str(st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{method}")), names,
+                            format_func=backbone_labels().__getitem__, key=us.key(PAGE, f"bb_{method}", names)))
+
+
+def curve_estimate(ds) -> None:
+    """About how long the curve in the form takes (its settings as they stand: the defaults or the link's)."""
+    now = us.values_of(PAGE)
+    shots = tuple(int(k) for k in now["shots"]) or fc.DEFAULT_SHOTS
+    config = fc.CurveConfig(methods=tuple(now["methods"]), shots=shots, seeds=int(now["seeds"]),
+                            test_limit=int(now["test"]), prompt_max_k=int(now["prompt_k"]))
     if config.methods:
         st.caption(tr("fewshot.estimate", seconds=max(1, round(fc.estimate_seconds(config, len(ds.labels))))))
 
 
 def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
-    curve_estimate(ds, methods)
+    curve_estimate(ds)
     with st.form("fewshot-settings"):
         chosen = st.multiselect(tr("fewshot.methods"), methods,
-                                default=[m for m in fc.CurveConfig().methods if m in methods],
                                 format_func=lambda m: t(f"fewshot.method.{m}", language),
-                                help=tr("fewshot.methods_help"), placeholder=tr("common.choose"), key="fs_methods")
+                                help=tr("fewshot.methods_help"), placeholder=tr("common.choose"),
+                                key=us.key(PAGE, "methods", methods))
         cols = st.columns(3)
-        shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, default=list(fc.DEFAULT_SHOTS),
-                                    placeholder=tr("common.choose"), key="fs_shots")
-        seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, 3, help=tr("fewshot.seeds_help"), key="fs_seeds")
-        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, fc.CURVE_TEST_LIMIT, step=20,
-                                          help=tr("fewshot.test_limit_help"), key="fs_test")
+        shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, placeholder=tr("common.choose"),
+                                    key=us.key(PAGE, "shots", fc.SHOT_CHOICES))
+        seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, help=tr("fewshot.seeds_help"), key=us.key(PAGE, "seeds"))
+        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, step=20,
+                                          help=tr("fewshot.test_limit_help"), key=us.key(PAGE, "test"))
         with st.expander(tr("fewshot.backbones")):
-            picked = {m: st.selectbox(tr("fewshot.backbone_for", method=tr(f"fewshot.method.{m}")), method_backbones(m),
-                                      index=method_backbones(m).index(fc.CurveConfig(language=ds.info.language).backbone_for(m)),
-                                      format_func=lambda n: specs()[n].display,
-                                      key=f"fs_bb_{m}_{ds.name}") for m in methods}
-            epochs = st.slider(tr("fewshot.epochs"), 1, 20, 10) if "finetune" in methods else 10
+            picked = {m: backbone_box(m, ds) for m in methods}
+            epochs = st.slider(tr("fewshot.epochs"), 1, 20, key=us.key(PAGE, "epochs")) if "finetune" in methods else 10
         with st.expander(tr("fewshot.prompt_settings")):
             st.text_input(tr("fewshot.template"), fs.template_to_line(base.template), key=f"fs_template_{ds.name}",
                           help=tr("fewshot.template_help"))
             words = {k: v.strip() for k, v in verbalizers_for(base, ds.labels).items()}
             st.text_area(tr("fewshot.verbalizers"), fs.pairs_text(words), key=f"fs_verbal_{ds.name}")
-            st.checkbox(tr("fewshot.calibrate"), key="fs_calibrate", help=tr("fewshot.calibrate_help"))
-            prompt_k = st.select_slider(tr("fewshot.prompt_max_k"), fc.PROMPT_K_CHOICES, fc.PROMPT_MAX_K,
-                                        help=tr("fewshot.prompt_max_k_help"), key="fs_prompt_k")
+            st.checkbox(tr("fewshot.calibrate"), key=us.key(PAGE, "calibrate"), help=tr("fewshot.calibrate_help"))
+            prompt_k = st.select_slider(tr("fewshot.prompt_max_k"), fc.PROMPT_K_CHOICES,
+                                        help=tr("fewshot.prompt_max_k_help"),
+                                        key=us.key(PAGE, "prompt_k", fc.PROMPT_K_CHOICES))
             st.text_area(tr("fewshot.descriptions"), fs.pairs_text(default_descriptions(ds.labels, ds.info.task)),
                          key=f"fs_desc_{ds.name}")
         if not st.form_submit_button(tr("fewshot.run"), type="primary"):
@@ -107,6 +114,12 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
         descriptions=fs.parse_pairs(st.session_state[f"fs_desc_{ds.name}"], ds.labels),
         finetune=fc.FinetuneSettings(epochs=epochs), prompt_max_k=int(prompt_k),
     )
+
+
+def prompt_backbone(lms: list[str]) -> str:
+    """The prompting method's backbone as chosen in the settings (else the first language model)."""
+    chosen = st.session_state.get("fewshot.bb_prompt")
+    return str(chosen) if chosen in lms else lms[0]
 
 
 def explanation(ds, task) -> None:
@@ -121,7 +134,7 @@ def explanation(ds, task) -> None:
         if not cols[0].toggle(tr("fewshot.explain.show"), key="fs_show_prompt"):  # loads the LM only when asked
             return
         with guard():
-            lm = load_backbone_with_spinner(st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0]))
+            lm = load_backbone_with_spinner(prompt_backbone(lms))
             cfg = prompt_from_state(ds)
             prompt = full_prompt(cfg, list(task.draw(k, 0).itertuples(index=False, name=None)), ds.labels,
                                  task.test["text"].iloc[0])
@@ -138,11 +151,12 @@ def curves_view(snap: Snapshot) -> None:
     """The chart grows point by point while the job runs; crossovers and skips once it has ended."""
     language = lang()
     metric = st.radio(tr("fewshot.metric"), ["acc", "f1"], format_func=lambda m: t(f"fewshot.metric.{m}", language),
-                      horizontal=True, key="fs_metric")
+                      horizontal=True, key=us.key(PAGE, "metric"))
     summary = fc.summarize(snap.result.points if snap.result else snap.items)
     crosses = fc.crossovers(summary) if snap.finished else []
     majority = snap.result.majority if snap.result else None
-    st.plotly_chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), width="stretch")
+    chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), "fewshot-curve",
+          "fewshot-curve", width="stretch")
     for c in crosses:
         st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy,
                        ref=c.reference))
@@ -167,19 +181,19 @@ def sensitivity_section(ds, task) -> None:
     base = default_prompt(ds.info.task).template
     with st.form("fewshot-sensitivity"):
         cols = st.columns(3)
-        k = cols[0].selectbox(tr("fewshot.sens.k"), [1, 2, 4, 8], index=1)
-        orders = cols[1].slider(tr("fewshot.sens.orders"), 2, 8, 4)
-        limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 500, 100, step=20)
+        k = cols[0].selectbox(tr("fewshot.sens.k"), [1, 2, 4, 8], key=us.key(PAGE, "sens_k"))
+        orders = cols[1].slider(tr("fewshot.sens.orders"), 2, 8, key=us.key(PAGE, "sens_orders"))
+        limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 500, step=20, key=us.key(PAGE, "sens_test"))
         lines = st.text_area(tr("fewshot.sens.templates"), fs.sensitivity_lines(base))
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():
             words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
             configs = tuple(PromptConfig(template=fs.template_from_line(line),
-                                         calibrate=st.session_state.get("fs_calibrate", False),
+                                         calibrate=bool(st.session_state.get("fewshot.calibrate", False)),
                                          verbalizers=fs.spaced_words(words, fs.template_from_line(line)))
                             for line in lines.splitlines() if line.strip())
-            backbone = st.session_state.get(f"fs_bb_prompt_{ds.name}", lms[0])
+            backbone = prompt_backbone(lms)
             submit(SENS, "fewshot.sensitivity", SensitivityJob(data_ref(key), backbone, int(k), configs, int(orders),
                                                                 int(limit)))
     job_panel(SENS, sensitivity_view)
@@ -198,14 +212,15 @@ def sensitivity_view(snap: Snapshot) -> None:
         import pandas as pd
 
         rows = pd.DataFrame(snap.items)
-        st.plotly_chart(ff.sensitivity_figure(rows, lang()), width="stretch")
+        chart(ff.sensitivity_figure(rows, lang()), "fewshot-sensitivity", "prompt-sensitivity", width="stretch")
         st.dataframe(ff.sensitivity_table(rows, lang()), hide_index=True, width="stretch")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("fewshot")
 methods = available_methods()
 choices = data_choices()
-key = st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.get)
+key = st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.get, key=us.key(PAGE, "data", list(choices)))
 with guard():
     ds = load_data(key)
     show_notices(ds.notices)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import diagrams
 from ui.common import page_header, tr
+from ui.lesson import step_bar
 from ui.pages import page_exists, page_path
 
 # (idea key in the catalog, pages that demonstrate it)
@@ -20,6 +21,7 @@ COURSE_MAP = (
 COURSE_PATH = (("zoo", "models"), ("transfer", "transfer"), ("pretrain", "pretraining"), ("arch", "attention"),
                ("embed", "embeddings"), ("elmo", "transfer"), ("fewshot", "fewshot"))
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("home", "home.heading")
 diagrams.course([(idea, page) for idea, page in COURSE_PATH if page_exists(page)])
 st.success(tr("home.small_data"), icon=":material/lightbulb:")

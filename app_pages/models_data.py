@@ -6,9 +6,21 @@ from plm_core.backbones import specs
 from plm_core.data import DATASETS
 from plm_core.explorer.tokens import has_hangul, readable_tokens, reading_warning
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
-from ui.common import csv_uploader, dataset_label, guard, lang, page_header, show_notices, spec_text, tr
+from ui import urlstate as us
+from ui.common import (
+    backbone_labels,
+    csv_uploader,
+    dataset_label,
+    guard,
+    lang,
+    page_header,
+    show_notices,
+    spec_text,
+    tr,
+)
 from ui.common import table as show_table
-from ui.common import tabs as open_tabs
+from ui.figures import chart
+from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and far too long.,negative\n"
@@ -56,10 +68,10 @@ def tokenizer_view(spec) -> None:
 
 def backbone_gallery(table: dict) -> None:
     """Every backbone as a small card: name, family, size, licence."""
-    columns = st.columns(4)
+    columns, names = st.columns(4), backbone_labels()
     for i, spec in enumerate(table.values()):
         with columns[i % 4].container(border=True):
-            st.markdown(f"**{spec.display}**")
+            st.markdown(f"**{names[spec.name]}**")
             st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
 
 
@@ -68,7 +80,8 @@ def backbones_tab() -> None:
     backbone_gallery(table)
     with st.expander(tr("models.overview"), expanded=False):
         show_table(backbone_overview(table))
-    name = st.selectbox(tr("models.pick"), list(table), format_func=lambda n: table[n].display)
+    name = st.selectbox(tr("models.pick"), list(table), format_func=backbone_labels().__getitem__,
+                        key=us.key("models", "backbone", list(table)))
     backbone_card(table[name])
     tokenizer_view(table[name])
 
@@ -81,16 +94,18 @@ def sample_set_view(ds) -> None:
     st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
     names = (tr("chart.pool"), tr("chart.test"))
-    left.plotly_chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), width="stretch")
-    right.plotly_chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
-                                        y_title=tr("chart.texts")), width="stretch")
+    chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), "models-balance", "label-balance",
+          left, width="stretch")
+    chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
+                           y_title=tr("chart.texts")), "models-lengths", "text-lengths", right, width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
     show_table(ds.pool.head(8)[["text", "label"]])
 
 
 def datasets_tab() -> None:
     names = {n: dataset_label(n) for n in DATASETS}  # labels fixed now: format_func may run outside the page
-    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=names.__getitem__)
+    name = st.selectbox(tr("models.ds.pick"), list(DATASETS), format_func=names.__getitem__,
+                        key=us.key("models", "data", list(DATASETS)))
     with guard():
         ds = dataset(name)
         st.caption(dataset_label(name, ".description"))
@@ -113,11 +128,10 @@ def csv_tab() -> None:
         sample_set_view(ds)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("models")
-tabs = open_tabs("models", ["backbones", "datasets", "csv"])
-with tabs[0]:
-    backbones_tab()
-with tabs[1]:
-    datasets_tab()
-with tabs[2]:
-    csv_tab()
+tabs = us.tabs("models", ["backbones", "datasets", "csv"])  # from the URL, kept over a language switch
+for tab, draw in zip(tabs, (backbones_tab, datasets_tab, csv_tab), strict=True):
+    if tab.open:  # only the open tab runs
+        with tab:
+            draw()

@@ -19,10 +19,13 @@ from plm_core.pretrain.studio import (
     sgns_window,
 )
 from ui import diagrams
+from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
-from ui.common import tabs as open_tabs
+from ui.figures import chart
 from ui.jobs import current_job, is_active, job_panel, submit
+from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
+from ui.matrix_section import matrix_section
 
 SENTENCE = "The President of the United States spoke to Congress about the war."
 PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the president of the", "span":
@@ -33,8 +36,10 @@ LIVE_SLOT = "pretrain-live"
 
 def example_tab(objective: str) -> None:
     with st.form(f"example-{objective}"):
-        text = st.text_input(tr("pretrain.sentence"), value=SENTENCE, max_chars=500)
-        seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, value=0, step=1)
+        us.resolve("pretraining", "sentence", SENTENCE)
+        text = st.text_input(tr("pretrain.sentence"), max_chars=500, key=us.key("pretraining", "sentence"))
+        seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, step=1,
+                               key=us.key("pretraining", "seed"))
         st.form_submit_button(tr("pretrain.example.show"))
     with guard():
         e = sentence_example(objective, text, seed=int(seed))
@@ -63,7 +68,8 @@ def predict_tab(objective: str) -> None:
         st.caption(tr(f"pretrain.predict.hint.{objective}"))
     label = tr("pretrain.predict.word" if objective == "sgns" else "pretrain.predict.input")
     with st.form(f"predict-{objective}"):
-        text = st.text_input(label, value=PREDICT_DEFAULT[objective], max_chars=500)
+        us.resolve("pretraining", "input", PREDICT_DEFAULT[objective])  # each objective's own example by default
+        text = st.text_input(label, max_chars=500, key=us.key("pretraining", "input"))
         st.form_submit_button(tr("pretrain.predict.run"))
     with guard():
         bb = load_backbone_with_spinner(BACKBONE_NAMES[objective])
@@ -73,9 +79,10 @@ def predict_tab(objective: str) -> None:
 def show_predictions(objective: str, bb, text: str) -> None:
     if objective == "mlm":
         for i, ranked in enumerate(probes.fill_mask(bb, text, 5), start=1):
-            st.plotly_chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)))
+            chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)), f"pretrain-mask-{i}",
+                  f"mlm-mask-{i}")
     elif objective == "clm":
-        st.plotly_chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()))
+        chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()), "pretrain-next", "clm-next-token")
         generated = probes.generate(bb, text, 12)
         st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(generated)}**")
     elif objective == "span":
@@ -85,14 +92,15 @@ def show_predictions(objective: str, bb, text: str) -> None:
     elif objective == "bilm":
         table(bilm_table(probes.bilm_predictions(bb, text, 3)))
     else:
-        st.plotly_chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"))
+        chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"), "pretrain-neighbours",
+              "sgns-neighbours")
         st.caption(tr("pretrain.predict.sgns_cosine"))
 
 
 def live_tab(objective: str) -> None:
     st.caption(tr("pretrain.live.explain"))
     cols = st.columns([2, 1])
-    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, 300, step=50, key=f"live-steps-{objective}")
+    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, step=50, key=us.key("pretraining", "steps"))
     if cols[1].button(tr("pretrain.live.start"), disabled=is_active(LIVE_SLOT), type="primary"):
         with guard():
             submit(LIVE_SLOT, "pretrain.live", LivePretrainJob(objective, steps=int(steps)), live=True)
@@ -116,7 +124,8 @@ def live_view(snap: Snapshot) -> None:
         snap.status.value, state.status)
     st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{status}"), step=state.step,
                    total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
-    st.plotly_chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total))
+    chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total), "pretrain-live-loss",
+          f"pretrain-{state.objective}-loss")
     st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
     if state.objective in ("mlm", "span"):
         st.caption(tr("pretrain.live.plateau"))
@@ -127,24 +136,30 @@ def live_view(snap: Snapshot) -> None:
 def cards_tab() -> None:
     cards = all_cards()
     st.caption(tr("pretrain.cards.note"))
-    st.plotly_chart(fg.checkpoint_comparison_figure(cards, lang()))
+    chart(fg.checkpoint_comparison_figure(cards, lang()), "pretrain-cards", "tiny-checkpoints-vs-random")
     for objective, card in cards.items():
         with st.expander(f"{card['name']} — {tr(f'pretrain.obj.{objective}')}"):
             readme = checkpoint_dir(objective) / "README.md"
             st.markdown(readme.read_text(encoding="utf-8") if readme.exists() else "")
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("pretraining")
-objective = st.segmented_control(tr("pretrain.objective"), OBJECTIVES, default="mlm", key="pretrain_objective",
-                                 format_func=lambda o: tr(f"pretrain.obj.{o}")) or "mlm"
+objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
+                        name="objective")
 st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = open_tabs("pretrain", ["example", "predict", "live", "cards"])  # the open tab survives a language switch
-with tabs[0]:
-    example_tab(objective)
-with tabs[1]:
-    predict_tab(objective)
-with tabs[2]:
-    live_tab(objective)
-with tabs[3]:
-    with guard():
+tabs = us.tabs("pretraining", ["example", "predict", "live", "cards"], prefix="pretrain")  # URL + language switch
+if tabs[0].open:  # only the open tab runs
+    with tabs[0]:
+        example_tab(objective)
+if tabs[1].open:
+    with tabs[1]:
+        predict_tab(objective)
+if tabs[2].open:
+    with tabs[2]:
+        live_tab(objective)
+if tabs[3].open:
+    with tabs[3], guard():
         cards_tab()
+with guard():
+    matrix_section()  # the objective matrix (plm_core.evidence.matrix)

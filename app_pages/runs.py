@@ -5,8 +5,11 @@ import streamlit as st
 
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
+from ui import urlstate as us
 from ui.common import guard, page_header, tr, tr_md
 from ui.common import table as show_table
+from ui.figures import chart
+from ui.lesson import step_bar
 
 FILTERS = ("kind", "backbone", "mode", "data")
 SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "seed", "test_accuracy",
@@ -32,8 +35,8 @@ def page_of(store: RunStore, filters: dict[str, list[str]], total: int) -> pd.Da
     pages = max(1, -(-total // PAGE_SIZE))
     page = 1
     if pages > 1:
-        page = int(st.number_input(tr("runs.page", pages=pages), min_value=1, max_value=pages, value=1,
-                                   key="runs-page"))
+        page = int(st.number_input(tr("runs.page", pages=pages), min_value=1, max_value=pages,
+                                   key=us.key("runs", "page", lo=1, hi=pages)))
         st.caption(tr("runs.page_rows", first=(page - 1) * PAGE_SIZE + 1, last=min(page * PAGE_SIZE, total), n=total))
     return store.page((page - 1) * PAGE_SIZE, PAGE_SIZE, filters)
 
@@ -48,9 +51,10 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
 
 def compare(store: RunStore, ids: list[int]) -> None:
     st.markdown(f"#### {tr('runs.compare')}")
-    metric = st.selectbox(tr("runs.metric"), METRICS, key="runs-metric", format_func=lambda m: tr(f"col.{m}"))
-    st.plotly_chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"),
-                                y_title=tr(f"col.{metric}")), width="stretch")
+    metric = st.selectbox(tr("runs.metric"), METRICS, key=us.key("runs", "metric", METRICS),
+                          format_func=lambda m: tr(f"col.{m}"))
+    chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"), y_title=tr(f"col.{metric}")),
+          "runs-compare", f"runs-{metric}", width="stretch")
 
 
 def export(store: RunStore, targets: list[int]) -> None:
@@ -73,6 +77,7 @@ def delete(store: RunStore, ids: list[int]) -> None:
         st.rerun()
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
     store = RunStore()

@@ -4,9 +4,10 @@ import streamlit as st
 
 from plm_core.backbones import specs
 from plm_core.jobs import JobStatus, Snapshot
-from ui.common import guard, page_header, tr
-from ui.common import tabs as open_tabs
+from ui import urlstate as us
+from ui.common import backbone_labels, guard, page_header, tr
 from ui.jobs import is_active, job_panel
+from ui.lesson import step_bar
 from ui.transfer import (
     backbone_notes,
     curves,
@@ -25,8 +26,9 @@ SLOTS = {"single": "transfer-single", "race": "transfer-race"}
 
 def choose_backbone(tab: str):
     table = specs()
-    name = st.selectbox(tr("common.backbone"), list(table), format_func=lambda n: table[n].display,
-                        key=f"{tab}-backbone")
+    names = backbone_labels()  # in the user's language
+    name = st.selectbox(tr("common.backbone"), list(table), format_func=names.__getitem__,
+                        key=us.key("transfer", "backbone", list(table)))
     backbone_notes(table[name])
     return table[name]
 
@@ -50,7 +52,7 @@ def launch(tab: str, race: bool) -> None:
 def draw(tab: str, snap: Snapshot) -> None:
     """Curves while it trains (and the optimizer's surgery table); result cards once it has ended."""
     state = snap.state if snap.result is None else snap.result
-    curves(state)
+    curves(state, tab)
     if snap.active:
         if tab == "single" and state and state.runs[0].surgery:
             surgery_table(state.runs[0].surgery)
@@ -63,18 +65,22 @@ def draw(tab: str, snap: Snapshot) -> None:
         result_card(state.runs[0].result, state.runs[0].label)
 
 
+step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("transfer")
 with st.expander(tr("transfer.tab.modes")):
     st.markdown(tr("transfer.modes_explained"))
-single, race, setfit = open_tabs("transfer", ["single", "race", "setfit"])  # the open tab survives a language switch
-with single:
-    launch("single", race=False)
-    job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
-with race:
-    launch("race", race=True)
-    job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
-with setfit:
-    from ui.setfit import setfit_section
+single, race, setfit = us.tabs("transfer", ["single", "race", "setfit"])  # from the URL; kept over a switch
+if single.open:  # only the open tab runs (the tabs share the page's setting keys)
+    with single:
+        launch("single", race=False)
+        job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
+if race.open:
+    with race:
+        launch("race", race=True)
+        job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
+if setfit.open:
+    with setfit:
+        from ui.setfit import setfit_section
 
-    source = data_source("setfit")
-    setfit_section("transfer", lambda: data_ref(source))
+        source = data_source("setfit")
+        setfit_section("transfer", lambda: data_ref(source))

@@ -124,7 +124,7 @@ def bench_page_512() -> None:
     at.selectbox[0].set_value("smollm2-135m")
     at.button[0].click().run()
     start = time.perf_counter()
-    at.button_group(key="att.section").set_value("weights").run()
+    at.button_group(key="attention.tab").set_value("weights").run()
     row("attention heads section, first draw (model run + all figures)", time.perf_counter() - start)
     start = time.perf_counter()
     at.slider[1].set_value(5).run()

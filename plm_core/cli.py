@@ -18,6 +18,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "plm_core.pretrain.cli",
     "plm_core.transfer.cli",
     "plm_core.fewshot.cli",
+    "plm_core.evidence.cli",
+    "plm_core.lessons.cli",
 )
 
 SEED_MAX = 2**32 - 1  # seeds are unsigned 32-bit (numpy and torch generators accept 0 .. 2**32 - 1)

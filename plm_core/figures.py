@@ -94,3 +94,12 @@ def length_histogram(texts: pd.Series, title: str = "", unit: str = "words", x_t
     fig = px.histogram(x=lengths, nbins=40, title=title, color_discrete_sequence=[PALETTE[2]])
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=x_title, yaxis_title=y_title)
     return fig
+
+
+def fit_titles(titles: Sequence[str], columns: int, page_px: int = 900, size: int = 16) -> list[str]:
+    """Subplot titles broken into lines (Plotly's <br>) that fit one of `columns` side-by-side subplots on a
+    page `page_px` wide; Plotly never wraps a title and a long one runs into its neighbour or off the chart."""
+    from plm_core.diagrams import wrap
+
+    room = 0.85 * page_px / max(columns, 1)
+    return ["<br>".join(wrap(title, size, room)) for title in titles]

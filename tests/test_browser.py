@@ -18,7 +18,12 @@ def test_language_switch_in_a_real_browser(app_server, browser):
     browser.get(app_server)
     wait_for_text(browser, "사전학습 언어모델과 전이학습")
     assert "Transfer learning, three ways" not in browser.find_element(By.TAG_NAME, "body").text
-    english = browser.find_element(By.XPATH, "//label[.//p[text()='English']]")
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the sidebar's switch may be drawn a moment after the page's text: wait for it, don't race it
+    switch = (By.XPATH, "//label[.//p[text()='English']]")
+    english = WebDriverWait(browser, 60).until(ec.element_to_be_clickable(switch))
     english.click()
     wait_for_text(browser, "PLM Lab — pretrained language models")
     body = browser.find_element(By.TAG_NAME, "body").text

@@ -49,10 +49,10 @@ def test_attention_page_every_section(lang):
     assert len(at.get("plotly_chart")) == 2  # single-stack masks, encoder-decoder masks
     expected = {"weights": 4, "next": 1, "swap": 4, "tokens": 0}
     for section, charts in expected.items():
-        at.button_group(key="att.section").set_value(section).run()
+        at.button_group(key="attention.tab").set_value(section).run()
         assert_clean(at)
         assert len(at.get("plotly_chart")) == charts, section
-    at.button_group(key="att.section").set_value("mlm").run()
+    at.button_group(key="attention.tab").set_value("mlm").run()
     assert_clean(at)
     assert at.selectbox[1].value == "tiny-bert-mlm"  # the shipped MLM is the sandbox's default
     assert len(at.get("plotly_chart")) == 2 and len(at.dataframe) == 1  # top-k of the masked piece + attention shift
@@ -62,7 +62,7 @@ def test_attention_page_survives_a_long_text():
     at = open_page("app_pages/attention.py", "en")
     at.text_area[0].set_value("the river bank " * 300)
     at.button[0].click().run()
-    at.button_group(key="att.section").set_value("weights").run()
+    at.button_group(key="attention.tab").set_value("weights").run()
     assert_clean(at)
     assert any("256" in i.value for i in at.info)  # MiniLM reads at most 256 pieces: the truncation notice
 
@@ -71,7 +71,7 @@ def test_mlm_sandbox_with_an_installed_mlm_backbone(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
     install_backbone(monkeypatch, fake)
     at = open_page("app_pages/attention.py", "ko")
-    at.button_group(key="att.section").set_value("mlm").run()
+    at.button_group(key="attention.tab").set_value("mlm").run()
     at.selectbox[1].set_value(fake.spec.name).run()
     assert_clean(at)
     assert at.selectbox[1].value == fake.spec.name
@@ -86,7 +86,7 @@ def test_attention_page_shows_cross_attention_of_an_encoder_decoder(monkeypatch)
     at.selectbox[0].set_value(fake.spec.name)
     at.text_input[0].set_value("a bank")
     at.button[0].click().run()
-    at.button_group(key="att.section").set_value("weights").run()
+    at.button_group(key="attention.tab").set_value("weights").run()
     assert_clean(at)
     kinds = [r for r in at.radio if r.options == ["encoder self", "decoder self (causal)", "cross (decoder → encoder)"]]
     assert len(kinds) == 1
@@ -115,7 +115,7 @@ def test_mask_swap_with_an_mlm_encoder_compares_predictions(monkeypatch):
     fake = tiny_random_backbone("encoder", head="mlm")
     install_backbone(monkeypatch, fake)
     at = open_page("app_pages/attention.py", "en")
-    at.button_group(key="att.section").set_value("swap").run()
+    at.button_group(key="attention.tab").set_value("swap").run()
     at.selectbox[1].set_value(fake.spec.name).run()
     assert_clean(at)
     assert len(at.dataframe) == 2  # top-k with its own mask | with a causal mask

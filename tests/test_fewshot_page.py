@@ -68,5 +68,5 @@ def test_page_switches_to_korean_data_with_korean_defaults() -> None:
     at.session_state["lang"] = "ko"
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    similarity_backbone = at.selectbox(key="fs_bb_similarity_korean-intents")
+    similarity_backbone = at.selectbox(key="fewshot.bb_similarity")
     assert similarity_backbone.value == "use-multilingual"  # a Korean-capable sentence encoder

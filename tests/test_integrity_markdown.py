@@ -31,7 +31,8 @@ def test_shipped_clm_does_not_turn_the_prompt_into_an_image(one_torch_thread) ->
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page("app_pages/pretraining.py")
-    at.session_state["pretrain_objective"] = "clm"
+    at.session_state["pretraining.objective"] = "clm"
+    at.session_state["pretraining.tab"] = "predict"  # only the open tab runs
     at.run()
     payload = "![p](http://host/x.png) and [a link](http://host/)"
     box = next(w for w in at.text_input if w.value == "the president of the")

@@ -38,9 +38,9 @@ def test_runs_page_paginates_and_builds_the_export_on_request(lang) -> None:
     fill(60)
     at = open_app_page("app_pages/runs.py", lang)
     assert not at.exception and not at.error
-    assert len(at.dataframe[0].value) == 50 and at.number_input(key="runs-page").value == 1
+    assert len(at.dataframe[0].value) == 50 and at.number_input(key="runs.page").value == 1
     assert not at.get("download_button")  # nothing exported until asked
-    at.number_input(key="runs-page").set_value(2)
+    at.number_input(key="runs.page").set_value(2)
     at.session_state["lang"] = lang
     at.run()
     assert len(at.dataframe[0].value) == 10 and at.dataframe[0].value["id"].max() == 10

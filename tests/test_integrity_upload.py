@@ -22,6 +22,8 @@ def test_streamlits_own_limit_is_above_ours() -> None:
 def test_a_too_large_csv_is_refused_in_the_ui_language(lang, words) -> None:
     assert len(BIG) > MAX_UPLOAD_BYTES
     at = open_app_page("app_pages/models_data.py", lang)
+    at.session_state["models.tab"] = "csv"  # only the open tab runs: open the upload's
+    at.run()
     uploader = at.file_uploader[0]
     assert uploader.proto.max_upload_size_mb * 2**20 > MAX_UPLOAD_BYTES  # the browser lets it through to us
     uploader.set_value(("big.csv", BIG, "text/csv"))
@@ -38,7 +40,7 @@ def test_transfer_lab_says_how_many_texts_were_cut() -> None:
     at = open_app_page("app_pages/transfer_lab.py", "en")
     at.session_state["uploaded_csv"] = ("long.csv", data)
     at.run()
-    at.selectbox(key="single-data").select("__upload__")
+    at.selectbox(key="transfer.data").select("__upload__")
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception

@@ -108,3 +108,16 @@ def test_default_race_job_races_the_five_modes_with_the_page_defaults() -> None:
     seconds = estimate_seconds(job.configs, RACE_N, RACE_TEST, 1, 22_700_000)
     assert 30 < seconds < 90  # calibrated on this machine; bench/lessons.py measures the real thing
     assert estimate_seconds(job.configs, 2 * RACE_N, RACE_TEST, 1, 22_700_000) > 1.5 * seconds
+
+
+def test_page_settings_start_from_the_lesson_sized_defaults() -> None:
+    """The URL settings registry mirrors these defaults (the pages and `lesson prepare` read it)."""
+    from plm_core import urlparams as up
+    from plm_core.fewshot.curves import PROMPT_K_CHOICES
+    from plm_core.transfer.defaults import RACE_EPOCHS, RACE_N, RACE_TEST
+
+    transfer = {p.name: p.default for p in up.params("transfer")}
+    fewshot = {p.name: p for p in up.params("fewshot")}
+    assert (transfer["n"], transfer["epochs"], transfer["race_test"]) == (RACE_N, RACE_EPOCHS, RACE_TEST)
+    assert fewshot["test"].default == CURVE_TEST_LIMIT and fewshot["prompt_k"].default == PROMPT_MAX_K
+    assert fewshot["prompt_k"].choices == PROMPT_K_CHOICES

@@ -13,9 +13,16 @@ def test_every_objective_renders(objective: str) -> None:
     at.query_params["lang"] = "ko"
     at.run()
     at.switch_page("app_pages/pretraining.py")
-    at.session_state["pretrain_objective"] = objective
+    at.session_state["pretraining.objective"] = objective
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert len(at.dataframe) >= 1  # the training example as a table
-    assert len(at.get("plotly_chart")) >= 1  # at least the checkpoints-vs-random-twin chart
+    charts = 0
+    for tab in ("predict", "live", "cards"):  # only the open tab runs: open each
+        at.session_state["pretraining.tab"] = tab
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        charts += len(at.get("plotly_chart"))
+    assert charts >= 1  # at least the checkpoints-vs-random-twin chart

@@ -65,3 +65,64 @@ def test_course_picture_has_every_step_in_order_with_the_path():
     svg = dg.course_svg(steps, "course", "path")
     titles = re.findall(r'font-weight="bold" fill="[^"]+">(\d+)\. ', svg)
     assert titles == [str(k + 1) for k in range(7)] and svg.count('class="course-path"') == 6
+
+
+# ---- readable at the page's width (issue 15: the diagrams were drawn too small to read) -------------------
+
+PAGE_PX = 930  # the page's content width at a 1400 px window (screenshots); a half-width column is ~455
+SLOTS = {"architecture": PAGE_PX // 2, "architecture-pair": PAGE_PX, "elmo": PAGE_PX, "sgns": PAGE_PX,
+         "course": PAGE_PX + 40}  # the course may shrink a little on a 1400 px window, never below 13 * 0.95 px
+
+
+def catalog_diagrams(lang: str) -> dict[str, list[str]]:
+    """Every diagram with the catalog's text in `lang`, as the pages draw them."""
+    from plm_core.i18n import t
+
+    def arch(family: str) -> str:
+        k = lambda s: t(f"diagram.arch.{s}", lang)  # noqa: E731
+        return dg.architecture_svg(family, 6, dg.ArchText(
+            t(f"diagram.arch.title.{family}", lang), k("tokens_in"), k("embeddings"), k("block"), k("cross"),
+            k("encoder"), k("decoder"), k("output"), k("lm_out"), k("mask"), k("cross_arrow")))
+
+    e = lambda s: t(f"diagram.elmo.{s}", lang)  # noqa: E731
+    elmo = dg.elmo_svg([0.08, 0.54, 0.38], 1.7, dg.ElmoText(e("title"), e("layer"), e("embeddings"), e("forward"),
+                                                            e("backward"), e("mix"), e("task")))
+    sgns = dg.sgns_window_svg("the king spoke to his loyal people at dawn".split(), 4, 2,
+                              ["river", "blue", "six", "ran", "of"],
+                              dg.SgnsText(*(t(f"diagram.sgns.{s}", lang) for s in ("title", "positive", "negative"))))
+    ideas = ("zoo", "transfer", "pretrain", "arch", "embed", "elmo", "fewshot")
+    course = dg.course_svg([dg.CourseStep(i, t(f"home.idea.{i}.title", lang), t("models.title", lang)) for i in ideas],
+                           t("diagram.course.title", lang), t("diagram.course.path", lang))
+    return {"architecture": [arch("encoder"), arch("decoder")], "architecture-pair": [arch("encoder-decoder")],
+            "elmo": [elmo], "sgns": [sgns], "course": [course]}
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_diagram_fits_its_slot_with_fonts_of_at_least_13_px(lang):
+    for slot, svgs in catalog_diagrams(lang).items():
+        for svg in svgs:
+            width, height = dg.svg_size(svg)
+            sizes = [int(v) for v in re.findall(r'font-size="(\d+)"', svg)]
+            assert min(sizes) >= dg.FONTS.small == 13, (slot, min(sizes))
+            assert width <= SLOTS[slot], (slot, lang, width)  # shown at its own size: never shrunk below 13 px
+            assert height < 600
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_architecture_labels_fit_inside_their_boxes_and_the_picture(lang):
+    for svg in catalog_diagrams(lang)["architecture"] + catalog_diagrams(lang)["architecture-pair"]:
+        width, _ = dg.svg_size(svg)
+        for x, w, size, label in re.findall(r'<rect x="(\d+)" y="\d+" width="(\d+)"[^>]*/><text [^>]*font-size="(\d+)"'
+                                            r'[^>]*>([^<]+)</text>', svg):
+            assert dg.text_width(label, int(size)) <= int(w), label
+            assert int(x) + int(w) <= width
+        for x, size, anchor, label in re.findall(r'<text x="(\d+)" y="\d+" font-size="(\d+)" fill="[^"]+" '
+                                                 r'text-anchor="(\w+)"[^>]*>([^<]+)</text>', svg):
+            extent = dg.text_width(label, int(size))
+            left = int(x) - extent if anchor == "end" else int(x)
+            assert left >= 0 and left + extent <= width + 1, label
+
+
+def test_text_width_counts_hangul_as_wide():
+    assert dg.text_width("가나다", 10) == 30 and dg.text_width("abc", 10) < 20
+    assert dg.wrap("mask (query × key)", 13, 80) == ["mask", "(query ×", "key)"]

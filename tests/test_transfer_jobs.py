@@ -109,7 +109,7 @@ def test_figures_are_built_from_plain_data():
     assert confusion_figure([[3, 1], [0, 4]], ["neg", "pos"]).data[0].z.tolist() == [[3, 1], [0, 4]]
     assert len(layer_weights_figure([0.2, 0.3, 0.5], 1.2).data[0].y) == 3
     fig = drift_heatmap(["x", "y"], [{"layer.1": 0.1, "embeddings": 0.0, "head": 5.0}, None])
-    assert list(fig.data[0].x) == ["embeddings", "layer.1"]
+    assert list(fig.data[0].x) == ["embeddings", "layer 2"]  # layers numbered as the slider (layer.1 = the 2nd)
     rows = [{"name": "head", "origin": "new", "status": "trainable", "trainable": True, "lr": 1e-3,
              "n_params": 770, "unfreeze_epoch": None}]
     assert surgery_display(rows).loc[0, "lr"] == "1.0e-03"

@@ -45,7 +45,7 @@ def test_runs_page_empty_and_full(lang):
 
 def test_static_backbone_offers_only_frozen():
     at = open_page("app_pages/transfer_lab.py", "en")
-    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    at.selectbox(key="transfer.backbone").select("glove-6b-50d").run()
     assert not at.exception
     assert any("only the frozen mode" in i.value for i in at.info)
     assert len(at.radio[0].options) == 1 and at.radio[0].options[0].startswith("frozen")
@@ -54,7 +54,7 @@ def test_static_backbone_offers_only_frozen():
 @pytest.mark.slow
 def test_a_frozen_glove_run_trains_in_the_background_and_is_stored():
     at = open_page("app_pages/transfer_lab.py", "en")
-    at.selectbox(key="single-backbone").select("glove-6b-50d").run()
+    at.selectbox(key="transfer.backbone").select("glove-6b-50d").run()
     at.number_input[0].set_value(24)
     at.button[0].click().run(timeout=120)  # the form's submit button
     assert not at.exception and not at.error
@@ -101,9 +101,12 @@ def test_result_card_and_race_summary_render(lang):
     at.run()
     assert not at.exception and not at.error
     assert len(at.metric) == 5  # accuracy, F1, parameters, time, memory
-    assert len(at.dataframe) == 2  # the single run's surgery table, the race's comparison table
-    charts = at.get("plotly_chart")
-    assert len(charts) >= 6  # two curve pairs, confusion, layer weights, drift heatmap
+    single_tables, single_charts = len(at.dataframe), len(at.get("plotly_chart"))
+    at.session_state["transfer.tab"] = "race"  # only the open tab runs: open the race's
+    at.run()
+    assert not at.exception and not at.error
+    assert single_tables + len(at.dataframe) == 2  # the single run's surgery table, the race's comparison table
+    assert single_charts + len(at.get("plotly_chart")) >= 6  # two curve pairs, confusion, layer weights, drift
 
 
 def test_a_reload_reattaches_to_the_browsers_job():
@@ -120,11 +123,15 @@ def test_a_reload_reattaches_to_the_browsers_job():
     reloaded.query_params["lang"] = "en"
     reloaded.query_params["u"] = owner
     reloaded.run()
-    reloaded.switch_page("app_pages/transfer_lab.py").run()
+    reloaded.switch_page("app_pages/transfer_lab.py")
+    reloaded.query_params.update({"lang": "en", "u": owner, "tab": "race"})  # the URL holds the open tab too
+    reloaded.run()
     assert not reloaded.exception and not reloaded.error
     assert reloaded.session_state["job:transfer-race"] == get_service().latest(owner, "transfer-race")
     assert len(reloaded.dataframe) == 1  # the race's comparison table, without starting anything
     fresh = open_page("app_pages/transfer_lab.py", "en")  # another browser: nothing of it
+    fresh.session_state["transfer.tab"] = "race"
+    fresh.run()
     assert not fresh.dataframe
 
 

@@ -57,6 +57,23 @@ def spec_text(spec: Any, field: str) -> str:
     return texts.get(lang()) or getattr(spec, field)
 
 
+def backbone_label(name: str) -> str:
+    """A backbone's name as selectboxes show it, in the user's language (`backbone.<name>.display`, else the
+    spec's own display name); fixed when called, so a format_func that runs later keeps this language."""
+    from plm_core.backbones import specs
+
+    texts = all_messages().get(f"backbone.{name}.display", {})
+    spec = specs().get(name)
+    return texts.get(lang()) or (spec.display if spec is not None else name)
+
+
+def backbone_labels() -> dict[str, str]:
+    """Every installed backbone's label in the user's language (use `labels.__getitem__` as format_func)."""
+    from plm_core.backbones import specs
+
+    return {name: backbone_label(name) for name in specs()}
+
+
 def dataset_label(name: str, key: str = "") -> str:
     """A sample set's name (key "") or description (key ".description") in the user's language."""
     from plm_core.data import DATASETS

@@ -24,11 +24,12 @@ def architecture(family: str, layers: int) -> None:
 
 
 def architectures(layers: int = 4) -> None:
-    """The three block diagrams side by side, each with its mask."""
-    families = ("encoder", "decoder", "encoder-decoder")
-    for col, family in zip(st.columns([1, 1, 1.6]), families, strict=True):  # the encoder-decoder is wider
+    """The encoder and the decoder side by side, the (twice as wide) encoder-decoder under them: each drawn at
+    its own size (dg.FONTS), which fits half / all of the page's width (three in a row were shrunk unreadable)."""
+    for col, family in zip(st.columns(2), ("encoder", "decoder"), strict=True):
         with col:
             architecture(family, layers)
+    architecture("encoder-decoder", layers)
 
 
 def elmo(weights: Sequence[float], gamma: float | None) -> None:

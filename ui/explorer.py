@@ -25,7 +25,10 @@ def attention_names() -> list[str]:
 
 
 def display(name: str) -> str:
-    return specs()[name].display
+    """The backbone's name in the user's language (selectboxes and captions)."""
+    from ui.common import backbone_label
+
+    return backbone_label(name)
 
 
 def memo(slot: str, inputs: Hashable, compute: Callable[[], Any], spinner: str = "") -> Any:

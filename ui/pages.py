@@ -18,6 +18,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "app_pages/home.py", ":material/school:", "nav.section.start"),
+    PageSpec("lessons", "app_pages/lessons.py", ":material/co_present:", "nav.section.start"),
     PageSpec("models", "app_pages/models_data.py", ":material/inventory_2:", "nav.section.start"),
     PageSpec("pretraining", "app_pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
     PageSpec("embeddings", "app_pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),
@@ -25,6 +26,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("transfer", "app_pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
     PageSpec("fewshot", "app_pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
     PageSpec("runs", "app_pages/runs.py", ":material/table_chart:", "nav.section.transfer"),
+    PageSpec("proofs", "app_pages/proofs.py", ":material/verified:", "nav.section.transfer"),
 )
 
 

@@ -13,18 +13,23 @@ import streamlit as st
 from plm_core.backbones import specs
 from plm_core.jobs import Snapshot
 from plm_core.transfer.figures import embedding_map_figure, loss_figure
-from ui.common import guard, tr
+from ui import urlstate as us
+from ui.common import backbone_labels, guard, tr
+from ui.figures import chart
 
 
 def setfit_backbones() -> dict[str, str]:
     """Encoders SetFit can tune: trainable transformer encoders (MiniLM first)."""
     table = specs()
     names = [n for n, s in table.items() if s.family == "encoder" and s.can("trainable")]
-    return {n: table[n].display for n in sorted(names, key=lambda n: n != "minilm-l6")}
+    labels = backbone_labels()  # in the user's language
+    return {n: labels[n] for n in sorted(names, key=lambda n: n != "minilm-l6")}
 
 
 def setfit_form(key: str, data_ref: Any) -> None:
-    """Settings and start: K per class, pairs per text, seed; submits the "setfit" job for `slot`."""
+    """Settings and start: K per class, pairs per text, seed; submits the "setfit" job for `slot`.
+
+    `key` is the page ("transfer", "fewshot"): the form shows its URL settings sf_*."""
     from plm_core.transfer.setfit import SetFitConfig, SetFitJob
     from ui.jobs import submit
 
@@ -32,10 +37,11 @@ def setfit_form(key: str, data_ref: Any) -> None:
     st.caption(tr("setfit.explain"))
     with st.form(f"{key}-setfit-form"):
         c1, c2, c3, c4 = st.columns(4)
-        backbone = str(c1.selectbox(tr("common.backbone"), list[str](names), format_func=names.__getitem__))
-        per_class = c2.select_slider(tr("setfit.k"), [2, 4, 8, 16, 32], value=8)
-        iterations = c3.select_slider(tr("setfit.iterations"), [2, 5, 10, 20], value=20)
-        seed = c4.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)
+        backbone = str(c1.selectbox(tr("common.backbone"), list[str](names), format_func=names.__getitem__,
+                                    key=us.key(key, "sf_backbone", list(names))))
+        per_class = c2.select_slider(tr("setfit.k"), [2, 4, 8, 16, 32], key=us.key(key, "sf_k"))
+        iterations = c3.select_slider(tr("setfit.iterations"), [2, 5, 10, 20], key=us.key(key, "sf_iters"))
+        seed = c4.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, key=us.key(key, "sf_seed"))
         started = st.form_submit_button(tr("setfit.start"), type="primary")
     if started:
         with guard():
@@ -71,12 +77,14 @@ def draw_setfit(snap: Snapshot) -> None:
         st.dataframe(frame[["kind", "text_a", "label_a", "text_b", "label_b"]], hide_index=True, width="stretch")
     left, right = st.columns(2)
     names = dict(train_name=tr("setfit.map.train"), test_name=tr("setfit.map.test"))
-    left.plotly_chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), width="stretch")
-    right.plotly_chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), width="stretch")
+    chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), "setfit-map-before",
+          "setfit-map-before", left, width="stretch")
+    chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), "setfit-map-after",
+          "setfit-map-after", right, width="stretch")
     if steps:
-        st.plotly_chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
-                                    x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")),
-                        width="stretch")
+        chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
+                          x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")), "setfit-loss",
+              "setfit-contrastive-loss", width="stretch")
 
 
 def setfit_section(key: str, data_ref: Any) -> None:

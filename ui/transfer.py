@@ -23,7 +23,6 @@ from plm_core.transfer.config import (
     applicable_strategies,
     default_pooling,
 )
-from plm_core.transfer.defaults import RACE_EPOCHS, RACE_N, RACE_TEST
 from plm_core.transfer.figures import (
     accuracy_figure,
     confusion_figure,
@@ -36,10 +35,13 @@ from plm_core.transfer.figures import (
     surgery_display,
 )
 from plm_core.transfer.strategies import strategy_mode
+from ui import urlstate as us
 from ui.common import csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
+from ui.figures import chart
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
+PAGE = "transfer"  # the settings' page in plm_core.urlparams
 
 
 @dataclass
@@ -65,7 +67,8 @@ def data_source(key: str) -> str:
     options = list(DATASETS) + ([UPLOAD] if "uploaded_csv" in st.session_state else [])
     names = {n: dataset_label(n) for n in DATASETS}
     names[UPLOAD] = tr("transfer.data.uploaded", name=st.session_state.get("uploaded_csv", ("",))[0])
-    choice = st.selectbox(tr("transfer.data"), options, key=f"{key}-data", format_func=names.__getitem__)
+    choice = st.selectbox(tr("transfer.data"), options, key=us.key(PAGE, "data", options),
+                          format_func=names.__getitem__)
     if choice == UPLOAD:  # cut texts, removed duplicates, the separator: said before training
         from plm_core.errors import PLMError
         from ui.loaders import uploaded_dataset
@@ -112,19 +115,20 @@ def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
     options = list(applicable_strategies(spec))
     names = {o: strategy_name(o) for o in options}  # computed now, in the user's language
     if race:
-        default = [s for s in ("frozen", "finetune", "lora") if s in options] or options[:1]
-        chosen = st.multiselect(tr("transfer.strategies"), options, default=default, format_func=names.__getitem__,
-                                placeholder=tr("common.choose"), max_selections=5, key=f"{key}-strategies")
+        racers = us.key(PAGE, "modes", options)
+        st.session_state[racers] = st.session_state[racers][:5]  # a link may name more than the box takes
+        chosen = st.multiselect(tr("transfer.strategies"), options, format_func=names.__getitem__,
+                                placeholder=tr("common.choose"), max_selections=5, key=racers)
     else:
         chosen = [st.radio(tr("transfer.strategy"), options, format_func=names.get, horizontal=True,
-                           key=f"{key}-strategy")]
+                           key=us.key(PAGE, "mode", options))]
     c1, c2, c3 = st.columns(3)
     k, rank = 2, 8
     if any(s in ("freeze_bottom", "top_k") for s in chosen) and spec.layers:
-        k = c1.slider(tr("transfer.k"), 0, spec.layers, min(2, spec.layers), key=f"{key}-k")
+        k = c1.slider(tr("transfer.k"), 0, spec.layers, key=us.key(PAGE, "k", lo=0, hi=spec.layers))
     if "lora" in chosen:
-        rank = c2.select_slider(tr("transfer.lora_rank"), [1, 2, 4, 8, 16, 32], value=8, key=f"{key}-rank")
-    seeds = c3.select_slider(tr("transfer.seeds"), [1, 2, 3, 4, 5], value=1, key=f"{key}-seeds") if race else 1
+        rank = c2.select_slider(tr("transfer.lora_rank"), [1, 2, 4, 8, 16, 32], key=us.key(PAGE, "rank"))
+    seeds = c3.select_slider(tr("transfer.seeds"), [1, 2, 3, 4, 5], key=us.key(PAGE, "seeds")) if race else 1
     groups = group_editor(key, spec, chosen[0], k, rank) if not race and chosen and spec.transformer else ""
     return StrategyChoice(chosen, int(k), int(rank), groups, int(seeds))
 
@@ -182,40 +186,43 @@ def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settin
     names = labels("transfer.pooling", poolings) | labels("transfer.head", HEADS) \
         | labels("transfer.size", ["n", "k"]) | labels("transfer.schedule", SCHEDULES)  # in the user's language
     if race:
-        race_estimate(spec, choice, int(st.session_state.get(f"{key}-size", RACE_N)),
-                      int(st.session_state.get(f"{key}-epochs", RACE_EPOCHS)),
-                      int(st.session_state.get(f"{key}-test", RACE_TEST)))
+        now = us.values_of(PAGE)
+        race_estimate(spec, choice, int(now["n"]), int(now["epochs"]), int(now["race_test"]))
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get)
-        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, value=RACE_N if race else 256,
-                               step=8, key=f"{key}-size")
-        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, value=RACE_EPOCHS,
-                                 key=f"{key}-epochs")
+        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get, key=us.key(PAGE, "sizing"))
+        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, step=8, key=us.key(PAGE, "n"))
+        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, key=us.key(PAGE, "epochs"))
         c1, c2, c3 = st.columns(3)
-        pooling = c1.selectbox(tr("transfer.pooling"), poolings, index=poolings.index(default_pooling(spec)),
-                               format_func=names.__getitem__)
-        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.__getitem__, horizontal=True)
+        us.resolve(PAGE, "pooling", default_pooling(spec))
+        pooling = c1.selectbox(tr("transfer.pooling"), poolings, format_func=names.__getitem__,
+                               key=us.key(PAGE, "pooling", poolings))
+        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.__getitem__, horizontal=True,
+                        key=us.key(PAGE, "head", HEADS))
         top = max(spec.layers, 0)
-        layer = c3.slider(tr("transfer.layer"), 0, top, top) if top else 0
+        us.resolve(PAGE, "layer", top)  # the default: the top layer of this backbone
+        layer = c3.slider(tr("transfer.layer"), 0, top, key=us.key(PAGE, "layer", lo=0, hi=top)) if top else 0
         c1, c2, c3 = st.columns(3)
-        lr_body = c1.select_slider(tr("transfer.lr_body"), LRS, value=1e-4, format_func=lambda v: f"{v:.0e}")
-        lr_head = c2.select_slider(tr("transfer.lr_head"), LRS, value=2e-3, format_func=lambda v: f"{v:.0e}")
-        decay = c3.slider(tr("transfer.layer_decay"), 0.5, 1.0, 0.8, 0.05)
+        lr_body = c1.select_slider(tr("transfer.lr_body"), LRS, format_func=lambda v: f"{v:.0e}",
+                                   key=us.key(PAGE, "lr_body", LRS))
+        lr_head = c2.select_slider(tr("transfer.lr_head"), LRS, format_func=lambda v: f"{v:.0e}",
+                                   key=us.key(PAGE, "lr_head", LRS))
+        decay = c3.slider(tr("transfer.layer_decay"), 0.5, 1.0, step=0.05, key=us.key(PAGE, "decay"))
         st.caption(tr("transfer.lr_help"))
         c1, c2 = st.columns(2)
-        schedule = str(c1.selectbox(tr("transfer.schedule"), list[str](SCHEDULES), format_func=names.__getitem__))
-        warmup = c2.slider(tr("transfer.warmup"), 0.0, 0.5, 0.1, 0.05)
+        schedule = str(c1.selectbox(tr("transfer.schedule"), list[str](SCHEDULES), format_func=names.__getitem__,
+                                    key=us.key(PAGE, "schedule", SCHEDULES)))
+        warmup = c2.slider(tr("transfer.warmup"), 0.0, 0.5, step=0.05, key=us.key(PAGE, "warmup"))
         with st.expander(tr("transfer.advanced")):
             c1, c2, c3, c4 = st.columns(4)
-            seed = c1.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, value=0)
+            seed = c1.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, key=us.key(PAGE, "seed"))
             lengths = {0: tr("transfer.max_length_auto")} | {v: str(v) for v in (16, 32, 64, 128, 256)}
-            max_length = c2.select_slider(tr("transfer.max_length"), list(lengths), value=0, format_func=lengths.get)
-            budget = c2.select_slider(tr("transfer.length_budget"), [64, 128, 256, 512], value=256)
-            test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000,
-                                         value=RACE_TEST if race else 500, step=50,
-                                         key=f"{key}-test")  # a race scores every racer
-            batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], value=16)
+            max_length = c2.select_slider(tr("transfer.max_length"), list(lengths), format_func=lengths.get,
+                                          key=us.key(PAGE, "max_len", list(lengths)))
+            budget = c2.select_slider(tr("transfer.length_budget"), [64, 128, 256, 512], key=us.key(PAGE, "budget"))
+            test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000, step=50,
+                                         key=us.key(PAGE, "race_test" if race else "test"))  # a race scores all
+            batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], key=us.key(PAGE, "batch"))
         submitted = st.form_submit_button(tr("transfer.start_race" if race else "transfer.start"), type="primary")
     if not submitted:
         return None
@@ -262,19 +269,20 @@ def progress_label(snap: Snapshot) -> str:
     return f"{run.label}: {tr(f'transfer.phase.{run.phase}')}"
 
 
-def curves(state: Any) -> None:
+def curves(state: Any, key: str = "transfer") -> None:
+    """Loss, schedule and accuracy of every run so far; `key` tells two panels on one page apart."""
     runs = [r for r in state.runs if r.history or r.steps] if state else []
     if not runs:
         return
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
                  test_name=tr("transfer.chart.heldout"))
     left, middle, right = st.columns(3)
-    left.plotly_chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
-                                  y_title=tr("chart.loss")), width="stretch")
-    middle.plotly_chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"),
-                                        tr("transfer.chart.step")), width="stretch")
-    right.plotly_chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
-                                       y_title=tr("chart.accuracy")), width="stretch")
+    chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
+                      y_title=tr("chart.loss")), f"{key}-loss", f"{key}-loss", left, width="stretch")
+    chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"), tr("transfer.chart.step")),
+          f"{key}-schedule", f"{key}-learning-rates", middle, width="stretch")
+    chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
+                          y_title=tr("chart.accuracy")), f"{key}-accuracy", f"{key}-accuracy", right, width="stretch")
 
 
 SURGERY_WORDS = ("embeddings", "head", "mix", "pooler", "lm_head", "lm_head (tied)", "decoder + lm_head", "vectors",
@@ -294,7 +302,7 @@ def transfer_diagram_chart(rows: list[dict], key: str) -> None:
     text = DiagramText(tr("diagram.transfer.title"), tr("diagram.transfer.body"), tr("diagram.transfer.head"),
                        tr("diagram.transfer.lr"), tr("surgery.layer"),
                        {s: names[s] for s in ("trainable", "frozen", "unused", "dropped")}, names)
-    st.plotly_chart(transfer_diagram(rows, text), width="stretch", key=key)
+    chart(transfer_diagram(rows, text), key, "transfer-diagram", width="stretch")
     st.caption(tr("diagram.transfer.caption"))
 
 
@@ -336,11 +344,13 @@ def result_card(result: Any, label: str) -> None:
         st.caption(tr("transfer.cache_hit"))
     left, right = st.columns(2)
     if result.confusion:
-        left.plotly_chart(confusion_figure(result.confusion, result.labels, tr("transfer.chart.confusion"),
-                                           tr("transfer.chart.true"), tr("transfer.chart.pred")), width="stretch")
+        chart(confusion_figure(result.confusion, result.labels, tr("transfer.chart.confusion"),
+                               tr("transfer.chart.true"), tr("transfer.chart.pred")), f"result-{label}-confusion",
+              f"{label}-confusion", left, width="stretch")
     if result.layer_weights:
-        right.plotly_chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
-                                                tr("transfer.chart.layer"), tr("chart.uniform")), width="stretch")
+        chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
+                                   tr("transfer.chart.layer"), tr("chart.uniform")), f"result-{label}-mix",
+              f"{label}-layer-weights", right, width="stretch")
         from ui import diagrams
 
         diagrams.elmo(result.layer_weights, result.mix_gamma)
@@ -371,8 +381,9 @@ def race_summary(state: Any) -> None:
     if seeds == 1:
         st.caption(tr("transfer.one_seed_note"))
     left, right = st.columns(2)
-    left.plotly_chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
-                                   tr("transfer.metric.accuracy")), width="stretch")
-    right.plotly_chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done],
-                                     tr("transfer.chart.drift"), tr("transfer.chart.group")), width="stretch")
+    chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
+                       tr("transfer.metric.accuracy")), "race-share", "race-accuracy-vs-share", left, width="stretch")
+    chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done], tr("transfer.chart.drift"),
+                        tr("transfer.chart.group"), surgery_names(), tr("surgery.layer")), "race-drift",
+          "race-weight-drift", right, width="stretch")
     st.caption(tr("transfer.drift_help"))

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from plm_core.explorer.attention import LARGE_SIDE, pool_matrix
 from plm_core.explorer.masks import MaskMatrix
-from plm_core.figures import PALETTE
+from plm_core.figures import PALETTE, fit_titles
 
 MAX_TICK_LABELS = 100  # token axes with more pieces than this get no per-token labels
 HOVER_CELLS = 64 * 64  # heatmaps with more cells get position-only hover text
@@ -171,7 +171,8 @@ def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: 
     """Masks side by side: blue = may attend, white = blocked by the architecture, grey = padding."""
     scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"],
              [1.0, "#C8C8C8"]]
-    fig = make_subplots(rows=1, cols=len(mask_list), subplot_titles=list(titles), horizontal_spacing=0.06)
+    shown = fit_titles(titles, len(mask_list))  # a long title wraps instead of running off the chart
+    fig = make_subplots(rows=1, cols=len(mask_list), subplot_titles=shown, horizontal_spacing=0.06)
     for col, m in enumerate(mask_list, start=1):
         hover = [[f"{q} → {k}: {legend[int(m.codes[i, j])]}" for j, k in enumerate(m.key_tokens)]
                  for i, q in enumerate(m.query_tokens)]
@@ -180,7 +181,8 @@ def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: 
         fig.update_xaxes(_token_axis(m.key_tokens), row=1, col=col)
         fig.update_yaxes(dict(autorange="reversed", **_token_axis(m.query_tokens, x=False)), row=1, col=col)
     side = max(max(m.shape) for m in mask_list)
-    fig.update_layout(height=int(min(640, 260 + 12 * side)), margin=MARGIN)
+    lines = max(title.count("<br>") + 1 for title in shown) if shown else 1
+    fig.update_layout(height=int(min(640, 260 + 12 * side)), margin=MARGIN | dict(t=MARGIN["t"] + 20 * (lines - 1)))
     return fig
 
 

@@ -29,6 +29,8 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
     KindSpec("fewshot.sensitivity", "plm_core.fewshot.jobs:run_sensitivity_job"),
     KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job", "plm_core.transfer.setfit:store_setfit"),
     KindSpec("pretrain.live", "plm_core.pretrain.studio:run_live_pretraining"),
+    KindSpec("proof", "plm_core.evidence.cards:run_proof"),
+    KindSpec("matrix", "plm_core.evidence.matrix:run_matrix_job", "plm_core.evidence.matrix:store_matrix"),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)
     KindSpec("test.sleep", "plm_core.jobs.testing:run_sleep"),
     KindSpec("test.fail", "plm_core.jobs.testing:run_fail", cache=False),

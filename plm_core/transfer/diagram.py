@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from plm_core.diagrams import FONTS, GREY, NEW_COLOUR, STATUS_COLOURS, text_width
 from plm_core.transfer.figures import slider_layer_name
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-COLOURS = {"trainable": "#F58518", "frozen": "#BAB0AC", "unused": "#E8E8E8", "dropped": "#FFFFFF"}
-NEW_COLOUR = "#54A24B"  # the new head psi (and the scalar mix) while they learn
+COLOURS = STATUS_COLOURS  # one palette with the concept diagrams (plm_core.diagrams)
+ROW_PX = 36  # px per group: a box holds its label at FONTS.label
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,19 @@ def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText | None = 
     ordered = diagram_rows(rows)
     y = list(range(len(ordered)))
     colours = [NEW_COLOUR if r["origin"] == "new" and r["status"] == "trainable"
-               else COLOURS.get(r["status"], "#BAB0AC") for r in ordered]
+               else COLOURS.get(r["status"], GREY) for r in ordered]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.62, 0.38], horizontal_spacing=0.02)
     fig.add_trace(go.Bar(
         x=[1] * len(ordered), y=y, orientation="h", marker=dict(color=colours, line=dict(color="#555", width=1),
         pattern=dict(shape=["x" if r["status"] == "dropped" else "" for r in ordered])),
         text=[_label(r, text) for r in ordered], textposition="inside", insidetextanchor="middle",
+        textfont=dict(size=FONTS.label),
         customdata=np.array([[r["name"], r["status"]] for r in ordered], dtype=object), hoverinfo="text",
         showlegend=False), row=1, col=1)
     lrs = [r["lr"] if r["status"] == "trainable" and r["lr"] else None for r in ordered]
     fig.add_trace(go.Bar(x=lrs, y=y, orientation="h", marker_color=colours, showlegend=False,
                          text=[f"{v:.0e}" if v else "" for v in lrs], textposition="outside",
+                         textfont=dict(size=FONTS.small), cliponaxis=False,
                          hovertemplate="%{x:.1e}<extra></extra>"), row=1, col=2)
     n_body = sum(1 for r in ordered if r["origin"] != "new" and r["status"] != "dropped")
     _brace(fig, 0, n_body - 1, text.body)
@@ -85,10 +88,27 @@ def transfer_diagram(rows: Sequence[dict[str, Any]], text: DiagramText | None = 
         _brace(fig, n_body, len(ordered) - 1, text.head)
     fig.update_yaxes(visible=False, range=[-0.6, len(ordered) - 0.4])
     fig.update_xaxes(visible=False, range=[0, 1], row=1, col=1)
-    fig.update_xaxes(type="log", title_text=text.lr_axis, row=1, col=2, visible=any(lrs))  # frozen (L-BFGS): no rates
-    fig.update_layout(title=text.title, height=120 + 30 * len(ordered), bargap=0.15,
-                      margin=dict(l=110, r=10, t=40, b=40))
+    fig.update_xaxes(type="log", title_text=text.lr_axis, row=1, col=2, visible=any(lrs),  # frozen: no rates
+                     range=lr_range(lrs), dtick=1, tickformat=".0e", tickfont=dict(size=FONTS.small))
+    fig.update_layout(title=dict(text=text.title, font=dict(size=FONTS.title)), height=120 + ROW_PX * len(ordered),
+                      bargap=0.15, margin=dict(l=brace_margin(text), r=10, t=48, b=48),
+                      uniformtext=dict(minsize=FONTS.small, mode="show"))  # Plotly would shrink box labels to fit
     return fig
+
+
+def lr_range(lrs: Sequence[float | None]) -> list[float] | None:
+    """The log-axis range (log10 units) with room right of the largest rate for its printed value."""
+    import math
+
+    rates = [v for v in lrs if v]
+    if not rates:
+        return None
+    return [math.log10(min(rates)) - 0.3, math.log10(max(rates)) + 0.6]
+
+
+def brace_margin(text: DiagramText) -> int:
+    """The left margin (px) that holds the phi / psi labels beside their braces."""
+    return int(max(text_width(text.body, FONTS.small), text_width(text.head, FONTS.small)) + 30)
 
 
 def _brace(fig: go.Figure, lo: int, hi: int, label: str) -> None:
@@ -98,4 +118,4 @@ def _brace(fig: go.Figure, lo: int, hi: int, label: str) -> None:
     fig.add_shape(type="line", xref="paper", yref="y", x0=-0.02, x1=-0.02, y0=lo - 0.4, y1=hi + 0.4,
                   line=dict(color="#333", width=2))
     fig.add_annotation(xref="paper", yref="y", x=-0.03, y=(lo + hi) / 2, text=label, showarrow=False,
-                       xanchor="right", font=dict(size=12))
+                       xanchor="right", font=dict(size=FONTS.small))

@@ -133,15 +133,18 @@ def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]
 
 
 def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None], title: str = "",
-                  group_title: str = "group") -> go.Figure:
-    """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened."""
+                  group_title: str = "group", names: dict[str, str] | None = None,
+                  layer_template: str = "layer {n}") -> go.Figure:
+    """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened. Groups are
+    shown by `names` (translated) and layers numbered as the slider and the surgery table do (1..L)."""
     import plotly.graph_objects as go
 
     frame = drift_frame(labels, drifts)
     z = frame.to_numpy(dtype=float)
     text = [[("0" if v == 0 else f"{v:.1e}") if np.isfinite(v) else "" for v in row] for row in z]
-    fig = go.Figure(go.Heatmap(z=z, x=list(frame.columns), y=list(frame.index), colorscale="YlOrRd", text=text,
-                               texttemplate="%{text}", zmin=0, colorbar=dict(title="ΔW/W")))
+    groups = [(names or {}).get(c, slider_layer_name(c, layer_template)) for c in frame.columns]
+    fig = go.Figure(go.Heatmap(z=z, x=groups, y=list(frame.index), colorscale="YlOrRd", text=text,
+                               texttemplate="%{text}", textfont=dict(size=11), zmin=0, colorbar=dict(title="ΔW/W")))
     fig.update_layout(title=title, height=140 + 45 * len(frame), xaxis_title=group_title,
                       yaxis_autorange="reversed", margin=dict(l=10, r=10, t=40, b=10))
     return fig

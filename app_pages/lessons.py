@@ -1,0 +1,134 @@
+"""Lessons: the guided lessons as cards (start, steps, prepare ahead of class, worksheet) and the teacher view."""
+
+import streamlit as st
+
+from plm_core.lessons import Lesson, lessons
+from plm_core.lessons.model import lessons_dir
+from ui.common import guard, lang, md_escape, page_header, tr
+from ui.figures import chart
+from ui.jobs import owner_id, service
+from ui.lesson import open_step, step_query
+from ui.pages import page_path
+
+PREPARING = "lessons-preparing"  # lesson id -> {step index: job id}
+
+
+def steps_list(lesson: Lesson) -> None:
+    with st.expander(tr("lessons.card.steps")):
+        for i, step in enumerate(lesson.steps):
+            st.page_link(page_path(step.page), label=step.title.get(lang()), query_params=step_query(lesson, i),
+                         icon=":material/help:" if step.question else ":material/play_circle:")
+
+
+def prepare_button(lesson: Lesson) -> None:
+    from plm_core.lessons.jobs import lesson_jobs, submit_lesson
+
+    if not lesson_jobs(lesson):
+        return
+    if st.button(tr("lessons.prepare"), key=f"prepare-{lesson.id}", help=tr("lessons.prepare_help"),
+                 icon=":material/rocket_launch:"):
+        with guard():
+            st.session_state.setdefault(PREPARING, {})[lesson.id] = submit_lesson(service(), lesson, owner_id())
+    if lesson.id in st.session_state.get(PREPARING, {}):
+        prepare_progress(lesson)
+
+
+def prepare_progress(lesson: Lesson) -> None:
+    """One progress bar for every job of the lesson, polled while any runs."""
+    from plm_core.lessons.jobs import overall_fraction
+
+    job_ids = st.session_state[PREPARING][lesson.id]
+
+    @st.fragment(run_every=2.0)
+    def live() -> None:
+        snaps = [service().snapshot(j, owner_id()) for j in job_ids.values()]
+        done = sum(s.finished for s in snaps)
+        failed = [s.status.value for s in snaps if s.finished and s.status.value != "done"]
+        if done < len(snaps):
+            fraction = overall_fraction(service(), job_ids, owner_id())
+            st.progress(fraction, text=tr("lessons.preparing", lesson=lesson.title.get(lang()),
+                                          pct=round(100 * fraction), done=done, total=len(snaps)))
+        elif failed:
+            st.warning(tr("lessons.prepare_failed", n=len(failed), status=", ".join(sorted(set(failed)))))
+        else:
+            st.success(tr("lessons.prepared", lesson=lesson.title.get(lang())), icon=":material/task_alt:")
+
+    live()
+
+
+def worksheet_button(lesson: Lesson) -> None:
+    from plm_core.lessons.worksheet import build_worksheet
+
+    key = f"worksheet-{lesson.id}-{lang()}"
+    if st.button(tr("lessons.worksheet.build"), key=f"build-{key}", icon=":material/print:",
+                 help=tr("lessons.worksheet_help")):
+        with guard(), st.spinner(tr("lessons.worksheet.build")):
+            st.session_state[key] = build_worksheet(lesson, lang())
+    if key in st.session_state:
+        st.download_button(tr("lessons.worksheet"), st.session_state[key].encode("utf-8"),
+                           file_name=f"{lesson.id}-{lang()}.html", mime="text/html", key=f"download-{key}",
+                           icon=":material/download:")
+
+
+def lesson_card(lesson: Lesson) -> None:
+    with st.container(border=True, key=f"card-{lesson.id}"):
+        st.subheader(f"{lesson.order}. {lesson.title.get(lang())}")
+        st.write(md_escape(lesson.summary.get(lang())))
+        st.caption(tr("lessons.card.meta", steps=len(lesson.steps), minutes=lesson.minutes))
+        cols = st.columns([1, 1, 1])
+        if cols[0].button(tr("lessons.card.open"), key=f"open-{lesson.id}", type="primary",
+                          icon=":material/play_arrow:"):
+            open_step(lesson, 0, present=False)
+        with cols[1]:
+            prepare_button(lesson)
+        with cols[2]:
+            worksheet_button(lesson)
+        steps_list(lesson)
+
+
+def teacher_view(lesson: Lesson) -> None:
+    """The class's predictions for every question of the lesson, live."""
+    from plm_core.lessons.figures import predictions_figure
+    from plm_core.lessons.predictions import class_counts
+
+    asked = [(i, s) for i, s in enumerate(lesson.steps) if s.question is not None]
+    if not asked:
+        return
+    st.markdown(f"#### {md_escape(lesson.title.get(lang()))}")
+
+    @st.fragment(run_every=3.0)
+    def live() -> None:
+        cols = st.columns(min(len(asked), 3))
+        for n, (i, step) in enumerate(asked):
+            assert step.question is not None
+            counts = class_counts(lesson.id, i)
+            with cols[n % len(cols)]:
+                st.caption(f"{i + 1}. {md_escape(step.question.prompt.get(lang()))}")
+                if not counts:
+                    st.info(tr("lessons.teacher.none"))
+                    continue
+                labels = {c.value.lower(): c.label.get(lang()) for c in step.question.choices}
+                chart(predictions_figure(counts, labels, tr("lessons.teacher.chart", n=sum(counts.values())),
+                                         tr("lessons.teacher.count"), step.question.answer or None),
+                      key=f"teacher-{lesson.id}-{i}", name=f"predictions-{lesson.id}-step{i + 1}", width="stretch")
+
+    live()
+    if st.button(tr("lessons.teacher.clear"), key=f"clear-{lesson.id}", type="tertiary"):
+        from plm_core.lessons.predictions import clear_predictions
+
+        st.toast(tr("lessons.teacher.cleared", n=clear_predictions(lesson.id)))
+
+
+page_header("lessons")
+with guard():
+    found = lessons()
+    if not found:
+        st.info(tr("lessons.empty", folder=str(lessons_dir())))
+    teacher = st.toggle(tr("lessons.teacher"), value=st.query_params.get("teacher") == "1", key="lessons-teacher",
+                        help=tr("lessons.teacher_help"))
+    if teacher:
+        for lesson in found:
+            teacher_view(lesson)
+    else:
+        for lesson in found:
+            lesson_card(lesson)

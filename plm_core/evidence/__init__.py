@@ -1,0 +1,1 @@
+"""Evidence: paper-proof cards and the domain-fit lab."""

@@ -1,0 +1,45 @@
+"""The ELMo proof card in a real browser, both languages: pressed (or already in this machine's result
+cache, then shown at once), it ends with the verdict badge, the
+tables' headings and the learned gamma."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from test_pretrain_browser import body, wait_until
+
+from plm_core.i18n import t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def press_card(driver, card: str) -> None:
+    from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    xpath = f"//div[contains(@class, 'st-key-proof-run-{card}')]//button"
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        try:
+            button = driver.find_elements(By.XPATH, xpath)[-1]
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+            return
+        except (IndexError, StaleElementReferenceException, ElementNotInteractableException):
+            time.sleep(0.3)
+    raise AssertionError(f"no run button for {card}; the page says: {body(driver)[-1500:]}")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_elmo_card_shows_its_verdict(app_server, browser, lang: str) -> None:
+    browser.get(f"{app_server}/proofs?lang={lang}")
+    wait_until(browser, lambda b: t("proofs.elmo.title", lang) in b, timeout=240)
+    gamma = t("proofs.gamma", lang, gammas="", weights="").split(":")[0]  # "Learned γ per seed"
+    if gamma not in body(browser):  # not computed on this machine yet: run it
+        press_card(browser, "elmo")
+    wait_until(browser, lambda b: gamma in b, timeout=400)
+    text = body(browser)
+    outcomes = [t(f"proofs.verdict.{o}", lang) for o in ("reproduced", "partly", "not_reproduced")]
+    assert any(o in text for o in outcomes)
+    assert t("proofs.paper_table", lang, where="Table 2") in text  # the tables themselves draw on a canvas
