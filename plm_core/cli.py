@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "plm_core.pretrain.cli",
     "plm_core.transfer.cli",
     "plm_core.fewshot.cli",
+    "plm_core.evidence.domain_cli",
     "plm_core.evidence.cli",
     "plm_core.lessons.cli",
 )

@@ -70,7 +70,9 @@ def _setfit(default_backbone: str = "minilm-l6") -> tuple[Param, ...]:
 
 PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
     "home": (),
+    "domain": (),  # the domain-fit lab keeps its settings in the page for now (no link state yet)
     "lessons": (),  # the lesson page (?teacher=1 is global: see GLOBAL_KEYS)
+    "proofs": (),  # (added on the domain branch so that every registered page has an entry)
     "transfer": (
         Param("tab", "str", "single", ("single", "race", "setfit")),
         Param("backbone", "str", "minilm-l6", BACKBONES),

@@ -23,6 +23,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pretraining", "app_pages/pretraining.py", ":material/model_training:", "nav.section.pretrain"),
     PageSpec("embeddings", "app_pages/embeddings.py", ":material/scatter_plot:", "nav.section.inside"),
     PageSpec("attention", "app_pages/attention.py", ":material/grid_on:", "nav.section.inside"),
+    PageSpec("domain", "app_pages/domain_fit.py", ":material/travel_explore:", "nav.section.transfer"),
     PageSpec("transfer", "app_pages/transfer_lab.py", ":material/swap_horiz:", "nav.section.transfer"),
     PageSpec("fewshot", "app_pages/fewshot.py", ":material/filter_1:", "nav.section.transfer"),
     PageSpec("runs", "app_pages/runs.py", ":material/table_chart:", "nav.section.transfer"),

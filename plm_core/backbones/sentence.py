@@ -28,6 +28,10 @@ class SentenceEncoder(Backbone):
             special=[p in ("<s>", "</s>") for p in pieces],
         )
 
+    @property
+    def unknown_id(self) -> int | None:
+        return 0  # sentencepiece's <unk> is id 0 in USE's vocabulary
+
     def embed(self, texts: Sequence[str], pooling="mean", layer: int = -1, batch_size: int = 64,
               max_length: int | None = None) -> np.ndarray:
         texts = list(texts)

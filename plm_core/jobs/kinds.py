@@ -29,6 +29,9 @@ KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
     KindSpec("fewshot.sensitivity", "plm_core.fewshot.jobs:run_sensitivity_job"),
     KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job", "plm_core.transfer.setfit:store_setfit"),
     KindSpec("pretrain.live", "plm_core.pretrain.studio:run_live_pretraining"),
+    KindSpec("domain.fit", "plm_core.evidence.domain:run_fit"),
+    KindSpec("domain.compare", "plm_core.evidence.domain:run_compare"),
+    KindSpec("domain.continue", "plm_core.evidence.domain_continue:run_continue"),
     KindSpec("proof", "plm_core.evidence.cards:run_proof"),
     KindSpec("matrix", "plm_core.evidence.matrix:run_matrix_job", "plm_core.evidence.matrix:store_matrix"),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from plm_core.pretrain import corpus as corpus_mod
-from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, save_model, write_json
+from plm_core.pretrain.checkpoints import checkpoint_dir, folder_size, read_word_counts, save_model, write_json
 from plm_core.pretrain.models import TINY_CONFIGS, count_params
 from plm_core.pretrain.tokenizer import load_raw_tokenizer
 from plm_core.pretrain.train import (
@@ -31,6 +31,7 @@ from plm_core.pretrain.train import (
     build_model,
     build_task,
     cached_stream,
+    encode_stream,
     evaluate,
     validation_batches,
     word_stream,
@@ -64,27 +65,55 @@ def load_lines(shipped: bool) -> tuple[list[str], list[str]]:
     return corpus_mod.read_split("train", shipped=shipped), corpus_mod.read_split("valid", shipped=True)
 
 
-def prepare(objective: str, cfg: PretrainConfig | None = None, shipped: bool = False, seed: int = 0) -> Prepared:
-    """Build a fresh model (seeded), its task, the training stream and the fixed validation batches."""
+def prepare(objective: str, cfg: PretrainConfig | None = None, shipped: bool = False, seed: int = 0,
+            init_from: Path | None = None, lines: tuple[list[str], list[str]] | None = None) -> Prepared:
+    """Build a model, its task, the training stream and the fixed validation batches.
+
+    The model is fresh (seeded), or, with `init_from`, the weights of that checkpoint folder (continued
+    pretraining; the folder is only read). `lines` = (train, validation) paragraphs replaces the corpus.
+    """
     cfg = dataclasses.replace(cfg or DEFAULT_TRAIN[objective], seed=seed)
-    train_lines, valid_lines = load_lines(shipped)
+    train_lines, valid_lines = lines if lines is not None else load_lines(shipped)
     tok, counts = None, None
     words: list[str] = []
     if objective == "sgns":
         c = TINY_CONFIGS["sgns"]
-        words, counts = word_vocab(train_lines, c["vocab"], c["min_count"])
+        words, counts = (read_word_counts(init_from) if init_from is not None
+                         else word_vocab(train_lines, c["vocab"], c["min_count"]))
         task = build_task(objective, cfg, None, counts)
         stream, valid_stream = word_stream(train_lines, words), word_stream(valid_lines, words)
-        model = build_model(objective, None, len(words), seed)
+        model = (load_trained_model(objective, init_from) if init_from is not None
+                 else build_model(objective, None, len(words), seed))
     else:
         tok = load_raw_tokenizer()
         vocab = Vocab.from_tokenizer(tok)
         task = build_task(objective, cfg, vocab)
-        stream = cached_stream(train_lines, tok, vocab.sep_id, "train" if not shipped else "train_slice")
-        valid_stream = cached_stream(valid_lines, tok, vocab.sep_id, "valid")
-        model = build_model(objective, vocab, seed=seed)
+        if lines is not None:  # someone's own text: small, encoded afresh
+            stream, valid_stream = encode_stream(train_lines, tok, vocab.sep_id), encode_stream(valid_lines, tok,
+                                                                                               vocab.sep_id)
+        else:
+            stream = cached_stream(train_lines, tok, vocab.sep_id, "train" if not shipped else "train_slice")
+            valid_stream = cached_stream(valid_lines, tok, vocab.sep_id, "valid")
+        model = (load_trained_model(objective, init_from) if init_from is not None
+                 else build_model(objective, vocab, seed=seed))
     valid = validation_batches(task, valid_stream, cfg.eval_batches, cfg.batch_size)
     return Prepared(objective, cfg, model, task, stream, valid, tok, words, counts if objective == "sgns" else None)
+
+
+def load_trained_model(objective: str, folder: Path) -> torch.nn.Module:
+    """The model of a checkpoint folder as a new float32 module in train mode (to continue its pretraining)."""
+    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram, require_checkpoint
+
+    require_checkpoint(folder, folder.name)
+    if objective == "bilm":
+        return load_bilm(folder).train()
+    if objective == "sgns":
+        return load_skipgram(folder).train()
+    from plm_core.backbones.hf import auto_class
+
+    head = {"mlm": "mlm", "clm": "clm", "span": "seq2seq"}[objective]
+    model = auto_class(head).from_pretrained(str(folder), attn_implementation="eager", dtype=torch.float32)
+    return model.train()
 
 
 def corpus_summary() -> dict:
@@ -163,8 +192,7 @@ class ProgressLogger(Callback):
 
 def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:
     """Validation loss of a shipped checkpoint (or its random-init twin) on the first fixed validation batches."""
-    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram, read_word_counts
-    from plm_core.pretrain.train import encode_stream
+    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram
 
     cfg = DEFAULT_TRAIN[objective]
     valid_lines = corpus_mod.read_split("valid", shipped=True)

@@ -156,6 +156,7 @@ class LivePretrainJob:
     steps: int = 0  # 0: the objective's live default (LIVE_TRAIN)
     seed: int = 0
     probe_every: int = 50
+    init_from: str = ""  # "" = fresh random weights; "shipped" = continue the shipped checkpoint (never overwritten)
 
     def train_config(self) -> Any:
         from plm_core.pretrain.train import PretrainConfig
@@ -193,7 +194,7 @@ def run_live_pretraining(job: LivePretrainJob, ctx: Any) -> LiveState:
 
     cfg = job.train_config()
     state = LiveState(objective=job.objective, steps_total=cfg.steps)
-    p = prepare(job.objective, cfg, shipped=True, seed=cfg.seed)
+    p = prepare(job.objective, cfg, shipped=True, seed=cfg.seed, init_from=init_folder(job.objective, job.init_from))
     live = LiveCallback(ctx, state, p, job.probe_every)
     trainer = PretrainTrainer(p.task, p.model, p.train_stream, p.valid, p.cfg, callbacks=[live], stop=ctx.stop)
     state.val_history.append((0, trainer.evaluate()))
@@ -205,6 +206,17 @@ def run_live_pretraining(job: LivePretrainJob, ctx: Any) -> LiveState:
     state.status = "stopped" if result.stopped else "done"
     live.push()
     return state
+
+
+def init_folder(objective: str, init_from: str) -> Any:
+    """The checkpoint folder a run starts from (None: fresh weights)."""
+    if not init_from:
+        return None
+    if init_from != "shipped":
+        raise PLMError("pretrain.err.bad_init_from", init_from=init_from)
+    from plm_core.pretrain.checkpoints import checkpoint_dir
+
+    return checkpoint_dir(objective)
 
 
 def probe_live(p: Any, text: str, k: int = 3) -> str:
