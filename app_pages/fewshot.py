@@ -68,8 +68,19 @@ def backbone_box(method: str, ds) -> str:
                             format_func=backbone_labels().__getitem__, key=us.key(PAGE, f"bb_{method}", names)))
 
 
+def curve_estimate(ds) -> None:
+    """About how long the curve in the form takes (its settings as they stand: the defaults or the link's)."""
+    now = us.values_of(PAGE)
+    shots = tuple(int(k) for k in now["shots"]) or fc.DEFAULT_SHOTS
+    config = fc.CurveConfig(methods=tuple(now["methods"]), shots=shots, seeds=int(now["seeds"]),
+                            test_limit=int(now["test"]), prompt_max_k=int(now["prompt_k"]))
+    if config.methods:
+        st.caption(tr("fewshot.estimate", seconds=max(1, round(fc.estimate_seconds(config, len(ds.labels))))))
+
+
 def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
+    curve_estimate(ds)
     with st.form("fewshot-settings"):
         chosen = st.multiselect(tr("fewshot.methods"), methods,
                                 format_func=lambda m: t(f"fewshot.method.{m}", language),
@@ -90,6 +101,9 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
             words = {k: v.strip() for k, v in verbalizers_for(base, ds.labels).items()}
             st.text_area(tr("fewshot.verbalizers"), fs.pairs_text(words), key=f"fs_verbal_{ds.name}")
             st.checkbox(tr("fewshot.calibrate"), key=us.key(PAGE, "calibrate"), help=tr("fewshot.calibrate_help"))
+            prompt_k = st.select_slider(tr("fewshot.prompt_max_k"), fc.PROMPT_K_CHOICES,
+                                        help=tr("fewshot.prompt_max_k_help"),
+                                        key=us.key(PAGE, "prompt_k", fc.PROMPT_K_CHOICES))
             st.text_area(tr("fewshot.descriptions"), fs.pairs_text(default_descriptions(ds.labels, ds.info.task)),
                          key=f"fs_desc_{ds.name}")
         if not st.form_submit_button(tr("fewshot.run"), type="primary"):
@@ -98,7 +112,7 @@ def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
         data=ds.name, methods=tuple(chosen), shots=tuple(sorted(shots)), seeds=seeds, test_limit=int(test_limit),
         backbones={m: picked[m] for m in chosen}, prompt=prompt_from_state(ds), language=ds.info.language or "en",
         descriptions=fs.parse_pairs(st.session_state[f"fs_desc_{ds.name}"], ds.labels),
-        finetune=fc.FinetuneSettings(epochs=epochs),
+        finetune=fc.FinetuneSettings(epochs=epochs), prompt_max_k=int(prompt_k),
     )
 
 

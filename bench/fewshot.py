@@ -6,7 +6,8 @@
 1. Frozen curve on cached features: 7 values of K x 5 seeds after the one-time extraction. Target <= 5 s.
 2. SmolLM2 8-shot prompting: the demonstration prefix encoded once and its cache re-used, vs the whole
    prompt re-encoded for every test example, same run, same examples. Target >= 2x faster, equal scores.
-3. A full default curve (similarity + prompt + frozen, K up to 32, 3 seeds, 300 test examples), with progress.
+3. The Few-shot lab's default curve (similarity + frozen K 0-32, prompting K 0-2, 3 seeds, 60 test examples),
+   with progress.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from plm_core.backbones import load_backbone  # noqa: E402
 from plm_core.data import get_dataset  # noqa: E402
-from plm_core.fewshot.curves import CurveConfig, run_curves, summarize, to_json  # noqa: E402
+from plm_core.fewshot.curves import CurveConfig, default_curve_config, run_curves, summarize, to_json  # noqa: E402
 from plm_core.fewshot.methods import make_task  # noqa: E402
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer  # noqa: E402
 
@@ -70,10 +71,9 @@ def bench_prefix_cache(task, cache: dict, n_test: int, k: int = 8) -> dict:
             "uncached_s": t_plain, "speedup": speedup, "max_abs_diff": diff, "accuracy": acc}
 
 
-def bench_full(cache: dict, test_limit: int) -> dict:
-    task = make_task(get_dataset(DATA), test_limit)
-    config = CurveConfig(data=DATA, methods=("similarity", "prompt", "frozen"), shots=(0, 1, 2, 4, 8, 16, 32),
-                         seeds=3, test_limit=test_limit)
+def bench_full(cache: dict) -> dict:
+    config = default_curve_config(DATA)  # the page's default curve (bench/lessons.py times it through a job)
+    task = make_task(get_dataset(DATA), config.test_limit)
 
     def progress(info) -> None:
         eta = f"{info.eta_seconds:.0f}s left" if info.eta_seconds is not None else "estimating"
@@ -102,7 +102,7 @@ def main() -> None:
     if "prefix" in parts:
         out["prefix_cache"] = bench_prefix_cache(task, cache, args.prompt_test)
     if "full" in parts:
-        out["full"] = bench_full(cache, args.test_limit)
+        out["full"] = bench_full(cache)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "fewshot.json").write_text(json.dumps(out, indent=2, default=float))

@@ -23,6 +23,7 @@ from plm_core.data import DATASETS
 from plm_core.errors import PLMError
 from plm_core.pretrain import OBJECTIVES
 from plm_core.transfer.config import HEADS, SCHEDULES
+from plm_core.transfer.defaults import RACE_EPOCHS, RACE_N, RACE_TEST
 from plm_core.transfer.strategies import STRATEGIES
 
 Kind = Literal["str", "int", "float", "bool", "list"]
@@ -54,6 +55,8 @@ FEWSHOT_METHODS = ("similarity", "prompt", "cloze", "frozen", "finetune")  # plm
 SHOT_CHOICES = (0, 1, 2, 4, 8, 16, 32, 64, 128)  # plm_core.fewshot.curves.SHOT_CHOICES (a test checks)
 DEFAULT_SHOTS = (0, 1, 2, 4, 8, 16, 32)  # plm_core.fewshot.curves.DEFAULT_SHOTS
 DEFAULT_METHODS = ("similarity", "prompt", "frozen")  # CurveConfig().methods
+CURVE_TEST = 60  # plm_core.fewshot.curves.CURVE_TEST_LIMIT (a test checks): the default curve's test texts
+PROMPT_MAX_K, PROMPT_K_CHOICES = 2, (0, 1, 2, 4, 8, 16, 32)  # plm_core.fewshot.curves.PROMPT_MAX_K, PROMPT_K_CHOICES
 POLYSEMY_SETS = ("bank", "bat", "apple", "play", "light", "bae", "nun", "custom")  # explorer.polysemy + "custom"
 PROJECTIONS = ("pca", "umap", "tsne")  # plm_core.explorer.projection.METHODS
 ATTENTION_SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -80,8 +83,8 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
         Param("rank", "int", 8, (1, 2, 4, 8, 16, 32)),  # LoRA rank
         Param("seeds", "int", 1, (1, 2, 3, 4, 5)),  # a race's seeds per strategy
         Param("sizing", "str", "n", ("n", "k")),  # n = N examples in all, k = K per class
-        Param("n", "int", 256, lo=1, hi=1000),
-        Param("epochs", "int", 3, lo=1, hi=20),
+        Param("n", "int", RACE_N, lo=1, hi=1000),  # sized for a live race (plm_core.transfer.defaults)
+        Param("epochs", "int", RACE_EPOCHS, lo=1, hi=20),
         Param("pooling", "str", AUTO, (AUTO, *POOLINGS, "mix")),  # auto = the backbone's own default
         Param("head", "str", "logreg", HEADS),
         Param("layer", "int", -1, lo=-1, hi=64),  # hidden-state index read; -1 = the top layer
@@ -94,7 +97,7 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
         Param("max_len", "int", 0, (0, 16, 32, 64, 128, 256)),  # 0 = auto
         Param("budget", "int", 256, (64, 128, 256, 512)),
         Param("test", "int", 500, lo=10, hi=2000),  # test texts scored by a single run
-        Param("race_test", "int", 300, lo=10, hi=2000),  # ... and by a race (it scores every racer)
+        Param("race_test", "int", RACE_TEST, lo=10, hi=2000),  # ... and by a race (it scores every racer)
         Param("batch", "int", 16, (4, 8, 16, 32, 64)),
         *_setfit(),
     ),
@@ -103,7 +106,8 @@ PAGE_PARAMS: dict[str, tuple[Param, ...]] = {
         Param("methods", "list", DEFAULT_METHODS, FEWSHOT_METHODS),
         Param("shots", "list", DEFAULT_SHOTS, SHOT_CHOICES),
         Param("seeds", "int", 3, lo=1, hi=10),
-        Param("test", "int", 300, lo=20, hi=1000),
+        Param("test", "int", CURVE_TEST, lo=20, hi=1000),
+        Param("prompt_k", "int", PROMPT_MAX_K, PROMPT_K_CHOICES),  # prompting stops at this K
         Param("epochs", "int", 10, lo=1, hi=20),
         Param("calibrate", "bool", False),
         *(Param(f"bb_{m}", "str", AUTO, (AUTO, *BACKBONES)) for m in FEWSHOT_METHODS),  # auto = the set's default

@@ -111,7 +111,8 @@ def test_constants_copied_here_match_their_sources() -> None:
     assert up.DEFAULT_SHOTS == tuple(curves.DEFAULT_SHOTS)
     assert up.DEFAULT_METHODS == tuple(curves.CurveConfig().methods)
     assert up.param("fewshot", "seeds").default == curves.CurveConfig().seeds
-    assert up.param("fewshot", "test").default == curves.CurveConfig().test_limit
+    assert up.param("fewshot", "test").default == curves.default_curve_config().test_limit  # the page's default curve
+    assert up.param("fewshot", "prompt_k").default == curves.default_curve_config().prompt_max_k
     assert set(available_methods()) <= set(up.FEWSHOT_METHODS)
     assert up.POLYSEMY_SETS == (*polysemy_sets(), "custom")
     assert up.PROJECTIONS == tuple(METHODS)

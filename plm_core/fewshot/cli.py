@@ -84,7 +84,8 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
                               verbalizers=verbal, calibrate=args.calibrate)
     return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
                        test_limit=args.test_limit, backbones=parse_backbones(args.backbone, methods), prompt=prompt,
-                       finetune=FinetuneSettings(epochs=args.epochs), language=language or "en")
+                       finetune=FinetuneSettings(epochs=args.epochs), language=language or "en",
+                       prompt_max_k=args.prompt_max_k)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -164,6 +165,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--shots", default="0,1,2,4,8,16,32", help="K values: examples per class, comma-separated")
     p.add_argument("--seeds", type=int, default=3, help="K-shot draws (and demonstration orders) per K")
     p.add_argument("--test-limit", type=int, default=300, help="first N examples of the fixed test set")
+    p.add_argument("--prompt-max-k", type=int, default=None,
+                   help="prompting stops at this K (default: every K in --shots; the page's default curve stops at 2)")
     p.add_argument("--template", default="",
                    help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")

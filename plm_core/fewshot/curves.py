@@ -33,7 +33,11 @@ from plm_core.training.callbacks import StopSignal
 
 DEFAULT_SHOTS: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
 SHOT_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
+PROMPT_K_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
 TRAINING_METHODS = ("frozen", "finetune")
+SLOW_METHODS = ("prompt", "finetune")  # run after the quick ones, so the chart has every quick curve at once
+CURVE_TEST_LIMIT = 60  # the default curve's test set: SmolLM2 reads every test text once per (K, seed)
+PROMPT_MAX_K = 2  # the default curve prompts with K = 0, 1, 2 ("zero, one, few"); the probe goes on to 32
 
 
 @dataclass
@@ -45,6 +49,7 @@ class CurveConfig:
     shots: tuple[int, ...] = DEFAULT_SHOTS  # K = examples per class (in the prompt, or to train on)
     seeds: int = 3  # different K-shot draws and demonstration orders
     test_limit: int = TEST_LIMIT  # first N examples of the fixed test set
+    prompt_max_k: int | None = None  # prompting stops at this K (None: every K in shots)
     backbones: dict[str, str] = field(default_factory=dict)  # method -> backbone name ("" = the default)
     prompt: PromptConfig | None = None  # None = the default template for the data's task
     descriptions: dict[str, str] = field(default_factory=dict)  # similarity: label -> description
@@ -62,6 +67,12 @@ class CurveConfig:
         return out
 
 
+def default_curve_config(data: str = "movie-snippets", language: str = "en") -> CurveConfig:
+    """The Few-shot lab's default curve, sized for a live lesson: K 0..32 for the quick methods, prompting
+    up to K = 2, 3 seeds, 60 test texts (bench/lessons.py times it)."""
+    return CurveConfig(data=data, language=language, test_limit=CURVE_TEST_LIMIT, prompt_max_k=PROMPT_MAX_K)
+
+
 def validate(config: CurveConfig) -> None:
     bad = [m for m in config.methods if m not in METHODS]
     if bad or not config.methods:
@@ -70,6 +81,8 @@ def validate(config: CurveConfig) -> None:
         raise PLMError("fewshot.err.bad_shots", shots=", ".join(map(str, config.shots)))
     if not 1 <= config.seeds <= 20:
         raise PLMError("fewshot.err.bad_seeds", seeds=config.seeds)
+    if config.prompt_max_k is not None and config.prompt_max_k < 0:
+        raise PLMError("fewshot.err.bad_shots", shots=str(config.prompt_max_k))
 
 
 @dataclass
@@ -130,13 +143,19 @@ def unit_weight(method: str, k: int, n_labels: int) -> float:
     return 0.3
 
 
+def run_order(methods: Sequence[str]) -> list[str]:
+    """The quick methods first (their whole curves appear within seconds), then prompting and fine-tuning."""
+    return sorted(methods, key=lambda m: m in SLOW_METHODS)
+
+
 def plan(config: CurveConfig, methods: dict[str, Method], task: FewShotTask) -> tuple[list[Unit], list[Skipped]]:
-    """Every unit of work in run order (method by method, K ascending, seeds inside), and what is skipped."""
+    """Every unit of work in run order (quick methods first, then method by method, K ascending, seeds
+    inside), and what is skipped."""
     units: list[Unit] = []
     skipped: list[Skipped] = []
     n_labels = len(task.labels)
     most = task.max_k()
-    for name in config.methods:
+    for name in run_order(config.methods):
         method = methods[name]
         units.append(Unit(name, -1, 0, unit_weight(name, -1, n_labels)))
         for k in sorted(set(config.shots)):
@@ -145,9 +164,66 @@ def plan(config: CurveConfig, methods: dict[str, Method], task: FewShotTask) -> 
             if k > most:
                 skipped.append(Skipped(name, k, "fewshot.skip.too_few", {"k": k, "most": most}))
                 continue
+            if name == "prompt" and config.prompt_max_k is not None and k > config.prompt_max_k:
+                skipped.append(Skipped(name, k, "fewshot.skip.prompt_k", {"k": k, "most": config.prompt_max_k}))
+                continue
             seeds = [0] if method.deterministic(k) else list(range(config.seeds))
             units.extend(Unit(name, k, s, unit_weight(name, k, n_labels)) for s in seeds)
     return units, skipped
+
+
+# ---- an honest time estimate, before starting ------------------------------------------------------
+# Calibrated with bench/lessons.py on the shared 2-core CPU (one torch thread per job, load average ~4.5:
+# 60 snippets scored in 8.5-9 s at K = 0, 10 s at K = 1, 10.7 s at K = 2, 12.5 s at K = 4):
+LM_TOKENS_PER_S = 200.0  # SmolLM2-135M forward, query tokens per second
+LM_PREFIX_TOKENS = 700.0  # every this many prefix tokens add one more query's worth of work (attention, cache copies)
+ENCODER_TEXTS_PER_S = 60.0  # MiniLM forward over a ~30-token text (embedding, probe features, evaluation)
+PROBE_SECONDS = 0.05  # one logistic-regression fit on K-per-class vectors
+TEXT_TOKENS = 30.0  # a movie-review snippet in the prompt template, in SmolLM2 pieces
+DEMO_TOKENS = 35.0  # one demonstration (text cut to 40 words, label word, separator)
+FINETUNE_SETUP_S = 1.0  # copy the body, build the head and optimizer (per K, seed)
+FINETUNE_EPOCH_S = 0.5  # per-epoch overhead beyond the examples (small batches, the held-out pass's setup)
+
+
+def prompt_unit_seconds(k: int, n_labels: int, n_test: int, text_tokens: float = TEXT_TOKENS) -> float:
+    """One (K, seed) of prompting: the prefix once, then every test text read after it."""
+    prefix = k * n_labels * DEMO_TOKENS
+    slow = 1.0 + prefix / LM_PREFIX_TOKENS  # attention over the prefix (and its cache copies) per query token
+    return (prefix + n_test * text_tokens) * slow / LM_TOKENS_PER_S
+
+
+def unit_seconds(unit: Unit, config: CurveConfig, n_labels: int, n_test: int) -> float:
+    """About how long one planned unit takes on this machine."""
+    if unit.method == "prompt":
+        return 0.0 if unit.k < 0 else prompt_unit_seconds(unit.k, n_labels, n_test)
+    if unit.method in ("similarity", "cloze"):
+        return n_test / ENCODER_TEXTS_PER_S if unit.k <= 0 else 0.0
+    if unit.method == "frozen":
+        return n_test / ENCODER_TEXTS_PER_S if unit.k < 0 else PROBE_SECONDS + unit.k * n_labels / ENCODER_TEXTS_PER_S
+    if unit.method == "finetune" and unit.k > 0:
+        epochs = config.finetune.epochs  # every epoch trains on the C*K examples, then scores the test set
+        return FINETUNE_SETUP_S + epochs * (FINETUNE_EPOCH_S + (3 * unit.k * n_labels + n_test) / ENCODER_TEXTS_PER_S)
+    return 0.0
+
+
+def estimate_seconds(config: CurveConfig, n_labels: int, most: int = 10**6) -> float:
+    """About how long the curve takes live (not counting model loading), from calibrated per-unit times.
+
+    `most` is the largest K every class can give (larger K are skipped); the backbones are not loaded.
+    """
+    validate(config)
+    total = 0.0
+    for name in config.methods:
+        method_kind = KINDS.get(name, "zero")
+        total += unit_seconds(Unit(name, -1, 0, 0.0), config, n_labels, config.test_limit)
+        for k in sorted(set(config.shots)):
+            supported = k == 0 if method_kind == "zero" else (k >= 0 if method_kind == "demo" else k >= 1)
+            capped = name == "prompt" and config.prompt_max_k is not None and k > config.prompt_max_k
+            if not supported or k > most or capped:
+                continue
+            seeds = 1 if k == 0 else config.seeds
+            total += seeds * unit_seconds(Unit(name, k, 0, 0.0), config, n_labels, config.test_limit)
+    return total
 
 
 def samples_for(units: Sequence[Unit], task: FewShotTask, method: str) -> list[pd.DataFrame]:

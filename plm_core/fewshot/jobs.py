@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plm_core.fewshot.curves import CurveConfig, CurveResult, ProgressInfo, run_curves, save_run, sensitivity
+from plm_core.fewshot.curves import (
+    CurveConfig,
+    CurveResult,
+    ProgressInfo,
+    default_curve_config,
+    run_curves,
+    save_run,
+    sensitivity,
+)
 from plm_core.fewshot.methods import make_task
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer
 from plm_core.jobs.model import JobContext
@@ -74,3 +82,8 @@ def run_sensitivity_job(job: SensitivityJob, ctx: JobContext) -> pd.DataFrame:
 
     return sensitivity(lambda c: PromptScorer(lm, c, ds.labels), task, job.k, job.templates, job.orders,
                        job.seed, stop=ctx.stop, on_row=on_row)
+
+
+def default_curve_job(data: str = "movie-snippets") -> CurveJob:
+    """The curve the Few-shot lab starts with its default settings."""
+    return CurveJob(default_curve_config(data), DataRef(data))  # prompt None: the data's default template

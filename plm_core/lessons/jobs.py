@@ -85,7 +85,7 @@ def curve_config(values: Mapping[str, Any]) -> Any:
     return CurveConfig(data=ds.name, methods=methods, shots=tuple(sorted(int(k) for k in values["shots"])),
                        seeds=int(values["seeds"]), test_limit=int(values["test"]), backbones=backbones, prompt=prompt,
                        language=language, descriptions=descriptions,
-                       finetune=FinetuneSettings(epochs=int(values["epochs"])))
+                       finetune=FinetuneSettings(epochs=int(values["epochs"])), prompt_max_k=int(values["prompt_k"]))
 
 
 def fewshot_job(values: Mapping[str, Any]) -> StepJob:

@@ -17,6 +17,7 @@ from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
 from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import TrainConfig
+from plm_core.transfer.defaults import RACE_EPOCHS, RACE_MODES, RACE_N, RACE_TEST
 from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
 from plm_core.transfer.split import Split, make_split
 from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer, TransferTrainer
@@ -183,9 +184,9 @@ def store_transfer(job: TransferJob, state: TransferState) -> list[int]:
     return ids
 
 
-SECONDS_PER_UNIT = 1.5e-3  # seconds per (forward pass over one example) per million parameters, 64 tokens, 1 thread:
-                           # bench/strategies.py, MiniLM fine-tuning on the shared 2-core CPU (194-505 s for 6,108
-                           # units); a rough guide, shown as "about"
+SECONDS_PER_UNIT = 5.7e-4  # seconds per (forward pass over one example) per million parameters, 64 tokens, 1 thread:
+                           # bench/lessons.py, the five-mode MiniLM race on the shared 2-core CPU at load average
+                           # 4-6 (185 s for 13,356 units, 0.0138 s each); a rough guide, shown as "about"
 
 
 def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, seeds: int,
@@ -193,3 +194,13 @@ def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, 
     """About how long a race takes: every racer's work x seeds, scaled by model size and text length."""
     units = sum(estimated_cost(c, n_train, n_test) * max(c.max_length or 64, 16) / 64 for c in configs)
     return units * max(int(seeds), 1) * SECONDS_PER_UNIT * params / 1e6
+
+
+def default_race_job(modes: Sequence[str] = RACE_MODES, backbone: str = "minilm-l6",
+                     data: str = "movie-snippets") -> TransferJob:
+    """The race the Transfer lab starts with its default settings (one config per racer)."""
+    from plm_core.transfer.strategies import strategy_mode
+
+    base = TrainConfig(backbone=backbone, epochs=RACE_EPOCHS)
+    configs = tuple(base.with_(strategy=m, mode=strategy_mode(m)) for m in modes)
+    return TransferJob(configs, DataRef(data), n=RACE_N, test_limit=RACE_TEST, race=True)

@@ -91,6 +91,10 @@ MESSAGES = {
     },
     "fewshot.skipped": {"en": "{method}, K = {k}: {reason}", "ko": "{method}, K = {k}: {reason}"},
     "fewshot.skip.too_few": {"en": "skipped, the smallest class has only {most} examples in the pool.", "ko": "건너뜀, 가장 작은 클래스의 예시가 풀에 {most}개뿐입니다."},
+    "fewshot.skip.prompt_k": {"en": "not run: prompting stops at K={most} (raise “Largest K for prompting” to go on; every K costs the language model one more pass over the test set).", "ko": "실행하지 않음: 프롬프트는 K={most}에서 멈춥니다(계속하려면 “프롬프트의 최대 K”를 높이세요. K 하나마다 언어 모델이 테스트셋을 한 번 더 읽습니다)."},
+    "fewshot.prompt_max_k": {"en": "Largest K for prompting", "ko": "프롬프트의 최대 K"},
+    "fewshot.prompt_max_k_help": {"en": "The language model reads every test text once per K and seed: the slow part of a curve on a CPU. The probe and the other methods go on to the largest K.", "ko": "언어 모델은 K와 시드마다 테스트 텍스트를 모두 한 번씩 읽습니다. CPU에서 곡선의 느린 부분입니다. 프로브와 다른 방법은 가장 큰 K까지 계속합니다."},
+    "fewshot.estimate": {"en": "Estimated time: about {seconds} s on this machine for the settings below (as last submitted). A curve already computed comes back at once.", "ko": "예상 시간: 아래 설정(마지막으로 제출한 값 기준)으로 이 컴퓨터에서 약 {seconds}초. 이미 계산된 곡선은 바로 돌아옵니다."},
     # figures
     "fewshot.fig.chance": {"en": "majority class (chance)", "ko": "다수 클래스 (우연 수준)"},
     "fewshot.fig.crossover": {"en": "{method} overtakes prompting at K={k}", "ko": "{method}이(가) K={k}에서 프롬프트를 앞섬"},
