@@ -103,12 +103,12 @@ def test_lesson_2_end_to_end(lesson_app, browser) -> None:
     url, pid = lesson_app
     for lang in ("en", "ko"):
         walk_lesson_2(url, pid, browser, lang)
-    load, cores = os.getloadavg()[0], len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
     print(f"prepared step: seconds to its result {TIMES}; server CPU seconds {CPU}; load {os.getloadavg()}, "
           f"{cores} cores")
-    assert max(CPU.values()) <= PREPARED_STEP_S, CPU  # the server's own work per step, whatever else runs
-    bound = PREPARED_STEP_S * max(1.0, load / cores)  # wall clock: 2 s on a machine this run has to itself
-    assert max(v for times in TIMES.values() for v in times) <= bound, (TIMES, load)
+    # the server's own work per prepared step (the cache answered: nothing was computed); the wall-clock time,
+    # which depends on what else this machine runs, is printed here and measured by bench/lessons.py
+    assert max(CPU.values()) <= PREPARED_STEP_S, CPU
 
 
 def walk_lesson_2(url: str, pid: int, browser, lang: str) -> None:

@@ -18,6 +18,14 @@ def body(driver) -> str:
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def click_when_ready(driver, xpath: str, timeout: float = 60) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.XPATH, xpath))).click()
+
+
 def open_tab(driver) -> str:
     from selenium.webdriver.common.by import By
 
@@ -26,17 +34,16 @@ def open_tab(driver) -> str:
 
 
 def test_language_switch_keeps_the_open_tab_and_the_url_follows(app_server, browser):
-    from selenium.webdriver.common.by import By
 
     browser.get(f"{app_server}/pretraining")
     wait_until(browser, lambda d: "체크포인트" in body(d))
-    browser.find_element(By.XPATH, '//*[@role="tab"][normalize-space(.)="체크포인트"]').click()
+    click_when_ready(browser, '//*[@role="tab"][normalize-space(.)="체크포인트"]')
     wait_until(browser, lambda d: open_tab(d) == "체크포인트")
-    browser.find_element(By.XPATH, "//label[.//p[text()='English']]").click()
+    click_when_ready(browser, "//label[.//p[text()='English']]")  # the sidebar may be drawn after the body
     wait_until(browser, lambda d: "Checkpoints" in body(d) and "lang=en" in d.current_url)
     wait_until(browser, lambda d: open_tab(d) == "Checkpoints")  # the same tab, now in English
     assert "u=" in browser.current_url  # the browser id of ui/jobs stays beside it
-    browser.find_element(By.XPATH, "//a[contains(@href, '/models')]").click()
+    click_when_ready(browser, "//a[contains(@href, '/models')]")
     wait_until(browser, lambda d: "/models" in d.current_url and "lang=en" in d.current_url)
     browser.refresh()
     wait_until(browser, lambda d: "Models & data" in body(d) and "Backbones" in body(d))

@@ -46,7 +46,10 @@ def bind(page: str) -> dict[str, Any]:
     query = _drop_leftovers(page, written)
     own = {k: v for k, v in query.items() if k in names}
     forced = st.session_state.pop(FORCE, None) == page  # go(): exactly these settings, defaults included
-    changed = forced or bool(own) and own != written.get(page)  # a link, a reload with settings, a lesson step
+    # Within a session the session's own values win: a rerun request can carry a URL that lags one run behind
+    # (a click during a redraw), which must not undo the click. A link or a reload is a new session (the page
+    # is not in `written` yet: the URL is read); a lesson step forces its settings through go().
+    changed = forced
     if changed or page not in written:
         values, problems = up.parse(page, {k: v for k, v in query.items() if k not in up.GLOBAL_KEYS})
         for p in up.params(page):
