@@ -61,8 +61,11 @@ def test_three_strategy_race_with_lora(app_server, browser, lang):
     wait_for(browser, heading, timeout=600)
     text = body_text(browser)
     assert t("transfer.one_seed_note", lang) in text
-    wait_for_source = browser.page_source  # the table is a canvas; the share chart's point labels are SVG text
-    assert all(name in wait_for_source for name in ("lora r=8", "frozen", "finetune"))
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    names = ("lora r=8", "frozen", "finetune")  # the table is a canvas; the charts' labels are SVG text, drawn
+    WebDriverWait(browser, 60, poll_frequency=0.5).until(  # a moment after the heading
+        lambda d: all(name in d.page_source for name in names))
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid='stPlotlyChart']")
     other = "Start the race" if lang == "ko" else "경주 시작"
     assert other not in text  # one language on screen

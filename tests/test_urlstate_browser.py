@@ -30,9 +30,15 @@ def fresh_browser():
 
 
 def number_inputs(driver) -> list[str]:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    return [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, "input[type='number']")]
+    for _ in range(20):  # the page may redraw between finding the inputs and reading them: read again
+        try:
+            return [e.get_attribute("value") for e in driver.find_elements(By.CSS_SELECTOR, "input[type='number']")]
+        except StaleElementReferenceException:
+            time.sleep(0.3)
+    return []
 
 
 def without_owner(url: str) -> str:
@@ -57,6 +63,8 @@ def accuracy(driver, lang: str) -> str:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_settings_survive_a_switch_a_reload_and_travel_in_the_link(app_server, browser, lang: str) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     other = "en" if lang == "ko" else "ko"
     seed = int(time.time()) % 9000 + (0 if lang == "en" else 1)  # a new request: computed, not from the cache
@@ -67,7 +75,8 @@ def test_settings_survive_a_switch_a_reload_and_travel_in_the_link(app_server, b
     wait_until(browser, lambda b: "tab=" not in browser.current_url)  # the default tab leaves the URL
     assert "24" in number_inputs(browser) and str(seed) in number_inputs(browser)
 
-    browser.find_element(By.XPATH, f"//label[.//p[text()='{'English' if other == 'en' else '한국어'}']]").click()
+    switch = f"//label[.//p[text()='{'English' if other == 'en' else '한국어'}']]"
+    WebDriverWait(browser, 60).until(ec.element_to_be_clickable((By.XPATH, switch))).click()
     wait_until(browser, lambda b: t("transfer.start", other) in b and f"lang={other}" in browser.current_url)
     assert "24" in number_inputs(browser) and str(seed) in number_inputs(browser)  # the settings held
     assert f"seed={seed}" in browser.current_url and "n=24" in browser.current_url
