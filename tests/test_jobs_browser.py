@@ -3,11 +3,8 @@ they start with the form's defaults, show progress and partial results as they a
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
-from test_pretrain_browser import body, click, wait_until
+from test_pretrain_browser import body, click, press_xpath, wait_until
 
 from plm_core.i18n import t
 
@@ -19,19 +16,7 @@ def tab(driver, label: str) -> None:
 
 
 def press(driver, label: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    xpath = f"//button[.//p[text()='{label}']]"
-    end = time.monotonic() + 240
-    while time.monotonic() < end:  # the panel redraws every 2 s: retry a button that was replaced meanwhile
-        try:
-            button = driver.find_elements(By.XPATH, xpath)[-1]
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-            button.click()
-            return
-        except (IndexError, StaleElementReferenceException, ElementNotInteractableException):
-            time.sleep(0.3)
-    raise AssertionError(f"no {label!r} button; the page says: {body(driver)[-1500:]}")
+    press_xpath(driver, f"//button[.//p[text()='{label}']]", f"{label!r} button")
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

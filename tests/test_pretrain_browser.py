@@ -34,6 +34,25 @@ def wait_until(driver, test, timeout: float = 180):
         raise AssertionError(f"waited {timeout:.0f} s; the page says: {body(driver)[-2000:]}") from None
 
 
+def press_xpath(driver, xpath: str, what: str, timeout: float = 240) -> None:
+    """Click the last element matching `xpath`, retrying while a redrawing panel (every 2 s) replaces it."""
+    import time
+
+    from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            button = driver.find_elements(By.XPATH, xpath)[-1]
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+            button.click()
+            return
+        except (IndexError, StaleElementReferenceException, ElementNotInteractableException):
+            time.sleep(0.3)
+    raise AssertionError(f"no {what}; the page says: {body(driver)[-1500:]}")
+
+
 def click(driver, xpath: str) -> None:
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By

@@ -4,10 +4,8 @@ tables' headings and the learned gamma."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from test_pretrain_browser import body, wait_until
+from test_pretrain_browser import body, press_xpath, wait_until
 
 from plm_core.i18n import t
 
@@ -15,20 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def press_card(driver, card: str) -> None:
-    from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-
-    xpath = f"//div[contains(@class, 'st-key-proof-run-{card}')]//button"
-    end = time.monotonic() + 120
-    while time.monotonic() < end:
-        try:
-            button = driver.find_elements(By.XPATH, xpath)[-1]
-            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-            button.click()
-            return
-        except (IndexError, StaleElementReferenceException, ElementNotInteractableException):
-            time.sleep(0.3)
-    raise AssertionError(f"no run button for {card}; the page says: {body(driver)[-1500:]}")
+    press_xpath(driver, f"//div[contains(@class, 'st-key-proof-run-{card}')]//button", f"run button for {card}", 120)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -25,8 +25,10 @@ def usable_cores() -> int:
     """The cores this process may really use: the CPU affinity and a cgroup quota (containers) both count,
     not just `os.cpu_count()`, which reports the host's cores inside a container limited to two."""
     cores = os.cpu_count() or 2
-    if hasattr(os, "sched_getaffinity"):
+    try:
         cores = min(cores, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux: no affinity mask to read
+        pass
     try:  # cgroup v2: "max 100000" (no quota) or "200000 100000" (two cores)
         quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
         if quota != "max" and int(period) > 0:
