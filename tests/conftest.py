@@ -86,9 +86,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_LOG: list[Path] = []  # the app server's output (stdout and stderr), see server_log_tail()
+
+
+def server_log_tail(chars: int = 3000) -> str:
+    """The end of the test app server's output, for a failing browser test's message."""
+    if not SERVER_LOG or not SERVER_LOG[0].exists():
+        return ""
+    return SERVER_LOG[0].read_text(errors="replace")[-chars:]
+
+
 @pytest.fixture(scope="session")
-def app_server():
-    """Start `streamlit run app.py` on a free local port; yield its URL; stop it afterwards."""
+def app_server(tmp_path_factory):
+    """Start `streamlit run app.py` on a free local port; yield its URL; stop it afterwards. Its output goes
+    to a file (a pipe nobody reads fills up after 64 KB and then blocks every thread and job worker that logs)."""
     import os
     import subprocess
     import sys
@@ -97,10 +108,13 @@ def app_server():
 
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    SERVER_LOG[:] = [log_path]
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -112,13 +126,16 @@ def app_server():
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError("streamlit did not start within 90 s: " + proc.stdout.read().decode()[-2000:])
+        log.close()
+        raise RuntimeError("streamlit did not start within 90 s: " + server_log_tail(2000))
     yield url
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
+    print(f"\napp server output: {log_path.stat().st_size} bytes in {log_path}")
 
 
 @pytest.fixture

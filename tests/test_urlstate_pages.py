@@ -66,7 +66,7 @@ def test_a_bad_value_warns_in_the_pages_language_and_falls_back(lang: str) -> No
 
 def test_values_and_the_open_tab_survive_a_language_switch_and_another_page() -> None:
     at = open_link("app_pages/transfer_lab.py", LINK)
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang-switch").set_value("en").run()
     assert not at.exception
     assert at.number_input(key="transfer.n").value == 64 and at.multiselect(key="transfer.modes").value == [
         "frozen", "finetune"]

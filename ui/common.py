@@ -12,7 +12,8 @@ import streamlit as st
 from plm_core.errors import PLMError
 from plm_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, all_messages, t
 
-LANG_KEY = "lang"
+LANG_KEY = "lang"  # the language: a plain session key, never a widget's (see language_switch)
+SWITCH_KEY = "lang-switch"  # the sidebar radio that shows and changes it
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-=.!|~$&:")  # what Streamlit's Markdown (and KaTeX, emoji) reads
 
 
@@ -93,10 +94,21 @@ def init_language() -> None:
 
 def language_switch() -> None:
     """The sidebar switch every page honours (all text comes from the catalog in this language). The URL
-    carries ?lang on every run, so it follows the switch, survives navigation and a reload."""
+    carries ?lang on every run, so it follows the switch, survives navigation and a reload.
+
+    The language lives in a plain session key (LANG_KEY); the radio (SWITCH_KEY) only shows it and is given
+    the value again on every run. A widget's own state is dropped when Streamlit believes the widget is gone
+    (a page change whose rerun carried no state for it), and a radio the browser redrew without a value falls
+    back to its first option (한국어) and sends that with the next click: the language flipped mid-lesson."""
+    st.session_state[SWITCH_KEY] = lang()  # the server's value every run: the browser never holds another
+
+    def switched() -> None:
+        chosen = st.session_state.get(SWITCH_KEY)
+        st.session_state[LANG_KEY] = chosen if chosen in LANGUAGES else lang()
+
     st.sidebar.radio(
-        t("common.language_label", DEFAULT_LANGUAGE), options=list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY,
-        horizontal=True,
+        t("common.language_label", DEFAULT_LANGUAGE), options=list(LANGUAGES), format_func=LANGUAGES.get,
+        key=SWITCH_KEY, horizontal=True, on_change=switched,
     )
     if st.query_params.get(LANG_KEY) != lang():
         st.query_params[LANG_KEY] = lang()
