@@ -177,3 +177,18 @@ def test_the_same_finetune_started_twice_at_once_gives_the_single_run_numbers(se
     snaps = [service.wait(i, timeout=240) for i in both]
     assert all(s.status is JobStatus.DONE for s in snaps)
     assert scores(snaps[0].result) == scores(snaps[1].result) == scores(alone.result)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_workers_run_at_the_lowest_cpu_priority(tmp_path):
+    """A worker computes only with the cycles page renders leave (the classroom bench's p95 render)."""
+    import os
+
+    backend = LocalBackend(workers=1, prestart=True)
+    backend.bind(lambda event: None)
+    try:
+        pid = backend._workers[0].proc.pid
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+        assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the server itself keeps its priority
+    finally:
+        backend.shutdown()

@@ -106,8 +106,15 @@ class _Worker:
 
 
 def _lower_priority() -> None:
+    """Jobs give the CPU to page renders: Linux's SCHED_IDLE (the scheduler's lowest weight; a job still gets
+    every cycle the server leaves, and a sliver when it does not), else nice 19."""
     try:
-        os.nice(10)
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(19)
     except OSError:
         pass
 
