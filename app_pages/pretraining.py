@@ -21,7 +21,7 @@ from plm_core.pretrain.studio import (
 from ui import diagrams
 from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
-from ui.figures import chart
+from ui.figures import built, chart
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
@@ -124,8 +124,8 @@ def live_view(snap: Snapshot) -> None:
         snap.status.value, state.status)
     st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{status}"), step=state.step,
                    total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
-    chart(fg.loss_curve_figure(state.history, state.val_history, lang(), state.steps_total), "pretrain-live-loss",
-          f"pretrain-{state.objective}-loss")
+    chart(built(fg.loss_curve_figure, state.history, state.val_history, lang(), state.steps_total),
+          "pretrain-live-loss", f"pretrain-{state.objective}-loss")
     st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
     if state.objective in ("mlm", "span"):
         st.caption(tr("pretrain.live.plateau"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
 import os
 import shutil
 import threading
@@ -46,17 +47,22 @@ class ExportSettings:
 
 def browser_path() -> str:
     """The Chromium that renders figures: $PLM_LAB_CHROMIUM, else $BROWSER_PATH, else the first of
-    BROWSER_NAMES on the PATH. Raises PLMError("export.err.no_browser") when there is none."""
+    BROWSER_NAMES on the PATH. Raises PLMError("export.err.no_browser") when there is none. Looked up once
+    per (those variables, PATH): every chart's buttons ask, and a PATH walk per chart per poll adds up."""
     wanted = os.environ.get("PLM_LAB_CHROMIUM") or os.environ.get("BROWSER_PATH")
-    if wanted:
-        found = shutil.which(wanted)
-        if found is None:
-            raise PLMError("export.err.no_browser", path=wanted)
-        return found
-    for name in BROWSER_NAMES:
-        if (found := shutil.which(name)) is not None:
+    found = _which(wanted, os.environ.get("PATH", ""))
+    if found is None:
+        raise PLMError("export.err.no_browser", path=wanted or ", ".join(BROWSER_NAMES))
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _which(wanted: str | None, path: str) -> str | None:
+    """`wanted` (a name or path) on `path`, else the first of BROWSER_NAMES there; None when none is."""
+    for name in (wanted,) if wanted else BROWSER_NAMES:
+        if (found := shutil.which(name, path=path or None)) is not None:
             return found
-    raise PLMError("export.err.no_browser", path=", ".join(BROWSER_NAMES))
+    return None
 
 
 class _WarmKaleido:

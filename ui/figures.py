@@ -6,7 +6,11 @@ on click), so a rerun never pays for an export; `plm_core.export` keeps one Chro
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +24,31 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 _LOG = logging.getLogger(__name__)
+_BUILT: OrderedDict[str, Any] = OrderedDict()  # figure key -> figure, shared by every session of this server
+_BUILT_LOCK = threading.Lock()
+BUILT_MAX = 128  # figures kept (a race panel's three charts x the jobs a class watches, with room to spare)
+
+
+def built(make: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """`make(*args, **kwargs)`, built once per distinct arguments for the whole server. Job panels redraw
+    every 2 s in every watching tab (ten students on one race draw the same three charts), and building a
+    Plotly figure costs far more than hashing its data. `make` must be a pure function of its arguments;
+    the figure is shared, so callers must not change it."""
+    try:
+        key = make.__module__ + "." + make.__qualname__ + hashlib.sha1(
+            pickle.dumps((args, sorted(kwargs.items())), protocol=5)).hexdigest()
+    except (pickle.PicklingError, TypeError, AttributeError):  # arguments that do not pickle: no sharing
+        return make(*args, **kwargs)
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    fig = make(*args, **kwargs)
+    with _BUILT_LOCK:
+        _BUILT[key] = fig
+        while len(_BUILT) > BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return fig
 
 
 def chart(fig: go.Figure, key: str, name: str, target: Any = None, **kwargs: Any) -> None:

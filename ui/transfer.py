@@ -37,7 +37,7 @@ from plm_core.transfer.figures import (
 from plm_core.transfer.strategies import strategy_mode
 from ui import urlstate as us
 from ui.common import csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
-from ui.figures import chart
+from ui.figures import built, chart
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
@@ -277,12 +277,12 @@ def curves(state: Any, key: str = "transfer") -> None:
     names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
                  test_name=tr("transfer.chart.heldout"))
     left, middle, right = st.columns(3)
-    chart(loss_figure([(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
-                      y_title=tr("chart.loss")), f"{key}-loss", f"{key}-loss", left, width="stretch")
-    chart(schedule_figure([(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"), tr("transfer.chart.step")),
-          f"{key}-schedule", f"{key}-learning-rates", middle, width="stretch")
-    chart(accuracy_figure([(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
-                          y_title=tr("chart.accuracy")), f"{key}-accuracy", f"{key}-accuracy", right, width="stretch")
+    chart(built(loss_figure, [(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
+                y_title=tr("chart.loss")), f"{key}-loss", f"{key}-loss", left, width="stretch")
+    chart(built(schedule_figure, [(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"),
+                tr("transfer.chart.step")), f"{key}-schedule", f"{key}-learning-rates", middle, width="stretch")
+    chart(built(accuracy_figure, [(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
+                y_title=tr("chart.accuracy")), f"{key}-accuracy", f"{key}-accuracy", right, width="stretch")
 
 
 SURGERY_WORDS = ("embeddings", "head", "mix", "pooler", "lm_head", "lm_head (tied)", "decoder + lm_head", "vectors",
