@@ -6,6 +6,10 @@
 Runs in a private runs DB and feature cache (a temp dir), so "live" includes feature extraction; the
 second call of each card is answered from the result cache (the CLI's and the app's path). Targets:
 <= 180 s live, <= 2 s cached (on the shared 2-core CPU).
+
+Measured 2026-12-01 (load 1-2 falling from 8): ulmfit 45.6 s, bert 32.4 s, elmo 9.5 s, gpt3 46.2 s,
+ethayarajh 5.1 s, setfit 85.0 s, matrix 41.6 s live; every card 0.001 s cached. (At load 7-20 the same cards
+took up to 303 s: on this shared machine the load average is most of the story.)
 """
 
 from __future__ import annotations
