@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from test_pretrain_browser import body as body_text
+from test_pretrain_browser import wait_until
 
 from plm_core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def body_text(driver) -> str:
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.TAG_NAME, "body").text
-
-
 def wait_for(driver, text: str, timeout: float = 300) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, timeout, poll_frequency=0.5).until(lambda d: text in body_text(d))
+    """Wait for `text` on the page; on timeout, fail with the end of the page (CI logs say why)."""
+    wait_until(driver, lambda page: text in page, timeout)
 
 
 def click(driver, xpath: str, timeout: float = 60) -> None:
