@@ -105,8 +105,8 @@ class _Worker:
             pass
 
 
-WORKER_NICE = 10  # added to the server's niceness for job workers. SCHED_IDLE was tried: renders improved
-# little more, while a class's jobs then waited ~7 min instead of ~20 s whenever pages were being drawn.
+WORKER_NICE = 10  # added to the server's niceness for job workers. SCHED_IDLE was tried (bench/classroom.py):
+# no clear gain in render times, and a worker under it can be starved outright by a busy foreground.
 
 
 def _lower_priority() -> None:
