@@ -4,6 +4,9 @@ import pandas as pd
 
 from plm_core.data import DatasetInfo, SampleSet
 
+LABELS = ["negative", "positive"]  # the prompt tests' label words and demonstrations
+DEMOS = [("a dull and tired film", "negative"), ("warm, funny and moving", "positive"), ("far too long", "negative")]
+
 
 def toy_set(n_per_class: int = 30, labels=("neg", "neu", "pos")) -> SampleSet:
     rows = [(f"{lab} text {i}", lab) for lab in labels for i in range(n_per_class)]

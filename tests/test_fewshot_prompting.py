@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from fewshot_helpers import DEMOS, LABELS
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.fewshot.prompting import (
@@ -14,8 +15,6 @@ from plm_core.fewshot.prompting import (
     query_text,
 )
 
-LABELS = ["negative", "positive"]
-DEMOS = [("a dull and tired film", "negative"), ("warm, funny and moving", "positive"), ("far too long", "negative")]
 TEXTS = ["a fine movie", "awful", "it was ok i guess, and long", "x", "the best film this year by far"]
 
 

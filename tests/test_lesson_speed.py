@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fewshot_helpers import toy_set
+from fewshot_helpers import DEMOS, LABELS, toy_set
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.fewshot.curves import (
     CURVE_TEST_LIMIT,
@@ -21,8 +21,6 @@ from plm_core.fewshot.methods import Method, Outcome, make_task
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer
 from plm_core.transfer.config import TrainConfig
 
-LABELS = ["negative", "positive"]
-DEMOS = [("a dull and tired film", "negative"), ("warm, funny and moving", "positive"), ("far too long", "negative")]
 TEXTS = ["a fine movie", "awful", "it was ok i guess, and long", "x", "the best film this year by far",
          "not bad at all", "dreadful, simply dreadful and boring", "fun"]
 
