@@ -60,7 +60,7 @@ def bench_lora(backbone, seeds: int, n: int, test_limit: int, epochs: int) -> di
 
 def bench_setfit(backbone, seeds: int, per_class: int, test_limit: int,
                  datasets: tuple[str, ...] = ("movie-snippets", "wiki-topics"), iterations: int = 20,
-                 body_lr: float = 2e-5, setfit_epochs: int = 1) -> dict:
+                 body_lr: float | None = None, setfit_epochs: int = 1) -> dict:
     from plm_core.data import resolve_dataset
     from plm_core.transfer import TrainConfig, make_split, train
     from plm_core.transfer.setfit import SetFitConfig, train_setfit
@@ -73,8 +73,8 @@ def bench_setfit(backbone, seeds: int, per_class: int, test_limit: int,
             split = make_split(ds, per_class=per_class, seed=seed, test_limit=test_limit)
             frozen = train(TrainConfig(backbone="minilm-l6", mode="frozen", seed=seed), split.train, split.test,
                            backbone=backbone)
-            sf = train_setfit(SetFitConfig(backbone="minilm-l6", seed=seed, num_iterations=iterations, body_lr=body_lr,
-                                           epochs=setfit_epochs), split.train,
+            sf = train_setfit(SetFitConfig(backbone="minilm-l6", seed=seed, num_iterations=iterations,
+                                           body_lr=body_lr or SetFitConfig.body_lr, epochs=setfit_epochs), split.train,
                               split.test, backbone=backbone)
             probe.append(frozen.test_accuracy)
             setfit.append(sf.test_accuracy)
@@ -98,13 +98,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--datasets", default="movie-snippets,wiki-topics", help="SetFit part: sample sets")
     parser.add_argument("--iterations", type=int, default=20, help="SetFit: pairs per labelled text")
-    parser.add_argument("--body-lr", type=float, default=2e-5, help="SetFit: the encoder's learning rate")
+    parser.add_argument("--body-lr", type=float, default=None,
+                        help="SetFit: the encoder's learning rate (default: SetFitConfig's)")
     parser.add_argument("--setfit-epochs", type=int, default=1, help="SetFit: contrastive epochs over the pairs")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
     from plm_core.backbones import load_backbone
     from plm_core.training import own_process
+    from plm_core.transfer.setfit import SetFitConfig
 
     own_process(0, args.threads)  # a benchmark owns its process
     backbone = load_backbone("minilm-l6")
@@ -123,7 +125,7 @@ def main() -> int:
                                                      tuple(args.datasets.split(",")), args.iterations,
                                                      args.body_lr, args.setfit_epochs)
         print(f"2. K={args.per_class} per class, {args.seeds} seeds, {args.iterations} pairs per text, body LR "
-              f"{args.body_lr:g}, {args.setfit_epochs} epoch(s):")
+              f"{args.body_lr or SetFitConfig.body_lr:g}, {args.setfit_epochs} epoch(s):")
         for name, row in r.items():
             print(f"   {name:15s} probe {row['probe_mean']:.4f} ± {row['probe_sd']:.4f}   SetFit "
                   f"{row['setfit_mean']:.4f} ± {row['setfit_sd']:.4f}   gain {row['gain_points']:+.1f} points "
