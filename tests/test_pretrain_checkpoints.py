@@ -88,3 +88,11 @@ def test_skipgram_neighbours_of_frequent_words(word: str, related: set[str]) -> 
     bb = load_backbone(NAMES["sgns"])
     near = {w for w, _ in bb.nearest(word, 10)}
     assert near & related, near
+
+
+def test_king_has_distinct_and_meaningful_neighbours() -> None:
+    """Issue 15's bar on the shipped vectors, as the backbone reads them (mean + top direction removed)."""
+    near = load_backbone(NAMES["sgns"]).nearest("king", 10)
+    cosines = [c for _, c in near]
+    assert cosines[0] - cosines[-1] >= 0.15, near
+    assert len({w for w, _ in near} & {"queen", "prince", "emperor", "throne", "duke", "lord"}) >= 3, near

@@ -12,6 +12,7 @@ from plm_core.pretrain import examples as ex
 from plm_core.pretrain.checkpoints import load_bilm, load_word_vectors, save_model
 from plm_core.pretrain.models import BiLM, BiLMConfig, SkipGram, SkipGramConfig, build_hf_model, reverse_padded
 from plm_core.pretrain.train import (
+    DEFAULT_TRAIN,
     BiLMTask,
     CLMTask,
     MLMTask,
@@ -22,6 +23,7 @@ from plm_core.pretrain.train import (
     Vocab,
     evaluate,
     lr_at,
+    make_optimizer,
     validation_batches,
 )
 from plm_core.training import Callback
@@ -145,6 +147,15 @@ def test_lr_schedule_warms_up_then_decays_to_a_tenth() -> None:
     assert lr_at(100, cfg) == pytest.approx(0.1) and lr_at(55, cfg) < lr_at(20, cfg)
 
 
+def test_skipgram_trains_like_word2vec_plain_sgd_with_linear_decay() -> None:
+    cfg = DEFAULT_TRAIN["sgns"]
+    assert cfg.schedule == "linear" and lr_at(0, cfg) == pytest.approx(cfg.lr)
+    assert lr_at(cfg.steps // 2, cfg) == pytest.approx(cfg.lr / 2)
+    assert lr_at(cfg.steps, cfg) == pytest.approx(cfg.lr * 1e-4)  # word2vec's floor
+    opt = make_optimizer(SkipGram(SkipGramConfig(V, 10)), cfg)
+    assert type(opt) is torch.optim.SGD and opt.defaults["momentum"] == 0
+
+
 def test_bilm_and_word_vector_checkpoints_round_trip(tmp_path) -> None:
     model = tiny_bilm()
     save_model("bilm", model, tmp_path / "bilm")
@@ -169,3 +180,20 @@ def test_mlm_loss_only_scores_the_chosen_positions() -> None:
     model = build_hf_model("mlm", V, 0, 3)
     loss, n = task.loss(model, batch)
     assert n == int((batch["labels"] != ex.IGNORE).sum()) and torch.isfinite(loss)
+
+
+def test_all_but_the_top_removes_the_common_mean_and_direction() -> None:
+    from plm_core.backbones.static import all_but_the_top
+
+    rng = np.random.default_rng(0)
+    common = rng.normal(size=16)  # every raw vector shares it, as skip-gram vectors share frequency
+    raw = rng.normal(size=(200, 16)) + 3.0 * common + rng.normal(size=(200, 1)) * rng.normal(size=16) * 4.0
+    unit = lambda x: x / np.linalg.norm(x, axis=1, keepdims=True)  # noqa: E731
+    out = all_but_the_top(raw, 1)
+    assert np.allclose(out.mean(0), 0, atol=1e-4)
+    top = np.linalg.svd(raw - raw.mean(0), full_matrices=False)[2][0]
+    assert np.allclose(out @ top, 0, atol=1e-3)  # the dominant direction is gone
+    raw_cos, out_cos = unit(raw) @ unit(raw).T, unit(out) @ unit(out).T
+    assert raw_cos.mean() > 0.3 and abs(out_cos[np.triu_indices(200, 1)].mean()) < 0.05
+    assert np.allclose(all_but_the_top(raw, 0), raw - raw.mean(0), atol=1e-5)  # 0 directions: the mean only
+

@@ -23,6 +23,22 @@ def split_words(text: str) -> list[str]:
     return WORD_RE.findall(text.lower())
 
 
+def all_but_the_top(vectors: np.ndarray, directions: int = 1) -> np.ndarray:
+    """(V, D) -> (V, D): the mean vector and the top `directions` principal directions removed.
+
+    Mu & Viswanath (2018), "All-but-the-Top": raw skip-gram vectors share a common mean and a few dominant
+    directions (mostly word frequency), so every cosine comes out high and neighbour lists crowd together.
+    Removing them (their rule of thumb: about dim / 100 directions) leaves the directions that tell words apart.
+    """
+    x = np.asarray(vectors, dtype=np.float32)
+    x = x - x.mean(axis=0, keepdims=True)  # (V, D)
+    if directions > 0:
+        _, _, vt = np.linalg.svd(x, full_matrices=False)  # vt: (D, D), rows = principal directions
+        top = vt[:directions]  # (d, D)
+        x = x - (x @ top.T) @ top
+    return x.astype(np.float32)
+
+
 class StaticVectors(Backbone):
     """A word -> vector table. `vectors` may be a memory-mapped array (GloVe: 400k x 50)."""
 

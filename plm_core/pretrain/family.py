@@ -70,9 +70,10 @@ SPECS: list[BackboneSpec] = [
     _spec("tiny-elmo-bilm", "Tiny ELMo (biLM, ours)", "bilm", "bilm", 2, 256, 0, 1_585_152,
           "bilm:forward + backward language modelling (shared embedding and softmax)", max_length=128,
           notes="2 forward + 2 backward LSTM layers of 128; a layer's vector = [forward; backward] (256)."),
-    _spec("tiny-sgns", "Tiny skip-gram (SGNS, ours)", "static", "sgns", 0, 100, 0, 2_000_000,
-          "sgns:skip-gram with 5 negatives from unigram^0.75, window 1", max_length=512,
-          notes="20,000 lower-cased words x 100 dimensions; one vector per word type."),
+    _spec("tiny-sgns", "Tiny skip-gram (SGNS, ours)", "static", "sgns", 0, 50, 0, 1_000_000,
+          "sgns:skip-gram with 15 negatives from unigram^0.75, window 1", max_length=512,
+          notes="20,000 lower-cased words x 50 dimensions; one vector per word type, read with the mean and "
+                "the top principal direction removed."),
 ]
 
 
@@ -193,11 +194,14 @@ def _load_bilm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
 
 
 def _load_sgns(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
-    from plm_core.backbones.static import StaticVectors
+    from plm_core.backbones.static import StaticVectors, all_but_the_top
     from plm_core.pretrain.checkpoints import load_word_vectors
+    from plm_core.pretrain.models import TINY_CONFIGS
 
     words, vectors = load_word_vectors(REPO_ROOT / spec.location, random_init=random_init, seed=seed)
-    return StaticVectors(spec, words, vectors, random_init=random_init)
+    # the twin is post-processed the same way: the comparison stays about the training, not the reading
+    return StaticVectors(spec, words, all_but_the_top(vectors, TINY_CONFIGS["sgns"]["remove_directions"]),
+                         random_init=random_init)
 
 
 register_loader("bilm", _load_bilm)

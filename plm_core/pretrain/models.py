@@ -4,7 +4,7 @@
     clm   GPT2LMHeadModel            2 layers, hidden 128, 2 heads
     span  T5ForConditionalGeneration 2 encoder + 2 decoder layers, hidden 128, 2 heads
     bilm  BiLM (below)               2 forward + 2 backward LSTM layers, hidden 128, shared embedding/softmax
-    sgns  SkipGram (below)          20k words x 100 dims, input and output vectors
+    sgns  SkipGram (below)          20k words x 50 dims, input and output vectors
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ TINY_CONFIGS: dict[str, dict[str, Any]] = {
     "clm": dict(name="tiny-gpt-clm", layers=2, hidden=128, heads=2, ffn=512, max_len=128),
     "span": dict(name="tiny-t5-span", layers=2, hidden=128, heads=2, ffn=512, max_len=128),
     "bilm": dict(name="tiny-elmo-bilm", layers=2, hidden=128, max_len=128),
-    # window 1: paradigmatic neighbours (king ~ prince, duke), not topical ones
-    "sgns": dict(name="tiny-sgns", hidden=100, vocab=20_000, min_count=5, window=1, negatives=5),
+    # window 1: paradigmatic neighbours (king ~ prince, duke), not topical ones. 50 dims, 15 negatives, subsampling
+    # threshold 1e-3: the best of a gensim sweep on this corpus (dims 25-300, windows 1-3, 5-25 negatives, t 1e-5-1e-3)
+    # The backbone reads the vectors with their mean and top principal direction removed (remove_directions,
+    # backbones.static.all_but_the_top): raw, every cosine shares one common direction.
+    "sgns": dict(name="tiny-sgns", hidden=50, vocab=20_000, min_count=5, window=1, negatives=15, sample=1e-3,
+                 remove_directions=1),
 }
 
 

@@ -164,8 +164,8 @@ MESSAGES |= {  # sample-set names and descriptions (ui.common.dataset_label fall
 
 MESSAGES |= {
     "pretrain.predict.sgns_cosine": {
-        "en": "Plain cosine between the word vectors (no mean removed: with these vectors, subtracting the mean direction changes the ranking little). Neighbours come from the same source and register — the history plays for 'king' — because the corpus is small; gensim's Word2Vec on the same corpus agrees (see the model card).",
-        "ko": "단어 벡터 사이의 보통 코사인입니다(평균을 빼지 않음: 이 벡터에서는 평균 방향을 빼도 순위가 거의 바뀌지 않습니다). 말뭉치가 작아서 이웃은 같은 출처·문체에서 옵니다 — 'king'이면 셰익스피어 사극의 인물들. 같은 말뭉치로 학습한 gensim Word2Vec도 비슷합니다(모델 카드 참고).",
+        "en": "Cosine after removing the mean vector and the top principal direction (all-but-the-top, Mu & Viswanath 2018). Raw skip-gram vectors all lean one common way (mostly word frequency), which lifts every cosine and crowds the list; removed, the neighbours spread out. Neighbours come from the same source and register — the history plays for 'king' — because the corpus is small; gensim's Word2Vec on the same corpus and settings agrees (see the model card).",
+        "ko": "평균 벡터와 가장 큰 주성분 방향을 뺀 뒤의 코사인입니다(all-but-the-top, Mu & Viswanath 2018). 스킵그램 벡터는 그대로 두면 모두 한 방향(주로 단어 빈도)으로 기울어 있어 모든 코사인이 높아지고 이웃이 한데 몰립니다. 그 방향을 빼면 이웃 사이의 차이가 드러납니다. 말뭉치가 작아서 이웃은 같은 출처·문체에서 옵니다 — 'king'이면 셰익스피어 사극의 인물들. 같은 말뭉치와 설정으로 학습한 gensim Word2Vec도 비슷합니다(모델 카드 참고).",
     },
 }
 
@@ -205,6 +205,6 @@ MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text fal
     "backbone.tiny-elmo-bilm.objective": {"en": 'forward + backward language modelling (shared embedding and softmax)', "ko": "순방향 + 역방향 언어 모델링(임베딩과 softmax 공유)"},
     "backbone.tiny-elmo-bilm.notes": {"en": "2 forward + 2 backward LSTM layers of 128; a layer's vector = [forward; backward] (256).", "ko": "순방향 LSTM 2층 + 역방향 LSTM 2층(128). 층 벡터 = [순방향; 역방향] (256)."},
     "backbone.tiny-sgns.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
-    "backbone.tiny-sgns.objective": {"en": 'skip-gram with 5 negatives from unigram^0.75, window 1', "ko": "unigram^0.75에서 네거티브 5개를 뽑는 스킵그램, 윈도 1"},
-    "backbone.tiny-sgns.notes": {"en": '20,000 lower-cased words x 100 dimensions; one vector per word type.', "ko": "소문자 단어 20,000개 × 100차원, 단어 종류마다 벡터 하나."},
+    "backbone.tiny-sgns.objective": {"en": 'skip-gram with 15 negatives from unigram^0.75, window 1', "ko": "unigram^0.75에서 네거티브 15개를 뽑는 스킵그램, 윈도 1"},
+    "backbone.tiny-sgns.notes": {"en": "20,000 lower-cased words x 50 dimensions; one vector per word type, read with the mean and the top principal direction removed.", "ko": "소문자 단어 20,000개 × 50차원, 단어 종류마다 벡터 하나. 평균과 가장 큰 주성분 방향을 뺀 뒤 읽습니다."},
 }
