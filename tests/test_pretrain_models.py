@@ -197,3 +197,10 @@ def test_all_but_the_top_removes_the_common_mean_and_direction() -> None:
     assert raw_cos.mean() > 0.3 and abs(out_cos[np.triu_indices(200, 1)].mean()) < 0.05
     assert np.allclose(all_but_the_top(raw, 0), raw - raw.mean(0), atol=1e-5)  # 0 directions: the mean only
 
+
+def test_the_gensim_reference_defaults_are_the_skipgram_settings() -> None:
+    from plm_core.pretrain.models import TINY_CONFIGS
+    from plm_core.pretrain.reference import ReferenceConfig
+
+    c, ref = TINY_CONFIGS["sgns"], ReferenceConfig()
+    assert (ref.dim, ref.window, ref.negatives, ref.sample) == (c["hidden"], c["window"], c["negatives"], c["sample"])
