@@ -28,7 +28,7 @@ EXAMPLE_CSV = "text,label\nA warm, funny and moving film.,positive\nTedious and 
 
 def backbone_card(spec) -> None:
     cols = st.columns(5)
-    cols[0].metric(tr("models.family"), spec.family)
+    cols[0].metric(tr("models.family"), tr(f"models.family_short.{spec.family}"))
     cols[1].metric(tr("models.params"), f"{spec.params / 1e6:.1f}M")
     cols[2].metric(tr("models.layers"), spec.layers)
     cols[3].metric(tr("models.hidden"), spec.hidden_size)
@@ -37,7 +37,8 @@ def backbone_card(spec) -> None:
         tr("models.family"): tr(f"models.family.{spec.family}"),
         tr("models.pretrained_on"): spec_text(spec, "pretrained_on"),
         tr("models.objective"): spec_text(spec, "objective"),
-        tr("models.license"): spec.license, tr("models.source"): spec.source, tr("models.install"): f"`{spec.install}`",
+        tr("models.license"): spec_text(spec, "license"), tr("models.source"): spec.source,
+        tr("models.install"): f"`{spec.install}`",
     }
     st.markdown("\n".join(f"- **{k}**: {v}" for k, v in facts.items()))
     if spec.notes:
@@ -72,7 +73,8 @@ def backbone_gallery(table: dict) -> None:
     for i, spec in enumerate(table.values()):
         with columns[i % 4].container(border=True):
             st.markdown(f"**{names[spec.name]}**")
-            st.caption(f"{tr(f'models.family.{spec.family}')} · {spec.params / 1e6:.1f}M · {spec.license}")
+            family, licence = tr(f"models.family.{spec.family}"), spec_text(spec, "license")
+            st.caption(f"{family} · {spec.params / 1e6:.1f}M · {licence}")
 
 
 def backbones_tab() -> None:

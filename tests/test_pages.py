@@ -42,3 +42,10 @@ def test_models_page_tokenizer_view_shows_subword_pieces():
     at.selectbox[0].set_value("glove-6b-50d").run()
     chips = [m.value for m in at.markdown if "font-family:monospace" in m.value]
     assert not at.exception and "riverbank" in chips[0] and "##" not in chips[0]
+
+
+def test_models_page_names_the_family_in_the_page_language():
+    at = run_page("app_pages/models_data.py", "ko")
+    assert not at.exception and at.metric[0].value == "인코더"  # MiniLM's family, not the code name "encoder"
+    captions = [c.value for c in at.caption]
+    assert any("퍼블릭 도메인" in c for c in captions) and not any("public domain" in c for c in captions)

@@ -52,7 +52,7 @@ def table(frame: Any, target: Any = None, **kwargs: Any) -> Any:
 
 
 def spec_text(spec: Any, field: str) -> str:
-    """A backbone's description field (pretrained_on, objective, notes) in the user's language: the catalog's
+    """A backbone's description field (pretrained_on, objective, notes, license) in the user's language: the catalog's
     `backbone.<name>.<field>` where it has this language, else the spec's own (English) text."""
     texts = all_messages().get(f"backbone.{spec.name}.{field}", {})
     return texts.get(lang()) or getattr(spec, field)
