@@ -2,7 +2,7 @@
 
     gensim_vectors(lines, words)   same words (OOV dropped as our stream drops them), window, negatives,
                                    dimension and subsampling threshold as TINY_CONFIGS["sgns"]
-    neighbours(vectors, words, w)  the k nearest words by cosine (optionally after removing the mean vector)
+    neighbours(vectors, words, w)  the k nearest words by cosine
     compare(ours, theirs, words)   neighbour overlap @k for the probe words + each model's similarity spread
 """
 from __future__ import annotations
@@ -47,16 +47,15 @@ def gensim_vectors(lines: Sequence[str], words: Sequence[str], cfg: ReferenceCon
     return out
 
 
-def unit_rows(vectors: np.ndarray, centred: bool = False) -> np.ndarray:
-    """(V, D) -> (V, D) rows of length 1, after subtracting the mean vector when `centred`."""
-    x = vectors.astype(np.float32) - (vectors.mean(0, keepdims=True) if centred else 0.0)
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """(V, D) -> (V, D) rows of length 1 (post-process first, e.g. backbones.static.all_but_the_top)."""
+    x = vectors.astype(np.float32)
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-8)
 
 
-def neighbours(vectors: np.ndarray, words: Sequence[str], word: str, k: int = 10,
-               centred: bool = False) -> list[tuple[str, float]]:
+def neighbours(vectors: np.ndarray, words: Sequence[str], word: str, k: int = 10) -> list[tuple[str, float]]:
     """The k nearest other words to `word` by cosine, best first."""
-    x = unit_rows(vectors, centred)
+    x = unit_rows(vectors)
     sims = x @ x[list(words).index(word)]  # (V,)
     order = [i for i in np.argsort(-sims) if words[i] != word][:k]
     return [(words[i], round(float(sims[i]), 4)) for i in order]
@@ -71,19 +70,18 @@ class Comparison:
     gensim_spread: dict[str, float]
     ours_king: list[tuple[str, float]]
     gensim_king: list[tuple[str, float]]
-    centred: bool
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def compare(ours: np.ndarray, theirs: np.ndarray, words: Sequence[str], probes: Sequence[str] = PROBE_WORDS,
-            k: int = 10, centred: bool = False) -> Comparison:
+            k: int = 10) -> Comparison:
     """Neighbour overlap @k and similarity spread of two vector tables over the same words."""
     probes = [p for p in probes if p in set(words)]
-    ours_n = {p: neighbours(ours, words, p, k, centred) for p in probes}
-    their_n = {p: neighbours(theirs, words, p, k, centred) for p in probes}
+    ours_n = {p: neighbours(ours, words, p, k) for p in probes}
+    their_n = {p: neighbours(theirs, words, p, k) for p in probes}
     overlap = {p: len({w for w, _ in ours_n[p]} & {w for w, _ in their_n[p]}) for p in probes}
     spread = lambda n: {p: round(n[p][0][1] - n[p][-1][1], 4) for p in probes}  # noqa: E731
     return Comparison(k, overlap, round(float(np.mean(list(overlap.values()))), 2), spread(ours_n), spread(their_n),
-                      ours_n.get("king", []), their_n.get("king", []), centred)
+                      ours_n.get("king", []), their_n.get("king", []))

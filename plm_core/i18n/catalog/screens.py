@@ -206,11 +206,8 @@ MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text fal
     "backbone.tiny-elmo-bilm.objective": {"en": 'forward + backward language modelling (shared embedding and softmax)', "ko": "순방향 + 역방향 언어 모델링(임베딩과 softmax 공유)"},
     "backbone.tiny-elmo-bilm.notes": {"en": "2 forward + 2 backward LSTM layers of 128; a layer's vector = [forward; backward] (256).", "ko": "순방향 LSTM 2층 + 역방향 LSTM 2층(128). 층 벡터 = [순방향; 역방향] (256)."},
     "backbone.tiny-sgns.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
-    "backbone.tiny-bert-mlm.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO},
-    "backbone.tiny-gpt-clm.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO},
-    "backbone.tiny-t5-span.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO},
-    "backbone.tiny-elmo-bilm.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO},
-    "backbone.tiny-sgns.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO},
+    **{f"backbone.{name}.license": {"en": "MIT (weights); corpus CC BY-SA 4.0 + public domain", "ko": TINY_LICENSE_KO}
+       for name in ("tiny-bert-mlm", "tiny-gpt-clm", "tiny-t5-span", "tiny-elmo-bilm", "tiny-sgns")},
     "backbone.tiny-sgns.objective": {"en": 'skip-gram with 15 negatives from unigram^0.75, window 1', "ko": "unigram^0.75에서 네거티브 15개를 뽑는 스킵그램, 윈도 1"},
     "backbone.tiny-sgns.notes": {"en": "20,000 lower-cased words x 50 dimensions; one vector per word type, read with the mean and the top principal direction removed.", "ko": "소문자 단어 20,000개 × 50차원, 단어 종류마다 벡터 하나. 평균과 가장 큰 주성분 방향을 뺀 뒤 읽습니다."},
 }
