@@ -290,6 +290,29 @@ def test_init_is_drawn_from_the_run_generator():
     assert torch.all(bb.model.embeddings.LayerNorm.weight == 1)
 
 
+def test_t5_init_matches_the_library_scheme_matrix_by_matrix():
+    """Each T5 weight matrix gets the std transformers' own T5 init gives it. The queries carry T5's
+    1/sqrt(d_kv) (its attention has no such scaling): without it the attention logits started with std ~8
+    and the shipped tiny T5's decoder never learnt to read its encoder."""
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    config = T5Config(vocab_size=300, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4,
+                      decoder_start_token_id=0, dropout_rate=0.0)
+    torch.manual_seed(0)
+    theirs = T5ForConditionalGeneration(config)  # the library's init
+    ours = T5ForConditionalGeneration(config)
+    init_transformer(ours, run_generators(0).torch)
+    checked = 0
+    for (name, a), (_, b) in zip(theirs.named_parameters(), ours.named_parameters(), strict=True):
+        if a.dim() == 2 and "relative_attention_bias" not in name:
+            ratio = float(b.detach().std()) / float(a.detach().std())
+            assert 0.8 < ratio < 1.25, (name, ratio)
+            checked += 1
+    assert checked > 20
+    q = ours.encoder.block[0].layer[0].SelfAttention.q.weight
+    assert abs(float(q.detach().std()) - 1 / math.sqrt(64 * 16)) < 0.005
+
+
 def test_pretraining_models_are_built_from_their_seed():
     v = vocab()
     for objective in ("mlm", "clm", "span", "bilm"):

@@ -81,11 +81,13 @@ def embedding_std(config: object, relative_bias: bool = False) -> float:
 def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
     """Random-initialise a transformers model from `generator`, with the library's scheme:
 
-    weight matrices ~ N(0, std) (GPT-2's residual projections scaled by 1/sqrt(2 n_layer)), biases 0,
+    weight matrices ~ N(0, std) (GPT-2's residual projections scaled by 1/sqrt(2 n_layer), T5's queries by
+    1/sqrt(d_kv)), biases 0,
     norms 1, embeddings ~ N(0, std) with their padding row 0. Tied matrices are drawn once per owner.
     """
     config = getattr(model, "config", None)
     n_layer = int(getattr(config, "n_layer", 0) or 0)
+    owner_std: dict[int, float] = {}  # a tied matrix (T5's lm_head = its embedding) keeps its first owner's std
     with torch.no_grad():
         for name, sub in model.named_modules():
             weight = getattr(sub, "weight", None)
@@ -97,7 +99,7 @@ def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
                     bias.zero_()
                 continue
             if isinstance(sub, nn.Embedding):
-                std = embedding_std(config, "relative_attention_bias" in name)
+                std = owner_std.setdefault(id(sub.weight), embedding_std(config, "relative_attention_bias" in name))
                 nn.init.normal_(sub.weight, 0.0, std, generator=generator)
                 if sub.padding_idx is not None:
                     sub.weight[sub.padding_idx].zero_()
@@ -108,6 +110,13 @@ def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
                 std = transformer_std(config, fan_in)
                 if n_layer and name.endswith("c_proj"):
                     std /= math.sqrt(2 * n_layer)
+                d_kv = getattr(config, "d_kv", None)
+                if d_kv and name.endswith("Attention.q"):  # T5Attention.q (self- and cross-attention)
+                    # T5 has no 1/sqrt(d_kv) in its attention: its init folds it into the query matrix
+                    # (std factor / sqrt(d_model * d_kv)). Without it the logits start with std ~sqrt(d_kv) and
+                    # a saturated softmax: the tiny T5's decoder never learnt to read its encoder.
+                    std /= math.sqrt(d_kv)
+                std = owner_std.setdefault(id(weight), std)
                 nn.init.normal_(weight, 0.0, std, generator=generator)
             if isinstance(bias, nn.Parameter):
                 bias.zero_()
