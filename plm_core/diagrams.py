@@ -251,11 +251,16 @@ class SgnsText:
     negative: str = "negatives from unigram^0.75 (label 0)"
 
 
+SGNS_DRAWN_NEGATIVES = 6  # negatives drawn as boxes; the table under the diagram lists all of them
+
+
 def sgns_window_svg(words: Sequence[str], centre: int, window: int, negatives: Sequence[str],
                     text: SgnsText | None = None) -> str:
     """The sentence as boxes; the centre word, the 2·window context words joined to it (positives) and the
     k sampled negatives below (crossed lines)."""
     text = text or SgnsText()
+    more = max(0, len(negatives) - SGNS_DRAWN_NEGATIVES)  # the model draws 15 a pair: the rest as one "+N" box
+    negatives = list(negatives[:SGNS_DRAWN_NEGATIVES])
     lo, hi = max(0, centre - window), min(len(words), centre + window + 1)
     shown = list(range(max(0, lo - 2), min(len(words), hi + 2)))
     w = box_width([words[i][:10] for i in shown] + [neg[:10] for neg in negatives], least=64, pad=16)
@@ -276,8 +281,10 @@ def sgns_window_svg(words: Sequence[str], centre: int, window: int, negatives: S
         parts.append(_box(x, 156, w, 30, RED + "33", neg[:10], cls="sgns-negative"))
         parts.append(f'<line x1="{cx:.0f}" y1="70" x2="{x + w / 2:.0f}" y2="156" stroke="{RED}" '
                      'stroke-dasharray="4 3" stroke-width="1"/>')
+    if more:
+        parts.append(_box(10 + len(negatives) * (w + 6), 156, w, 30, "#FFFFFF", f"+{more}", cls="sgns-more"))
     parts.append(_text(10, 208, text.negative, FONTS.small, RED))
-    width = max(xs[shown[-1]] + w + 10, 10 + len(negatives) * (w + 6) + 10, 420,
+    width = max(xs[shown[-1]] + w + 10, 10 + (len(negatives) + bool(more)) * (w + 6) + 10, 420,
                 *(text_width(line, FONTS.small) + 20 for line in (text.positive, text.negative)))
     return _svg(width, 218, "".join(parts), text.title.format(window=window))
 

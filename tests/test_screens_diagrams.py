@@ -60,6 +60,25 @@ def test_sgns_window_reads_the_example():
     assert centre == 4 and negatives == list(e.detail["negatives"][first])
 
 
+def test_pretraining_example_uses_the_shipped_skipgram_window_and_negatives():
+    """The page drew the window of the shipped model (1) over pairs built with window 2 and 5 negatives,
+    so the negatives it showed belonged to another pair; the model trains with window 1 and 15 negatives."""
+    from plm_core.pretrain.models import TINY_CONFIGS
+    from plm_core.pretrain.studio import sentence_example, sgns_window
+
+    c = TINY_CONFIGS["sgns"]
+    e = sentence_example("sgns", "the king spoke to his people at dawn", seed=0)
+    n = len(e.tokens)
+    assert len(e.detail["pairs"]) == sum(min(i, c["window"]) + min(n - 1 - i, c["window"]) for i in range(n))
+    assert {len(row) for row in e.detail["negatives"]} == {c["negatives"]}
+    words, centre, negatives = sgns_window(e, c["window"])
+    first = [i for i, (w, _) in enumerate(e.detail["pairs"]) if w == words[centre]][0]
+    assert negatives == list(e.detail["negatives"][first])
+    svg = dg.sgns_window_svg(words, centre, c["window"], negatives)
+    assert svg.count('class="sgns-negative"') == dg.SGNS_DRAWN_NEGATIVES
+    assert f">+{c['negatives'] - dg.SGNS_DRAWN_NEGATIVES}<" in svg
+
+
 def test_course_picture_has_every_step_in_order_with_the_path():
     steps = [dg.CourseStep(f"i{k}", f"step {k}", "page") for k in range(7)]
     svg = dg.course_svg(steps, "course", "path")

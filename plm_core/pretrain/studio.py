@@ -43,15 +43,19 @@ def sgns_vocab() -> tuple[list[str], np.ndarray, dict[str, int]]:
     return words, ex.noise_distribution(counts), {w: i for i, w in enumerate(words)}
 
 
-def sentence_example(objective: str, text: str, seed: int = 0, window: int = 2, k: int = 5) -> ex.Example:
-    """The training example `objective` makes from `text` (the same builders the trainer uses)."""
+def sentence_example(objective: str, text: str, seed: int = 0, window: int | None = None,
+                     k: int | None = None) -> ex.Example:
+    """The training example `objective` makes from `text` (the same builders the trainer uses; the skip-gram's
+    window and negatives per pair default to the shipped model's, TINY_CONFIGS["sgns"])."""
     if objective not in OBJECTIVES:
         raise PLMError("pretrain.err.unknown_objective", objective=objective, choices=", ".join(OBJECTIVES))
     if not text.strip():
         raise PLMError("pretrain.err.empty_text")
     rng = np.random.default_rng(seed)
     if objective == "sgns":
-        return sgns_sentence_example(text, rng, window, k)
+        c = TINY_CONFIGS["sgns"]
+        return sgns_sentence_example(text, rng, c["window"] if window is None else window,
+                                     c["negatives"] if k is None else k)
     tok, vocab = shared_vocab()
     enc = tok.encode(text, add_special_tokens=False)
     ids, pieces = enc.ids[:MAX_PIECES], enc.tokens[:MAX_PIECES]
