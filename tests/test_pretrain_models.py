@@ -21,6 +21,7 @@ from plm_core.pretrain.train import (
     SGNSTask,
     SpanTask,
     Vocab,
+    encoder_reliance,
     evaluate,
     lr_at,
     make_optimizer,
@@ -204,3 +205,17 @@ def test_the_gensim_reference_defaults_are_the_skipgram_settings() -> None:
 
     c, ref = TINY_CONFIGS["sgns"], ReferenceConfig()
     assert (ref.dim, ref.window, ref.negatives, ref.sample) == (c["hidden"], c["window"], c["negatives"], c["sample"])
+
+
+def test_encoder_reliance_is_zero_for_a_decoder_that_cannot_see_its_encoder() -> None:
+    v = vocab()
+    task = SpanTask(v, 16)
+    valid = validation_batches(task, stream(), 1, 8)
+    model = build_hf_model("span", V, 0, 3, seed=1)
+    seen = encoder_reliance(task, model, valid)
+    assert seen.spans >= 8 and abs(seen.gap) > 1e-3  # random weights: another sentence changes the loss
+    with torch.no_grad():
+        for block in model.decoder.block:
+            block.layer[1].EncDecAttention.o.weight.zero_()  # cross-attention writes nothing
+    blind = encoder_reliance(task, model, valid)
+    assert blind.spans == seen.spans and abs(blind.gap) < 1e-5 and model.training

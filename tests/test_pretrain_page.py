@@ -25,4 +25,10 @@ def test_every_objective_renders(objective: str) -> None:
         assert not at.exception, [e.message for e in at.exception]
         assert not at.error, [e.value for e in at.error]
         charts += len(at.get("plotly_chart"))
+        if objective == "span" and tab == "predict":  # the T5's spans come with its encoder check, in Korean
+            from plm_core.pretrain.checkpoints import all_cards
+
+            r = all_cards()["span"]["encoder_reliance"]
+            note = [c.value for c in at.caption if f"{r['own']:.2f}" in c.value and f"{r['shuffled']:.2f}" in c.value]
+            assert note and "인코더" in note[0]
     assert charts >= 1  # at least the checkpoints-vs-random-twin chart

@@ -125,14 +125,18 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
             "corpus and settings. Three seeds of this recipe give king's top 10 (as read) a cosine spread of "
             "0.182 / 0.174 / 0.139 with 3 / 4 / 4 of queen, prince, emperor, throne, duke, lord; the shipped vectors "
             "are seed 0, the default.",
-    "span": "What this budget bought (12,000 steps, ~42 minutes): the output format (sentinels in order, each "
-            "followed by a span) and within-span word statistics, which is most of the drop in loss (9.33 -> "
-            "4.41). It is still on the plateau the tiny BERT left only after ~10,000 steps: the first piece of a "
-            "span comes out close to the corpus' most frequent pieces whatever the input ('the', ',', 'of'; see "
-            "`plm_core.pretrain.probes.span_candidates`), and it writes more sentinels than the input has. Mainly "
-            "the first piece of each span (about 3 per sequence, against about 9 masked pieces for BERT) needs "
-            "the encoder; the rest of a span is half-guessable from the span so far, so span corruption needs "
-            "several times the BERT budget before the spans it fills depend on the sentence.",
+    "span": "What this budget bought (12,000 steps, ~36 minutes): the output format (sentinels in order, each "
+            "followed by a span) and within-span word statistics, which is all of the drop in loss (9.58 -> 4.40). "
+            "The decoder has not learnt to read its encoder: the first piece of a span scores the same with another "
+            "sentence's encoder states (above), comes out close to the corpus' most frequent pieces whatever the "
+            "input ('the', ',', 'of'; see `plm_core.pretrain.probes.span_candidates`), and it writes more "
+            "sentinels than the input has; frozen, its encoder is no better than a random one on movie snippets "
+            "(checkpoints README). Tried on this CPU, none of which made it read: twice the budget (24,000 steps, "
+            "val 4.27), learning rate 5e-3, one span per 16-piece sequence (first-piece gap 0.06 after 6,000 "
+            "steps), and transformers' own T5 initialisation (used now). The tiny BERT left the same kind of "
+            "plateau after ~10,000 steps, but a masked piece is predicted where it stands; a T5 decoder must "
+            "first learn to find its sentinel in the encoder while the encoder learns to gather the neighbours "
+            "there, and neither pays before the other: that takes a larger budget (several times BERT's).",
 }
 
 
@@ -191,6 +195,13 @@ def write_readme(objective: str, folder: Path) -> Path:
     extra = [(text, run_probe(dataclasses.replace(probe, text=text, k=max(probe.k, 3)), bb)[0])
              for text in EXTRA_PROBES[objective]]
     card["corpus"] = corpus_summary()
+    if objective == "span":  # the T5 check the loss alone cannot make: does the decoder read the sentence?
+        from plm_core.pretrain.pipeline import prepare
+        from plm_core.pretrain.train import encoder_reliance
+
+        p = prepare("span", init_from=folder)
+        r = encoder_reliance(p.task, p.model, p.valid)  # type: ignore[arg-type]  # prepare("span") builds a SpanTask
+        card["encoder_reliance"] = {"own": round(r.own, 3), "shuffled": round(r.shuffled, 3), "first_pieces": r.spans}
     write_json(folder / "model_card.json", card)
     lines = [f"- `{text}` → {format_answer(ans)}" for text, ans in extra]
     if objective in NOTES:
@@ -198,6 +209,21 @@ def write_readme(objective: str, folder: Path) -> Path:
     (folder / "README.md").write_text(readme_text(card, answer) + "\n## More probes (not tested)\n\n"
                                       + "\n".join(lines) + "\n", encoding="utf-8")
     return folder / "README.md"
+
+
+def reliance_lines(card: dict) -> list[str]:
+    """README lines for a T5 card's encoder_reliance (train.encoder_reliance), or none."""
+    from plm_core.pretrain.train import READS_INPUT_GAP
+
+    r = card.get("encoder_reliance")
+    if not r:
+        return []
+    verdict = ("Nearly equal: the decoder fills the spans from its own word statistics and does not yet read the "
+               "input." if r["shuffled"] - r["own"] < READS_INPUT_GAP else "The decoder reads its input.")
+    return ["## Does the decoder read its encoder?", "",
+            f"Loss on the first piece of each span ({r['first_pieces']} on the validation slice), the piece only the "
+            f"sentence can tell: **{r['own']:.3f}** with the sentence's own encoder states, **{r['shuffled']:.3f}** "
+            f"with another sentence's (`plm_core.pretrain.train.encoder_reliance`). {verdict}", ""]
 
 
 def readme_text(card: dict, answer: Ranked | str) -> str:
@@ -217,6 +243,7 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
         "## Documented probe", "",
         f"Input: `{c['probe']['text']}` — {c['probe']['what']}; expected: {' / '.join(c['probe']['expect'])}.",
         "", f"Answer: {format_answer(answer)} — {'passes' if c['probe']['passed'] else 'FAILS'}.", "",
+        *reliance_lines(c),
         "## Rebuild", "", "```", "python -m plm_core corpus        # only if the corpus cache is missing",
         f"python -m plm_core pretrain --objective {c['objective']}", "```", "",
         "Licence: weights MIT. Training text: Wikipedia (CC BY-SA 4.0, attribution in assets/corpus/README.md) "

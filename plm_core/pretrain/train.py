@@ -355,6 +355,46 @@ def evaluate(task: Task, model: torch.nn.Module, batches: Sequence[Batch]) -> fl
     return total / max(count, 1)
 
 
+READS_INPUT_GAP = 0.1  # nats: a first-piece loss this much lower with the sentence's own encoder = reads its input
+
+
+@dataclass
+class EncoderReliance:
+    """Does a T5 decoder read its encoder? Loss on the first piece of each span (the one piece only the
+    sentence can tell) with the sentence's own encoder states, and with the next sentence's in the batch."""
+
+    own: float
+    shuffled: float
+    spans: int  # first pieces scored
+
+    @property
+    def gap(self) -> float:  # ~0: the decoder fills spans from its own statistics, whatever the input
+        return self.shuffled - self.own
+
+
+def encoder_reliance(task: SpanTask, model: Any, batches: Sequence[Batch]) -> EncoderReliance:
+    """EncoderReliance of a span-corruption model on fixed batches (each batch needs two or more sentences)."""
+    sentinels = torch.tensor(sorted(task.vocab.sentinel_ids))
+    was_training = model.training
+    model.eval()
+    totals, count = [0.0, 0.0], 0
+    with torch.inference_mode():
+        for batch in batches:
+            inputs, labels = _t(batch["input_ids"]), _t(batch["labels"])  # (B, Ti), (B, Tt)
+            mask = (inputs != task.vocab.pad_id).long()
+            states = model.encoder(input_ids=inputs, attention_mask=mask).last_hidden_state  # (B, Ti, H)
+            previous = torch.cat([torch.full_like(labels[:, :1], ex.IGNORE), labels[:, :-1]], 1)
+            first = torch.isin(previous, sentinels) & (labels != ex.IGNORE)  # (B, Tt): right after a sentinel
+            other = torch.roll(torch.arange(len(inputs)), 1)  # sentence i reads sentence i-1's encoder
+            for k, (enc, m) in enumerate(((states, mask), (states[other], mask[other]))):
+                logits = model(encoder_outputs=(enc,), attention_mask=m,
+                               decoder_input_ids=model._shift_right(labels)).logits  # (B, Tt, V)
+                totals[k] += float(F.cross_entropy(logits[first], labels[first], reduction="sum"))
+            count += int(first.sum())
+    model.train(was_training)
+    return EncoderReliance(totals[0] / max(count, 1), totals[1] / max(count, 1), count)
+
+
 def validation_batches(task: Task, stream: np.ndarray, n_batches: int, batch_size: int,
                        seed: int = 1234) -> list[Batch]:
     """Fixed validation batches: the first consecutive windows of the validation stream, corrupted with a fixed seed."""

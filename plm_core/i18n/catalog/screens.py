@@ -211,3 +211,14 @@ MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text fal
     "backbone.tiny-sgns.objective": {"en": 'skip-gram with 15 negatives from unigram^0.75, window 1', "ko": "unigram^0.75에서 네거티브 15개를 뽑는 스킵그램, 윈도 1"},
     "backbone.tiny-sgns.notes": {"en": "20,000 lower-cased words x 50 dimensions; one vector per word type, read with the mean and the top principal direction removed.", "ko": "소문자 단어 20,000개 × 50차원, 단어 종류마다 벡터 하나. 평균과 가장 큰 주성분 방향을 뺀 뒤 읽습니다."},
 }
+
+MESSAGES |= {
+    "pretrain.predict.span_blind": {
+        "en": "Expect 'the' in every span: this tiny T5 has not yet learned to read its encoder. On the first piece of each span ({n} in its validation slice) its loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's — the input makes no difference. What it did learn is the format (sentinels in order, each followed by a span) and which words are frequent inside spans. Reading the input needs two things at once — the decoder finding its sentinel in the encoder, and the encoder gathering the neighbours there — and takes several times the tiny BERT's budget (model card).",
+        "ko": "어느 구간이든 'the'가 나올 것입니다. 이 작은 T5는 아직 인코더를 읽는 법을 배우지 못했습니다. 각 구간의 첫 조각(검증 조각 {n}개)에서 손실이 문장 자신의 인코더 상태로는 {own}, 다른 문장의 인코더 상태로는 {shuffled}입니다 — 입력이 달라도 결과가 같습니다. 배운 것은 형식(센티널을 순서대로, 각각 뒤에 구간)과 구간 안에서 자주 나오는 단어입니다. 입력을 읽으려면 디코더가 인코더에서 자기 센티널을 찾는 일과 인코더가 그 자리에 이웃 정보를 모으는 일을 함께 배워야 해서, 작은 BERT보다 몇 배의 학습량이 필요합니다(모델 카드).",
+    },
+    "pretrain.predict.span_reads": {
+        "en": "On the first piece of each span ({n} in its validation slice) this T5's loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's: its decoder reads the input.",
+        "ko": "각 구간의 첫 조각(검증 조각 {n}개)에서 이 T5의 손실은 문장 자신의 인코더 상태로 {own}, 다른 문장의 인코더 상태로 {shuffled}입니다. 디코더가 입력을 읽습니다.",
+    },
+}
