@@ -299,8 +299,8 @@ def twin_section(path: Path) -> list[str]:
         mix = f"{m['pretrained']:.3f} | {m['random']:.3f} | {m['pretrained'] - m['random']:+.3f}" if m else "— | — | —"
         diff = d["pretrained"] - d["random"]
         rows.append(f"| {name} | {d['pretrained']:.3f} | {d['random']:.3f} | {diff:+.3f} | {mix} |")
-    rows += ["", "Every model beats its twin with at least one pooling; the tiny T5 and ELMo only with the scalar mix "
-             "(read from their top layer alone, their features do no better than random ones on this task). "
+    rows += ["", "Every model but the tiny T5 beats its twin with at least one pooling; ELMo only with the scalar mix "
+             "(read from its top layer alone, its features do no better than random ones on this task). "
              "The margins are small (1-8 points): "
              "these are 1.5-4M-parameter models trained for minutes on 3.5M words; MiniLM, trained on billions of "
              "words, reaches ~0.69 frozen with 256 examples.", ""]
