@@ -132,9 +132,10 @@ NOTES: dict[str, str] = {  # what the probes show, said plainly in each README
             "input ('the', ',', 'of'; see `plm_core.pretrain.probes.span_candidates`), and it writes more "
             "sentinels than the input has; frozen, its encoder is no better than a random one on movie snippets "
             "(checkpoints README). Tried on this CPU, none of which made it read: twice the budget (24,000 steps, "
-            "val 4.27), learning rate 5e-3, one span per 16-piece sequence (first-piece gap 0.06 after 6,000 "
-            "steps), and transformers' own T5 initialisation (used now). The tiny BERT left the same kind of "
-            "plateau after ~10,000 steps, but a masked piece is predicted where it stands; a T5 decoder must "
+            "val 4.27), learning rate 5e-3, spans of one piece (gap 0.007 after 2,000 steps), one span per 16-piece "
+            "sequence (first-piece gap 0.06 after 6,000 steps), and transformers' own T5 initialisation (used now). "
+            "The tiny BERT left the same kind of plateau after ~10,000 steps, but a masked piece is predicted "
+            "where it stands; a T5 decoder must "
             "first learn to find its sentinel in the encoder while the encoder learns to gather the neighbours "
             "there, and neither pays before the other: that takes a larger budget (several times BERT's).",
 }
