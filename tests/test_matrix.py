@@ -60,6 +60,23 @@ def test_stored_matrix_is_the_one_read_back(private_stores) -> None:
     assert gpt["mean"] == pytest.approx(0.61) and gpt["gain"] == pytest.approx(0.10)
 
 
+def test_a_stored_matrix_knows_when_a_checkpoint_changed(private_stores, monkeypatch) -> None:
+    from plm_core.evidence import matrix
+    from plm_core.pretrain import checkpoints
+
+    result = MatrixResult(MatrixJob(seeds=2), cells(), seconds=3.0)
+    store_matrix(result.job, result)
+    record, _ = latest_matrix()
+    shipped = checkpoints.card_fingerprints()
+    assert record["metrics"]["checkpoints"] == {m: shipped[m] for m in result.job.models}
+    assert matrix.stale_models(record) == []
+    retrained = dict(shipped, **{"tiny-gpt-clm": "0" * 12})  # the GPT checkpoint retrained since
+    monkeypatch.setattr(checkpoints, "card_fingerprints", lambda: retrained)
+    assert matrix.stale_models(record) == ["tiny-gpt-clm"]
+    del record["metrics"]["checkpoints"]  # a matrix stored before fingerprints: it cannot tell
+    assert sorted(matrix.stale_models(record)) == ["tiny-bert-mlm", "tiny-gpt-clm"]
+
+
 @pytest.mark.slow
 def test_a_corner_of_the_grid_runs(private_stores, one_torch_thread) -> None:
     job = MatrixJob(models=("tiny-gpt-clm", "tiny-sgns"), data=("movie-snippets",), seeds=1, n=48,

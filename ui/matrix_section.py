@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from plm_core.evidence.cards_figures import matrix_heatmap
-from plm_core.evidence.matrix import MatrixJob, best_objective, heatmap_table, latest_matrix
+from plm_core.evidence.matrix import MatrixJob, best_objective, heatmap_table, latest_matrix, stale_models
 from ui.common import dataset_label, tr
 from ui.jobs import current_job, job_panel, submit
 
@@ -42,6 +42,13 @@ def draw_stored() -> bool:
         st.markdown("- " + tr("matrix.best", column=column_label(column), model=model))
     st.caption(tr("matrix.stored", id=record["id"], when=record["created_at"], cells=record["metrics"]["n_cells"],
                   seconds=round(record["timings"]["seconds"])))
+    stale = stale_models(record)
+    if stale:
+        st.warning(tr("matrix.stale", models=", ".join(stale)), icon=":material/update:")
+        if current_job(SLOT) is None and st.button(tr("matrix.recompute"), key="matrix-recompute",
+                                                   icon=":material/refresh:"):
+            submit(SLOT, "matrix", MatrixJob())
+            st.rerun()
     return True
 
 

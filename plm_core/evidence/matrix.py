@@ -203,8 +203,12 @@ def store_matrix(job: MatrixJob, result: MatrixResult) -> list[int]:
 
     if not result.cells:
         return []
+    from plm_core.pretrain.checkpoints import card_fingerprints
+
     data = matrix_json(result)
-    run_id = RunStore().save("matrix", data["job"], {"best": data["best"], "n_cells": len(result.cells)},
+    used = {name: fp for name, fp in card_fingerprints().items() if name in job.models}
+    run_id = RunStore().save("matrix", data["job"], {"best": data["best"], "n_cells": len(result.cells),
+                                                     "checkpoints": used},
                              {"summary": data["summary"], "cells": data["cells"], "skipped": data["skipped"]},
                              {"seconds": data["seconds"]})
     return [run_id]
@@ -220,3 +224,16 @@ def latest_matrix(store: Any = None) -> tuple[dict, pd.DataFrame] | None:
         return None
     record = store.get(int(runs["id"].iloc[0]))
     return record, pd.DataFrame(record["curves"]["summary"])
+
+
+def stale_models(record: dict) -> list[str]:
+    """The models of a stored matrix whose shipped checkpoint has changed since (every model of a matrix stored
+    before checkpoints were fingerprinted: it cannot tell)."""
+    from plm_core.pretrain.checkpoints import card_fingerprints
+
+    models = list(dict.fromkeys(c["model"] for c in record["curves"]["cells"]))
+    used = record["metrics"].get("checkpoints")
+    now = card_fingerprints()
+    if used is None:
+        return [m for m in models if m in now]
+    return [m for m in models if m in now and used.get(m) != now[m]]

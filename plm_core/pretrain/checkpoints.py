@@ -153,5 +153,18 @@ def all_cards() -> dict[str, dict]:
             if (checkpoint_dir(obj) / "model_card.json").exists()}
 
 
+def card_fingerprints() -> dict[str, str]:
+    """Shipped checkpoint name -> the first 12 hex digits of its model card's sha256 (it changes with every retraining:
+    figures computed from a checkpoint keep this to tell when they are out of date)."""
+    import hashlib
+
+    out = {}
+    for obj in TINY_CONFIGS:
+        card = checkpoint_dir(obj) / "model_card.json"
+        if card.exists():
+            out[TINY_CONFIGS[obj]["name"]] = hashlib.sha256(card.read_bytes()).hexdigest()[:12]
+    return out
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -144,6 +144,8 @@ MESSAGES = {
     },
     "matrix.none": {"en": "No matrix stored yet. Compute it here (about 11 minutes on a busy 2-core CPU) or run `python -m plm_core matrix`.", "ko": "저장된 행렬이 아직 없습니다. 여기서 계산하거나(바쁜 2코어 CPU에서 약 11분) `python -m plm_core matrix`를 실행하세요."},
     "matrix.compute": {"en": "Compute the matrix", "ko": "행렬 계산"},
+    "matrix.stale": {"en": "This stored matrix was computed before the current checkpoint of {models} was shipped (or does not say which checkpoint it used): its rows for them may be out of date. Compute it again to see the shipped weights.", "ko": "이 저장된 행렬은 {models}의 현재 체크포인트가 배포되기 전에 계산되었거나, 어떤 체크포인트를 썼는지 기록이 없습니다. 해당 행은 오래된 값일 수 있습니다. 배포된 가중치로 보려면 다시 계산하세요."},
+    "matrix.recompute": {"en": "Compute the matrix again", "ko": "행렬 다시 계산"},
     "matrix.stored": {"en": "Stored run #{id}, {when}, {cells} runs, {seconds} s.", "ko": "저장된 실행 #{id}, {when}, 실행 {cells}개, {seconds}초."},
     "matrix.best": {"en": "Largest gain over its twin — {column}: {model}", "ko": "쌍둥이 대비 가장 큰 향상 — {column}: {model}"},
     "matrix.na": {"en": "not trainable", "ko": "학습 불가"},
