@@ -18,7 +18,7 @@ from plm_core.pretrain.studio import (
     sentence_example,
     sgns_window,
 )
-from plm_core.pretrain.train import READS_INPUT_GAP
+from plm_core.pretrain.train import reads_input
 from ui import diagrams
 from ui import urlstate as us
 from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
@@ -92,8 +92,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
                                    tr("pretrain.predict.filled"): list(spans.values())}), hide_index=True)
         r = all_cards().get("span", {}).get("encoder_reliance")
         if r:  # the shipped model's own check (train.encoder_reliance, written into its card)
-            blind = r["shuffled"] - r["own"] < READS_INPUT_GAP
-            key = "pretrain.predict.span_blind" if blind else "pretrain.predict.span_reads"
+            key = "pretrain.predict." + ("span_reads" if reads_input(r["own"], r["shuffled"]) else "span_blind")
             st.caption(tr(key, n=r["first_pieces"], own=f"{r['own']:.2f}", shuffled=f"{r['shuffled']:.2f}"))
     elif objective == "bilm":
         table(bilm_table(probes.bilm_predictions(bb, text, 3)))

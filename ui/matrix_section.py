@@ -45,18 +45,21 @@ def draw_stored() -> bool:
     stale = stale_models(record)
     if stale:
         st.warning(tr("matrix.stale", models=", ".join(stale)), icon=":material/update:")
-        if current_job(SLOT) is None and st.button(tr("matrix.recompute"), key="matrix-recompute",
-                                                   icon=":material/refresh:"):
-            submit(SLOT, "matrix", MatrixJob())
-            st.rerun()
+        if current_job(SLOT) is None:
+            compute_button("matrix.recompute", ":material/refresh:")
     return True
+
+
+def compute_button(label: str, icon: str) -> None:
+    """A button that submits the whole matrix as a job (its panel below shows progress)."""
+    if st.button(tr(label), key=label, icon=icon):
+        submit(SLOT, "matrix", MatrixJob())
+        st.rerun()
 
 
 def matrix_section() -> None:
     st.subheader(tr("matrix.title"))
     if not draw_stored() and current_job(SLOT) is None:
         st.info(tr("matrix.none"), icon=":material/grid_view:")
-        if st.button(tr("matrix.compute"), key="matrix-compute", icon=":material/play_arrow:"):
-            submit(SLOT, "matrix", MatrixJob())
-            st.rerun()
+        compute_button("matrix.compute", ":material/play_arrow:")
     job_panel(SLOT, lambda snap: None)  # progress and stop; the panel's final rerun draws the stored heatmap

@@ -214,13 +214,13 @@ def write_readme(objective: str, folder: Path) -> Path:
 
 def reliance_lines(card: dict) -> list[str]:
     """README lines for a T5 card's encoder_reliance (train.encoder_reliance), or none."""
-    from plm_core.pretrain.train import READS_INPUT_GAP
+    from plm_core.pretrain.train import reads_input
 
     r = card.get("encoder_reliance")
     if not r:
         return []
-    verdict = ("Nearly equal: the decoder fills the spans from its own word statistics and does not yet read the "
-               "input." if r["shuffled"] - r["own"] < READS_INPUT_GAP else "The decoder reads its input.")
+    verdict = ("The decoder reads its input." if reads_input(r["own"], r["shuffled"]) else "Nearly equal: the "
+               "decoder fills the spans from its own word statistics and does not yet read the input.")
     return ["## Does the decoder read its encoder?", "",
             f"Loss on the first piece of each span ({r['first_pieces']} on the validation slice), the piece only the "
             f"sentence can tell: **{r['own']:.3f}** with the sentence's own encoder states, **{r['shuffled']:.3f}** "

@@ -372,6 +372,11 @@ class EncoderReliance:
         return self.shuffled - self.own
 
 
+def reads_input(own: float, shuffled: float) -> bool:
+    """The verdict on an EncoderReliance (or a model card's copy of it): does the decoder read the sentence?"""
+    return shuffled - own >= READS_INPUT_GAP
+
+
 def encoder_reliance(task: SpanTask, model: Any, batches: Sequence[Batch]) -> EncoderReliance:
     """EncoderReliance of a span-corruption model on fixed batches (each batch needs two or more sentences)."""
     sentinels = torch.tensor(sorted(task.vocab.sentinel_ids))
