@@ -3,6 +3,7 @@
 import streamlit as st
 
 from plm_core.backbones import POOLINGS, specs
+from plm_core.backbones.capabilities import require
 from plm_core.data import DATASETS
 from plm_core.errors import PLMError
 from plm_core.explorer import polysemy as poly
@@ -89,7 +90,7 @@ def compute_word(key: str, word: str, lines: str, contextual: str, static: str |
         try:
             hover = tr("embeddings.static.hover", word=pset.word, n=len(pset.texts))
             result["static"] = poly.static_points(sb, pset, hover)
-            result["nearest"] = ", ".join(w for w, _ in sb.nearest(pset.word, 8))
+            result["nearest"] = ", ".join(w for w, _ in require(sb, "word_vectors").nearest(pset.word, 8))
         except PLMError as err:  # e.g. a Korean word is not in GloVe: say so in the panel
             result["static_note"] = err.message(lang())
     return result
