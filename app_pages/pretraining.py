@@ -7,7 +7,7 @@ import streamlit as st
 from plm_core.jobs import Snapshot
 from plm_core.pretrain import OBJECTIVES, probes
 from plm_core.pretrain import figures as fg
-from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir
+from plm_core.pretrain.checkpoints import all_cards, checkpoint_dir, model_card
 from plm_core.pretrain.models import TINY_CONFIGS
 from plm_core.pretrain.studio import (
     BACKBONE_NAMES,
@@ -90,7 +90,7 @@ def show_predictions(objective: str, bb, text: str) -> None:
         spans = probes.fill_spans(bb, text)
         st.dataframe(pd.DataFrame({tr("pretrain.predict.sentinel"): list(spans),
                                    tr("pretrain.predict.filled"): list(spans.values())}), hide_index=True)
-        r = all_cards().get("span", {}).get("encoder_reliance")
+        r = model_card(checkpoint_dir("span")).get("encoder_reliance")
         if r:  # the shipped model's own check (train.encoder_reliance, written into its card)
             key = "pretrain.predict." + ("span_reads" if reads_input(r["own"], r["shuffled"]) else "span_blind")
             st.caption(tr(key, n=r["first_pieces"], own=f"{r['own']:.2f}", shuffled=f"{r['shuffled']:.2f}"))

@@ -87,6 +87,7 @@ def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
     """
     config = getattr(model, "config", None)
     n_layer = int(getattr(config, "n_layer", 0) or 0)
+    d_kv = getattr(config, "d_kv", None)  # T5's per-head width
     owner_std: dict[int, float] = {}  # a tied matrix (T5's lm_head = its embedding) keeps its first owner's std
     with torch.no_grad():
         for name, sub in model.named_modules():
@@ -110,11 +111,10 @@ def init_transformer(model: nn.Module, generator: torch.Generator) -> None:
                 std = transformer_std(config, fan_in)
                 if n_layer and name.endswith("c_proj"):
                     std /= math.sqrt(2 * n_layer)
-                d_kv = getattr(config, "d_kv", None)
                 if d_kv and name.endswith("Attention.q"):  # T5Attention.q (self- and cross-attention)
                     # T5 has no 1/sqrt(d_kv) in its attention: its init folds it into the query matrix
-                    # (std factor / sqrt(d_model * d_kv)). Without it the logits start with std ~sqrt(d_kv) and
-                    # a saturated softmax: the tiny T5's decoder never learnt to read its encoder.
+                    # (std factor / sqrt(d_model * d_kv)); without it the logits start with std ~sqrt(d_kv)
+                    # and a saturated softmax.
                     std /= math.sqrt(d_kv)
                 std = owner_std.setdefault(id(weight), std)
                 nn.init.normal_(weight, 0.0, std, generator=generator)
