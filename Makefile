@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - set up (venv, pinned packages, data) and start the app on port $(PORT) (HOST=0.0.0.0: LAN)"
 	@echo "make test   - set up, then run the whole test suite (incl. slow and browser tests)"
-	@echo "make lint   - ruff (lint + import order) and mypy (plm_core, ui); configured in pyproject.toml"
+	@echo "make lint   - ruff (lint + import order) and mypy (plm_core, ui, app_pages, app.py); configured in pyproject.toml"
 	@echo "make test-fast - unit tests only (no real weights, no browser)"
 	@echo "make bench  - print the benchmark figures (bench/*.py)"
 
@@ -25,7 +25,7 @@ run: setup
 test: setup browser-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Static checks before the tests: ruff over all Python sources, mypy over the core and ui (pyproject.toml).
+# Static checks before the tests: ruff over all Python sources, mypy over the core, ui and pages (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check plm_core ui app_pages tests bench scripts app.py
 	$(BIN)/mypy

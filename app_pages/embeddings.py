@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from plm_core.backbones import POOLINGS, specs
+from plm_core.backbones import POOLINGS, Pooling, specs
 from plm_core.backbones.capabilities import require
 from plm_core.data import DATASETS
 from plm_core.errors import PLMError
@@ -138,7 +138,7 @@ def word_results(res: dict) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def sentence_vectors(backbone: str, data: str, n: int, pooling: str, csv: bytes | None = None) -> tuple:
+def sentence_vectors(backbone: str, data: str, n: int, pooling: Pooling, csv: bytes | None = None) -> tuple:
     ds = uploaded_dataset(csv, data) if csv is not None else dataset(data)
     sample = sample_texts(ds, n)
     smap = sentence_map(cached_backbone(backbone), sample["text"].tolist(), sample["label"].tolist(), pooling)
@@ -163,9 +163,9 @@ def sentence_form() -> None:
         submitted = st.form_submit_button(tr("embeddings.sent.run"), type="primary")
     if submitted:
         with guard():
-            csv = uploaded[1] if data == "uploaded" else None
+            name, csv = uploaded if uploaded and data == "uploaded" else (str(data), None)
             with st.spinner(tr("embeddings.sent.computing", n=n)):
-                texts, labels, vectors = sentence_vectors(backbone, uploaded[0] if csv else data, n, pooling, csv)
+                texts, labels, vectors = sentence_vectors(str(backbone), name, n, pooling or "mean", csv)
             st.session_state["emb.sent"] = {"texts": texts, "labels": labels, "vectors": vectors, "backbone": backbone,
                                             "data": label(data), "acc": linear_probe_accuracy(vectors, labels)}
 
@@ -180,7 +180,8 @@ def sentence_results(res: dict) -> None:
     pick = st.selectbox(tr("embeddings.sent.pick"), range(len(texts)), format_func=lambda i: texts[i][:120])
     own = st.text_input(tr("embeddings.sent.own"), max_chars=500)
     with guard():
-        query, skip = vectors[pick], pick
+        skip: int | None = int(pick or 0)  # the picked sentence is not its own neighbour
+        query = vectors[skip]
         if own.strip():
             query, skip = load_backbone_with_spinner(res["backbone"]).embed([own])[0], None
         table = neighbours_table(SentenceMap(texts, labels, vectors, res["backbone"], -1, ""), query, 8, skip)

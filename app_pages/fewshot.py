@@ -139,7 +139,7 @@ def explanation(ds, task) -> None:
             prompt = full_prompt(cfg, list(task.draw(k, 0).itertuples(index=False, name=None)), ds.labels,
                                  task.test["text"].iloc[0])
             st.code(prompt, language=None)
-            n_tokens = len(lm.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+            n_tokens = sum(not special for special in lm.tokenize(prompt).special)  # the pieces the model reads
             words = ", ".join(f"“{w}”" for w in verbalizers_for(cfg, ds.labels).values())
             st.caption(tr_md("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
                           demos=k * len(ds.labels), words=words))
@@ -220,7 +220,8 @@ step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("fewshot")
 methods = available_methods()
 choices = data_choices()
-key = st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.get, key=us.key(PAGE, "data", list(choices)))
+key = str(st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.__getitem__,
+                      key=us.key(PAGE, "data", list(choices))))  # never None: the sample sets are always there
 with guard():
     ds = load_data(key)
     show_notices(ds.notices)

@@ -4,6 +4,8 @@ Every card is a job preset run through the job service (slot `proof.<card>`); a 
 from the result cache, with "run again live".
 """
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -13,8 +15,10 @@ from plm_core.jobs import Snapshot
 from ui.common import dataset_label, guard, lang, page_header, table, tr, tr_md
 from ui.jobs import current_job, job_panel, service, submit
 
-BADGE = {"reproduced": ("green", ":material/check_circle:"), "partly": ("orange", ":material/change_history:"),
-         "not_reproduced": ("red", ":material/cancel:")}
+BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
+BADGE: dict[str, tuple[BadgeColor, str]] = {
+    "reproduced": ("green", ":material/check_circle:"), "partly": ("orange", ":material/change_history:"),
+    "not_reproduced": ("red", ":material/cancel:")}
 MEASURES = ("self_similarity", "anisotropy", "adjusted")
 
 

@@ -11,7 +11,7 @@ import builtins
 import errno
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,7 +223,7 @@ class RunStore:
         return sorted(str(r[0]) for r in rows if r[0] is not None)
 
 
-Filters = dict[str, Sequence[str]]
+Filters = Mapping[str, Sequence[str]]  # column -> accepted values (read, never changed)
 ID_CHUNK = 500  # ids per `IN (...)` (SQLite limits the number of parameters)
 
 

@@ -8,6 +8,7 @@ from plm_core.backbones.base import (
     BackboneSpec,
     HiddenStates,
     PieceRun,
+    Pooling,
     Ranked,
     Tokenized,
     pad_batch,
@@ -18,6 +19,6 @@ from plm_core.backbones.registry import get_spec, load_backbone, register_loader
 
 __all__ = [
     "CAPABILITIES", "FAMILIES", "POOLINGS", "Attentions", "Backbone", "BackboneSpec", "Capability", "HiddenStates",
-    "PieceRun", "Ranked", "Tokenized", "backbones_with", "get_spec", "load_backbone", "pad_batch", "pool",
+    "PieceRun", "Pooling", "Ranked", "Tokenized", "backbones_with", "get_spec", "load_backbone", "pad_batch", "pool",
     "register_loader", "require", "specs",
 ]

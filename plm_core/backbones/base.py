@@ -31,7 +31,7 @@ Family = Literal["static", "bilm", "encoder", "decoder", "encoder-decoder", "sen
 Pooling = Literal["mean", "first", "last"]
 MaskKind = Literal["native", "causal", "bidirectional"]  # attention mask of a `run_pieces` pass
 FAMILIES: tuple[str, ...] = ("static", "bilm", "encoder", "decoder", "encoder-decoder", "sentence")
-POOLINGS: tuple[str, ...] = ("mean", "first", "last")  # token pooling inside one layer (transfer adds "mix")
+POOLINGS: tuple[Pooling, ...] = ("mean", "first", "last")  # token pooling inside one layer (transfer adds "mix")
 Ranked = list[tuple[str, float]]  # (piece or word, probability or similarity), best first
 
 
