@@ -219,3 +219,47 @@ def test_encoder_reliance_is_zero_for_a_decoder_that_cannot_see_its_encoder() ->
             block.layer[1].EncDecAttention.o.weight.zero_()  # cross-attention writes nothing
     blind = encoder_reliance(task, model, valid)
     assert blind.spans == seen.spans and abs(blind.gap) < 1e-5 and model.training
+
+
+def test_span_warmup_task_rewrites_the_whole_sentence_from_the_same_corrupted_input() -> None:
+    v = vocab()
+    blocks = np.stack([np.arange(40, 56), np.arange(41, 57)]).astype(np.int64)  # (2, 16)
+    plain = SpanTask(v, 16).batch(blocks, np.random.default_rng(7))
+    whole = SpanTask(v, 16, reconstruct=True).batch(blocks, np.random.default_rng(7))
+    np.testing.assert_array_equal(whole["input_ids"], plain["input_ids"])  # the same spans corrupted
+    assert any(t in v.sentinel_ids for t in plain["labels"][0])  # span corruption: sentinels + spans
+    np.testing.assert_array_equal(whole["labels"], np.concatenate([blocks, [[v.sep_id], [v.sep_id]]], 1))
+
+
+def test_the_trainer_runs_the_reconstruction_warmup_first_then_span_corruption() -> None:
+    v = vocab()
+    cfg = PretrainConfig(steps=6, batch_size=2, seq_len=24, lr=1e-3, warmup=1, eval_every=100, eval_batches=1,
+                         reconstruct_steps=2)
+    task = SpanTask(v, 16)
+    trainer = PretrainTrainer(task, build_hf_model("span", V, 0, 3), stream(), validation_batches(task, stream(), 1, 2),
+                              cfg)
+    kinds = [trainer.task_at(s).reconstruct for s in range(cfg.steps)]  # type: ignore[attr-defined]
+    assert kinds == [True, True, False, False, False, False]
+    assert trainer.task_at(5) is task and not task.reconstruct  # the objective's own task is left as it was
+    widths: list[int] = []
+    real_loss = SpanTask.loss
+
+    def spy(self, model, batch):
+        widths.append(batch["labels"].shape[1])
+        return real_loss(self, model, batch)
+
+    SpanTask.loss = spy  # type: ignore[method-assign]
+    try:
+        trainer.run()
+    finally:
+        SpanTask.loss = real_loss  # type: ignore[method-assign]
+    assert widths[:2] == [17, 17] and all(w < 17 for w in widths[2:6])  # whole block + EOS, then spans only
+    assert DEFAULT_TRAIN["span"].reconstruct_steps > 0  # the shipped T5's recipe has the warm-up
+
+
+def test_the_reconstruction_warmup_is_span_corruptions_alone() -> None:
+    v = vocab()
+    cfg = PretrainConfig(steps=4, batch_size=2, seq_len=16, lr=1e-3, reconstruct_steps=2)
+    task = CLMTask(v, 17)
+    with pytest.raises(ValueError, match="span"):
+        PretrainTrainer(task, build_hf_model("clm", V, 0, 3), stream(), validation_batches(task, stream(), 1, 2), cfg)

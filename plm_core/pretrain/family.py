@@ -65,7 +65,8 @@ SPECS: list[BackboneSpec] = [
           "clm:causal language modelling (next piece)", head="clm",
           notes=f"Pretrained here in ~8 CPU minutes on {TOKENIZER}; trained on 64-piece sequences."),
     _spec("tiny-t5-span", "Tiny T5 (span corruption, ours)", "encoder-decoder", "hf_assets", 2, 128, 2, 1_967_744,
-          "span:T5 span corruption (15% of pieces in spans of ~3, replaced by sentinels)", head="seq2seq",
+          "span:T5 span corruption (15% of pieces in spans of ~3, replaced by sentinels), after a 1,500-step warm-up "
+          "rewriting the whole sentence", head="seq2seq",
           max_length=128, notes=f"2 encoder + 2 decoder layers; {TOKENIZER}; hidden states are the encoder's."),
     _spec("tiny-elmo-bilm", "Tiny ELMo (biLM, ours)", "bilm", "bilm", 2, 256, 0, 1_585_152,
           "bilm:forward + backward language modelling (shared embedding and softmax)", max_length=128,

@@ -200,7 +200,7 @@ MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text fal
     "backbone.tiny-gpt-clm.objective": {"en": 'causal language modelling (next piece)', "ko": "인과 언어 모델링(다음 조각)"},
     "backbone.tiny-gpt-clm.notes": {"en": 'Pretrained here in ~8 CPU minutes on one lower-cased WordPiece vocabulary of 8,192 pieces; trained on 64-piece sequences.', "ko": TINY_NOTE_KO},
     "backbone.tiny-t5-span.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
-    "backbone.tiny-t5-span.objective": {"en": 'T5 span corruption (15% of pieces in spans of ~3, replaced by sentinels)', "ko": "T5 구간 손상(조각의 15%를 길이 ~3 구간으로 센티널로 바꿈)"},
+    "backbone.tiny-t5-span.objective": {"en": 'T5 span corruption (15% of pieces in spans of ~3, replaced by sentinels), after a 1,500-step warm-up rewriting the whole sentence', "ko": "T5 구간 손상(조각의 15%를 길이 ~3 구간으로 센티널로 바꿈). 그 전에 1,500단계 동안 문장 전체를 다시 쓰는 예열"},
     "backbone.tiny-t5-span.notes": {"en": "2 encoder + 2 decoder layers; one lower-cased WordPiece vocabulary of 8,192 pieces; hidden states are the encoder's.", "ko": "인코더 2층 + 디코더 2층, 소문자 WordPiece 어휘 8,192개 조각. 은닉 상태는 인코더의 것입니다."},
     "backbone.tiny-elmo-bilm.pretrained_on": {"en": '3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare', "ko": CORPUS_KO},
     "backbone.tiny-elmo-bilm.objective": {"en": 'forward + backward language modelling (shared embedding and softmax)', "ko": "순방향 + 역방향 언어 모델링(임베딩과 softmax 공유)"},
@@ -214,11 +214,11 @@ MESSAGES |= {  # backbone descriptions on Models & data (ui.common.spec_text fal
 
 MESSAGES |= {
     "pretrain.predict.span_blind": {
-        "en": "Expect 'the' in every span: this tiny T5 has not yet learned to read its encoder. On the first piece of each span ({n} in its validation slice) its loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's — the input makes no difference. What it did learn is the format (sentinels in order, each followed by a span) and which words are frequent inside spans. Reading the input needs two things at once — the decoder finding its sentinel in the encoder, and the encoder gathering the neighbours there — and takes several times the tiny BERT's budget (model card).",
-        "ko": "어느 구간이든 'the'가 나올 것입니다. 이 작은 T5는 아직 인코더를 읽는 법을 배우지 못했습니다. 각 구간의 첫 조각(검증 조각 {n}개)에서 손실이 문장 자신의 인코더 상태로는 {own}, 다른 문장의 인코더 상태로는 {shuffled}입니다 — 입력이 달라도 결과가 같습니다. 배운 것은 형식(센티널을 순서대로, 각각 뒤에 구간)과 구간 안에서 자주 나오는 단어입니다. 입력을 읽으려면 디코더가 인코더에서 자기 센티널을 찾는 일과 인코더가 그 자리에 이웃 정보를 모으는 일을 함께 배워야 해서, 작은 BERT보다 몇 배의 학습량이 필요합니다(모델 카드).",
+        "en": "Expect 'the' in every span: this tiny T5 has not yet learned to read its encoder. On the first piece of each span ({n} in its validation slice) its loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's — the input makes no difference. What it did learn is the format (sentinels in order, each followed by a span) and which words are frequent inside spans. Reading the input needs two things at once — the decoder finding its sentinel in the encoder, and the encoder gathering the neighbours there — and span corruption alone did not teach them in 24,000 steps. The shipped recipe first spends 1,500 steps writing out the whole sentence, which teaches the decoder where to look (model card).",
+        "ko": "어느 구간이든 'the'가 나올 것입니다. 이 작은 T5는 아직 인코더를 읽는 법을 배우지 못했습니다. 각 구간의 첫 조각(검증 조각 {n}개)에서 손실이 문장 자신의 인코더 상태로는 {own}, 다른 문장의 인코더 상태로는 {shuffled}입니다 — 입력이 달라도 결과가 같습니다. 배운 것은 형식(센티널을 순서대로, 각각 뒤에 구간)과 구간 안에서 자주 나오는 단어입니다. 입력을 읽으려면 디코더가 인코더에서 자기 센티널을 찾는 일과 인코더가 그 자리에 이웃 정보를 모으는 일을 함께 배워야 하는데, 구간 손상만으로는 24,000단계를 학습해도 배우지 못했습니다. 기본 학습법은 먼저 1,500단계 동안 문장 전체를 다시 쓰게 해서 디코더가 어디를 볼지 배우게 합니다(모델 카드).",
     },
     "pretrain.predict.span_reads": {
-        "en": "On the first piece of each span ({n} in its validation slice) this T5's loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's: its decoder reads the input.",
-        "ko": "각 구간의 첫 조각(검증 조각 {n}개)에서 이 T5의 손실은 문장 자신의 인코더 상태로 {own}, 다른 문장의 인코더 상태로 {shuffled}입니다. 디코더가 입력을 읽습니다.",
+        "en": "On the first piece of each span ({n} in its validation slice) this T5's loss is {own} with the sentence's own encoder states and {shuffled} with another sentence's: its decoder reads the input. It learned to only after a warm-up: 1,500 steps of writing out the whole sentence (copying the kept pieces teaches the decoder where to look), then span corruption. Span corruption alone never taught it (model card).",
+        "ko": "각 구간의 첫 조각(검증 조각 {n}개)에서 이 T5의 손실은 문장 자신의 인코더 상태로 {own}, 다른 문장의 인코더 상태로 {shuffled}입니다. 디코더가 입력을 읽습니다. 예열을 거친 뒤에야 배웠습니다. 먼저 1,500단계 동안 문장 전체를 다시 쓰게 하고(남은 조각을 베끼면서 디코더가 인코더의 어디를 볼지 배웁니다) 그다음 구간 손상으로 학습했습니다. 구간 손상만으로는 끝내 배우지 못했습니다(모델 카드).",
     },
 }
