@@ -13,7 +13,7 @@ from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_
 from plm_core.figures import tokens_html
 from ui import diagrams
 from ui import urlstate as us
-from ui.common import backbone_labels, guard, page_header, show_notices, table, tr
+from ui.common import backbone_label, backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.figures import chart
 from ui.lesson import step_bar
@@ -197,7 +197,7 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
         table(fill_masks(bb, text, [pos]).predictions, left)
         table(fill_masks(bb, text, [pos], mask_kind="causal").predictions, right)
     else:
-        st.info(tr("attention.swap.no_head", name=bb.spec.display))
+        st.info(tr("attention.swap.no_head", name=backbone_label(bb.spec.name)))
 
 
 def tokens_section() -> None:

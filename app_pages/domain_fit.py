@@ -6,7 +6,7 @@ from plm_core.backbones import specs
 from plm_core.evidence.domain import KOREAN_EXAMPLE, CompareJob, FitJob
 from plm_core.evidence.domain_continue import MAX_STEPS, ContinueJob
 from plm_core.jobs import DataRef
-from ui.common import guard, page_header, tr
+from ui.common import backbone_labels, guard, page_header, tr
 from ui.common import tabs as open_tabs
 from ui.domain import continue_label, draw_compare, draw_continue, draw_fit, target_picker
 from ui.jobs import current_job, is_active, job_panel, submit
@@ -18,7 +18,7 @@ def fit_tab() -> None:
     table = specs()
     names = list(table)
     name = st.selectbox(tr("domain.backbone"), names, index=names.index("tiny-bert-mlm"),
-                        format_func=lambda n: table[n].display, key="domain-backbone")
+                        format_func=backbone_labels().__getitem__, key="domain-backbone")
     data = target_picker("domain-fit")
     pressed = st.button(tr("domain.measure"), type="primary", disabled=data is None or is_active(SLOTS["fit"]),
                         key="domain-measure")

@@ -20,7 +20,7 @@ from plm_core.explorer.sentences import (
 from plm_core.explorer.tokens import reading_warning
 from plm_core.i18n import t
 from ui import urlstate as us
-from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels
 from ui.figures import chart
@@ -86,7 +86,7 @@ def compute_word(key: str, word: str, lines: str, contextual: str, static: str |
               "static": None, "static_note": "", "static_name": ""}
     if static:
         sb = load_backbone_with_spinner(static)
-        result["static_name"] = sb.spec.display
+        result["static_name"] = backbone_label(sb.spec.name)
         try:
             hover = tr("embeddings.static.hover", word=pset.word, n=len(pset.texts))
             result["static"] = poly.static_points(sb, pset, hover)
@@ -188,7 +188,7 @@ def sentence_results(res: dict) -> None:
         proj = project(vectors, method)
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
-        title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=specs()[res["backbone"]].display)
+        title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=backbone_label(res["backbone"]))
         chart(sentence_map_figure(proj.points, labels, texts, title, None if own.strip() else pick, neighbours),
               "embeddings-sentence-map", "sentence-map", width="stretch")
         st.caption(tr("embeddings.projection.time", method=tr(f"embeddings.method.{proj.method}"), s=proj.seconds))

@@ -19,7 +19,7 @@ from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
 from ui import urlstate as us
-from ui.common import backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
+from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.figures import chart
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.lesson import step_bar
@@ -141,7 +141,7 @@ def explanation(ds, task) -> None:
             st.code(prompt, language=None)
             n_tokens = sum(not special for special in lm.tokenize(prompt).special)  # the pieces the model reads
             words = ", ".join(f"“{w}”" for w in verbalizers_for(cfg, ds.labels).values())
-            st.caption(tr_md("fewshot.explain.example_caption", model=lm.spec.display, tokens=n_tokens,
+            st.caption(tr_md("fewshot.explain.example_caption", model=backbone_label(lm.spec.name), tokens=n_tokens,
                           demos=k * len(ds.labels), words=words))
             st.markdown(f"**{tr('fewshot.explain.pieces')}**")
             st.markdown(tokens_html(lm.tokenize(prompt, max_length=4096)), unsafe_allow_html=True)

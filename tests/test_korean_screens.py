@@ -54,3 +54,17 @@ def test_korean_result_cards_have_no_english_left():
     assert not at.exception, [e.message for e in at.exception]
     assert charts + len(at.get("plotly_chart")) >= 6 and tables + len(at.dataframe) >= 1
     assert left + english_left(at) == []
+
+
+@pytest.mark.slow
+def test_backbone_names_on_korean_screens_come_from_the_catalog():
+    """A backbone's name in an option list or a message is its `backbone.<name>.display` text (Domain fit listed
+    "Tiny BERT (masked LM, ours)" on the Korean screen: it read the spec's English display name)."""
+    from plm_core.i18n import t
+
+    at = open_app_page("app_pages/domain_fit.py", "ko", timeout=240)
+    assert not at.exception, [e.message for e in at.exception]
+    picker = next(s for s in at.selectbox if s.label == t("domain.backbone", "ko"))
+    shown = list(picker.options)
+    assert t("backbone.tiny-bert-mlm.display", "ko") in shown and "Tiny BERT (masked LM, ours)" not in shown
+    assert [o for o in shown if offending(o)] == []

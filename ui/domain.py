@@ -10,7 +10,7 @@ import streamlit as st
 from plm_core.evidence import domain_figures as fg
 from plm_core.figures import chips_html
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import csv_uploader, dataset_label, lang, md_escape, show_notices, table, tr, tr_md
+from ui.common import backbone_label, csv_uploader, dataset_label, lang, md_escape, show_notices, table, tr, tr_md
 from ui.figures import chart
 
 UPLOAD = "__domain_upload__"
@@ -52,9 +52,7 @@ def draw_fit(snap: Snapshot) -> None:
     report = snap.result
     if report is None:
         return
-    from plm_core.backbones import get_spec
-
-    name = get_spec(report.backbone).display
+    name = backbone_label(report.backbone)
     st.subheader(tr("domain.fit.header"))
     st.caption(tr(f"domain.reference.{report.reference}", name=name))
     table(fit_frame(report))

@@ -36,7 +36,7 @@ from plm_core.transfer.figures import (
 )
 from plm_core.transfer.strategies import strategy_mode
 from ui import urlstate as us
-from ui.common import csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
+from ui.common import backbone_label, csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
 from ui.figures import built, chart
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
@@ -83,9 +83,11 @@ def data_source(key: str) -> str:
 
 def backbone_notes(spec: BackboneSpec) -> None:
     if applicable_modes(spec) == ("frozen",):
-        st.info(tr("transfer.only_frozen", name=spec.display, family=spec.family), icon=":material/ac_unit:")
+        st.info(tr("transfer.only_frozen", name=backbone_label(spec.name), family=spec.family),
+                icon=":material/ac_unit:")
     if spec.family == "decoder" and spec.params > 50_000_000:
-        st.warning(tr("transfer.slow_decoder", name=spec.display, params=round(spec.params / 1e6)),
+        st.warning(tr("transfer.slow_decoder", name=backbone_label(spec.name),
+                      params=round(spec.params / 1e6)),
                    icon=":material/hourglass:")
 
 
