@@ -188,8 +188,9 @@ class SpanTask:
     vocab: Vocab
     block_len: int = 120  # after corruption: ~105 kept + ~6 sentinels + EOS <= 128
     # the warm-up variant: same corrupted input, but the decoder writes out the whole original sentence + EOS
-    # (T5 paper's "BERT-style" denoising). Copying the kept pieces teaches cross-attention to find a piece in
-    # the encoder, which span corruption needs to find its sentinel and did not learn on its own.
+    # (as the T5 paper's "BERT-style" objective rebuilds the whole original text). Copying the kept pieces teaches
+    # cross-attention to find a piece in the encoder, which span corruption needs to find its sentinel and did
+    # not learn on its own.
     reconstruct: bool = False
 
     def batch(self, blocks: np.ndarray, rng: np.random.Generator) -> Batch:
