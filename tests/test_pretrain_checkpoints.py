@@ -66,27 +66,14 @@ def test_checkpoint_beats_its_random_twin_on_a_fixed_validation_slice(objective:
 def test_the_shipped_t5_reads_its_encoder() -> None:
     """Span corruption alone left a T5 that wrote 'the' in every span whatever the input (first-piece loss 6.729
     with the sentence's own encoder states, 6.737 with another's); the copying warm-up is what makes it read."""
-    from plm_core.pretrain import corpus
-    from plm_core.pretrain.pipeline import load_trained_model
+    from plm_core.pretrain.pipeline import load_trained_model, shipped_validation
     from plm_core.pretrain.probes import fill_spans
-    from plm_core.pretrain.tokenizer import load_raw_tokenizer
-    from plm_core.pretrain.train import (
-        DEFAULT_TRAIN,
-        SpanTask,
-        Vocab,
-        build_task,
-        encode_stream,
-        encoder_reliance,
-        validation_batches,
-    )
+    from plm_core.pretrain.train import SpanTask, encoder_reliance
 
     folder = checkpoint_dir("span")
-    tok = load_raw_tokenizer(folder)
-    vocab = Vocab.from_tokenizer(tok)
-    task = build_task("span", DEFAULT_TRAIN["span"], vocab)
+    task, batches = shipped_validation("span", n_batches=2)
     assert isinstance(task, SpanTask)
-    stream = encode_stream(corpus.read_split("valid", shipped=True)[:400], tok, vocab.sep_id)
-    r = encoder_reliance(task, load_trained_model("span", folder), validation_batches(task, stream, 2, 32))
+    r = encoder_reliance(task, load_trained_model("span", folder), batches)
     assert r.spans >= 100 and r.gap >= 1.0, r  # measured: gap ~1.5 nats
     card = model_card(folder)["encoder_reliance"]  # what the page and the README quote
     assert card["shuffled"] - card["own"] >= 1.0 and card["first_pieces"] >= 500

@@ -190,27 +190,36 @@ class ProgressLogger(Callback):
         self.log(f"  step {step:>5}  val loss {value:.3f}")
 
 
-def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:
-    """Validation loss of a shipped checkpoint (or its random-init twin) on the first fixed validation batches."""
-    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram
-
+def shipped_validation(objective: str, n_batches: int = 2) -> tuple[Task, list[Batch]]:
+    """The objective's task and the first fixed validation batches of the shipped validation split, cut with the
+    shipped checkpoint's own tokenizer (or word list): what a shipped checkpoint is checked on."""
     cfg = DEFAULT_TRAIN[objective]
     valid_lines = corpus_mod.read_split("valid", shipped=True)
     folder = checkpoint_dir(objective)
     if objective == "sgns":
         words, counts = read_word_counts(folder)
         task, stream = build_task(objective, cfg, None, counts), word_stream(valid_lines, words)
-        model: torch.nn.Module = load_skipgram(folder, random_init, seed)
     else:
         tok = load_raw_tokenizer(folder)
         vocab = Vocab.from_tokenizer(tok)
         task, stream = build_task(objective, cfg, vocab), encode_stream(valid_lines[:400], tok, vocab.sep_id)
-        if objective == "bilm":
-            model = load_bilm(folder, random_init, seed)
-        else:
-            from plm_core.backbones.capabilities import require
-            from plm_core.backbones.registry import load_backbone
+    return task, validation_batches(task, stream, n_batches, cfg.batch_size)
 
-            backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
-            model = require(backbone, "trainable").model
-    return evaluate(task, model, validation_batches(task, stream, n_batches, cfg.batch_size))
+
+def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: int = 2, seed: int = 0) -> float:
+    """Validation loss of a shipped checkpoint (or its random-init twin) on the first fixed validation batches."""
+    from plm_core.pretrain.checkpoints import load_bilm, load_skipgram
+
+    task, batches = shipped_validation(objective, n_batches)
+    folder = checkpoint_dir(objective)
+    if objective == "sgns":
+        model: torch.nn.Module = load_skipgram(folder, random_init, seed)
+    elif objective == "bilm":
+        model = load_bilm(folder, random_init, seed)
+    else:
+        from plm_core.backbones.capabilities import require
+        from plm_core.backbones.registry import load_backbone
+
+        backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
+        model = require(backbone, "trainable").model
+    return evaluate(task, model, batches)
