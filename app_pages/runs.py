@@ -6,7 +6,8 @@ import streamlit as st
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
 from ui import urlstate as us
-from ui.common import guard, page_header, tr, tr_md
+from plm_core.i18n import all_messages
+from ui.common import backbone_label, dataset_label, guard, page_header, tr, tr_md
 from ui.common import table as show_table
 from ui.figures import chart
 from ui.lesson import step_bar
@@ -19,6 +20,18 @@ PAGE_SIZE = 50  # rows read and drawn per render
 EXPORT = "runs-export"  # session key of the export built on request: (ids, csv, json)
 
 
+def value_label(field: str, value: str) -> str:
+    """A stored value as this language shows it: run kinds and data sets by their catalog names, backbones by
+    their labels; anything else (mode identifiers, numbers) as stored."""
+    if field == "kind" and f"runs.kind.{value}" in all_messages():
+        return tr(f"runs.kind.{value}")
+    if field == "data":
+        return dataset_label(value)
+    if field == "backbone":
+        return backbone_label(value)
+    return value
+
+
 def chosen_filters(store: RunStore) -> dict[str, list[str]]:
     """The filter widgets (options from SELECT DISTINCT, never the whole table)."""
     cols = st.columns(len(FILTERS))
@@ -27,7 +40,8 @@ def chosen_filters(store: RunStore) -> dict[str, list[str]]:
         values = store.distinct(name)
         if values:
             out[name] = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}",
-                                        placeholder=tr("common.choose"))
+                                        placeholder=tr("common.choose"),
+                                        format_func=lambda v, field=name: value_label(field, str(v)))
     return out
 
 
@@ -43,7 +57,11 @@ def page_of(store: RunStore, filters: dict[str, list[str]], total: int) -> pd.Da
 
 def selected_ids(table: pd.DataFrame) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
-    event = show_table(shown, on_select="rerun", selection_mode="multi-row", key="runs-table")
+    readable = shown.copy()  # the cells a person reads; `shown` keeps the stored ids for the selection
+    for field in ("kind", "data"):
+        if field in readable:
+            readable[field] = [value_label(field, v) if isinstance(v, str) else v for v in readable[field]]
+    event = show_table(readable, on_select="rerun", selection_mode="multi-row", key="runs-table")
     selection = getattr(event, "selection", None)  # None before the first selection
     rows = selection.rows if selection is not None else []
     return [int(shown.iloc[i]["id"]) for i in rows]

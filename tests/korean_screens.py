@@ -16,7 +16,8 @@ from typing import Any
 from plm_core.i18n import all_messages
 
 # Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers (the
-# five mode names are the identifiers the mode picker shows beside their Korean description).
+# five mode names are the identifiers the mode picker shows beside their Korean description; "English" is
+# the language switch's option, a language named in its own tongue).
 ALLOWED: frozenset[str] = frozenset(w.lower() for w in """
     PLM Lab BERT MiniLM GPT SmolLM SmolLM2 ELMo GloVe T5 SGNS MLM CLM biLM LSTM WordPiece BPE UNK CLS SEP
     MASK PAD UMAP PCA LoRA BitFit AG News SST IMDb Wikipedia Shakespeare Moby Dick CSV URL ID id k K lr
@@ -24,8 +25,20 @@ ALLOWED: frozenset[str] = frozenset(w.lower() for w in """
     minilm smollm2 smollm distilbert all MiniLM-L6-v2 v2 L6 L12 H384 gte e5 sentence transformers
     mean max cls pool layer extra_id ko en Top top-k logit logits token tokens n_params
     frozen finetune discriminative gradual scratch
+    English
     """.split())
+
+
+@lru_cache(maxsize=1)
+def studied_words() -> frozenset[str]:
+    """The English polysemy words (bank, bat, …): data the page studies, shown as they are on a Korean screen."""
+    from plm_core.explorer.polysemy import polysemy_sets
+
+    return frozenset(p.word.lower() for p in polysemy_sets().values())
+
+
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*[A-Za-z0-9]|[A-Za-z]{2,}")
+NUMBER = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d+")  # 1e-03, 2.5E+04: a number, not a word
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +61,9 @@ def is_catalog_text(text: str) -> bool:
 
 def english_words(text: str) -> list[str]:
     """Latin words in `text` that are not on the allow-list."""
-    return [w for w in LATIN_WORD.findall(text) if w.lower() not in ALLOWED and w.split("-")[0].lower() not in ALLOWED]
+    allowed = ALLOWED | studied_words()
+    return [w for w in LATIN_WORD.findall(NUMBER.sub(" ", text))
+            if w.lower() not in allowed and w.split("-")[0].lower() not in allowed]
 
 
 def offending(text: str) -> bool:
@@ -60,6 +75,7 @@ def offending(text: str) -> bool:
 
 WIDGETS = ("selectbox", "multiselect", "radio", "slider", "select_slider", "number_input", "text_input",
            "text_area", "checkbox", "toggle", "button", "color_picker", "date_input")
+OPTION_WIDGETS = ("selectbox", "multiselect", "radio", "select_slider")  # the choices a person reads
 
 
 def _title(obj: Any) -> str:
@@ -106,6 +122,9 @@ def screen_texts(at: Any) -> Iterator[tuple[str, str]]:
                 placeholder = "Choose options"  # what the browser shows for an unset placeholder
             if placeholder:
                 yield f"{kind}.placeholder", placeholder
+            if kind in OPTION_WIDGETS:
+                for option in w.proto.options:
+                    yield f"{kind}.option", option
     for tab in at.tabs:
         yield "tab.label", tab.label
     for exp in at.expander:

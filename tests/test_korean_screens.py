@@ -14,6 +14,7 @@ TABBED = ("transfer", "pretraining", "models")  # pages with st.tabs (their open
 
 def test_the_check_tells_catalog_text_from_english():
     assert offending("test_accuracy") and offending("Choose options") and offending("loss")
+    assert not offending("1e-03") and not offending("2.5E+04") and offending("1e-03 rate")
     assert not offending("정확도") and not offending("MiniLM") and not offending("0.5")
 
 
@@ -68,3 +69,27 @@ def test_backbone_names_on_korean_screens_come_from_the_catalog():
     shown = list(picker.options)
     assert t("backbone.tiny-bert-mlm.display", "ko") in shown and "Tiny BERT (masked LM, ours)" not in shown
     assert [o for o in shown if offending(o)] == []
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("private_stores")
+def test_korean_runs_page_names_kinds_and_data_from_the_catalog():
+    """The Runs filters and table read run kinds and data sets in Korean (they listed the stored identifiers
+    "transfer", "race", "fewshot", "movie-snippets"); the page is empty on a fresh machine, so runs are stored here."""
+    from plm_core.i18n import t
+    from plm_core.runs import RunStore
+
+    store = RunStore()
+    for kind in ("transfer", "race", "fewshot", "setfit", "matrix"):
+        store.save(kind, {"backbone": "tiny-bert-mlm", "mode": "frozen", "data": "movie-snippets"},
+                   {"test_accuracy": 0.6}, {}, {"train_seconds": 1.0})
+    at = open_app_page("app_pages/runs.py", "ko", timeout=120)
+    assert not at.exception, [e.message for e in at.exception]
+    kinds = next(m for m in at.multiselect if m.label == t("runs.filter.kind", "ko"))
+    stored = ("fewshot", "matrix", "race", "setfit", "transfer")  # the store's order (sorted identifiers)
+    assert list(kinds.options) == [t(f"runs.kind.{k}", "ko") for k in stored]
+    data = next(m for m in at.multiselect if m.label == t("runs.filter.data", "ko"))
+    assert list(data.options) == [t("dataset.movie-snippets", "ko")]
+    cells = at.dataframe[0].value
+    assert set(cells["kind"]) == {t(f"runs.kind.{k}", "ko") for k in stored}
+    assert english_left(at) == []
