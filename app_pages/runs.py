@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from plm_core.i18n import all_messages
 from plm_core.runs import RunStore
 from plm_core.transfer.figures import runs_figure
 from ui import urlstate as us
-from plm_core.i18n import all_messages
 from ui.common import backbone_label, dataset_label, guard, page_header, tr, tr_md
 from ui.common import table as show_table
 from ui.figures import chart
