@@ -1,5 +1,7 @@
 """Runs: every stored run — browse a page at a time, filter, compare on one chart, export on request, delete."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -41,7 +43,7 @@ def chosen_filters(store: RunStore) -> dict[str, list[str]]:
         if values:
             out[name] = col.multiselect(tr(f"runs.filter.{name}"), values, key=f"runs-filter-{name}",
                                         placeholder=tr("common.choose"),
-                                        format_func=lambda v, field=name: value_label(field, str(v)))
+                                        format_func=functools.partial(value_label, name))
     return out
 
 
