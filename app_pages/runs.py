@@ -57,13 +57,32 @@ def page_of(store: RunStore, filters: dict[str, list[str]], total: int) -> pd.Da
     return store.page((page - 1) * PAGE_SIZE, PAGE_SIZE, filters)
 
 
+def cell_text(value: object) -> str:
+    """A cell of a column with gaps: "—" for none (Streamlit writes "None", in English), whole numbers whole."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.4f}".rstrip("0")
+    return str(value)
+
+
+def with_dashes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns with empty cells as text ("—" in the gaps; a few-shot run has no mode or seed); full columns
+    keep their numbers (and their numeric sort)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].isna().any():
+            out[col] = [cell_text(v) for v in out[col].astype(object)]
+    return out
+
+
 def selected_ids(table: pd.DataFrame) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
     readable = shown.copy()  # the cells a person reads; `shown` keeps the stored ids for the selection
     for field in ("kind", "data"):
         if field in readable:
             readable[field] = [value_label(field, v) if isinstance(v, str) else v for v in readable[field]]
-    event = show_table(readable, on_select="rerun", selection_mode="multi-row", key="runs-table")
+    event = show_table(with_dashes(readable), on_select="rerun", selection_mode="multi-row", key="runs-table")
     selection = getattr(event, "selection", None)  # None before the first selection
     rows = selection.rows if selection is not None else []
     return [int(shown.iloc[i]["id"]) for i in rows]

@@ -75,7 +75,8 @@ def test_backbone_names_on_korean_screens_come_from_the_catalog():
 @pytest.mark.usefixtures("private_stores")
 def test_korean_runs_page_names_kinds_and_data_from_the_catalog():
     """The Runs filters and table read run kinds and data sets in Korean (they listed the stored identifiers
-    "transfer", "race", "fewshot", "movie-snippets"); the page is empty on a fresh machine, so runs are stored here."""
+    "transfer", "race", "fewshot", "movie-snippets"), and an empty cell reads "—", not Streamlit's "None"; the page is
+    empty on a fresh machine, so runs are stored here."""
     from plm_core.i18n import t
     from plm_core.runs import RunStore
 
@@ -83,6 +84,7 @@ def test_korean_runs_page_names_kinds_and_data_from_the_catalog():
     for kind in ("transfer", "race", "fewshot", "setfit", "matrix"):
         store.save(kind, {"backbone": "tiny-bert-mlm", "mode": "frozen", "data": "movie-snippets"},
                    {"test_accuracy": 0.6}, {}, {"train_seconds": 1.0})
+    store.save("fewshot", {"data": "movie-snippets"}, {"k0_accuracy": 0.5}, {}, {})  # no backbone, mode, accuracy
     at = open_app_page("app_pages/runs.py", "ko", timeout=120)
     assert not at.exception, [e.message for e in at.exception]
     kinds = next(m for m in at.multiselect if m.label == t("runs.filter.kind", "ko"))
@@ -92,4 +94,6 @@ def test_korean_runs_page_names_kinds_and_data_from_the_catalog():
     assert list(data.options) == [t("dataset.movie-snippets", "ko")]
     cells = at.dataframe[0].value
     assert set(cells["kind"]) == {t(f"runs.kind.{k}", "ko") for k in stored}
+    gaps = cells[cells["kind"] == t("runs.kind.fewshot", "ko")].iloc[0]
+    assert gaps["mode"] == "—" and gaps["test_accuracy"] == "—"
     assert english_left(at) == []
