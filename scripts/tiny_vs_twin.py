@@ -2,6 +2,11 @@
 frozen features; same split, seed, pooling and head for both). Prints one Markdown table row per model.
 
     python scripts/tiny_vs_twin.py [--n 512] [--test-limit 1000] [--json out.json]
+    python scripts/tiny_vs_twin.py --splits 5 --draws 3 [--models tiny-t5-span]
+
+With --splits / --draws: the shipped weights on splits 0..S-1, against D random draws of the twin on each split
+(a random twin's accuracy moves by several points from one draw to the next, so one draw per split is a
+coin toss); "splits won" counts the splits where the shipped weights beat the mean of that split's draws.
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ def main() -> int:
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--models", default=",".join(TINY), help="comma-separated registry names")
     p.add_argument("--pooling", default=None, help="e.g. mix (ELMo's scalar mix); default: the lab's default")
+    p.add_argument("--splits", type=int, default=0, help="splits 0..S-1 (with --draws); 0: the one-split table")
+    p.add_argument("--draws", type=int, default=3, help="random twins per split (with --splits)")
     args = p.parse_args()
+    if args.splits:
+        return many_splits(args)
     torch.set_num_threads(1)  # this script owns its process
     split = make_split(get_dataset("movie-snippets"), n=args.n, seed=0, test_limit=args.test_limit)
     rows = {}
@@ -46,6 +55,42 @@ def main() -> int:
         rows[name] = {"pretrained": round(scores[0], 3), "random": round(scores[1], 3), "n_train": len(split.train),
                       "n_test": len(split.test), "pooling": args.pooling or "default"}
         print(f"| {name} | {scores[0]:.3f} | {scores[1]:.3f} | {scores[0] - scores[1]:+.3f} |", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    return 0
+
+
+def many_splits(args: argparse.Namespace) -> int:
+    """Shipped weights on each split against the mean of several twin draws on that split."""
+    import numpy as np
+    import torch
+
+    from plm_core.backbones.registry import load_backbone
+    from plm_core.data import get_dataset
+    from plm_core.transfer import TrainConfig, train
+    from plm_core.transfer.split import make_split
+
+    torch.set_num_threads(1)
+    data = get_dataset("movie-snippets")
+    rows = {}
+    print(f"| model | shipped, {args.splits} splits | twin, {args.draws} draws per split | difference | splits won |")
+    print("|---|---|---|---|---|")
+    for name in args.models.split(","):
+        shipped, twins = [], []
+        for s in range(args.splits):
+            split = make_split(data, n=args.n, seed=s, test_limit=args.test_limit)
+            extra = {"pooling": args.pooling} if args.pooling else {}
+            config = TrainConfig(backbone=name, mode="frozen", seed=s, **extra)
+            shipped.append(train(config, split.train, split.test, backbone=load_backbone(name, seed=s)).test_accuracy)
+            twins.append([train(config, split.train, split.test,
+                                backbone=load_backbone(name, random_init=True, seed=d)).test_accuracy
+                          for d in range(args.draws)])
+        a, t = np.array(shipped), np.array(twins)  # (splits,), (splits, draws)
+        won = int((a > t.mean(1)).sum())
+        rows[name] = {"shipped": a.round(3).tolist(), "twin": t.round(3).tolist(), "won": won,
+                      "n_train": args.n, "test_limit": args.test_limit, "pooling": args.pooling or "default"}
+        print(f"| {name} | {a.mean():.3f} ± {a.std(ddof=1):.3f} | {t.mean():.3f} ± {t.std(ddof=1):.3f} | "
+              f"{a.mean() - t.mean():+.3f} | {won} of {args.splits} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
     return 0
