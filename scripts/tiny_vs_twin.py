@@ -34,7 +34,8 @@ def main() -> int:
     p.add_argument("--test-limit", type=int, default=1000)
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--models", default=",".join(TINY), help="comma-separated registry names")
-    p.add_argument("--pooling", default=None, help="e.g. mix (ELMo's scalar mix); default: the lab's default")
+    p.add_argument("--pooling", default=None,
+                   help="e.g. mix (ELMo's scalar mix); default: mean (one split), each model's lab default (--splits)")
     p.add_argument("--splits", type=int, default=0, help="splits 0..S-1 (with --draws); 0: the one-split table")
     p.add_argument("--draws", type=int, default=3, help="random twins per split (with --splits)")
     args = p.parse_args()
@@ -65,22 +66,25 @@ def many_splits(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
+    from plm_core.backbones import get_spec
     from plm_core.backbones.registry import load_backbone
     from plm_core.data import get_dataset
     from plm_core.transfer import TrainConfig, train
+    from plm_core.transfer.config import default_pooling
     from plm_core.transfer.split import make_split
 
     torch.set_num_threads(1)
     data = get_dataset("movie-snippets")
     rows = {}
-    print(f"| model | shipped, {args.splits} splits | twin, {args.draws} draws per split | difference | splits won |")
-    print("|---|---|---|---|---|")
+    print(f"| model | pooling | shipped, {args.splits} splits | twin, {args.draws} draws per split | difference | "
+          "splits won |")
+    print("|---|---|---|---|---|---|")
     for name in args.models.split(","):
         shipped, twins = [], []
+        pooling = args.pooling or default_pooling(get_spec(name))  # as the lab reads each model (the matrix too)
         for s in range(args.splits):
             split = make_split(data, n=args.n, seed=s, test_limit=args.test_limit)
-            extra = {"pooling": args.pooling} if args.pooling else {}
-            config = TrainConfig(backbone=name, mode="frozen", seed=s, **extra)
+            config = TrainConfig(backbone=name, mode="frozen", seed=s, pooling=pooling)
             shipped.append(train(config, split.train, split.test, backbone=load_backbone(name, seed=s)).test_accuracy)
             twins.append([train(config, split.train, split.test,
                                 backbone=load_backbone(name, random_init=True, seed=d)).test_accuracy
@@ -88,8 +92,8 @@ def many_splits(args: argparse.Namespace) -> int:
         a, t = np.array(shipped), np.array(twins)  # (splits,), (splits, draws)
         won = int((a > t.mean(1)).sum())
         rows[name] = {"shipped": a.round(3).tolist(), "twin": t.round(3).tolist(), "won": won,
-                      "n_train": args.n, "test_limit": args.test_limit, "pooling": args.pooling or "default"}
-        print(f"| {name} | {a.mean():.3f} ± {a.std(ddof=1):.3f} | {t.mean():.3f} ± {t.std(ddof=1):.3f} | "
+                      "n_train": args.n, "test_limit": args.test_limit, "pooling": pooling}
+        print(f"| {name} | {pooling} | {a.mean():.3f} ± {a.std(ddof=1):.3f} | {t.mean():.3f} ± {t.std(ddof=1):.3f} | "
               f"{a.mean() - t.mean():+.3f} | {won} of {args.splits} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
