@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -263,3 +264,24 @@ def test_the_reconstruction_warmup_is_span_corruptions_alone() -> None:
     task = CLMTask(v, 17)
     with pytest.raises(ValueError, match="span"):
         PretrainTrainer(task, build_hf_model("clm", V, 0, 3), stream(), validation_batches(task, stream(), 1, 2), cfg)
+
+
+def test_the_token_embedding_gets_its_own_learning_rate_from_a_step_on() -> None:
+    v = vocab()
+    plain = PretrainConfig(steps=3, batch_size=2, seq_len=24, lr=1e-3, warmup=1, eval_every=100, eval_batches=1)
+    scaled = dataclasses.replace(plain, embedding_lr_scale=10.0, embedding_lr_from=2)
+    model = build_hf_model("span", V, 0, 3)
+    assert [g["name"] for g in make_optimizer(model, plain).param_groups] == ["matrices", "biases and norms"]
+    groups = {g["name"]: g for g in make_optimizer(model, scaled).param_groups}
+    assert list(groups) == ["matrices", "biases and norms", "embeddings"]
+    assert groups["embeddings"]["params"] == [model.shared.weight]  # tied: the shared matrix is also the LM head
+    assert not any(p is model.shared.weight for p in groups["matrices"]["params"])
+    task = SpanTask(v, 16)
+    trainer = PretrainTrainer(task, model, stream(), validation_batches(task, stream(), 1, 2), scaled)
+    trainer.optimizer = make_optimizer(model, scaled)
+    rates = []
+    for step in (1, 2):  # before embedding_lr_from: the common rate; from it on: 10x
+        trainer.train_step(step)
+        rates.append({g["name"]: g["lr"] for g in trainer.optimizer.param_groups})
+    assert rates[0]["embeddings"] == rates[0]["matrices"] > 0
+    assert rates[1]["embeddings"] == pytest.approx(10 * rates[1]["matrices"]) and rates[1]["matrices"] > 0
