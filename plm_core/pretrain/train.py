@@ -291,8 +291,13 @@ def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.O
     params = [p for p in model.parameters() if p.requires_grad]
     if isinstance(model, SkipGram):
         return torch.optim.SGD(params, lr=cfg.lr)
-    embedding = getattr(model, "get_input_embeddings", lambda: None)()
-    own = [embedding.weight] if cfg.embedding_lr_scale != 1.0 and embedding is not None else []
+    from transformers import PreTrainedModel
+
+    own: list[torch.Tensor] = []  # the token table of a transformers model, when it learns at its own rate
+    if cfg.embedding_lr_scale != 1.0 and isinstance(model, PreTrainedModel):
+        table = model.get_input_embeddings()
+        assert isinstance(table, torch.nn.Embedding)  # the transformers declare it an nn.Module
+        own = [table.weight]
     decay = [p for p in params if p.dim() >= 2 and not any(p is e for e in own)]
     rest = [p for p in params if p.dim() < 2]
     groups = [{"name": "matrices", "params": decay, "weight_decay": cfg.weight_decay, "lr_scale": 1.0},
