@@ -95,8 +95,11 @@ def many_splits(args: argparse.Namespace) -> int:
                       "n_train": args.n, "test_limit": args.test_limit, "pooling": pooling}
         print(f"| {name} | {pooling} | {a.mean():.3f} ± {a.std(ddof=1):.3f} | {t.mean():.3f} ± {t.std(ddof=1):.3f} | "
               f"{a.mean() - t.mean():+.3f} | {won} of {args.splits} |", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    if args.json:  # the layout of assets/checkpoints/frozen_vs_twin_splits.json
+        out = {"data": "movie-snippets", "n_train": args.n, "test_limit": args.test_limit, "splits": args.splits,
+               "draws": args.draws, "script": f"python scripts/tiny_vs_twin.py --splits {args.splits} --draws "
+               f"{args.draws} --test-limit {args.test_limit}", "models": rows}
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

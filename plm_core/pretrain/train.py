@@ -304,7 +304,7 @@ def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.O
               {"name": "biases and norms", "params": rest, "weight_decay": 0.0, "lr_scale": 1.0}]
     if own:
         groups.append({"name": "embeddings", "params": own, "weight_decay": cfg.weight_decay,
-                       "lr_scale": cfg.embedding_lr_scale})
+                       "lr_scale": cfg.embedding_lr_scale, "lr_from": cfg.embedding_lr_from})
     return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98))
 
 
@@ -336,8 +336,8 @@ class PretrainTrainer(Trainer):
         """One optimizer step at learning rate lr_at(step); returns the loss before the update."""
         assert self.optimizer is not None
         for group in self.optimizer.param_groups:
-            scaled = group.get("name") != "embeddings" or step >= self.cfg.embedding_lr_from
-            group["lr"] = lr_at(step, self.cfg) * (group.get("lr_scale", 1.0) if scaled else 1.0)
+            scale = group.get("lr_scale", 1.0) if step >= group.get("lr_from", 0) else 1.0  # a group's own rate
+            group["lr"] = lr_at(step, self.cfg) * scale
         task = self.task_at(step)
         blocks = random_blocks(self.stream, self.cfg.batch_size, task.block_len, self.rng)
         loss, n = task.loss(self.model, task.batch(blocks, self.rng))
