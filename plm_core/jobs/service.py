@@ -89,8 +89,12 @@ class JobService:
         threading.Thread(target=self._watch, daemon=True, name="plm-jobs-watch").start()
 
     # ---- the door -------------------------------------------------------------------------------
-    def submit(self, kind: str, config: Any, owner: str = "", slot: str = "", live: bool = False) -> str:
-        """Queue `config` for `kind` (or answer from the cache / join the identical running job); job id."""
+    def submit(self, kind: str, config: Any, owner: str = "", slot: str = "", live: bool = False,
+               group: str = "", priority: int = 0) -> str:
+        """Queue `config` for `kind` (or answer from the cache / join the identical running job); job id.
+
+        `group` is a class's join code (per-class limit), `priority` 1 marks a teacher's job (dispatched first).
+        """
         spec = kind_spec(kind)
         key = cache_key(kind, config)
         use_cache = spec.cache and not live
