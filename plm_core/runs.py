@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import builtins
 import errno
+import hashlib
 import json
+import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +40,27 @@ CREATE TABLE IF NOT EXISTS runs (
     timings     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind);
+CREATE TABLE IF NOT EXISTS run_owners (
+    run_id      INTEGER NOT NULL,
+    owner       TEXT NOT NULL,
+    PRIMARY KEY (run_id, owner)
+);
+CREATE TABLE IF NOT EXISTS runs_trash (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    config      TEXT NOT NULL,
+    metrics     TEXT NOT NULL,
+    curves      TEXT NOT NULL,
+    timings     TEXT NOT NULL,
+    deleted_at  REAL NOT NULL,
+    batch       TEXT NOT NULL
+);
 """
+RUN_COLUMNS = "id, kind, created_at, app_version, config, metrics, curves, timings"
+UNDO_SECONDS = 60.0  # a deletion can be undone this long (by the session that holds its batch token)
+TRASH_KEEP_S = 30 * 24 * 3600.0  # deleted runs stay in `runs_trash` this long (recoverable with SQL), then go
 
 
 def jsonable(value: Any) -> Any:
@@ -171,13 +195,65 @@ class RunStore:
                                 f"FROM runs WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
         return [decode_row(r) for r in rows]
 
-    def delete(self, ids: Iterable[int]) -> int:
-        ids = [int(i) for i in ids]
+    def delete(self, ids: Iterable[int], batch: str = "") -> int:
+        """Move the runs `ids` to the trash (no permission check: see `delete_for`); how many were moved.
+        `batch` (default: a fresh token) is what `undo` needs to bring them back."""
+        ids = sorted({int(i) for i in ids})
         if not ids:
             return 0
+        now, batch = time.time(), batch or secrets.token_hex(16)
         with self.connect() as conn:
-            cur = conn.execute(f"DELETE FROM runs WHERE id IN ({','.join('?' * len(ids))})", ids)
-            return int(cur.rowcount)
+            purge_trash(conn, now)
+            moved = 0
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start:start + ID_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"INSERT OR REPLACE INTO runs_trash SELECT {RUN_COLUMNS}, ?, ? FROM runs "
+                             f"WHERE id IN ({marks})", [now, batch, *chunk])
+                moved += int(conn.execute(f"DELETE FROM runs WHERE id IN ({marks})", chunk).rowcount)
+            return moved
+
+    def claim(self, ids: Iterable[int], owners: Iterable[str]) -> None:
+        """Record that the browsers `owners` (their secret ids; only a hash is stored) made the runs `ids`."""
+        rows = [(int(i), owner_tag(o)) for i in ids for o in owners if o]
+        if rows:
+            with self.connect() as conn:
+                conn.executemany("INSERT OR IGNORE INTO run_owners (run_id, owner) VALUES (?, ?)", rows)
+
+    def owned(self, ids: Iterable[int], owner: str) -> set[int]:
+        """Which of `ids` the browser `owner` made."""
+        ids = [int(i) for i in ids]
+        if not ids or not owner:
+            return set()
+        found: set[int] = set()
+        with self.connect() as conn:
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start:start + ID_CHUNK]
+                found |= {int(r[0]) for r in conn.execute(
+                    f"SELECT run_id FROM run_owners WHERE owner = ? AND run_id IN ({','.join('?' * len(chunk))})",
+                    [owner_tag(owner), *chunk])}
+        return found
+
+    def delete_for(self, ids: Iterable[int], who: Deleter) -> Deletion:
+        """Delete exactly `ids`, as far as `who` may: its own runs, or any run with a class's teacher key.
+        The rest are refused (named in the result), never deleted. Undo with `undo(result.batch)`."""
+        ids = sorted({int(i) for i in ids})
+        allowed = set(ids) if who.may_delete_any() else self.owned(ids, who.owner)
+        batch = secrets.token_hex(16)
+        deleted = self.delete(sorted(allowed), batch) if allowed else 0
+        return Deletion(tuple(sorted(allowed)), tuple(i for i in ids if i not in allowed), batch, deleted,
+                        time.time())
+
+    def undo(self, batch: str, within_s: float = UNDO_SECONDS) -> int:
+        """Bring back the runs of the deletion `batch` if it is at most `within_s` old; how many came back."""
+        if not batch:
+            return 0
+        with self.connect() as conn:
+            since = time.time() - within_s
+            conn.execute(f"INSERT OR IGNORE INTO runs ({RUN_COLUMNS}) SELECT {RUN_COLUMNS} FROM runs_trash "
+                         "WHERE batch = ? AND deleted_at >= ?", (batch, since))
+            return int(conn.execute("DELETE FROM runs_trash WHERE batch = ? AND deleted_at >= ?",
+                                    (batch, since)).rowcount)
 
     def export_json(self, ids: Iterable[int]) -> str:
         """The selected runs, complete (config, metrics, curves, timings), as a JSON list."""
@@ -248,6 +324,49 @@ def where(filters: Filters | None) -> tuple[str, list[str]]:
 
 
 BASE_COLUMNS = ["id", "kind", "created_at", "app_version"]
+
+
+def owner_tag(owner: str) -> str:
+    """What the database keeps of a browser's secret id: a hash (a copied database gives no one's id away)."""
+    return hashlib.sha256(f"plm-lab-run-owner:{owner}".encode()).hexdigest()[:32]
+
+
+def purge_trash(conn: sqlite3.Connection, now: float) -> None:
+    """Forget runs deleted more than TRASH_KEEP_S ago (and who made them)."""
+    old = now - TRASH_KEEP_S
+    conn.execute("DELETE FROM run_owners WHERE run_id IN (SELECT id FROM runs_trash WHERE deleted_at < ?)", (old,))
+    conn.execute("DELETE FROM runs_trash WHERE deleted_at < ?", (old,))
+
+
+@dataclass(frozen=True)
+class Deleter:
+    """Who asks to delete runs: a browser (its secret id), perhaps holding the teacher key of a class."""
+
+    owner: str  # this browser's secret id (ui.jobs.owner_id()); "" = none
+    class_code: str = ""  # the join code of the class whose teacher key is given
+    teacher_key: str = ""  # that class's teacher key: may delete any run
+
+    def may_delete_any(self) -> bool:
+        """A valid teacher key of a class may delete every run; checked here, in the core."""
+        return False
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What `RunStore.delete_for` did: the ids deleted, the ids refused (not yours), the undo token."""
+
+    deleted: tuple[int, ...]
+    refused: tuple[int, ...]
+    batch: str  # give it to `RunStore.undo` within UNDO_SECONDS
+    n: int  # rows actually moved to the trash (ids already gone are not counted)
+    at: float  # time.time() of the deletion
+
+
+def claim_runs(ids: Iterable[int], owners: Iterable[str], store: RunStore | None = None) -> None:
+    """Record the browsers that made the runs `ids` (the job service calls this after storing a job's runs)."""
+    ids, owners = list(ids), [o for o in owners if o]
+    if ids and owners:
+        (store or RunStore()).claim(ids, owners)
 
 
 def save_run(kind: str, config: dict, metrics: dict, curves: dict, timings: dict,

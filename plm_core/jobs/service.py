@@ -294,6 +294,11 @@ class JobService:
         if spec.store:
             try:
                 saved = list(resolve(spec.store)(rec.config, snap.result))
+                from plm_core.runs import claim_runs  # the browsers that made these runs may delete them
+
+                with self._lock:
+                    owners = list(rec.owners)
+                claim_runs(saved, owners)
             except Exception as err:  # noqa: BLE001 - the result stays on screen; the page warns
                 error = JobError.from_exception(err)
         if spec.cache and error is None:
