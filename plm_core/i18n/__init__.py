@@ -2,7 +2,9 @@
 
 Each module in `plm_core/i18n/catalog/` defines `MESSAGES = {key: {"en": "...", "ko": "..."}}`; one module
 per page or area, so features add their own text without touching each other's. Values are
-`str.format` templates: `t("data.err.missing_column", "ko", column="text", found="a, b")`.
+`str.format` templates: `t("data.err.missing_column", "ko", column="text", found="a, b")`. A Korean particle
+after a value is a format spec naming it, chosen by how the value ends (`plm_core.i18n.korean`):
+"{name:은} 고정됩니다" → "MiniLM은 고정됩니다"; never a "은(는)" fallback.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import importlib
 import pkgutil
 from functools import lru_cache
 from typing import Any
+
+from plm_core.i18n.korean import format_message
 
 LANGUAGES: dict[str, str] = {"ko": "한국어", "en": "English"}
 DEFAULT_LANGUAGE = "ko"
@@ -38,6 +42,6 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return key
     template = texts.get(lang) or texts.get("en") or key
     try:
-        return template.format(**params) if params else template
+        return format_message(template, params) if params else template
     except (KeyError, IndexError):
         return template

@@ -7,7 +7,7 @@ MESSAGES = {
     },
     "data.err.not_prepared": {
         "en": "The data file {file} has not been prepared yet. Run `make setup` (or `python -m plm_core prepare`).",
-        "ko": "데이터 파일 {file}이(가) 아직 준비되지 않았습니다. `make setup`(또는 `python -m plm_core prepare`)을 실행하세요.",
+        "ko": "데이터 파일 {file:이} 아직 준비되지 않았습니다. `make setup`(또는 `python -m plm_core prepare`)을 실행하세요.",
     },
     "data.err.missing_package": {
         "en": "The package holding this sample set is not installed. Run `make setup`, or: {install}",

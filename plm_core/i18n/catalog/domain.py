@@ -35,12 +35,12 @@ MESSAGES = {
     "domain.side.reference": {"en": "pretraining text (held out)", "ko": "사전학습 텍스트 (떼어 둔 것)"},
     "domain.reference.own": {
         "en": "Reference: the held-out split of the very corpus {name} was pretrained on (never trained on).",
-        "ko": "기준: {name}이(가) 사전학습한 바로 그 말뭉치의 떼어 둔 부분(학습에 쓰지 않음)입니다.",
+        "ko": "기준: {name:이} 사전학습한 바로 그 말뭉치의 떼어 둔 부분(학습에 쓰지 않음)입니다.",
     },
     "domain.reference.proxy": {
         "en": "Reference: we do not have the text {name} was pretrained on. Held-out general English from our own "
               "corpus stands in for it, so read the reference row as “general text”, not “its own text”.",
-        "ko": "기준: {name}이(가) 사전학습한 텍스트는 우리에게 없습니다. 우리 말뭉치의 떼어 둔 일반 영어 문장으로 대신하므로, "
+        "ko": "기준: {name:이} 사전학습한 텍스트는 우리에게 없습니다. 우리 말뭉치의 떼어 둔 일반 영어 문장으로 대신하므로, "
               "기준 행은 ‘그 모델의 텍스트’가 아니라 ‘일반 텍스트’로 읽으세요.",
     },
     "domain.fit.header": {"en": "Tokenizer and language-model fit", "ko": "토크나이저와 언어 모델 적합도"},
@@ -86,7 +86,7 @@ MESSAGES = {
     "domain.map.separability": {
         "en": "{share} of the texts have a nearest neighbour from their own side (50% = the two texts mix, "
               "100% = two separate islands).",
-        "ko": "텍스트의 {share}가 자기 쪽 텍스트를 가장 가까운 이웃으로 둡니다(50% = 두 텍스트가 섞임, 100% = 두 섬으로 갈라짐).",
+        "ko": "텍스트의 {share:이} 자기 쪽 텍스트를 가장 가까운 이웃으로 둡니다(50% = 두 텍스트가 섞임, 100% = 두 섬으로 갈라짐).",
     },
     "domain.fig.map_title": {"en": "Target vs pretraining text in {backbone}'s space (PCA)",
                              "ko": "{backbone} 공간에서 대상과 사전학습 텍스트 (PCA)"},
@@ -199,9 +199,9 @@ MESSAGES = {
     "domain.err.objective": {"en": "Unknown objective '{objective}'. Choose one of: {choices}.",
                              "ko": "알 수 없는 학습 목표 '{objective}'입니다. 다음 중에서 고르세요: {choices}."},
     "domain.err.steps": {"en": "Steps must be between 1 and {most} (got {steps}).",
-                         "ko": "스텝은 1에서 {most} 사이여야 합니다({steps}을(를) 받음)."},
+                         "ko": "스텝은 1에서 {most} 사이여야 합니다({steps:을} 받음)."},
     "domain.err.budget": {"en": "The time budget must be between 1 and {most} seconds (got {budget}).",
-                          "ko": "시간 예산은 1초에서 {most}초 사이여야 합니다({budget}을(를) 받음)."},
+                          "ko": "시간 예산은 1초에서 {most}초 사이여야 합니다({budget:을} 받음)."},
     "domain.err.empty_example": {"en": "Type an example sentence first.", "ko": "먼저 예문을 입력하세요."},
     "pretrain.err.bad_init_from": {
         "en": "Unknown starting point '{init_from}': use \"\" (fresh weights) or \"shipped\" (the shipped checkpoint).",

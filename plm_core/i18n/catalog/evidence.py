@@ -102,7 +102,7 @@ MESSAGES = {
     },
     "proofs.gpt3.setup": {"en": "The Few-shot lab's prompting with SmolLM2-135M on movie snippets: K = 0, 1, 4, 8 demonstrations per class, 2 seeds, 40 test texts.", "ko": "영화 스니펫에서 SmolLM2-135M으로 퓨샷 실험실의 프롬프트 방식: 클래스당 시범 K = 0, 1, 4, 8, 시드 2개, 테스트 문장 40개."},
     "proofs.gpt3.rule": {"en": "Reproduced when accuracy at the largest K is ≥ {gpt3:.0f} points above zero-shot for some decoder; otherwise not reproduced.", "ko": "어떤 디코더든 가장 큰 K의 정확도가 제로샷보다 {gpt3:.0f}점 이상 높으면 재현됨. 아니면 재현되지 않음."},
-    "proofs.gpt3.v.yes": {"en": "{model} gains {gain} points from K = 0 to the largest K.", "ko": "{model}은(는) K = 0에서 가장 큰 K까지 {gain}점 오릅니다."},
+    "proofs.gpt3.v.yes": {"en": "{model} gains {gain} points from K = 0 to the largest K.", "ko": "{model:은} K = 0에서 가장 큰 K까지 {gain}점 오릅니다."},
     "proofs.gpt3.v.flat": {"en": "Not reproduced here: the gain from K = 0 to the largest K is {gains} points. A 135M model barely uses its demonstrations — consistent with the paper's point that in-context learning grows with scale.", "ko": "여기서는 재현되지 않음: K = 0에서 가장 큰 K까지의 향상이 {gains}점입니다. 135M 모델은 시범을 거의 활용하지 못합니다 — 문맥 내 학습이 규모와 함께 자란다는 논문의 요점과 일치합니다."},
     # Ethayarajh
     "proofs.ethayarajh.title": {"en": "How contextual are contextual vectors?", "ko": "문맥 벡터는 얼마나 문맥적일까?"},

@@ -34,7 +34,7 @@ MESSAGES = {
     "embeddings.method.tsne": {"en": "t-SNE", "ko": "t-SNE"},
     "embeddings.panel.static": {
         "en": "static: '{word}' is ONE point (★) for all {n} sentences",
-        "ko": "정적: '{word}'는 {n}개 문장 모두에서 점 하나(★)",
+        "ko": "정적: {word:'은} {n}개 문장 모두에서 점 하나(★)",
     },
     "embeddings.panel.contextual": {
         "en": "contextual, layer {layer}: one point per sentence ({n})",
@@ -69,11 +69,11 @@ MESSAGES = {
     "embeddings.occurrences": {"en": "Sentences, and the pieces averaged for the word", "ko": "문장과 단어 벡터에 평균한 조각들"},
     "embeddings.notice.missing": {
         "en": "'{word}' was not found in {n} sentence(s); they are left out (see the table below).",
-        "ko": "{n}개 문장에서 '{word}'를 찾지 못해 제외했습니다(아래 표 참고).",
+        "ko": "{n}개 문장에서 {word:'을} 찾지 못해 제외했습니다(아래 표 참고).",
     },
     "embeddings.notice.sentence_level": {
         "en": "{name} gives one vector per sentence, not per word: each point is the whole sentence, and there are no layers.",
-        "ko": "{name}은(는) 단어가 아니라 문장마다 벡터 하나를 줍니다. 각 점은 문장 전체이며 층은 없습니다.",
+        "ko": "{name:은} 단어가 아니라 문장마다 벡터 하나를 줍니다. 각 점은 문장 전체이며 층은 없습니다.",
     },
     "embeddings.notice.too_many_sentences": {
         "en": "You gave {n} sentences; the first {limit} are used.",
@@ -97,7 +97,7 @@ MESSAGES = {
     },
     "embeddings.err.word_nowhere": {
         "en": "'{word}' does not occur in any sentence as {name} cuts them. Check the spelling, or use the word exactly as written in the sentences.",
-        "ko": "{name}이(가) 자른 문장 어디에도 '{word}'가 없습니다. 철자를 확인하거나 문장에 쓰인 그대로 입력하세요.",
+        "ko": "{name:이} 자른 문장 어디에도 {word:'이} 없습니다. 철자를 확인하거나 문장에 쓰인 그대로 입력하세요.",
     },
     "embeddings.err.bad_method": {
         "en": "Unknown projection '{method}'. Choose one of: {choices}.",
@@ -295,6 +295,6 @@ MESSAGES = {
     "attention.err.nothing_masked": {"en": "Select at least one piece to mask.", "ko": "가릴 조각을 하나 이상 고르세요."},
     "attention.err.swap_family": {
         "en": "The mask swap needs an encoder or a decoder transformer; {name} is {family}.",
-        "ko": "마스크 바꾸기에는 인코더 또는 디코더 트랜스포머가 필요합니다. {name}은(는) {family}입니다.",
+        "ko": "마스크 바꾸기에는 인코더 또는 디코더 트랜스포머가 필요합니다. {name:은} {family}입니다.",
     },
 }

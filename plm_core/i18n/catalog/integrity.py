@@ -7,15 +7,15 @@ MESSAGES = {
     # ---- a run that could not be stored --------------------------------------------------------
     "runs.err.not_saved.readonly": {
         "en": f"Not saved: the runs database {{path}} is read-only. {_KEEP_EN} To store runs, make the file writable or set PLM_LAB_RUNS_DB to another file.",
-        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 {{path}}가 읽기 전용입니다. {_KEEP_KO} 저장하려면 파일에 쓸 수 있게 하거나 PLM_LAB_RUNS_DB를 다른 파일로 지정하세요.",
+        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 {{path:이}} 읽기 전용입니다. {_KEEP_KO} 저장하려면 파일에 쓸 수 있게 하거나 PLM_LAB_RUNS_DB를 다른 파일로 지정하세요.",
     },
     "runs.err.not_saved.directory": {
         "en": f"Not saved: the runs database path {{path}} is a folder, not a file. {_KEEP_EN} Set PLM_LAB_RUNS_DB to a file name.",
-        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 경로 {{path}}가 파일이 아니라 폴더입니다. {_KEEP_KO} PLM_LAB_RUNS_DB를 파일 이름으로 지정하세요.",
+        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 경로 {{path:이}} 파일이 아니라 폴더입니다. {_KEEP_KO} PLM_LAB_RUNS_DB를 파일 이름으로 지정하세요.",
     },
     "runs.err.not_saved.corrupt": {
         "en": f"Not saved: the runs database {{path}} is damaged (not a readable SQLite file). {_KEEP_EN} Move the file away (a new one is made) or set PLM_LAB_RUNS_DB to another file.",
-        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 {{path}}가 손상되었습니다(읽을 수 있는 SQLite 파일이 아님). {_KEEP_KO} 그 파일을 옮기면 새로 만들어지며, PLM_LAB_RUNS_DB를 다른 파일로 지정해도 됩니다.",
+        "ko": f"저장하지 못했습니다: 실행 기록 데이터베이스 {{path:이}} 손상되었습니다(읽을 수 있는 SQLite 파일이 아님). {_KEEP_KO} 그 파일을 옮기면 새로 만들어지며, PLM_LAB_RUNS_DB를 다른 파일로 지정해도 됩니다.",
     },
     "runs.err.not_saved.parent_file": {
         "en": f"Not saved: a part of the path {{path}} is a file, so the database cannot be made there. {_KEEP_EN} Set PLM_LAB_RUNS_DB to a path inside a folder.",
@@ -23,7 +23,7 @@ MESSAGES = {
     },
     "runs.err.not_saved.disk_full": {
         "en": f"Not saved: the disk holding {{path}} is full. {_KEEP_EN} Free some space to store runs again.",
-        "ko": f"저장하지 못했습니다: {{path}}가 있는 디스크가 가득 찼습니다. {_KEEP_KO} 공간을 비우면 다시 저장됩니다.",
+        "ko": f"저장하지 못했습니다: {{path:이}} 있는 디스크가 가득 찼습니다. {_KEEP_KO} 공간을 비우면 다시 저장됩니다.",
     },
     "runs.err.not_saved.other": {
         "en": f"Not saved: the runs database {{path}} could not be written ({{detail}}). {_KEEP_EN}",
@@ -32,7 +32,7 @@ MESSAGES = {
     # ---- CSV input rules -----------------------------------------------------------------------
     "data.err.missing_column_sep": {
         "en": "The CSV needs a column named '{column}'. Columns found: {found} — it looks like '{sep}' separates the columns: use {sep} as separator consistently with the header text{sep}label, or save the file as comma-separated.",
-        "ko": "CSV에 '{column}' 열이 필요합니다. 찾은 열: {found} — 열 구분자가 '{sep}'인 것 같습니다. 헤더를 text{sep}label로 하고 {sep}를 구분자로 일관되게 쓰거나, 쉼표로 구분된 CSV로 저장하세요.",
+        "ko": "CSV에 '{column}' 열이 필요합니다. 찾은 열: {found} — 열 구분자가 '{sep}'인 것 같습니다. 헤더를 text{sep}label로 하고 {sep:을} 구분자로 일관되게 쓰거나, 쉼표로 구분된 CSV로 저장하세요.",
     },
     "data.err.na_labels": {
         "en": "{n} row(s) have a missing-value label ('{value}'): rows {rows}. A missing label is not a class: give those rows a real label or delete them.",
@@ -40,7 +40,7 @@ MESSAGES = {
     },
     "data.notice.separator": {
         "en": "The columns are separated by '{sep}', not commas: the file was read with '{sep}' as separator.",
-        "ko": "열이 쉼표가 아니라 '{sep}'로 구분되어 있어 '{sep}'를 구분자로 읽었습니다.",
+        "ko": "열이 쉼표가 아니라 {sep:'으로} 구분되어 있어 {sep:'을} 구분자로 읽었습니다.",
     },
     "data.notice.duplicates": {
         "en": "{n} duplicate row(s) (the same text, ignoring case and spacing) were removed before splitting, so no test text is also a training text.",
@@ -53,11 +53,11 @@ MESSAGES = {
     },
     "fewshot.err.bad_epochs": {
         "en": "Fine-tuning epochs must be between 1 and {high} (got {epochs}): with 0 epochs there is nothing to train.",
-        "ko": "미세조정 에포크는 1~{high}이어야 합니다({epochs}을(를) 받음). 0 에포크면 학습할 것이 없습니다.",
+        "ko": "미세조정 에포크는 1~{high}이어야 합니다({epochs:을} 받음). 0 에포크면 학습할 것이 없습니다.",
     },
     "fewshot.err.k_too_large": {
         "en": "K = {shots} is more examples per class than the smallest class has in the pool ({most}): use K ≤ {most}.",
-        "ko": "K = {shots}는 풀에서 가장 작은 클래스의 예시 수({most})보다 많습니다. K ≤ {most}로 하세요.",
+        "ko": "K = {shots:은} 풀에서 가장 작은 클래스의 예시 수({most})보다 많습니다. K ≤ {most:으로} 하세요.",
     },
     "fewshot.err.no_points": {
         "en": "These settings give no point at all: {reasons}",
@@ -66,15 +66,38 @@ MESSAGES = {
     # ---- verified caches -----------------------------------------------------------------------
     "prepare.err.damaged": {
         "en": "The prepared {what} at {path} is damaged ({problem}). Repair it with `python -m plm_core prepare` (or `make setup`).",
-        "ko": "준비된 {what}({path})이(가) 손상되었습니다({problem}). `python -m plm_core prepare`(또는 `make setup`)로 복구하세요.",
+        "ko": "준비된 {what:이} 손상되었습니다({path}: {problem}). `python -m plm_core prepare`(또는 `make setup`)로 복구하세요.",
     },
     # ---- Runs page: pages and exports on request ---------------------------------------------
     "runs.page": {"en": "Page (of {pages})", "ko": "페이지({pages}쪽 중)"},
     "runs.page_rows": {"en": "Runs {first}–{last} of {n}, newest first.", "ko": "실행 {n}개 중 {first}–{last}번째, 최신순."},
     "runs.export_prepare": {"en": "Prepare export ({n})", "ko": "내보내기 준비({n}개)"},
+    # ---- Runs page: deleting exactly what was chosen, by whom may ----------------------------
+    "runs.count": {"en": "{n} runs stored.", "ko": "저장된 실행 {n}개."},
+    "runs.col.mine": {"en": "yours", "ko": "내 실행"},
+    "runs.col.mine_help": {
+        "en": "Made in this browser: you can delete it.",
+        "ko": "이 브라우저에서 만든 실행이라 지울 수 있습니다.",
+    },
+    "runs.delete.not_yours": {
+        "en": "{n} of the selected runs were made in another browser: only that browser, or the teacher of a class, can delete them.",
+        "ko": "선택한 실행 중 {n}개는 다른 브라우저에서 만들어졌습니다. 그 브라우저나 수업의 교사만 지울 수 있습니다.",
+    },
+    "runs.delete.confirm": {"en": "Yes, delete these {n} run(s)", "ko": "네, 이 실행 {n}개를 지웁니다"},
+    "runs.delete.button": {"en": "Delete {n} selected", "ko": "선택한 {n}개 지우기"},
+    "runs.delete.done": {
+        "en": "Deleted {n} run(s). You can undo this for {seconds} seconds.",
+        "ko": "실행 {n}개를 지웠습니다. {seconds}초 동안 되돌릴 수 있습니다.",
+    },
+    "runs.delete.undo": {"en": "Undo", "ko": "되돌리기"},
+    "runs.delete.undone": {"en": "Brought back {n} run(s).", "ko": "실행 {n}개를 되살렸습니다."},
+    "runs.delete.too_late": {
+        "en": "Too late to undo: the deletion is more than a minute old.",
+        "ko": "지운 지 1분이 넘어 되돌릴 수 없습니다.",
+    },
     "runs.err.bad_filter": {
         "en": "Runs cannot be filtered by “{field}”.",
-        "ko": "실행 기록을 “{field}”(으)로 거를 수 없습니다.",
+        "ko": "실행 기록을 {field:“으로} 거를 수 없습니다.",
     },
     "models.ds.cleaned": {
         "en": "Before the split: {dups} duplicate row(s) removed (same text ignoring case and spacing), {cut} text(s) cut to the length limit. No test text is also in the training pool.",

@@ -15,7 +15,7 @@ MESSAGES = {
                               "ko": "알 수 없는 작업 종류 '{kind}'입니다. 가능한 종류: {choices}."},
     "jobs.err.unknown_job": {
         "en": "Job {id} is not known to this server (it was restarted?). Start the computation again.",
-        "ko": "이 서버는 작업 {id}을(를) 모릅니다(서버가 다시 시작되었나요?). 계산을 다시 시작하세요.",
+        "ko": "이 서버는 작업 {id:을} 모릅니다(서버가 다시 시작되었나요?). 계산을 다시 시작하세요.",
     },
     "jobs.err.cache_write": {
         "en": "The result is shown but could not be kept in the result cache ({path}: {detail}).",
@@ -50,7 +50,7 @@ MESSAGES = {
         "en": "Not saved: {reason} The result above is complete; copy or export it before you leave the page.",
         "ko": "저장되지 않음: {reason} 위의 결과는 완전합니다. 페이지를 떠나기 전에 복사하거나 내보내세요.",
     },
-    "jobs.saved": {"en": "Saved as run #{ids} (see Runs).", "ko": "실행 기록 #{ids}로 저장했습니다(실행 기록 페이지)."},
+    "jobs.saved": {"en": "Saved as run #{ids} (see Runs).", "ko": "실행 기록 #{ids:으로} 저장했습니다(실행 기록 페이지)."},
     "jobs.reattached": {"en": "Re-attached to your job started earlier.",
                         "ko": "앞서 시작한 작업에 다시 연결했습니다."},
 }

@@ -4,11 +4,11 @@ MESSAGES = {
     # ---- errors the core raises -------------------------------------------------------------------
     "pretrain.err.no_corpus": {
         "en": "The pretraining corpus file {path} is missing. Build it with `python -m plm_core corpus`.",
-        "ko": "사전학습 말뭉치 파일 {path}이(가) 없습니다. `python -m plm_core corpus`로 만드세요.",
+        "ko": "사전학습 말뭉치 파일 {path:이} 없습니다. `python -m plm_core corpus`로 만드세요.",
     },
     "pretrain.err.no_tokenizer": {
         "en": "The shared tokenizer {path} is missing. Rebuild it with `python -m plm_core corpus --tokenizer`.",
-        "ko": "공용 토크나이저 {path}이(가) 없습니다. `python -m plm_core corpus --tokenizer`로 다시 만드세요.",
+        "ko": "공용 토크나이저 {path:이} 없습니다. `python -m plm_core corpus --tokenizer`로 다시 만드세요.",
     },
     "pretrain.err.no_sentinel": {
         "en": "Put at least one sentinel such as <extra_id_0> where the model should fill in a span.",

@@ -75,11 +75,11 @@ MESSAGES |= {
 MESSAGES |= {
     "tokens.warn.unknown": {
         "en": "{name} cannot read most of this text: {share} of its pieces are [UNK] (unknown). Its vocabulary has no pieces for these characters, so every [UNK] gets the same vector — choose a backbone that reads the language (e.g. USE-multilingual for Korean).",
-        "ko": "{name}은(는) 이 텍스트 대부분을 읽지 못합니다: 조각의 {share}가 [UNK](모르는 조각)입니다. 어휘에 이 글자들의 조각이 없어 모든 [UNK]가 같은 벡터를 받습니다 — 이 언어를 읽는 백본(한국어는 USE-multilingual 등)을 고르세요.",
+        "ko": "{name:은} 이 텍스트 대부분을 읽지 못합니다: 조각의 {share:이} [UNK](모르는 조각)입니다. 어휘에 이 글자들의 조각이 없어 모든 [UNK]가 같은 벡터를 받습니다 — 이 언어를 읽는 백본(한국어는 USE-multilingual 등)을 고르세요.",
     },
     "tokens.warn.characters": {
         "en": "{name} splits this Hangul into single characters or jamo ({share} of its pieces): its English vocabulary has no whole Korean words, so it has to spell them out letter by letter and the pieces carry little meaning.",
-        "ko": "{name}은(는) 이 한글을 글자 하나나 자모로 쪼갭니다(조각의 {share}). 영어 어휘에 한국어 단어가 통째로 없어 글자 단위로 받아 적을 수밖에 없고, 그래서 조각에 담긴 뜻이 적습니다.",
+        "ko": "{name:은} 이 한글을 글자 하나나 자모로 쪼갭니다(조각의 {share}). 영어 어휘에 한국어 단어가 통째로 없어 글자 단위로 받아 적을 수밖에 없고, 그래서 조각에 담긴 뜻이 적습니다.",
     },
     "tokens.explain.bytes": {
         "en": "A byte-level tokenizer (GPT-2, SmolLM2) works on UTF-8 bytes: a Korean syllable is 3 bytes and may become up to 3 pieces. Pieces shown as ⟨EB⟩ hold only part of a character.",

@@ -28,7 +28,7 @@ MESSAGES = {
     },
     "transfer.err.lora_not_layer": {
         "en": "LoRA adapters go on a layer's attention projections; '{group}' is not a layer. Give layer groups a rank (layer.0, layer.1, ...).",
-        "ko": "LoRA 어댑터는 층의 어텐션 투영에 붙습니다. '{group}'은(는) 층이 아닙니다. 층 그룹(layer.0, layer.1, ...)에 랭크를 주세요.",
+        "ko": "LoRA 어댑터는 층의 어텐션 투영에 붙습니다. {group:'은} 층이 아닙니다. 층 그룹(layer.0, layer.1, ...)에 랭크를 주세요.",
     },
     "transfer.err.bad_group": {
         "en": "There is no group '{group}' in this model. Groups: {choices} (also 'layers', 'body', 'layer.0-2').",
@@ -36,7 +36,7 @@ MESSAGES = {
     },
     "transfer.err.bad_group_op": {
         "en": "Cannot read the group edit '{op}'. Write group:edit with edits frozen, train, bitfit, lora=8, lr=1e-4, x10 or @3, joined by '+'.",
-        "ko": "그룹 편집 '{op}'을(를) 읽을 수 없습니다. group:edit 형식으로 쓰고, 편집은 frozen, train, bitfit, lora=8, lr=1e-4, x10, @3 중에서 '+'로 이어 주세요.",
+        "ko": "그룹 편집 {op:'을} 읽을 수 없습니다. group:edit 형식으로 쓰고, 편집은 frozen, train, bitfit, lora=8, lr=1e-4, x10, @3 중에서 '+'로 이어 주세요.",
     },
     "transfer.err.race_seeds": {
         "en": "A race runs every strategy over 1 to {high} seeds (got {n}).",
@@ -83,7 +83,7 @@ MESSAGES = {
     "transfer.compare_seeds": {"en": "Mean ± sd over {n} seed(s)", "ko": "시드 {n}개의 평균 ± 표준편차"},
     "transfer.within_noise": {
         "en": "{a} and {b}: the difference is within seed noise (their mean ± sd intervals overlap).",
-        "ko": "{a}와(과) {b}: 차이가 시드 잡음 안에 있습니다 (평균 ± 표준편차 구간이 겹칩니다).",
+        "ko": "{a:과} {b}: 차이가 시드 잡음 안에 있습니다 (평균 ± 표준편차 구간이 겹칩니다).",
     },
     "transfer.one_seed_note": {
         "en": "One seed per strategy: differences of a few points may be seed noise. Run 3 seeds to see error bars.",
@@ -95,7 +95,7 @@ MESSAGES = {
     "transfer.max_length_auto": {"en": "auto (≥ 95% of texts)", "ko": "자동 (텍스트 95% 이상)"},
     "transfer.length_report": {
         "en": "Max length {max_length} tokens covers {covered:.0%} of the training texts (budget {budget}, model limit {limit}); {cut} of {n} texts were cut.",
-        "ko": "최대 길이 {max_length} 토큰이 학습 텍스트의 {covered:.0%}를 덮습니다 (예산 {budget}, 모델 한도 {limit}). 텍스트 {n}개 중 {cut}개가 잘렸습니다.",
+        "ko": "최대 길이 {max_length} 토큰이 학습 텍스트의 {covered:.0%을} 덮습니다 (예산 {budget}, 모델 한도 {limit}). 텍스트 {n}개 중 {cut}개가 잘렸습니다.",
     },
     "transfer.length_cut": {
         "en": "{cut} of {n} texts are longer than {max_length} tokens and were cut. Raise the max length (or the CPU token budget) to keep them whole.",
@@ -105,7 +105,7 @@ MESSAGES = {
     # ---- SetFit ------------------------------------------------------------------------------------
     "transfer.err.setfit_backbone": {
         "en": "SetFit tunes a transformer sentence encoder; {name} cannot be fine-tuned. Choose MiniLM.",
-        "ko": "SetFit은 트랜스포머 문장 인코더를 조정합니다. {name}은(는) 미세조정할 수 없습니다. MiniLM을 고르세요.",
+        "ko": "SetFit은 트랜스포머 문장 인코더를 조정합니다. {name:은} 미세조정할 수 없습니다. MiniLM을 고르세요.",
     },
     "setfit.title": {"en": "SetFit (contrastive fine-tuning)", "ko": "SetFit (대조 미세조정)"},
     "setfit.explain": {

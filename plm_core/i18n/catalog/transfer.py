@@ -29,7 +29,7 @@ MESSAGES = {
     },
     "transfer.err.bad_lr": {
         "en": "The learning rate {name} = {value} is out of range (0, {high}]. Fine-tuning uses about 1e-5 to 1e-4 for the body and 1e-3 to 1e-2 for a new head: try lr_body 1e-4 and lr_head 2e-3.",
-        "ko": "학습률 {name} = {value}이(가) 허용 범위 (0, {high}]를 벗어났습니다. 미세조정에서는 본체에 1e-5~1e-4, 새 헤드에 1e-3~1e-2 정도를 씁니다. lr_body 1e-4, lr_head 2e-3을 써 보세요.",
+        "ko": "학습률 {name} = {value:이} 허용 범위 (0, {high}]를 벗어났습니다. 미세조정에서는 본체에 1e-5~1e-4, 새 헤드에 1e-3~1e-2 정도를 씁니다. lr_body 1e-4, lr_head 2e-3을 써 보세요.",
     },
     "transfer.err.bad_decay": {
         "en": "The layer-wise decay ξ must be between {low} and {high} (got {value}); 0.8 is a good start, 1 means no decay.",
@@ -53,11 +53,11 @@ MESSAGES = {
     },
     "transfer.err.mode_not_applicable": {
         "en": "{name} is a {family} backbone: its vectors are fixed, so only these modes apply: {choices}. Choose a transformer (MiniLM, SmolLM2) to fine-tune.",
-        "ko": "{name}은(는) {family} 백본이라 벡터가 고정되어 있어 다음 방식만 쓸 수 있습니다: {choices}. 미세조정하려면 트랜스포머(MiniLM, SmolLM2)를 고르세요.",
+        "ko": "{name:은} {family} 백본이라 벡터가 고정되어 있어 다음 방식만 쓸 수 있습니다: {choices}. 미세조정하려면 트랜스포머(MiniLM, SmolLM2)를 고르세요.",
     },
     "transfer.err.pooling_not_applicable": {
         "en": "{name} gives one vector per text, so pooling '{pooling}' does not apply. Use: {choices}.",
-        "ko": "{name}은(는) 텍스트마다 벡터 하나를 주므로 '{pooling}' 풀링을 쓸 수 없습니다. 다음을 쓰세요: {choices}.",
+        "ko": "{name:은} 텍스트마다 벡터 하나를 주므로 '{pooling}' 풀링을 쓸 수 없습니다. 다음을 쓰세요: {choices}.",
     },
     "transfer.err.bad_layer": {
         "en": "Layer {layer} does not exist in {name}: use 0 (embeddings) to {top} (top layer), or -1 for the top.",
@@ -69,7 +69,7 @@ MESSAGES = {
     },
     "transfer.err.too_few_examples": {
         "en": "N = {n} is too few: with {classes} classes a classifier needs at least {least} examples. Use a larger N, or K per class.",
-        "ko": "N = {n}은(는) 너무 적습니다. 클래스가 {classes}개이면 최소 {least}개가 필요합니다. N을 늘리거나 클래스당 K개를 쓰세요.",
+        "ko": "N = {n:은} 너무 적습니다. 클래스가 {classes}개이면 최소 {least}개가 필요합니다. N을 늘리거나 클래스당 K개를 쓰세요.",
     },
     "transfer.err.too_many_examples": {
         "en": "{n} training examples is more than this lab allows ({most}); it is about small data and would take very long on the CPU.",
@@ -109,7 +109,7 @@ MESSAGES = {
     },
     "runs.err.open": {
         "en": "The runs database {path} cannot be opened ({detail}). Check that the folder is writable, or set PLM_LAB_RUNS_DB to another file.",
-        "ko": "실행 기록 데이터베이스 {path}를 열 수 없습니다({detail}). 폴더에 쓸 수 있는지 확인하거나 PLM_LAB_RUNS_DB를 다른 파일로 지정하세요.",
+        "ko": "실행 기록 데이터베이스 {path:을} 열 수 없습니다({detail}). 폴더에 쓸 수 있는지 확인하거나 PLM_LAB_RUNS_DB를 다른 파일로 지정하세요.",
     },
     "runs.err.no_such_run": {
         "en": "There is no run with id {id} (it may have been deleted).",
@@ -132,11 +132,11 @@ MESSAGES = {
     "transfer.mode.scratch": {"en": "scratch — random-init twin", "ko": "scratch — 무작위 초기화 쌍둥이"},
     "transfer.only_frozen": {
         "en": "{name} is a {family} backbone: its vectors are fixed (no layers to fine-tune), so only the frozen mode applies.",
-        "ko": "{name}은(는) {family} 백본이라 벡터가 고정되어 있어(미세조정할 층이 없음) frozen 방식만 쓸 수 있습니다.",
+        "ko": "{name:은} {family} 백본이라 벡터가 고정되어 있어(미세조정할 층이 없음) frozen 방식만 쓸 수 있습니다.",
     },
     "transfer.slow_decoder": {
         "en": "{name} has {params}M parameters: fine-tuning it on this CPU is slow. Use few examples (e.g. K = 8 per class), 1 epoch, max length 32 — or the frozen mode.",
-        "ko": "{name}은(는) 파라미터가 {params}M개라 이 CPU에서 미세조정하면 느립니다. 예시를 적게(예: 클래스당 K = 8), 1 에폭, 최대 길이 32로 하거나 frozen 방식을 쓰세요.",
+        "ko": "{name:은} 파라미터가 {params}M개라 이 CPU에서 미세조정하면 느립니다. 예시를 적게(예: 클래스당 K = 8), 1 에폭, 최대 길이 32로 하거나 frozen 방식을 쓰세요.",
     },
     "transfer.race_slow": {
         "en": "A race trains one model per racer, one after the other. Small settings keep it to a few minutes.",
@@ -215,7 +215,7 @@ MESSAGES = {
         "ko": "옵티마이저에서 직접 읽은 표입니다: 사전학습/새로 만듦, 학습/고정, 그룹별 학습률과 크기. 디코더는 LM 헤드를 버리고 새 헤드가 마지막 실제 토큰을 읽습니다.",
     },
     "transfer.compare": {"en": "Comparison", "ko": "비교"},
-    "transfer.saved": {"en": "Stored as run #{ids} — see the Runs page.", "ko": "실행 #{ids}(으)로 저장했습니다 — 실행 기록 페이지에서 보세요."},
+    "transfer.saved": {"en": "Stored as run #{ids} — see the Runs page.", "ko": "실행 #{ids:으로} 저장했습니다 — 실행 기록 페이지에서 보세요."},
     "transfer.modes_explained": {
         "en": "**frozen** — the body is a fixed feature extractor; only a new head learns (fast: features are cached).  \n**finetune** — every weight learns from the pretrained start with one learning rate.  \n**discriminative** — the head gets its own rate; layer l of L gets lr·ξ^(L−l), so lower, more general layers move less.  \n**gradual** (ULMFiT) — epoch 1 trains only the head; each further epoch unfreezes one more group from the top.  \n**scratch** — the same architecture with random weights: the gap to the others is what pretraining buys.",
         "ko": "**frozen** — 본체는 고정된 특징 추출기이고 새 헤드만 학습합니다(빠름: 특징을 캐시).  \n**finetune** — 사전학습된 시작점에서 모든 가중치를 학습률 하나로 학습합니다.  \n**discriminative** — 헤드에 따로 학습률을 주고, L개 층 중 l층은 lr·ξ^(L−l)를 받아 아래의 일반적인 층일수록 덜 움직입니다.  \n**gradual**(ULMFiT) — 1 에폭에는 헤드만, 이후 에폭마다 위에서부터 한 그룹씩 언프리징합니다.  \n**scratch** — 같은 구조에 무작위 가중치: 다른 방식과의 차이가 사전학습이 주는 이득입니다.",
