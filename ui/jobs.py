@@ -3,15 +3,16 @@
     job_id = submit("transfer.race", "transfer", config)        # on the form's button
     job_panel("transfer.race", draw)                            # progress, queue place, stop, cache label,
                                                                 # errors; calls draw(snapshot) at each poll
-A job belongs to the browser (an id kept in the URL as ?u=…), not to one page view: after a reload, or in
-a second tab opened on the same link, the panel re-attaches to the job, running or finished.
+A job belongs to the browser (a secret id kept in a cookie, never in the URL: an address bar shown on a
+projector must not let a student act as the teacher), not to one page view: after a reload, or in a second tab,
+the panel re-attaches to the job, running or finished, also after a server restart (the service's journal).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -22,8 +23,13 @@ from plm_core.errors import PLMError
 from plm_core.jobs import JobService, JobStatus, Snapshot, get_service
 from ui.common import lang, show_error, tr
 
-OWNER_PARAM = "u"
-_OWNER_RE = re.compile(r"^[0-9a-f]{16}$")
+OWNER_PARAM = "u"  # where the id was kept before (an old link's ?u= is dropped, never adopted)
+OWNER_COOKIE = "plm_owner"
+_OWNER_RE = re.compile(r"^[0-9a-f]{32}$")
+COOKIE_SCRIPT = ('<script>document.cookie = "{name}={value}; path=/; max-age=31536000; SameSite=Strict";'
+                 "</script>")
+QUOTA_KEYS = ("jobs.err.student_limit", "jobs.err.owner_limit", "jobs.err.class_limit")
+RERUN_KEYS = ("jobs.err.interrupted", "jobs.err.result_gone", "jobs.err.worker_died")
 
 
 def service() -> JobService:
@@ -31,13 +37,31 @@ def service() -> JobService:
 
 
 def owner_id() -> str:
-    """This browser's id: from ?u= (a reload keeps it), else a new one, written back into the URL."""
+    """This browser's secret id: from its cookie (a reload or another tab gets the same), else a new one,
+    which `keep_owner` writes into the cookie. Never read from nor written into the URL."""
     if "owner" not in st.session_state:
-        given = st.query_params.get(OWNER_PARAM, "")
-        st.session_state["owner"] = given if _OWNER_RE.match(given) else uuid.uuid4().hex[:16]
-    if st.query_params.get(OWNER_PARAM) != st.session_state["owner"]:
-        st.query_params[OWNER_PARAM] = st.session_state["owner"]
+        given = _cookie()
+        st.session_state["owner"] = given if _OWNER_RE.match(given) else secrets.token_hex(16)
     return str(st.session_state["owner"])
+
+
+def _cookie() -> str:
+    try:
+        return str(st.context.cookies.get(OWNER_COOKIE) or "")
+    except Exception:  # noqa: BLE001 - no request behind this session (a test): no cookie
+        return ""
+
+
+def keep_owner() -> None:
+    """On every page: drop an old link's ?u=, and put a new id into the browser's cookie (once a session)."""
+    if OWNER_PARAM in st.query_params:
+        del st.query_params[OWNER_PARAM]
+    owner = owner_id()
+    if _cookie() == owner or st.session_state.get("owner.cookie") == owner:
+        return
+    st.session_state["owner.cookie"] = owner
+    with st.sidebar:
+        st.html(COOKIE_SCRIPT.format(name=OWNER_COOKIE, value=owner), unsafe_allow_javascript=True)
 
 
 def _key(slot: str) -> str:
@@ -45,8 +69,18 @@ def _key(slot: str) -> str:
 
 
 def submit(slot: str, kind: str, config: Any, live: bool = False) -> str:
-    """Hand `config` to the job service for this browser; the panel of `slot` follows it."""
-    job_id = service().submit(kind, config, owner=owner_id(), slot=slot, live=live)
+    """Hand `config` to the job service for this browser (in a class: its group, the teacher's priority);
+    the panel of `slot` follows it. A refusal for lack of a free share (quota) is shown here; then "" and the
+    panel keeps what it showed."""
+    try:
+        job_id = service().submit(kind, config, owner=owner_id(), slot=slot, live=live,
+                                  group=str(st.session_state.get("class.group", "") or ""),
+                                  priority=int(st.session_state.get("class.priority", 0) or 0))
+    except PLMError as err:
+        if err.key not in QUOTA_KEYS:
+            raise
+        show_error(err)
+        return ""
     st.session_state[_key(slot)] = job_id
     return job_id
 
@@ -58,9 +92,12 @@ def current_job(slot: str) -> str | None:
         return None
     try:
         service().snapshot(job_id)
-    except PLMError:  # the server restarted: that job is gone
+    except PLMError as err:  # the server restarted and its journal did not know the job: say so, once
+        if err.key != "jobs.err.unknown_job":
+            raise
         st.session_state.pop(_key(slot), None)
         service().forget(owner_id(), slot)
+        st.warning(tr("jobs.gone"), icon=":material/history:")
         return None
     st.session_state[_key(slot)] = job_id
     return str(job_id)
@@ -109,7 +146,9 @@ def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] 
     """One line for every job kind: queued (place), running (bar, time left), stopping, done, cached, errors."""
     status = snap.status
     if status is JobStatus.QUEUED:
-        st.info(tr("jobs.status.queued", ahead=snap.queue_ahead) if snap.queue_ahead
+        in_class = bool(st.session_state.get("class.group"))
+        queued = "jobs.status.queued_teacher" if in_class else "jobs.status.queued"
+        st.info(tr(queued, ahead=snap.queue_ahead) if snap.queue_ahead
                 else tr("jobs.status.queued_next"), icon=":material/hourglass_top:")
         stop_button(slot, snap)
     elif status is JobStatus.RUNNING:
@@ -123,6 +162,10 @@ def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] 
         st.info(tr("jobs.status.stopping"), icon=":material/pending:")
     elif status is JobStatus.ERROR and snap.error is not None:
         show_error(snap.error.as_plm())
+        if snap.error.key in RERUN_KEYS and snap.config is not None and \
+                st.button(tr("jobs.rerun"), key=f"{slot}-rerun-{snap.job_id}", icon=":material/replay:"):
+            if submit(slot, snap.kind, snap.config):
+                st.rerun()
         if snap.error.detail:
             with st.expander(tr("common.error_details")):
                 st.code(snap.error.detail, language="text")
@@ -144,8 +187,8 @@ def done_block(slot: str, snap: Snapshot) -> None:
         cols[0].caption(tr("jobs.cached", when=when, where=snap.computed_on,
                            seconds=round(snap.compute_seconds or 0, 1)))
         if cols[1].button(tr("jobs.run_live"), key=f"{slot}-live-{snap.job_id}", icon=":material/replay:"):
-            submit(slot, snap.kind, snap.config, live=True)
-            st.rerun()
+            if submit(slot, snap.kind, snap.config, live=True):
+                st.rerun()
     else:
         st.success(tr("jobs.status.done", seconds=round(snap.compute_seconds or snap.elapsed, 1)),
                    icon=":material/check_circle:")
@@ -157,8 +200,20 @@ def done_block(slot: str, snap: Snapshot) -> None:
         st.caption(tr("jobs.saved", ids=", #".join(map(str, snap.saved))))
 
 
+def class_usage() -> None:
+    """For a class's teacher: one line on the class's share of the queue (running, waiting, limit)."""
+    group = str(st.session_state.get("class.group", "") or "")
+    if not group or int(st.session_state.get("class.priority", 0) or 0) < 1:
+        return
+    use = service().group_usage(group)
+    st.caption(tr("jobs.usage", running=use.running, queued=use.queued, limit=use.limit, students=use.students,
+                  teacher=use.teacher))
+
+
 def heartbeat() -> None:
-    """On every page (sidebar): tells the service this browser is still here while it has active jobs."""
+    """On every page (sidebar): tells the service this browser is still here while it has active jobs (and
+    keeps the browser's secret id in its cookie)."""
+    keep_owner()
     owner = owner_id()
     if service().heartbeat(owner) == 0:
         return

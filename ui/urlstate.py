@@ -118,6 +118,33 @@ def key(page: str, name: str, options: Sequence[Any] | None = None, lo: float | 
     return state
 
 
+def spec(page: str, name: str) -> up.Param:
+    """The declared setting (a recipe's field or a view setting): its choices, bounds, default and label key."""
+    return up.param(page, name)
+
+
+def options(page: str, name: str) -> list[Any]:
+    """The allowed values of a setting with choices, for its widget."""
+    return list(up.param(page, name).choices or ())
+
+
+def label(page: str, name: str, **params: Any) -> str:
+    """The widget label of a setting in the user's language (its catalog key is declared with it)."""
+    return tr(up.param(page, name).label, **params)
+
+
+def ranged(widget: Callable[..., Any], page: str, name: str, **kwargs: Any) -> Any:
+    """A slider or number input of a setting with bounds: its label, lo and hi from its declaration."""
+    p = up.param(page, name)
+    cast = int if p.kind == "int" else float
+    return widget(label(page, name), cast(p.lo or 0), cast(p.hi or 0), key=key(page, name), **kwargs)
+
+
+def chosen(widget: Callable[..., Any], page: str, name: str, **kwargs: Any) -> Any:
+    """A select slider, select box, radio or multiselect of a setting with choices, all from its declaration."""
+    return widget(label(page, name), options(page, name), key=key(page, name), **kwargs)
+
+
 def resolve(page: str, name: str, value: Any) -> None:
     """What the default of `name` means in this run (the top layer, the set's backbone): the widget shows
     `value` while the user has not chosen another one, and the URL leaves it out. Call before the widget."""
@@ -186,8 +213,7 @@ def go(page: str, values: Mapping[str, Any]) -> None:
     from ui.pages import page_path
 
     st.session_state[FORCE] = page
-    owner = st.session_state.get("owner")
-    query = {up.LANG: lang()} | ({up.OWNER: str(owner)} if owner else {}) | up.encode(page, values)
+    query = {up.LANG: lang()} | up.encode(page, values)  # no owner id: a cookie (ui/jobs.py), never in a URL
     st.switch_page(page_path(page), query_params=query)
 
 

@@ -96,6 +96,14 @@ class _Worker:
         self.killed_for_stop = True
         self.proc.kill()
 
+    def abandon(self) -> None:
+        self._on_event = _ignore
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        except (OSError, ValueError):
+            pass
+
     def close(self) -> None:
         try:
             self.send({"type": "quit"})
@@ -184,3 +192,19 @@ class LocalBackend:
         for w in self._workers:
             if w is not None:
                 w.close()
+
+    def abandon(self) -> None:
+        """What the server's death does to its workers (tests and bench/soak.py play a restart with it): their
+        stdin closes, so each stops its job and exits by itself; nothing they still say is heard."""
+        self._on_event = _ignore
+        for w in self._workers:
+            if w is not None:
+                w.abandon()
+
+    def pids(self) -> list[int]:
+        """The worker processes alive now."""
+        return [w.proc.pid for w in self._workers if w is not None and w.alive]
+
+
+def _ignore(event: Event) -> None:
+    pass

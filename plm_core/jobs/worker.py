@@ -2,7 +2,9 @@
 
 Frames are length-prefixed pickles. The main thread runs one job at a time; a reader thread takes
 "run" and "stop" messages at once, so a stop reaches the running job within one training step.
-stdin closing (the server went away) ends the worker.
+stdin closing (the server went away, e.g. killed for a restart) stops the running job and ends the worker
+quietly: no BrokenPipe traceback in the log, no process left behind (a job that ignores the stop is ended
+after EXIT_GRACE_S). A "quit" message (the server shuts down) lets the running job finish first.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from typing import IO, Any
 
 HEADER = struct.Struct("!I")
+EXIT_GRACE_S = 5.0  # after the server went away, a job that has not stopped by then is ended with the process
 
 
 def write_frame(stream: IO[bytes], message: Any, lock: threading.Lock) -> None:
@@ -58,12 +61,33 @@ def main() -> None:
     jobs: queue.Queue[Any] = queue.Queue()
     stops: dict[str, threading.Event] = {}
 
+    def send(message: dict[str, Any]) -> None:
+        try:
+            write_frame(out, message, lock)
+        except (BrokenPipeError, ConnectionError, OSError, ValueError):  # the server went away: end quietly
+            os._exit(0)
+
+    def server_gone() -> None:
+        """stdin closed: stop every job and leave (the process ends even if a job ignores the stop)."""
+        for stop in list(stops.values()):
+            stop.set()
+        jobs.put(None)
+        timer = threading.Timer(EXIT_GRACE_S, os._exit, args=(0,))
+        timer.daemon = True
+        timer.start()
+
     def reader() -> None:
         while True:
-            message = read_frame(inbox)
-            if message is None or message.get("type") == "quit":
-                jobs.put(None)
+            try:
+                message = read_frame(inbox)
+            except Exception:  # noqa: BLE001 - a garbled or broken stdin is a server gone
+                message = None
+            if message is None:
+                server_gone()
                 return
+            if message.get("type") == "quit":
+                jobs.put(None)
+                continue
             if message["type"] == "run":
                 stops[message["id"]] = threading.Event()
                 jobs.put(message)
@@ -71,17 +95,18 @@ def main() -> None:
                 stops[message["id"]].set()
 
     threading.Thread(target=reader, daemon=True, name="plm-worker-reader").start()
-    write_frame(out, {"type": "ready", "pid": os.getpid()}, lock)
+    send({"type": "ready", "pid": os.getpid()})
     preload()
     while True:
         message = jobs.get()
         if message is None:
-            return
+            out.flush()
+            os._exit(0)  # at once: an interpreter's exit could still trip over a closed pipe
         job_id = message["id"]
-        write_frame(out, {"type": "started", "id": job_id}, lock)
+        send({"type": "started", "id": job_id})
 
         def sink(event: dict[str, Any], job_id: str = job_id) -> None:
-            write_frame(out, {"type": "update", "id": job_id, **event}, lock)
+            send({"type": "update", "id": job_id, **event})
 
         end = outcome(message["kind"], message["config"], sink, stops[job_id])
         try:
@@ -89,7 +114,9 @@ def main() -> None:
         except (pickle.PicklingError, TypeError, AttributeError) as err:
             from plm_core.jobs.model import JobError
 
-            write_frame(out, {"id": job_id, "type": "error", "error": JobError.from_exception(err)}, lock)
+            send({"id": job_id, "type": "error", "error": JobError.from_exception(err)})
+        except (BrokenPipeError, ConnectionError, OSError, ValueError):
+            os._exit(0)
         stops.pop(job_id, None)
 
 
