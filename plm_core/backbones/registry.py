@@ -1,19 +1,19 @@
 """The backbone registry: plain-data specs and the loaders that turn a spec into a `Backbone`.
 
-Adding a backbone is adding one `BackboneSpec` to a list (here, or in a module listed in
-`SPEC_MODULES`) and, for a new kind of storage, one loader in `LOADERS`.
+Adding a backbone is adding one `BackboneSpec` to a list (here, or in a module whose list the composition
+root `plm_core.wiring` hands to `add_specs`) and, for a new kind of storage, one loader (`register_loader`,
+also called by the composition root). Nothing here imports a module by name.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from plm_core.backbones.base import Backbone, BackboneSpec
+from plm_core.backbones.gemma import GEMMA_SPEC, gemma_cache_dir, load_gemma
 from plm_core.errors import PLMError
 from plm_core.paths import REPO_ROOT, cache_subdir, package_dir
 
@@ -60,6 +60,7 @@ REAL_SPECS: list[BackboneSpec] = [
         capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable",
                                 "sentence_vectors"}),
     ),
+    GEMMA_SPEC,  # Gemma 3 270M base (plm_core/backbones/gemma.py)
     BackboneSpec(
         name="glove-6b-50d",
         display="GloVe 6B 50d",
@@ -100,10 +101,6 @@ REAL_SPECS: list[BackboneSpec] = [
         capabilities=frozenset({"sentence_vectors"}),
     ),
 ]
-
-# Modules that add specs (a module-level list named SPECS); missing modules are skipped.
-SPEC_MODULES: tuple[str, ...] = ("plm_core.pretrain.family",)
-
 
 def smollm_cache_dir() -> Path:
     """Folder of the converted SmolLM2 (fp32 safetensors); PLM_LAB_SMOLLM_DIR overrides it."""
@@ -147,7 +144,7 @@ def convert_smollm(target: Path | None = None) -> Path:
 
 def _load_smollm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     from plm_core.backbones.hf import load_hf
-    from plm_core.prepare import check_cached, damaged
+    from plm_core.manifest import check_cached, damaged
 
     folder = smollm_cache_dir()
     if not (folder / "config.json").exists():
@@ -193,29 +190,28 @@ LOADERS: dict[str, Loader] = {
     "hf_package": _load_hf_package,
     "hf_assets": _load_hf_assets,
     "smollm2": _load_smollm,
+    "gemma3": load_gemma,
     "glove": _load_glove,
     "use": _load_use,
 }
 
 
+_SPECS: dict[str, BackboneSpec] = {s.name: s for s in REAL_SPECS}  # display order: real ones first
+
+
 def register_loader(name: str, loader: Loader) -> None:
-    """Let a module that defines a new kind of backbone (e.g. the biLM) add its loader."""
+    """A new kind of backbone storage (e.g. the biLM): called by the composition root."""
     LOADERS[name] = loader
 
 
-@lru_cache(maxsize=1)
+def add_specs(new: Iterable[BackboneSpec]) -> None:
+    """More backbones (a feature module's list): called by the composition root."""
+    _SPECS.update((s.name, s) for s in new)
+
+
 def specs() -> dict[str, BackboneSpec]:
     """Every registered backbone, by name, in display order (real ones first)."""
-    out = {s.name: s for s in REAL_SPECS}
-    for module_name in SPEC_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name and module_name.startswith(err.name):
-                continue  # that feature is not installed in this checkout
-            raise
-        out.update({s.name: s for s in getattr(module, "SPECS", [])})
-    return out
+    return dict(_SPECS)
 
 
 def get_spec(name: str) -> BackboneSpec:
@@ -237,6 +233,8 @@ def weights_folder(spec: BackboneSpec) -> Path | None:
     """Where a backbone's weight files live (for the job cache's weights fingerprint); None: built in code."""
     if spec.loader == "smollm2":
         return smollm_cache_dir()
+    if spec.loader == "gemma3":
+        return gemma_cache_dir()
     if spec.loader in ("hf_package", "glove", "use"):
         module, _, sub = spec.location.partition("/")
         folder = package_dir(module)

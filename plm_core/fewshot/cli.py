@@ -68,6 +68,7 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
     from plm_core.fewshot.curves import CurveConfig
     from plm_core.fewshot.methods import FinetuneSettings, available_methods
     from plm_core.fewshot.prompting import PromptConfig
+    from plm_core.fewshot.settings import parse_label_texts
 
     methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
     offered = available_methods()
@@ -85,7 +86,7 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
     return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
                        test_limit=args.test_limit, backbones=parse_backbones(args.backbone, methods), prompt=prompt,
                        finetune=FinetuneSettings(epochs=args.epochs), language=language or "en",
-                       prompt_max_k=args.prompt_max_k)
+                       prompt_max_k=args.prompt_max_k, descriptions=parse_label_texts(args.label_text, labels))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -171,6 +172,9 @@ def add_parser(subparsers: Any) -> None:
                    help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")
     p.add_argument("--calibrate", action="store_true", help="contextual calibration of the prompt scores")
+    p.add_argument("--label-text", action="append", metavar="LABEL=TEXT",
+                   help="what a label means, e.g. 'ham=an ordinary personal email' (repeatable or comma-separated); "
+                        "similarity embeds it, prompting shows it before the demonstrations")
     p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs per K-shot sample")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from plm_core.fewshot.methods import (
     Method,
     build_method,
     default_backbone,
+    default_descriptions,
     default_prompt,
 )
 from plm_core.fewshot.prompting import PromptConfig
@@ -52,7 +53,8 @@ class CurveConfig:
     prompt_max_k: int | None = None  # prompting stops at this K (None: every K in shots)
     backbones: dict[str, str] = field(default_factory=dict)  # method -> backbone name ("" = the default)
     prompt: PromptConfig | None = None  # None = the default template for the data's task
-    descriptions: dict[str, str] = field(default_factory=dict)  # similarity: label -> description
+    descriptions: dict[str, str] = field(default_factory=dict)  # label -> description (similarity; prompting
+    # reads the ones that differ from the data set's defaults, i.e. what a user wrote)
     cloze: ClozeConfig | None = None
     finetune: FinetuneSettings = field(default_factory=FinetuneSettings)
 
@@ -252,7 +254,8 @@ def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
     """Run the whole grid. `load(name)` gives a backbone (shared is fine: nothing here trains it in place)."""
     validate(config)
     result = CurveResult(config, task.labels, len(task.test), majority_rate(task.test["label"]))
-    methods = {m: build_method(m, load(config.backbone_for(m)), prompt=config.prompt or default_prompt(task.task),
+    prompt = prompt_with_descriptions(config.prompt or default_prompt(task.task), config.descriptions, task)
+    methods = {m: build_method(m, load(config.backbone_for(m)), prompt=prompt,
                                descriptions=config.descriptions, cloze=config.cloze, finetune=config.finetune,
                                stop=stop) for m in config.methods}
     units, result.skipped = plan(config, methods, task)
@@ -278,6 +281,17 @@ def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
             on_progress(ProgressInfo(i + 1, len(units), done_weight / total_weight, eta, unit.method, unit.k))
     result.timings["total"] = time.perf_counter() - start
     return result
+
+
+def prompt_with_descriptions(prompt: PromptConfig, descriptions: dict[str, str], task: FewShotTask) -> PromptConfig:
+    """The prompt with the user's label descriptions (those that differ from the data set's defaults, which
+    only restate the label: 'a positive movie review'); a prompt that has its own keeps them."""
+    defaults = default_descriptions(task.labels, task.task)
+    written = {lab: " ".join(str(text).split()) for lab, text in descriptions.items()
+               if lab in defaults and str(text).strip() and " ".join(str(text).split()) != defaults[lab]}
+    if prompt.descriptions or not written:
+        return prompt
+    return replace(prompt, descriptions=written)
 
 
 def run_unit(unit: Unit, method: Method, task: FewShotTask, config: CurveConfig, units: Sequence[Unit],

@@ -8,6 +8,13 @@ Everything before the query (the *demonstration prefix*) is the same for every t
 run through the model once; its key/value cache (`past_key_values`) is re-used for each batch of queries.
 `score(..., use_cache=False)` re-encodes the whole prompt instead: same numbers, much slower.
 
+Label descriptions (`PromptConfig.descriptions`, what the user says each label means) go into the prefix
+as one line per label ("ham: an ordinary personal email") after the instruction: a jargon label word then
+comes with its meaning, at no cost per test text (the prefix is cached).
+
+A tokenizer that starts every text with a beginning-of-sequence piece (Gemma's <bos>) gets it at the very
+start of the prompt, as the model saw text in pretraining; SmolLM2's adds none, so its prompts are unchanged.
+
 Contextual calibration (Zhao et al. 2021, "Calibrate before use"): the label probabilities the model gives
 a *content-free* query ("N/A", "", "[MASK]") show its bias toward some label words; dividing every
 prediction by them (p / p_cf, renormalised) removes that bias.
@@ -38,6 +45,7 @@ class PromptConfig:
     template: str = DEFAULT_TEMPLATE  # must contain {text} and end with {label}
     verbalizers: dict[str, str] = field(default_factory=dict)  # label -> word the LM should say; "" = " " + label
     instruction: str = ""  # optional first line(s) before the demonstrations
+    descriptions: dict[str, str] = field(default_factory=dict)  # label -> what it means (a line each in the prefix)
     separator: str = "\n\n"  # between demonstrations and before the query
     calibrate: bool = False  # contextual calibration with content-free inputs
     max_demo_words: int = 40  # demonstration texts are cut to this many words (keeps the prefix short)
@@ -66,14 +74,26 @@ def shorten(text: str, max_words: int) -> str:
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
 
 
+DESCRIPTIONS_HEAD = "Labels and what they mean:"
+
+
+def description_lines(config: PromptConfig, labels: Sequence[str]) -> str:
+    """'Labels and what they mean:' + one 'word: description' line per described label ("" if none is)."""
+    words = verbalizers_for(config, labels)
+    lines = [f"{words[lab].strip()}: {' '.join(str(config.descriptions[lab]).split())}" for lab in labels
+             if str(config.descriptions.get(lab) or "").strip()]
+    return "\n".join([DESCRIPTIONS_HEAD, *lines]) if lines else ""
+
+
 def demo_prefix(config: PromptConfig, demos: Sequence[tuple[str, str]], labels: Sequence[str]) -> str:
-    """The text before the query: instruction + filled demonstrations, each followed by the separator."""
+    """The text before the query: instruction, label descriptions, then the filled demonstrations, each part
+    followed by the separator."""
     check_template(config.template)
     words = verbalizers_for(config, labels)
     parts = [config.template.format(text=shorten(text, config.max_demo_words), label=words[lab])
              for text, lab in demos]
-    head = config.instruction.strip() + config.separator if config.instruction.strip() else ""
-    return head + "".join(p + config.separator for p in parts)
+    heads = [h for h in (config.instruction.strip(), description_lines(config, labels)) if h]
+    return "".join(h + config.separator for h in heads) + "".join(p + config.separator for p in parts)
 
 
 def query_text(config: PromptConfig, text: str) -> str:
@@ -132,19 +152,27 @@ class PromptScorer:
             if not ids:
                 raise PLMError("fewshot.err.empty_verbalizer", label=lab)
         self.single_piece = all(len(ids) == 1 for ids in self.label_ids)
+        self.start_ids = leading_special_ids(self.tok)  # [<bos>] for Gemma, [] for SmolLM2
 
     def ids(self, text: str) -> list[int]:
         return list(self.tok(text, add_special_tokens=False)["input_ids"]) if text else []
 
     # ---- the prefix cache -------------------------------------------------------------------------
     def encode_prefix(self, prefix_ids: list[int]) -> Any:
-        """Run the demonstration prefix once; return its key/value cache (None for an empty prefix)."""
+        """Run the demonstration prefix once; return its key/value cache (None for an empty prefix).
+
+        The cache keeps every position in every layer, also in a sliding-window layer (Gemma 3: 512 positions):
+        a model's own cache would keep only the last window there, and queries read after a longer prefix would
+        get wrong positions. The window is applied by the attention mask instead, as in a full forward pass.
+        """
         import torch
+        from transformers import DynamicCache
 
         if not prefix_ids:
             return None
         with torch.inference_mode():
-            out = self.backbone.body(input_ids=torch.tensor([prefix_ids]), use_cache=True)  # cache: L x (1, nh, P, hd)
+            out = self.backbone.body(input_ids=torch.tensor([prefix_ids]), past_key_values=DynamicCache(),
+                                     use_cache=True)  # cache: L x (1, nh, P, hd)
         return out.past_key_values
 
     def expand_cache(self, cache: Any, batch: int) -> Any:
@@ -155,7 +183,7 @@ class PromptScorer:
             return None
         data = [(layer.keys.expand(batch, -1, -1, -1), layer.values.expand(batch, -1, -1, -1))
                 for layer in cache.layers]  # each (B, nh, P, hd), a view: the concat in update() copies
-        return DynamicCache(ddp_cache_data=data, config=self.model.config)
+        return DynamicCache(ddp_cache_data=data)  # full layers only (see encode_prefix)
 
     # ---- scoring ---------------------------------------------------------------------------------
     def rows_for(self, query_ids: list[int]) -> list[tuple[list[int], list[tuple[int, int, int]]]]:
@@ -204,7 +232,7 @@ class PromptScorer:
 
     def score(self, demos: Sequence[tuple[str, str]], texts: Sequence[str], use_cache: bool = True) -> PromptScores:
         """Label log-probabilities for each test text after the same demonstrations."""
-        prefix_ids = self.ids(demo_prefix(self.config, demos, self.labels))
+        prefix_ids = self.start_ids + self.ids(demo_prefix(self.config, demos, self.labels))
         queries = [self.ids(query_text(self.config, t)) for t in texts]
         longest = len(prefix_ids) + max((len(q) for q in queries), default=0) + max(len(i) for i in self.label_ids)
         limit = min(self.config.max_prompt_tokens, context_length(self.model))
@@ -216,6 +244,12 @@ class PromptScorer:
             cf_queries = [self.ids(query_text(self.config, t)) for t in CONTENT_FREE]
             cf = softmax_rows(self.score_ids(prefix_ids, cf_queries, use_cache=use_cache)).mean(axis=0)  # (C,)
         return PromptScores(logprobs=logprobs, labels=list(self.labels), prefix_tokens=len(prefix_ids), cf_probs=cf)
+
+
+def leading_special_ids(tok: Any) -> list[int]:
+    """The beginning-of-sequence piece a tokenizer puts before every text ([] when it adds none)."""
+    ids = list(tok("", add_special_tokens=True)["input_ids"])
+    return ids[:1] if ids and tok.bos_token_id is not None and ids[0] == tok.bos_token_id else []
 
 
 def context_length(model: Any) -> int:

@@ -38,6 +38,40 @@ def parse_pairs(text: str, labels: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def parse_label_texts(items: Sequence[str] | None, labels: Sequence[str]) -> dict[str, str]:
+    """`--label-text` values -> {label: description}. Each value holds one or more 'label=description' pairs,
+    comma-separated; a comma not followed by a known label and '=' belongs to the description
+    ('ham=an ordinary, personal email,spam=an advert' is two pairs)."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        current = ""
+        for segment in str(item).split(","):
+            pair = split_pair(segment, labels)
+            if pair is not None:
+                current, out[pair[0]] = pair
+            elif current:
+                out[current] += "," + segment
+            elif segment.strip():
+                parse_pairs(segment, labels)  # raises the message for a line that is no 'label = text'
+    return {k: " ".join(v.split()) for k, v in out.items() if v.strip()}
+
+
+SHORT_LABEL = 4  # a label of at most this many characters says little about its class
+
+
+def labels_to_describe(labels: Sequence[str], vocabulary: frozenset[str] | None = None) -> list[str]:
+    """Labels worth a description: short (<= 4 characters), codes (digits, '_'), or (given a vocabulary of
+    ordinary lower-case words) words outside it. Similarity and prompting read only the label otherwise."""
+    out = []
+    for label in labels:
+        text = str(label).strip()
+        words = text.replace("_", " ").replace("-", " ").lower().split()
+        unusual = vocabulary is not None and any(w.isalpha() and w not in vocabulary for w in words)
+        if len(text) <= SHORT_LABEL or any(c.isdigit() or c == "_" for c in text) or unusual:
+            out.append(str(label))
+    return out
+
+
 def pairs_text(pairs: dict[str, str]) -> str:
     return "\n".join(f"{k} = {v.strip()}" for k, v in pairs.items())
 
