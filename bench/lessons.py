@@ -7,7 +7,7 @@
 Prints, measured on this machine (load average beside every figure; the CPU is shared, so treat a single
 figure as approximate and compare ratios measured in one run):
   1. the default race (five modes, MiniLM, the Transfer lab's default N, epochs and test size), live through
-     `run_here("transfer", job)` -- the job service's code path in this process -- with the time per phase
+     `compute("transfer", job)` -- the job service's code path in this process -- with the time per phase
      (feature extraction, each mode's training and evaluation)                               target <= 90 s
   2. the default few-shot curve (the Few-shot lab's defaults), live, with the time per method x K x seed
                                                                                               target <= 90 s
@@ -90,11 +90,11 @@ class Phases:
 
 
 def timed(kind: str, job: Any) -> tuple[Any, float, dict[str, float]]:
-    from plm_core.jobs import run_here
+    from plm_core.jobs import compute
 
     phases = Phases()
     t0 = time.perf_counter()
-    result = run_here(kind, job, on_update=phases)
+    result = compute(kind, job, on_update=phases)
     return result, time.perf_counter() - t0, phases.close()
 
 

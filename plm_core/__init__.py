@@ -15,3 +15,7 @@ _os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 _os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 _os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from plm_core.wiring import wire as _wire  # noqa: E402 - the composition root, after the environment above
+
+_wire()  # job kinds, backbone specs and loaders, registered explicitly (plm_core/wiring.py)

@@ -127,7 +127,7 @@ def split_pool_test(df: pd.DataFrame, test_size: float, seed: int = SPLIT_SEED) 
 # ---- the packaged sample sets ---------------------------------------------------------------------
 
 def prepared_file(name: str) -> Path:
-    from plm_core.prepare import check_cached
+    from plm_core.manifest import check_cached
 
     path = data_cache_dir() / name
     if not path.exists():
@@ -158,7 +158,7 @@ def read_rt_reviews() -> pd.DataFrame:
 
 def wiki_summaries() -> dict:
     """The raw {title: {title, extract, description, topic}} of the offline Wikipedia skill."""
-    from plm_core.prepare import damaged
+    from plm_core.manifest import damaged
 
     path = prepared_file("summaries_en-us.json")
     try:

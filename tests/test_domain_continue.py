@@ -21,14 +21,14 @@ def digest(folder) -> str:
 def test_continued_mlm_pretraining_lowers_pseudo_perplexity_on_heldout_snippets(tmp_path, monkeypatch) -> None:
     from plm_core.evidence import domain_continue
     from plm_core.evidence.domain_continue import ContinueJob
-    from plm_core.jobs import run_here
+    from plm_core.jobs import compute
     from plm_core.pretrain.checkpoints import checkpoint_dir
 
     monkeypatch.setattr(domain_continue, "continued_dir", lambda job: tmp_path / f"continued-{job.key()}")
     shipped = digest(checkpoint_dir("mlm"))
     job = ContinueJob(data=DataRef("movie-snippets"), steps=60, budget_s=120, n_train=100, test_limit=100,
                       ppl_texts=60)
-    state = run_here("domain.continue", job)
+    state = compute("domain.continue", job)
     summary = state.summary()
     print(summary["perplexity"], summary["transfer"], summary["pretrain_seconds"])
     target = next(r for r in summary["perplexity"] if r["side"] == "target")

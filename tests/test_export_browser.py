@@ -69,7 +69,7 @@ class Server:
 
 def seed_defaults(db: Path, features: Path) -> None:
     """Store a small result for the default race and the default curve under their default configs' keys."""
-    from plm_core.jobs import run_here
+    from plm_core.jobs import compute
     from plm_core.jobs.cache import CachedResult, ResultCache
     from plm_core.jobs.keys import cache_key
 
@@ -84,7 +84,7 @@ def seed_defaults(db: Path, features: Path) -> None:
                     (default_job(page, button, lang, tab, mp) for lang in LANGS)}  # one, unless the language matters
             for key, (kind, job) in jobs.items():
                 start = time.monotonic()
-                result = run_here(kind, shrink(job), own=False)
+                result = compute(kind, shrink(job), own=False)
                 cache.put(key, kind, CachedResult(result, time.time(), "test", time.monotonic() - start))
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from plm_core.jobs import JobService, JobStatus, run_here
+from plm_core.jobs import JobService, JobStatus, compute
 from plm_core.jobs.cache import ResultCache
 from plm_core.jobs.local import LocalBackend
 from plm_core.jobs.testing import SleepConfig
@@ -44,7 +44,7 @@ def test_worker_gives_the_in_process_numbers(service):
     snap = service.wait(service.submit("transfer", job), timeout=240)
     assert snap.status is JobStatus.DONE, snap.error
     assert snap.state is not None and snap.items == [] and snap.fraction == 1.0
-    here = run_here("transfer", job)
+    here = compute("transfer", job)
     assert scores(snap.result) == scores(here)  # exactly: same seed, same numbers
     def numbers(state):
         return [{k: v for k, v in rec.items() if k != "seconds"} for rec in state.runs[0].result.history]
@@ -154,7 +154,7 @@ def test_ray_backend_gives_the_local_result(tmp_path):
     from plm_core.jobs.ray_backend import RayBackend
 
     job = toy_job("frozen")
-    here = run_here("transfer", job)
+    here = compute("transfer", job)
     svc = JobService(RayBackend("local", workers=1, num_cpus=1), ResultCache(tmp_path / "r.sqlite"))
     try:
         snap = svc.wait(svc.submit("transfer", job), timeout=300)

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from plm_core.errors import PLMError
-from plm_core.jobs import JobStatus, get_service, run_here
+from plm_core.jobs import JobStatus, compute, get_service
 from plm_core.pretrain.studio import LivePretrainJob, sentence_example
 
 
@@ -15,7 +15,7 @@ from plm_core.pretrain.studio import LivePretrainJob, sentence_example
 @pytest.mark.parametrize("objective", ["mlm", "sgns"])
 def test_live_run_trains_and_reports(objective: str) -> None:
     updates = []
-    state = run_here("pretrain.live", LivePretrainJob(objective, steps=6, probe_every=3), on_update=updates.append)
+    state = compute("pretrain.live", LivePretrainJob(objective, steps=6, probe_every=3), on_update=updates.append)
     assert state.status == "done"
     assert [s for s, _ in state.history] == list(range(1, 7))
     assert state.val_history[0][0] == 0 and state.val_history[-1][0] == 6

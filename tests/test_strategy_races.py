@@ -108,7 +108,7 @@ def test_cli_strategy_groups_and_length_report(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_setfit_job_makes_pairs_and_maps(encoder, private_stores):
-    from plm_core.jobs import run_here
+    from plm_core.jobs import compute
     from plm_core.transfer.setfit import SetFitConfig, SetFitJob
 
     pos = ["a good and lovely film", "great acting, a joy", "wonderful, moving and funny", "superb and warm"]
@@ -116,7 +116,7 @@ def test_setfit_job_makes_pairs_and_maps(encoder, private_stores):
     df = pd.DataFrame({"text": pos + neg, "label": ["pos"] * 4 + ["neg"] * 4})
     job = SetFitJob(SetFitConfig(backbone="tiny-bert-mlm", num_iterations=2, batch_size=4, max_length=16),
                     split=split_from_frames(df, df))
-    result = run_here("setfit", job)
+    result = compute("setfit", job)
     assert result.n_pairs == 2 * 2 * len(df) and 0 < result.n_positive < result.n_pairs
     kinds = {p["kind"] for p in result.pairs}
     assert kinds == {"positive", "negative"}

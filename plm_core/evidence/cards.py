@@ -46,7 +46,7 @@ class Card:
     paper: Paper
     paper_numbers: tuple[PaperNumber, ...]  # may be empty: then the claim is qualitative (see the catalog)
     preset: Any  # the typed preset its runner reads (a frozen dataclass with a seed)
-    runner: str  # "module:function": run(preset, ctx) -> ProofResult
+    runner: Callable[[Any, Any], Any]  # run(preset, ctx) -> ProofResult
     metric: str  # what our numbers are: "accuracy" | "macro_f1" | "similarity"
 
 
@@ -102,11 +102,9 @@ class ProofJob:
 
 def run_proof(job: ProofJob, ctx: Any) -> ProofResult:
     """Dispatch by card id to its runner; time it."""
-    from plm_core.jobs.kinds import resolve
-
     card = get_card(job.card)
     start = time.perf_counter()
-    result: ProofResult = resolve(card.runner)(job.preset, ctx)
+    result: ProofResult = card.runner(job.preset, ctx)
     result.seconds = time.perf_counter() - start
     return result
 

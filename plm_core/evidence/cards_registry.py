@@ -4,12 +4,9 @@ preset each card runs (sized to <= 3 min live on a 2-core CPU; see bench/proofs.
 from __future__ import annotations
 
 from plm_core.evidence.cards import Card, Paper, PaperNumber
-from plm_core.evidence.cards_probes import ContextPreset, PromptPreset
-from plm_core.evidence.cards_transfer import SetFitPreset, TransferPreset
+from plm_core.evidence.cards_probes import ContextPreset, PromptPreset, run_ethayarajh, run_gpt3, run_matrix_card
+from plm_core.evidence.cards_transfer import SetFitPreset, TransferPreset, run_bert, run_elmo, run_setfit, run_ulmfit
 from plm_core.evidence.matrix import MatrixJob
-
-_T = "plm_core.evidence.cards_transfer:"
-_P = "plm_core.evidence.cards_probes:"
 
 CARDS: dict[str, Card] = {c.id: c for c in [
     Card("ulmfit",
@@ -17,7 +14,7 @@ CARDS: dict[str, Card] = {c.id: c for c in [
                "Howard & Ruder (2018), Universal Language Model Fine-tuning for Text Classification, ACL"),
          (PaperNumber("IMDb", "scratch", 9.93, "error_pct"), PaperNumber("IMDb", "gradual", 5.00, "error_pct")),
          TransferPreset(n=128, test_limit=120, epochs=2, max_length=48),
-         _T + "run_ulmfit", "accuracy"),
+         run_ulmfit, "accuracy"),
     Card("bert",
          Paper("Devlin et al.", 2019, "Table 7",
                "Devlin, Chang, Lee & Toutanova (2019), BERT: Pre-training of Deep Bidirectional Transformers, NAACL"),
@@ -28,7 +25,7 @@ CARDS: dict[str, Card] = {c.id: c for c in [
           PaperNumber("CoNLL-2003 NER (dev)", "mix", 95.5, "f1"),
           PaperNumber("CoNLL-2003 NER (dev)", "finetune", 96.4, "f1")),
          TransferPreset(data=("movie-snippets", "wiki-topics"), n=120, test_limit=120, epochs=2, max_length=48),
-         _T + "run_bert", "macro_f1"),
+         run_bert, "macro_f1"),
     Card("elmo",
          Paper("Peters et al.", 2018, "Table 2",
                "Peters et al. (2018), Deep contextualized word representations, NAACL"),
@@ -36,22 +33,22 @@ CARDS: dict[str, Card] = {c.id: c for c in [
           PaperNumber("SNLI", "top", 89.1, "accuracy_pct"), PaperNumber("SNLI", "mix", 89.5, "accuracy_pct"),
           PaperNumber("SRL", "top", 84.1, "f1"), PaperNumber("SRL", "mix", 84.8, "f1")),
          TransferPreset(backbone="tiny-elmo-bilm", n=512, test_limit=500, max_length=64, seeds=3),
-         _T + "run_elmo", "accuracy"),
+         run_elmo, "accuracy"),
     Card("gpt3",
          Paper("Brown et al.", 2020, "Figure 1.2",
                "Brown et al. (2020), Language Models are Few-Shot Learners, NeurIPS"),
-         (), PromptPreset(), _P + "run_gpt3", "accuracy"),
+         (), PromptPreset(), run_gpt3, "accuracy"),
     Card("ethayarajh",
          Paper("Ethayarajh", 2019, "Figures 1-2 (§4)",
                "Ethayarajh (2019), How Contextual are Contextualized Word Representations?, EMNLP"),
-         (), ContextPreset(), _P + "run_ethayarajh", "similarity"),
+         (), ContextPreset(), run_ethayarajh, "similarity"),
     Card("setfit",
          Paper("Tunstall et al.", 2022, "abstract and §1",
                "Tunstall et al. (2022), Efficient Few-Shot Learning Without Prompts (SetFit), arXiv:2209.11055"),
-         (), SetFitPreset(), _T + "run_setfit", "accuracy"),
+         (), SetFitPreset(), run_setfit, "accuracy"),
     Card("matrix",
          Paper("Raffel et al.", 2020, "§3.3, Table 4",
                "Raffel et al. (2020), Exploring the Limits of Transfer Learning with a Unified Text-to-Text "
                "Transformer (T5), JMLR"),
-         (), MatrixJob(seeds=1, n=160, test_limit=200, epochs=2), _P + "run_matrix_card", "accuracy"),
+         (), MatrixJob(seeds=1, n=160, test_limit=200, epochs=2), run_matrix_card, "accuracy"),
 ]}

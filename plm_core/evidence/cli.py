@@ -1,39 +1,45 @@
 """`python -m plm_core proof NAME|list [--json] [--live]` and `python -m plm_core matrix [--json]`.
 
-Both go through the job kinds ("proof", "matrix") in this process and share the app's result cache:
-a card computed in the browser is printed here at once, and the other way round.
+Both go through the one door in this process (`jobs.run_here`) and share the app's result cache: a card
+computed in the browser is printed here at once, and the other way round. The result is printed first,
+then stored; a failed store is an error on stderr and exit status 3, never a lost result.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
-import time
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from plm_core.cli import seed_arg
 
 
 def cached_run(kind: str, config: Any, live: bool = False) -> tuple[Any, bool]:
-    """(result, whether it came from the result cache): a miss runs the job here, then stores it."""
+    """(result, whether it came from the result cache), through `jobs.run_here`."""
     from plm_core.jobs import run_here
-    from plm_core.jobs.cache import CachedResult, ResultCache
-    from plm_core.jobs.keys import cache_key
-    from plm_core.jobs.kinds import kind_spec, resolve
 
-    cache, key = ResultCache(), cache_key(kind, config)
-    hit = None if live else cache.get(key)
-    if hit is not None:
-        return hit.result, True
-    start = time.perf_counter()
-    result = run_here(kind, config)
-    seconds = time.perf_counter() - start
-    saved = list(resolve(kind_spec(kind).store)(config, result)) if kind_spec(kind).store else []
-    cache.put(key, kind, CachedResult(result, time.time(), f"{socket.gethostname()} (cli)", seconds, saved))
-    return result, False
+    snap = run_here((kind, config), live=live)
+    return snap.result, snap.cached
+
+
+def run_and_show(kind: str, config: Any, live: bool, show: Callable[[Any, dict[str, Any]], None]) -> int:
+    """`show(result, {"cached": ..., "computed_at": ...})`, then store; exit status 3 when storing failed."""
+    from plm_core.jobs import run_here
+    from plm_core.runs import EXIT_NOT_SAVED
+
+    def shown(snap: Any) -> None:
+        when = datetime.fromtimestamp(snap.computed_at or 0, UTC).isoformat(timespec="seconds")
+        show(snap.result, {"cached": snap.cached, "computed_at": when})
+
+    snap = run_here((kind, config), live=live, show=shown)
+    if snap.save_error is not None:
+        print(f"error: {snap.save_error.message()}", file=sys.stderr)
+        return EXIT_NOT_SAVED
+    return 0
 
 
 def cmd_proof(args: argparse.Namespace) -> int:
@@ -48,13 +54,15 @@ def cmd_proof(args: argparse.Namespace) -> int:
     job = default_job(args.name)
     if args.seed is not None:
         job = replace(job, preset=replace(job.preset, seed=args.seed), seed=args.seed)
-    result, cached = cached_run("proof", job, args.live)
-    out = result.as_json() | {"cached": cached}
-    if args.json:
-        print(json.dumps(out, indent=2, ensure_ascii=False))
-    else:
-        print_card(out)
-    return 0
+
+    def show(result: Any, origin: dict[str, Any]) -> None:
+        out = result.as_json() | origin
+        if args.json:
+            print(json.dumps(out, indent=2, ensure_ascii=False), flush=True)
+        else:
+            print_card(out)
+
+    return run_and_show("proof", job, args.live, show)
 
 
 def print_card(out: dict) -> None:
@@ -76,13 +84,15 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     from plm_core.evidence.matrix import MatrixJob, matrix_json, summary_lines
 
     job = MatrixJob(seeds=args.seeds, n=args.n, test_limit=args.test_limit, epochs=args.epochs)
-    result, cached = cached_run("matrix", job, args.live)
-    if args.json:
-        print(json.dumps(matrix_json(result) | {"cached": cached}, indent=2))
-    else:
-        print("\n".join(summary_lines(result.summary())))
-        print(f"{'cached' if cached else 'computed'}; {result.seconds:.0f} s live", file=sys.stderr)
-    return 0
+
+    def show(result: Any, origin: dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(matrix_json(result) | origin, indent=2), flush=True)
+            return
+        print("\n".join(summary_lines(result.summary())), flush=True)
+        print(f"{'cached' if origin['cached'] else 'computed'}; {result.seconds:.0f} s live", file=sys.stderr)
+
+    return run_and_show("matrix", job, args.live, show)
 
 
 def add_parser(sub: Any) -> None:

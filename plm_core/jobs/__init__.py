@@ -1,24 +1,14 @@
-"""The job service: one door for every long computation (see `service.py` for the whole story)."""
+"""The job service: one door for every long computation (see `service.py` for the whole story).
 
+    job_id = jobs.run(recipe, owner=..., slot=...)     # queued in the service (pages, lessons, cards)
+    snap = jobs.run_here(recipe, show=print_it)         # computed in this process (the CLI): show, then store
+"""
+
+from plm_core.jobs.door import compute, run, run_here, unpack
 from plm_core.jobs.kinds import KINDS, KindSpec
 from plm_core.jobs.model import JobContext, JobError, JobStatus, Snapshot
 from plm_core.jobs.refs import DataRef
 from plm_core.jobs.service import JobService, get_service
 
-
-def run_here(kind: str, config: object, on_update: object = None, own: bool = True) -> object:
-    """Run a job in this process and return its result (the CLI's path; raises what the job raises).
-
-    own=True seeds and sets the threads of this process, as a worker does: only for a process that runs
-    one job at a time (the CLI, a test).
-    """
-    import threading
-
-    from plm_core.jobs.runner import execute
-
-    sink = on_update if callable(on_update) else (lambda event: None)
-    return execute(kind, config, sink, threading.Event(), own=own)
-
-
 __all__ = ["KINDS", "DataRef", "JobContext", "JobError", "JobService", "JobStatus", "KindSpec", "Snapshot",
-           "get_service", "run_here"]
+           "compute", "get_service", "run", "run_here", "unpack"]

@@ -1,45 +1,37 @@
-"""The registry of job kinds: plain data. Adding a kind = one entry here + its `run(config, ctx)`.
+"""The registry of job kinds: plain data, filled by the composition root (`plm_core.wiring`).
 
-`run` and `store` are "module:function" strings, imported only where the job runs (a worker), so the
-server that only queues and polls never imports torch for them.
+A kind's `run` and `store` are *references*: functions of no argument that import the kind's module and
+return its function. They are called only where the job runs (a worker) or is stored, so the server that
+only queues and polls never imports torch for them.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from plm_core.errors import PLMError
+
+JobFn = Callable[[Any, Any], Any]  # run(config, ctx) -> result (picklable)
+StoreFn = Callable[[Any, Any], Iterable[int]]  # store(config, result) -> run ids (after the result is shown)
+F = TypeVar("F")
 
 
 @dataclass(frozen=True)
 class KindSpec:
     name: str
-    run: str  # "module:function": run(config, ctx) -> result (picklable)
-    store: str = ""  # "module:function": store(config, result) -> list of run ids (after the result is shown)
+    run: Callable[[], JobFn]
+    store: Callable[[], StoreFn] | None = None
     cache: bool = True  # identical requests are served from the result cache
 
 
-KINDS: dict[str, KindSpec] = {spec.name: spec for spec in [
-    KindSpec("transfer", "plm_core.transfer.jobs:run_transfer", "plm_core.transfer.jobs:store_transfer"),
-    KindSpec("fewshot.curves", "plm_core.fewshot.jobs:run_curves_job", "plm_core.fewshot.jobs:store_curves"),
-    KindSpec("fewshot.sensitivity", "plm_core.fewshot.jobs:run_sensitivity_job"),
-    KindSpec("setfit", "plm_core.transfer.setfit:run_setfit_job", "plm_core.transfer.setfit:store_setfit"),
-    KindSpec("pretrain.live", "plm_core.pretrain.studio:run_live_pretraining"),
-    KindSpec("domain.fit", "plm_core.evidence.domain:run_fit"),
-    KindSpec("domain.compare", "plm_core.evidence.domain:run_compare"),
-    KindSpec("domain.continue", "plm_core.evidence.domain_continue:run_continue"),
-    KindSpec("proof", "plm_core.evidence.cards:run_proof"),
-    KindSpec("matrix", "plm_core.evidence.matrix:run_matrix_job", "plm_core.evidence.matrix:store_matrix"),
-    # jobs for the service's own tests and benchmarks (tiny, no model weights)
-    KindSpec("test.sleep", "plm_core.jobs.testing:run_sleep"),
-    KindSpec("test.fail", "plm_core.jobs.testing:run_fail", cache=False),
-    KindSpec("test.threads", "plm_core.jobs.testing:run_threads", cache=False),
-    KindSpec("test.crash", "plm_core.jobs.testing:run_crash", cache=False),
-]}
+KINDS: dict[str, KindSpec] = {}
+
+
+def register_kinds(*specs: KindSpec) -> None:
+    for spec in specs:
+        KINDS[spec.name] = spec
 
 
 def kind_spec(kind: str) -> KindSpec:
@@ -49,8 +41,6 @@ def kind_spec(kind: str) -> KindSpec:
         raise PLMError("jobs.err.unknown_kind", kind=kind, choices=", ".join(KINDS)) from None
 
 
-@cache
-def resolve(target: str) -> Callable[..., Any]:
-    """'pkg.module:function' -> the function."""
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+def resolve(ref: Callable[[], F]) -> F:
+    """The function behind a kind's reference (imports its module on first use)."""
+    return ref()

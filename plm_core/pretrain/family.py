@@ -27,7 +27,6 @@ from plm_core.backbones.base import (
     pad_batch,
 )
 from plm_core.backbones.base import top_k as rank_top
-from plm_core.backbones.registry import register_loader
 from plm_core.paths import REPO_ROOT
 
 CORPUS = "3.4M words: Wikipedia summaries, State of the Union 1790-2021, Moby-Dick, Shakespeare"
@@ -185,7 +184,7 @@ def repeated_ngram_ends(ids: Sequence[int], n: int) -> list[int]:
     return [ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == prefix]
 
 
-def _load_bilm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
+def load_bilm_backbone(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     from plm_core.pretrain.checkpoints import load_bilm
     from plm_core.pretrain.tokenizer import load_raw_tokenizer
 
@@ -194,7 +193,7 @@ def _load_bilm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     return BiLMBackbone(spec, model, load_raw_tokenizer(folder), random_init=random_init)
 
 
-def _load_sgns(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
+def load_sgns_backbone(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     from plm_core.backbones.static import StaticVectors, all_but_the_top
     from plm_core.pretrain.checkpoints import load_word_vectors
     from plm_core.pretrain.models import TINY_CONFIGS
@@ -204,6 +203,3 @@ def _load_sgns(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     return StaticVectors(spec, words, all_but_the_top(vectors, TINY_CONFIGS["sgns"]["remove_directions"]),
                          random_init=random_init)
 
-
-register_loader("bilm", _load_bilm)
-register_loader("sgns", _load_sgns)

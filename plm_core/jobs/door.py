@@ -1,0 +1,112 @@
+"""The one door for long work: `run(recipe)` queues it in the job service, `run_here(recipe)` computes it in
+this process (the CLI). Both share the result cache and the rule "show the result, then store it".
+
+A recipe is anything with `kind` (a job kind) and `job_config()` (the typed config that kind runs); a plain
+`(kind, config)` pair is accepted too.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Protocol
+
+from plm_core.jobs.model import JobError, JobStatus, Snapshot
+
+
+class JobRecipe(Protocol):
+    @property
+    def kind(self) -> str: ...
+    def job_config(self) -> Any: ...
+
+
+Work = JobRecipe | tuple[str, Any]
+
+
+def unpack(recipe: Work) -> tuple[str, Any]:
+    """(job kind, job config) of a recipe or a (kind, config) pair."""
+    if isinstance(recipe, tuple):
+        kind, config = recipe
+        return str(kind), config
+    return recipe.kind, recipe.job_config()
+
+
+def run(recipe: Work, *, owner: str = "", slot: str = "", live: bool = False, group: str = "",
+        priority: int = 0, service: Any = None) -> str:
+    """Hand `recipe` to the job service (the process's own, or `service`); the job id to poll or watch."""
+    from plm_core.jobs.service import get_service
+
+    kind, config = unpack(recipe)
+    return str((service or get_service()).submit(kind, config, owner=owner, slot=slot, live=live, group=group,
+                                                 priority=priority))
+
+
+def compute(kind: str, config: Any, on_update: Callable[[dict[str, Any]], None] | None = None,
+            own: bool = True) -> Any:
+    """The bare computation in this process: no cache, no store (tests comparing numbers, benches).
+
+    own=True seeds and sets the threads of this process, as a worker does: only for a process that runs
+    one job at a time (the CLI, a test)."""
+    from plm_core.jobs.runner import execute
+
+    return execute(kind, config, on_update or (lambda event: None), threading.Event(), own=own)
+
+
+def run_here(recipe: Work, *, live: bool = False, show: Callable[[Snapshot], None] | None = None,
+             on_update: Callable[[dict[str, Any]], None] | None = None, own: bool = True,
+             cache: Any = None) -> Snapshot:
+    """Answer from the result cache, or compute in this process; call `show(snapshot)`, then store.
+
+    The returned snapshot says whether it was `cached` and when it was `computed_at`; a failed store is its
+    `save_error` (the result was shown first). Errors of the job itself are raised, as the job raised them.
+    """
+    from plm_core.jobs.cache import CachedResult, ResultCache
+    from plm_core.jobs.keys import cache_key
+    from plm_core.jobs.kinds import kind_spec, resolve
+
+    kind, config = unpack(recipe)
+    spec, cache = kind_spec(kind), cache or ResultCache()
+    key = cache_key(kind, config)
+    hit = cache.get(key) if spec.cache and not live else None
+    snap = Snapshot("here", kind, JobStatus.DONE, config=config, fraction=1.0)
+    if hit is not None:
+        snap = replace(snap, result=hit.result, cached=True, items=list(hit.items), state=hit.state,
+                       computed_at=hit.computed_at, computed_on=hit.computed_on, compute_seconds=hit.seconds,
+                       saved=list(hit.saved))
+    else:
+        snap = _computed(snap, kind, config, on_update, own)
+    if show is not None:
+        show(snap)  # the result first: a failed store below never costs it
+    if hit is not None:
+        return snap
+    saved: list[int] = []
+    try:
+        if spec.store is not None:
+            saved = list(resolve(spec.store)(config, snap.result))
+        if spec.cache:
+            cache.put(key, kind, CachedResult(snap.result, snap.computed_at or time.time(), snap.computed_on,
+                                              snap.compute_seconds or 0.0, saved, list(snap.items), snap.state))
+    except Exception as err:  # noqa: BLE001 - reported on the snapshot; the result was shown already
+        return replace(snap, saved=saved, save_error=JobError.from_exception(err))
+    return replace(snap, saved=saved)
+
+
+def _computed(snap: Snapshot, kind: str, config: Any, on_update: Callable[[dict[str, Any]], None] | None,
+              own: bool) -> Snapshot:
+    """Run the job here, keeping its partial items and last live view as the service would."""
+
+    def sink(event: dict[str, Any]) -> None:
+        snap.items.extend(event.get("items", []))
+        if "state" in event:
+            snap.state = event["state"]
+        if on_update is not None:
+            on_update(event)
+
+    start = time.perf_counter()
+    result = compute(kind, config, sink, own)
+    seconds = time.perf_counter() - start
+    return replace(snap, result=result, elapsed=seconds, computed_at=time.time(), compute_seconds=seconds,
+                   computed_on=f"{socket.gethostname()} (here)")
