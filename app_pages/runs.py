@@ -1,17 +1,20 @@
 """Runs: every stored run — browse a page at a time, filter, compare on one chart, export on request, delete."""
 
 import functools
+import hashlib
+import time
 
 import pandas as pd
 import streamlit as st
 
+import ui.jobs
 from plm_core.i18n import all_messages
-from plm_core.runs import RunStore
+from plm_core.runs import UNDO_SECONDS, Deleter, Deletion, RunStore
 from plm_core.transfer.figures import runs_figure
 from ui import urlstate as us
-from ui.common import backbone_label, dataset_label, guard, page_header, tr, tr_md
+from ui.common import backbone_label, dataset_label, guard, page_header, tr
 from ui.common import table as show_table
-from ui.figures import chart
+from ui.figures import chart, fig_text
 from ui.lesson import step_bar
 
 FILTERS = ("kind", "backbone", "mode", "data")
@@ -20,17 +23,23 @@ SHOWN = ["id", "kind", "backbone", "mode", "method", "data", "n", "per_class", "
 METRICS = ["test_accuracy", "test_macro_f1", "test_loss", "train_loss", "train_accuracy"]
 PAGE_SIZE = 50  # rows read and drawn per render
 EXPORT = "runs-export"  # session key of the export built on request: (ids, csv, json)
+DELETED = "runs-deleted"  # session key of this session's last Deletion (its message and its undo button)
+TABLE_GEN = "runs-table-gen"  # bumped by a deletion: the table is drawn anew, with nothing selected
 
 
 def value_label(field: str, value: str) -> str:
     """A stored value as this language shows it: run kinds and data sets by their catalog names, backbones by
-    their labels; anything else (mode identifiers, numbers) as stored."""
+    their labels, strategies and few-shot methods by their names; anything else (numbers) as stored."""
     if field == "kind" and f"runs.kind.{value}" in all_messages():
         return tr(f"runs.kind.{value}")
     if field == "data":
         return dataset_label(value)
     if field == "backbone":
         return backbone_label(value)
+    if field == "mode":
+        return fig_text().run(value)
+    if field == "method":
+        return fig_text().method(value)
     return value
 
 
@@ -76,13 +85,17 @@ def with_dashes(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def selected_ids(table: pd.DataFrame) -> list[int]:
+def selected_ids(table: pd.DataFrame, mine: set[int]) -> list[int]:
     shown = table[[c for c in SHOWN if c in table]]
     readable = shown.copy()  # the cells a person reads; `shown` keeps the stored ids for the selection
-    for field in ("kind", "data"):
+    for field in ("kind", "data", "mode", "method"):
         if field in readable:
             readable[field] = [value_label(field, v) if isinstance(v, str) else v for v in readable[field]]
-    event = show_table(with_dashes(readable), on_select="rerun", selection_mode="multi-row", key="runs-table")
+    readable.insert(1, "mine", [int(i) in mine for i in shown["id"]])
+    event = show_table(with_dashes(readable), on_select="rerun", selection_mode="multi-row",
+                       key=f"runs-table-{st.session_state.get(TABLE_GEN, 0)}",
+                       column_config={"mine": st.column_config.CheckboxColumn(tr("runs.col.mine"),
+                                                                              help=tr("runs.col.mine_help"))})
     selection = getattr(event, "selection", None)  # None before the first selection
     rows = selection.rows if selection is not None else []
     return [int(shown.iloc[i]["id"]) for i in rows]
@@ -90,10 +103,10 @@ def selected_ids(table: pd.DataFrame) -> list[int]:
 
 def compare(store: RunStore, ids: list[int]) -> None:
     st.markdown(f"#### {tr('runs.compare')}")
+    names = {m: tr(f"col.{m}") for m in METRICS}  # fixed now: a format_func may run after this script run
     metric = st.selectbox(tr("runs.metric"), METRICS, key=us.key("runs", "metric", METRICS),
-                          format_func=lambda m: tr(f"col.{m}"))
-    chart(runs_figure(store.get_many(ids), metric, x_title=tr("transfer.chart.epoch"), y_title=tr(f"col.{metric}")),
-          "runs-compare", f"runs-{metric}", width="stretch")
+                          format_func=names.__getitem__)
+    chart(runs_figure(store.get_many(ids), metric, fig_text()), "runs-compare", f"runs-{metric}", width="stretch")
 
 
 def export(store: RunStore, targets: list[int]) -> None:
@@ -108,11 +121,54 @@ def export(store: RunStore, targets: list[int]) -> None:
     right.download_button(tr("runs.export_json", n=len(targets)), built[2], "runs.json", "application/json")
 
 
+def deleter() -> Deleter:
+    """Who this browser is when it deletes: its secret id (its own runs only)."""
+    return Deleter(owner=ui.jobs.owner_id())
+
+
+def ids_tag(ids: list[int]) -> str:
+    """A short name for exactly these run ids: the confirmation box is bound to it."""
+    return hashlib.sha1(",".join(map(str, sorted(ids))).encode()).hexdigest()[:12]
+
+
 def delete(store: RunStore, ids: list[int]) -> None:
-    confirm = st.checkbox(tr("runs.confirm"), key="runs-confirm")
-    if st.button(tr("runs.delete", n=len(ids)), disabled=not confirm, icon=":material/delete:"):
-        st.session_state["runs-deleted"] = store.delete(ids)
+    """Delete the selected runs this browser may delete, after a confirmation bound to exactly those ids: a
+    changed selection (also the one a deletion leaves behind) is a new, unticked box."""
+    who = deleter()
+    allowed = sorted(ids) if who.may_delete_any() else sorted(store.owned(ids, who.owner))
+    others = len(ids) - len(allowed)
+    if others:
+        st.caption(tr("runs.delete.not_yours", n=others))
+    if not allowed:
+        return
+    tag = ids_tag(allowed)
+    confirm = st.checkbox(tr("runs.delete.confirm", n=len(allowed)), key=f"runs-confirm-{tag}")
+    if st.button(tr("runs.delete.button", n=len(allowed)), disabled=not confirm, icon=":material/delete:",
+                 key=f"runs-delete-{tag}") and st.session_state.get(f"runs-confirm-{tag}"):
+        st.session_state[DELETED] = store.delete_for(allowed, who)
+        st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
         st.session_state.pop(EXPORT, None)
+        st.rerun()
+
+
+def deleted_note(store: RunStore) -> None:
+    """The last deletion of this session, with an undo button for UNDO_SECONDS."""
+    done: Deletion | None = st.session_state.get(DELETED)
+    if done is None:
+        return
+    if time.time() - done.at > UNDO_SECONDS:
+        st.session_state.pop(DELETED)
+        return
+    cols = st.columns([4, 1])
+    cols[0].success(tr("runs.delete.done", n=done.n, seconds=int(UNDO_SECONDS)), icon=":material/delete:")
+    if done.n and cols[1].button(tr("runs.delete.undo"), icon=":material/undo:", key=f"runs-undo-{done.batch}"):
+        back = store.undo(done.batch)
+        st.session_state.pop(DELETED)
+        st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
+        if back:
+            st.toast(tr("runs.delete.undone", n=back), icon=":material/undo:")
+        else:
+            st.toast(tr("runs.delete.too_late"), icon=":material/schedule:")
         st.rerun()
 
 
@@ -120,9 +176,8 @@ step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
     store = RunStore()
-    if "runs-deleted" in st.session_state:
-        st.success(tr("runs.deleted", n=st.session_state.pop("runs-deleted")))
-    st.caption(tr_md("runs.db", path=str(store.path), n=store.count()))
+    deleted_note(store)
+    st.caption(tr("runs.count", n=store.count()))
     if store.count() == 0:
         st.info(tr("runs.empty"))
     else:
@@ -130,7 +185,7 @@ with guard():
         total = store.count(filters)
         table = page_of(store, filters, total)
         st.caption(tr("runs.select_help"))
-        ids = selected_ids(table)
+        ids = selected_ids(table, store.owned(table["id"].tolist(), deleter().owner))
         if ids:
             compare(store, ids)
         else:
