@@ -110,7 +110,8 @@ def test_result_card_and_race_summary_render(lang):
 
 
 def test_a_reload_reattaches_to_the_browsers_job():
-    """The job belongs to the browser id in ?u=, not to the page view: a new session with it sees the job."""
+    """The job belongs to the browser's secret id (its cookie), not to the page view: a new session with it sees
+    the job."""
     from plm_core.jobs import get_service
     from plm_core.transfer import TrainConfig
 
@@ -121,10 +122,10 @@ def test_a_reload_reattaches_to_the_browsers_job():
     assert get_service().snapshot(mine).cached  # this browser's request, answered from the cache
     reloaded = AppTest.from_file(APP, default_timeout=60)
     reloaded.query_params["lang"] = "en"
-    reloaded.query_params["u"] = owner
+    reloaded.session_state["owner"] = owner  # what ui.jobs.owner_id reads from the browser's cookie
     reloaded.run()
     reloaded.switch_page("app_pages/transfer_lab.py")
-    reloaded.query_params.update({"lang": "en", "u": owner, "tab": "race"})  # the URL holds the open tab too
+    reloaded.query_params.update({"lang": "en", "tab": "race"})  # the URL holds the open tab too
     reloaded.run()
     assert not reloaded.exception and not reloaded.error
     assert reloaded.session_state["job:transfer-race"] == get_service().latest(owner, "transfer-race")

@@ -45,6 +45,7 @@ from plm_core.jobs.model import JobError, JobStatus, Snapshot
 ORPHAN_AFTER_S = 90.0  # a job none of whose owners sent a heartbeat for this long is cancelled (a closed tab)
 STOP_GRACE_S = 1.5  # a job that has not stopped this long after a stop is killed (worker replaced)
 RECENT_KEEP = 24  # finished jobs kept in memory for re-reads; older ones come back from the journal + cache
+STORE_WAIT_S = 5.0  # an identical request waits this long for a just-finished job's store (then joins the job)
 RERUNS_AFTER_RESTART = 1  # a job running when the server went away runs again this often, then "interrupted"
 
 
@@ -159,6 +160,8 @@ class JobService:
         spec = kind_spec(kind)
         key = cache_key(kind, config)
         use_cache = spec.cache and not live
+        if use_cache:
+            self._wait_stored(key)  # an identical job done a moment ago: its store decides (cache hit, or not)
         hit = self.cache.get(key) if use_cache else None
         with self._lock:
             if use_cache and hit is None:
@@ -326,12 +329,20 @@ class JobService:
         return None
 
     def _storing_twin(self, key: str) -> _Record | None:
-        """Done a moment ago, its result being stored now: join it. (A twin whose store failed is not joined,
-        and not a cache hit: nothing was stored, so the request runs again.)"""
+        """Done a moment ago, its result being stored now (a store slower than STORE_WAIT_S): join it. A twin
+        whose store failed is neither joined nor a cache hit: nothing was stored, the request runs again."""
         for rec in reversed(self._recent.values()):
             if rec.key == key and rec.storing and rec.snap is not None and rec.snap.status is JobStatus.DONE:
                 return rec
         return None
+
+    def _wait_stored(self, key: str, timeout: float = STORE_WAIT_S) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self._lock:
+                if self._storing_twin(key) is None:
+                    return
+            time.sleep(0.02)
 
     def _ahead(self, job_id: str) -> int:
         try:
