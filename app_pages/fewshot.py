@@ -6,7 +6,6 @@ from plm_core.data import DATASETS
 from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
 from plm_core.fewshot import settings as fs
-from plm_core.fewshot.jobs import CurveJob, SensitivityJob
 from plm_core.fewshot.methods import (
     available_methods,
     default_descriptions,
@@ -18,6 +17,7 @@ from plm_core.fewshot.prompting import PromptConfig, full_prompt, verbalizers_fo
 from plm_core.figures import tokens_html
 from plm_core.i18n import t
 from plm_core.jobs import DataRef, Snapshot
+from plm_core.recipes import FewShotCurve, PromptSensitivity
 from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.figures import chart
@@ -52,12 +52,13 @@ def load_data(key: str):
     return dataset(key)
 
 
+def curve_recipe() -> FewShotCurve:
+    """The curve the page's settings describe (the form's, or a link's)."""
+    return FewShotCurve.parse(us.values_of(PAGE))[0]
+
+
 def prompt_from_state(ds) -> PromptConfig:
-    base = default_prompt(ds.info.task)
-    template = fs.template_from_line(st.session_state.get(f"fs_template_{ds.name}", fs.template_to_line(base.template)))
-    words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
-    return PromptConfig(template=template, verbalizers=fs.spaced_words(words, template),
-                        calibrate=bool(st.session_state.get("fewshot.calibrate", False)))
+    return curve_recipe().prompt_config(ds)
 
 
 def backbone_box(method: str, ds) -> str:
@@ -70,50 +71,47 @@ def backbone_box(method: str, ds) -> str:
 
 def curve_estimate(ds) -> None:
     """About how long the curve in the form takes (its settings as they stand: the defaults or the link's)."""
-    now = us.values_of(PAGE)
-    shots = tuple(int(k) for k in now["shots"]) or fc.DEFAULT_SHOTS
-    config = fc.CurveConfig(methods=tuple(now["methods"]), shots=shots, seeds=int(now["seeds"]),
-                            test_limit=int(now["test"]), prompt_max_k=int(now["prompt_k"]))
+    now = curve_recipe()
+    config = fc.CurveConfig(methods=now.methods, shots=now.shots or fc.DEFAULT_SHOTS, seeds=now.seeds,
+                            test_limit=now.test, prompt_max_k=now.prompt_k)
     if config.methods:
         st.caption(tr("fewshot.estimate", seconds=max(1, round(fc.estimate_seconds(config, len(ds.labels))))))
 
 
-def settings_form(ds, methods: list[str]) -> fc.CurveConfig | None:
+def text_setting(widget, name: str, default: str, **kwargs) -> None:
+    """A free-text setting whose default is the data set's own text (the URL leaves that out)."""
+    us.resolve(PAGE, name, default)
+    widget(us.label(PAGE, name), key=us.key(PAGE, name), max_chars=int(us.spec(PAGE, name).hi or 0), **kwargs)
+
+
+def settings_form(ds, methods: list[str]) -> FewShotCurve | None:
+    """The curve's form, drawn from the recipe's fields; its recipe when submitted."""
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
     curve_estimate(ds)
     with st.form("fewshot-settings"):
-        chosen = st.multiselect(tr("fewshot.methods"), methods,
-                                format_func=lambda m: t(f"fewshot.method.{m}", language),
-                                help=tr("fewshot.methods_help"), placeholder=tr("common.choose"),
-                                key=us.key(PAGE, "methods", methods))
+        st.multiselect(us.label(PAGE, "methods"), methods, format_func=lambda m: t(f"fewshot.method.{m}", language),
+                       help=tr("fewshot.methods_help"), placeholder=tr("common.choose"),
+                       key=us.key(PAGE, "methods", methods))
         cols = st.columns(3)
-        shots = cols[0].multiselect(tr("fewshot.shots"), fc.SHOT_CHOICES, placeholder=tr("common.choose"),
-                                    key=us.key(PAGE, "shots", fc.SHOT_CHOICES))
-        seeds = cols[1].slider(tr("fewshot.seeds"), 1, 10, help=tr("fewshot.seeds_help"), key=us.key(PAGE, "seeds"))
-        test_limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 1000, step=20,
-                                          help=tr("fewshot.test_limit_help"), key=us.key(PAGE, "test"))
+        us.chosen(cols[0].multiselect, PAGE, "shots", placeholder=tr("common.choose"))
+        us.ranged(cols[1].slider, PAGE, "seeds", help=tr("fewshot.seeds_help"))
+        us.ranged(cols[2].number_input, PAGE, "test", step=20, help=tr("fewshot.test_limit_help"))
         with st.expander(tr("fewshot.backbones")):
-            picked = {m: backbone_box(m, ds) for m in methods}
-            epochs = st.slider(tr("fewshot.epochs"), 1, 20, key=us.key(PAGE, "epochs")) if "finetune" in methods else 10
+            for m in methods:
+                backbone_box(m, ds)
+            if "finetune" in methods:
+                us.ranged(st.slider, PAGE, "epochs")
         with st.expander(tr("fewshot.prompt_settings")):
-            st.text_input(tr("fewshot.template"), fs.template_to_line(base.template), key=f"fs_template_{ds.name}",
-                          help=tr("fewshot.template_help"))
+            line = fs.template_to_line(base.template)
+            text_setting(st.text_input, "template", line, help=tr("fewshot.template_help"))
             words = {k: v.strip() for k, v in verbalizers_for(base, ds.labels).items()}
-            st.text_area(tr("fewshot.verbalizers"), fs.pairs_text(words), key=f"fs_verbal_{ds.name}")
-            st.checkbox(tr("fewshot.calibrate"), key=us.key(PAGE, "calibrate"), help=tr("fewshot.calibrate_help"))
-            prompt_k = st.select_slider(tr("fewshot.prompt_max_k"), fc.PROMPT_K_CHOICES,
-                                        help=tr("fewshot.prompt_max_k_help"),
-                                        key=us.key(PAGE, "prompt_k", fc.PROMPT_K_CHOICES))
-            st.text_area(tr("fewshot.descriptions"), fs.pairs_text(default_descriptions(ds.labels, ds.info.task)),
-                         key=f"fs_desc_{ds.name}")
+            text_setting(st.text_area, "words", fs.pairs_text(words))
+            st.checkbox(us.label(PAGE, "calibrate"), key=us.key(PAGE, "calibrate"), help=tr("fewshot.calibrate_help"))
+            us.chosen(st.select_slider, PAGE, "prompt_k", help=tr("fewshot.prompt_max_k_help"))
+            text_setting(st.text_area, "desc", fs.pairs_text(default_descriptions(ds.labels, ds.info.task)))
         if not st.form_submit_button(tr("fewshot.run"), type="primary"):
             return None
-    return fc.CurveConfig(
-        data=ds.name, methods=tuple(chosen), shots=tuple(sorted(shots)), seeds=seeds, test_limit=int(test_limit),
-        backbones={m: picked[m] for m in chosen}, prompt=prompt_from_state(ds), language=ds.info.language or "en",
-        descriptions=fs.parse_pairs(st.session_state[f"fs_desc_{ds.name}"], ds.labels),
-        finetune=fc.FinetuneSettings(epochs=epochs), prompt_max_k=int(prompt_k),
-    )
+    return curve_recipe()
 
 
 def prompt_backbone(lms: list[str]) -> str:
@@ -181,21 +179,15 @@ def sensitivity_section(ds, task) -> None:
     base = default_prompt(ds.info.task).template
     with st.form("fewshot-sensitivity"):
         cols = st.columns(3)
-        k = cols[0].selectbox(tr("fewshot.sens.k"), [1, 2, 4, 8], key=us.key(PAGE, "sens_k"))
-        orders = cols[1].slider(tr("fewshot.sens.orders"), 2, 8, key=us.key(PAGE, "sens_orders"))
-        limit = cols[2].number_input(tr("fewshot.test_limit"), 20, 500, step=20, key=us.key(PAGE, "sens_test"))
-        lines = st.text_area(tr("fewshot.sens.templates"), fs.sensitivity_lines(base))
+        us.chosen(cols[0].selectbox, PAGE, "sens_k")
+        us.ranged(cols[1].slider, PAGE, "sens_orders")
+        us.ranged(cols[2].number_input, PAGE, "sens_test", step=20)
+        text_setting(st.text_area, "sens_templates", fs.sensitivity_lines(base))
         go = st.form_submit_button(tr("fewshot.sens.run"), disabled=not lms)
     if go:
         with guard():
-            words = fs.parse_pairs(st.session_state.get(f"fs_verbal_{ds.name}", ""), ds.labels)
-            configs = tuple(PromptConfig(template=fs.template_from_line(line),
-                                         calibrate=bool(st.session_state.get("fewshot.calibrate", False)),
-                                         verbalizers=fs.spaced_words(words, fs.template_from_line(line)))
-                            for line in lines.splitlines() if line.strip())
-            backbone = prompt_backbone(lms)
-            submit(SENS, "fewshot.sensitivity", SensitivityJob(data_ref(key), backbone, int(k), configs, int(orders),
-                                                                int(limit)))
+            recipe = PromptSensitivity.parse(us.values_of(PAGE) | {"bb_prompt": prompt_backbone(lms)})[0]
+            submit(SENS, recipe.kind, recipe.job_config(data_ref(key)))
     job_panel(SENS, sensitivity_view)
 
 
@@ -231,13 +223,14 @@ with guard():
         st.warning(tr("fewshot.no_methods"))
         st.stop()
     st.subheader(tr("fewshot.settings"))
-    config = settings_form(ds, methods)
-    if config is not None:
-        fc.validate(config)
+    recipe = settings_form(ds, methods)
+    if recipe is not None:
+        job = recipe.job_config(data_ref(key))
+        fc.validate(job.config)
         previous = current_job(JOB)
         if previous is not None:  # a new curve replaces the old one: stop it rather than let it run on
             service().stop(previous, owner_id())
-        submit(JOB, "fewshot.curves", CurveJob(config, data_ref(key)))
+        submit(JOB, recipe.kind, job)
     curves_panel()
     sensitivity_section(ds, task)
     setfit_block(key)

@@ -38,14 +38,14 @@ def launch(tab: str, race: bool) -> None:
     data = data_source(tab)
     if race:
         st.caption(tr("transfer.race_slow"))
-    settings = settings_form(tab, spec, data, race)
-    if settings is None:
+    recipe = settings_form(tab, spec, race)
+    if recipe is None:
         return
     if any(is_active(slot) for slot in SLOTS.values()):
         st.warning(tr("transfer.busy"))
         return
     with guard():
-        start_job(settings, SLOTS[tab], race)
+        start_job(recipe, data, SLOTS[tab])
         st.rerun()
 
 

@@ -97,32 +97,55 @@ def test_bool_and_float_texts() -> None:
 def test_link_holds_the_page_language_and_changed_settings_but_not_the_owner() -> None:
     url = up.link("transfer", {"backbone": "minilm-l6", "modes": ("frozen", "lora"), "n": 64},
                   "http://10.0.0.5:8501/", "ko")
-    assert url == "http://10.0.0.5:8501/transfer?lang=ko&modes=frozen,lora&n=64"
+    assert url == "http://10.0.0.5:8501/transfer?lang=ko&n=64&modes=frozen,lora"
     assert up.link("home", {}, "http://h:1", "en") == "http://h:1/?lang=en"
 
 
-def test_constants_copied_here_match_their_sources() -> None:
+def test_experiment_settings_are_the_recipes_fields_and_their_defaults_the_cores() -> None:
+    """No copied constants: a page's experiment settings are its recipes' own declarations (the same objects),
+    and a recipe's defaults are the core's defaults for the same experiment."""
     from plm_core.explorer.polysemy import polysemy_sets
     from plm_core.explorer.projection import METHODS
     from plm_core.fewshot import curves
     from plm_core.fewshot.methods import available_methods
+    from plm_core.recipes import FewShotCurve, SetFitRun, TransferRace, TransferRun
+    from plm_core.transfer.setfit import SetFitConfig
 
-    assert up.SHOT_CHOICES == tuple(curves.SHOT_CHOICES)
-    assert up.DEFAULT_SHOTS == tuple(curves.DEFAULT_SHOTS)
-    assert up.DEFAULT_METHODS == tuple(curves.CurveConfig().methods)
+    for page, recipes in up.PAGE_RECIPES.items():
+        for recipe in recipes:
+            for p in recipe.params():
+                shown = up.param(page, p.name)  # one declaration per name and page: the recipes agree on it
+                assert (shown.kind, shown.default, shown.choices, shown.lo, shown.hi) == \
+                    (p.kind, p.default, p.choices, p.lo, p.hi), (page, p.name)
+    assert up.param("transfer", "lr_body") is TransferRun.params()[[p.name for p in TransferRun.params()].index(
+        "lr_body")]
+    assert up.param("fewshot", "shots").choices == tuple(curves.SHOT_CHOICES)
+    assert up.param("fewshot", "shots").default == tuple(curves.DEFAULT_SHOTS)
+    assert up.param("fewshot", "methods").default == tuple(curves.CurveConfig().methods)
     assert up.param("fewshot", "seeds").default == curves.CurveConfig().seeds
     assert up.param("fewshot", "test").default == curves.default_curve_config().test_limit  # the page's default curve
     assert up.param("fewshot", "prompt_k").default == curves.default_curve_config().prompt_max_k
-    assert set(available_methods()) <= set(up.FEWSHOT_METHODS)
-    assert up.POLYSEMY_SETS == (*polysemy_sets(), "custom")
-    assert up.PROJECTIONS == tuple(METHODS)
-    transfer_config = importlib.import_module("plm_core.transfer.config")
-    base = transfer_config.TrainConfig(backbone="minilm-l6")
+    assert set(available_methods()) <= set(up.param("fewshot", "methods").choices or ())
+    assert up.param("embeddings", "set").choices == (*polysemy_sets(), "custom")
+    assert up.param("embeddings", "method").choices == tuple(METHODS)
+    base = importlib.import_module("plm_core.transfer.config").TrainConfig(backbone="minilm-l6")
     for name, field in (("epochs", "epochs"), ("lr_body", "lr_body"), ("lr_head", "lr_head"),
                         ("decay", "layer_decay"), ("batch", "batch_size"), ("seed", "seed"), ("k", "k"),
                         ("rank", "lora_rank"), ("schedule", "schedule"), ("warmup", "warmup"), ("head", "head"),
                         ("budget", "length_budget"), ("max_len", "max_length")):
         assert up.param("transfer", name).default == getattr(base, field), name
+    setfit = SetFitRun().job_config()
+    assert (setfit.setfit.backbone, setfit.setfit.num_iterations, setfit.per_class) == \
+        (SetFitConfig().backbone, SetFitConfig().num_iterations, 8)
+    assert {p.name for p in FewShotCurve.params()} <= {p.name for p in up.params("fewshot")}
+    assert {p.name for p in TransferRace.params()} <= {p.name for p in up.params("transfer")}
+
+
+def test_no_constant_is_copied_to_be_kept_in_step_by_a_test() -> None:
+    from pathlib import Path
+
+    root = Path(up.__file__).resolve().parent
+    assert [str(p) for p in root.rglob("*.py") if "a test checks" in p.read_text(encoding="utf-8")] == []
 
 
 def test_base_url_prefers_the_public_url_then_the_lan_address_for_a_loopback_host() -> None:

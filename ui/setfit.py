@@ -30,24 +30,25 @@ def setfit_form(key: str, data_ref: Any) -> None:
     """Settings and start: K per class, pairs per text, seed; submits the "setfit" job for `slot`.
 
     `key` is the page ("transfer", "fewshot"): the form shows its URL settings sf_*."""
-    from plm_core.transfer.setfit import SetFitConfig, SetFitJob
+    from dataclasses import replace
+
+    from plm_core.recipes import SetFitRun
     from ui.jobs import submit
 
     names = setfit_backbones()
     st.caption(tr("setfit.explain"))
     with st.form(f"{key}-setfit-form"):
         c1, c2, c3, c4 = st.columns(4)
-        backbone = str(c1.selectbox(tr("common.backbone"), list[str](names), format_func=names.__getitem__,
-                                    key=us.key(key, "sf_backbone", list(names))))
-        per_class = c2.select_slider(tr("setfit.k"), [2, 4, 8, 16, 32], key=us.key(key, "sf_k"))
-        iterations = c3.select_slider(tr("setfit.iterations"), [2, 5, 10, 20], key=us.key(key, "sf_iters"))
-        seed = c4.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, key=us.key(key, "sf_seed"))
+        c1.selectbox(us.label(key, "sf_backbone"), list[str](names), format_func=names.__getitem__,
+                     key=us.key(key, "sf_backbone", list(names)))
+        us.chosen(c2.select_slider, key, "sf_k")
+        us.chosen(c3.select_slider, key, "sf_iters")
+        us.ranged(c4.number_input, key, "sf_seed")
         started = st.form_submit_button(tr("setfit.start"), type="primary")
     if started:
         with guard():
-            job = SetFitJob(SetFitConfig(backbone=backbone, seed=int(seed), num_iterations=int(iterations)),
-                            data_ref(), per_class=int(per_class))
-            submit(slot(key), "setfit", job)
+            recipe = SetFitRun.parse(us.values_of(key))[0]
+            submit(slot(key), recipe.kind, replace(recipe.job_config(), data=data_ref()))  # a set, or an upload
             st.rerun()
 
 

@@ -6,17 +6,16 @@ Everything computed lives in `plm_core.transfer`; this module only reads widgets
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from plm_core.backbones import BackboneSpec
 from plm_core.jobs import Snapshot
+from plm_core.recipes import TransferRace, TransferRun
+from plm_core.recipes.transfer import K_STRATEGIES
 from plm_core.transfer.config import (
-    HEADS,
     MODES,
-    SCHEDULES,
     TrainConfig,
     applicable_modes,
     applicable_poolings,
@@ -34,26 +33,12 @@ from plm_core.transfer.figures import (
     share_text,
     surgery_display,
 )
-from plm_core.transfer.strategies import strategy_mode
 from ui import urlstate as us
 from ui.common import backbone_label, csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
 from ui.figures import built, chart
 
-LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]
 UPLOAD = "__upload__"
-PAGE = "transfer"  # the settings' page in plm_core.urlparams
-
-
-@dataclass
-class Settings:
-    """What the form gives: the configs to run and how to draw the examples."""
-
-    configs: list[TrainConfig]
-    data: str  # a sample-set name or UPLOAD
-    n: int | None
-    per_class: int | None
-    test_limit: int | None
-    seeds: int = 1  # a race runs every strategy over this many seeds
+PAGE = "transfer"  # the settings' page in plm_core.urlparams: the fields of its recipes (plm_core.recipes)
 
 
 def data_source(key: str) -> str:
@@ -101,38 +86,29 @@ def strategy_name(strategy: str) -> str:
     return tr(f"transfer.mode.{strategy}" if strategy in MODES else f"transfer.strategy.{strategy}")
 
 
-@dataclass
-class StrategyChoice:
-    """What is picked above the form (it shapes the group table, so it reruns on every change)."""
-
-    strategies: list[str]
-    k: int
-    lora_rank: int
-    groups: str  # the table's edits on top of the (single) preset
-    seeds: int
-
-
-def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> StrategyChoice:
-    """Strategy (or racers), k and LoRA rank, the editable group table (single run), seeds (race)."""
+def strategy_picker(key: str, spec: BackboneSpec, race: bool) -> None:
+    """Strategy (or racers), k and LoRA rank, the editable group table (single run), seeds (race): above the
+    form, as they shape the group table (so they rerun on every change)."""
     options = list(applicable_strategies(spec))
     names = {o: strategy_name(o) for o in options}  # computed now, in the user's language
     if race:
         racers = us.key(PAGE, "modes", options)
         st.session_state[racers] = st.session_state[racers][:5]  # a link may name more than the box takes
-        chosen = st.multiselect(tr("transfer.strategies"), options, format_func=names.__getitem__,
+        chosen = st.multiselect(us.label(PAGE, "modes"), options, format_func=names.__getitem__,
                                 placeholder=tr("common.choose"), max_selections=5, key=racers)
     else:
-        chosen = [st.radio(tr("transfer.strategy"), options, format_func=names.get, horizontal=True,
+        chosen = [st.radio(us.label(PAGE, "mode"), options, format_func=names.get, horizontal=True,
                            key=us.key(PAGE, "mode", options))]
     c1, c2, c3 = st.columns(3)
-    k, rank = 2, 8
-    if any(s in ("freeze_bottom", "top_k") for s in chosen) and spec.layers:
-        k = c1.slider(tr("transfer.k"), 0, spec.layers, key=us.key(PAGE, "k", lo=0, hi=spec.layers))
+    k, rank = us.spec(PAGE, "k").default, us.spec(PAGE, "rank").default  # shown only where a strategy reads them
+    if any(s in K_STRATEGIES for s in chosen) and spec.layers:
+        k = c1.slider(us.label(PAGE, "k"), 0, spec.layers, key=us.key(PAGE, "k", lo=0, hi=spec.layers))
     if "lora" in chosen:
-        rank = c2.select_slider(tr("transfer.lora_rank"), [1, 2, 4, 8, 16, 32], key=us.key(PAGE, "rank"))
-    seeds = c3.select_slider(tr("transfer.seeds"), [1, 2, 3, 4, 5], key=us.key(PAGE, "seeds")) if race else 1
+        rank = us.chosen(c2.select_slider, PAGE, "rank")
+    if race:
+        us.chosen(c3.select_slider, PAGE, "seeds")
     groups = group_editor(key, spec, chosen[0], k, rank) if not race and chosen and spec.transformer else ""
-    return StrategyChoice(chosen, int(k), int(rank), groups, int(seeds))
+    st.session_state[us.key(PAGE, "groups")] = groups  # the table's edits are a setting of the run (and its link)
 
 
 def group_editor(key: str, spec: BackboneSpec, strategy: str, k: int, rank: int) -> str:
@@ -172,84 +148,75 @@ def group_editor(key: str, spec: BackboneSpec, strategy: str, k: int, rank: int)
     return edits
 
 
-def race_estimate(spec: BackboneSpec, choice: StrategyChoice, n: int, epochs: int, test_limit: int) -> None:
+def race_estimate(spec: BackboneSpec, race: TransferRace) -> None:
     """The time a race will take, before it starts."""
     from plm_core.transfer.jobs import estimate_seconds
 
-    configs = [TrainConfig(backbone=spec.name, strategy=s, epochs=epochs) for s in choice.strategies]
-    seconds = estimate_seconds(configs, n, test_limit, choice.seeds, spec.params)
-    st.caption(tr("transfer.estimate", seconds=max(1, round(seconds)), runs=len(configs) * choice.seeds))
+    configs = list(race.job_config().configs)
+    seconds = estimate_seconds(configs, race.n, race.race_test, race.seeds, spec.params)
+    st.caption(tr("transfer.estimate", seconds=max(1, round(seconds)), runs=len(configs) * race.seeds))
 
 
-def settings_form(key: str, spec: BackboneSpec, data: str, race: bool) -> Settings | None:
-    """The strategy picker and group table, then the form; returns Settings when submitted, else None."""
-    choice = strategy_picker(key, spec, race)
+def settings_form(key: str, spec: BackboneSpec, race: bool) -> TransferRun | TransferRace | None:
+    """The strategy picker and group table, then the form, drawn from the recipe's fields (choices, bounds,
+    labels); returns the recipe of the page's settings when submitted, else None."""
+    strategy_picker(key, spec, race)
     poolings = list(applicable_poolings(spec))
-    names = labels("transfer.pooling", poolings) | labels("transfer.head", HEADS) \
-        | labels("transfer.size", ["n", "k"]) | labels("transfer.schedule", SCHEDULES)  # in the user's language
+    names = labels("transfer.pooling", poolings) | labels("transfer.head", us.options(PAGE, "head")) \
+        | labels("transfer.size", us.options(PAGE, "sizing")) \
+        | labels("transfer.schedule", us.options(PAGE, "schedule"))  # in the user's language
     if race:
-        now = us.values_of(PAGE)
-        race_estimate(spec, choice, int(now["n"]), int(now["epochs"]), int(now["race_test"]))
+        race_estimate(spec, TransferRace.parse(us.values_of(PAGE))[0])
     with st.form(f"{key}-form"):
         c1, c2, c3 = st.columns(3)
-        size_kind = c1.radio(tr("transfer.size_kind"), ["n", "k"], format_func=names.get, key=us.key(PAGE, "sizing"))
-        size = c2.number_input(tr("transfer.size"), min_value=1, max_value=1000, step=8, key=us.key(PAGE, "n"))
-        epochs = c3.number_input(tr("transfer.epochs"), min_value=1, max_value=20, key=us.key(PAGE, "epochs"))
+        us.chosen(c1.radio, PAGE, "sizing", format_func=names.get)
+        us.ranged(c2.number_input, PAGE, "n", step=8)
+        us.ranged(c3.number_input, PAGE, "epochs")
         c1, c2, c3 = st.columns(3)
         us.resolve(PAGE, "pooling", default_pooling(spec))
-        pooling = c1.selectbox(tr("transfer.pooling"), poolings, format_func=names.__getitem__,
-                               key=us.key(PAGE, "pooling", poolings))
-        head = c2.radio(tr("transfer.head"), list(HEADS), format_func=names.__getitem__, horizontal=True,
-                        key=us.key(PAGE, "head", HEADS))
+        c1.selectbox(us.label(PAGE, "pooling"), poolings, format_func=names.__getitem__,
+                     key=us.key(PAGE, "pooling", poolings))
+        us.chosen(c2.radio, PAGE, "head", format_func=names.__getitem__, horizontal=True)
         top = max(spec.layers, 0)
         us.resolve(PAGE, "layer", top)  # the default: the top layer of this backbone
-        layer = c3.slider(tr("transfer.layer"), 0, top, key=us.key(PAGE, "layer", lo=0, hi=top)) if top else 0
+        if top:
+            c3.slider(us.label(PAGE, "layer"), 0, top, key=us.key(PAGE, "layer", lo=0, hi=top))
         c1, c2, c3 = st.columns(3)
-        lr_body = c1.select_slider(tr("transfer.lr_body"), LRS, format_func=lambda v: f"{v:.0e}",
-                                   key=us.key(PAGE, "lr_body", LRS))
-        lr_head = c2.select_slider(tr("transfer.lr_head"), LRS, format_func=lambda v: f"{v:.0e}",
-                                   key=us.key(PAGE, "lr_head", LRS))
-        decay = c3.slider(tr("transfer.layer_decay"), 0.5, 1.0, step=0.05, key=us.key(PAGE, "decay"))
+        for column, name in ((c1, "lr_body"), (c2, "lr_head")):
+            us.chosen(column.select_slider, PAGE, name, format_func=lambda v: f"{v:.0e}")
+        us.ranged(c3.slider, PAGE, "decay", step=0.05)
         st.caption(tr("transfer.lr_help"))
         c1, c2 = st.columns(2)
-        schedule = str(c1.selectbox(tr("transfer.schedule"), list[str](SCHEDULES), format_func=names.__getitem__,
-                                    key=us.key(PAGE, "schedule", SCHEDULES)))
-        warmup = c2.slider(tr("transfer.warmup"), 0.0, 0.5, step=0.05, key=us.key(PAGE, "warmup"))
+        us.chosen(c1.selectbox, PAGE, "schedule", format_func=names.__getitem__)
+        us.ranged(c2.slider, PAGE, "warmup", step=0.05)
         with st.expander(tr("transfer.advanced")):
             c1, c2, c3, c4 = st.columns(4)
-            seed = c1.number_input(tr("transfer.seed"), min_value=0, max_value=10_000, key=us.key(PAGE, "seed"))
-            lengths = {0: tr("transfer.max_length_auto")} | {v: str(v) for v in (16, 32, 64, 128, 256)}
-            max_length = c2.select_slider(tr("transfer.max_length"), list(lengths), format_func=lengths.get,
-                                          key=us.key(PAGE, "max_len", list(lengths)))
-            budget = c2.select_slider(tr("transfer.length_budget"), [64, 128, 256, 512], key=us.key(PAGE, "budget"))
-            test_limit = c3.number_input(tr("transfer.test_limit"), min_value=10, max_value=2000, step=50,
-                                         key=us.key(PAGE, "race_test" if race else "test"))  # a race scores all
-            batch = c4.select_slider(tr("transfer.batch_size"), [4, 8, 16, 32, 64], key=us.key(PAGE, "batch"))
+            us.ranged(c1.number_input, PAGE, "seed")
+            lengths = {0: tr("transfer.max_length_auto")} | {v: str(v) for v in us.options(PAGE, "max_len")[1:]}
+            us.chosen(c2.select_slider, PAGE, "max_len", format_func=lengths.get)
+            us.chosen(c2.select_slider, PAGE, "budget")
+            us.ranged(c3.number_input, PAGE, "race_test" if race else "test", step=50)  # a race scores every racer
+            us.chosen(c4.select_slider, PAGE, "batch")
         submitted = st.form_submit_button(tr("transfer.start_race" if race else "transfer.start"), type="primary")
     if not submitted:
         return None
-    base = TrainConfig(backbone=spec.name, pooling=pooling, layer=int(layer) if top else -1, head=head,
-                       epochs=int(epochs), lr_body=lr_body, lr_head=lr_head, layer_decay=decay,
-                       batch_size=int(batch), max_length=int(max_length), length_budget=int(budget), seed=int(seed),
-                       k=choice.k,
-                       lora_rank=choice.lora_rank, schedule=schedule, warmup=float(warmup), groups=choice.groups)
-    return Settings([base.with_(strategy=s, mode=strategy_mode(s)) for s in choice.strategies], data,
-                    int(size) if size_kind == "n" else None, int(size) if size_kind == "k" else None,
-                    int(test_limit), choice.seeds)
+    return (TransferRace if race else TransferRun).parse(us.values_of(PAGE))[0]
 
 
-def start_job(settings: Settings, slot: str, race: bool) -> str:
-    """Hand the configs and the data to the job service (a worker draws the split and trains)."""
-    from plm_core.transfer.jobs import TransferJob
+def start_job(recipe: TransferRun | TransferRace, data: str, slot: str) -> str:
+    """Hand the recipe's job to the job service (a worker draws the split and trains); an uploaded CSV travels
+    as its bytes."""
+    from dataclasses import replace
+
     from plm_core.transfer.race import check_race
     from ui.jobs import submit
 
-    if race:
-        check_race(settings.configs)  # before queueing: a bad race is the form's message, not the job's
-    data = data_ref(settings.data)
-    job = TransferJob(tuple(settings.configs), data, n=settings.n, per_class=settings.per_class,
-                      test_limit=settings.test_limit, race=race, seeds=settings.seeds if race else 1)
-    return submit(slot, "transfer", job)
+    job = recipe.job_config()
+    if job.race:
+        check_race(list(job.configs))  # before queueing: a bad race is the form's message, not the job's
+    if data == UPLOAD:
+        job = replace(job, data=data_ref(data))
+    return submit(slot, recipe.kind, job)
 
 
 def data_ref(data: str) -> Any:

@@ -69,6 +69,12 @@ def cache_key(kind: str, config: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
+def recipe_key(recipe: Any) -> str:
+    """The cache key of a recipe (plm_core.recipes): its job kind and the job config of its normalized form, so
+    that the form (layer = the top index), a lesson (layer -1) and the CLI asking for one experiment share it."""
+    return cache_key(recipe.kind, recipe.normalized().job_config())
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the core's source: a changed line of plm_core gives new keys (old results stay, unused)."""

@@ -130,8 +130,11 @@ def allowed_text(p: Param) -> str:
     return "…"
 
 
-def value_of(p: Param, raw: Any) -> Any:
-    """A URL text or an already typed value (a CLI's) as the value of `p`; ValueError when it is not one."""
+def value_of(p: Param, raw: Any, bounds: bool = True) -> Any:
+    """A URL text or an already typed value (a CLI's) as the value of `p`; ValueError when it is not one.
+    bounds=False checks the type only (the CLI: the core's own checks then say what is wrong)."""
+    if not bounds:
+        p = dataclasses.replace(p, choices=None, lo=None, hi=None)
     if isinstance(raw, str) or raw is None:
         return parse_value(p, "" if raw is None else raw)
     value = tuple(raw) if p.kind == "list" else raw
@@ -169,16 +172,17 @@ class Recipe:
         return {f.metadata["param"].name: f.name for f in dataclasses.fields(cls) if "param" in f.metadata}
 
     @classmethod
-    def parse(cls: type[R], query: Mapping[str, Any]) -> tuple[R, list[PLMError]]:
+    def parse(cls: type[R], query: Mapping[str, Any], bounds: bool = True) -> tuple[R, list[PLMError]]:
         """The recipe from URL texts or typed CLI values keyed by URL name; a bad value keeps its default and
-        is one problem naming its key. Keys that are not this recipe's are left to the caller."""
+        is one problem naming its key. Keys that are not this recipe's are left to the caller. bounds=False
+        (the CLI) checks types only: values beyond the page's choices and bounds are the core's to judge."""
         names, params = cls.field_names(), {p.name: p for p in cls.params()}
         values, problems = {}, []
         for key, raw in query.items():
             if key not in params:
                 continue
             try:
-                values[names[key]] = value_of(params[key], raw)
+                values[names[key]] = value_of(params[key], raw, bounds)
             except (ValueError, TypeError):
                 problems.append(bad_value(params[key], raw))
         return cls(**values), problems

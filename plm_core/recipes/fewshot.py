@@ -35,7 +35,7 @@ class FewShotCurve(Recipe):
 
     data: str = setting("data", "str", DATA_SETS[0], DATA_SETS, label="fewshot.data")
     methods: tuple[str, ...] = setting("methods", "list", ("similarity", "prompt", "frozen"), METHODS,
-                                       label="fewshot.methods")
+                                       label="fewshot.methods", sort=False)  # the legend's order
     shots: tuple[int, ...] = setting("shots", "list", DEFAULT_SHOTS, SHOT_CHOICES, label="fewshot.shots")
     seeds: int = setting("seeds", "int", 3, lo=1, hi=10, label="fewshot.seeds")
     test: int = setting("test", "int", CURVE_TEST_LIMIT, lo=20, hi=1000, label="fewshot.test_limit")
@@ -54,20 +54,27 @@ class FewShotCurve(Recipe):
     def backbone(self, method: str) -> str:
         return str(getattr(self, f"bb_{method}"))
 
-    def job_config(self) -> Any:
-        """The CurveJob with the data set's language, default prompt, words and label descriptions filled in."""
+    def prompt_config(self, ds: Any) -> Any:
+        """The prompt on data set `ds`: the recipe's template and words, else the task's."""
+        from plm_core.fewshot.prompting import PromptConfig
+        from plm_core.fewshot.settings import spaced_words
+
+        template, words = _prompt_parts(ds, self.template, self.words)
+        return PromptConfig(template=template, verbalizers=spaced_words(words, template), calibrate=self.calibrate)
+
+    def job_config(self, data: Any = None) -> Any:
+        """The CurveJob with the data set's language, default prompt, words and label descriptions filled in
+        (`data`: a DataRef of an uploaded CSV instead of the sample set `self.data`)."""
         from plm_core.fewshot.curves import CurveConfig, FinetuneSettings
         from plm_core.fewshot.jobs import CurveJob
         from plm_core.fewshot.methods import default_descriptions
-        from plm_core.fewshot.prompting import PromptConfig
-        from plm_core.fewshot.settings import parse_pairs, spaced_words
+        from plm_core.fewshot.settings import parse_pairs
         from plm_core.jobs.refs import DataRef
 
-        r = self.normalized()
-        ds = DataRef(r.data).load()
+        r, ref = self.normalized(), data or DataRef(self.data)
+        ds = ref.load()
         language = ds.info.language or "en"
-        template, words = _prompt_parts(ds, r.template, r.words)
-        prompt = PromptConfig(template=template, verbalizers=spaced_words(words, template), calibrate=r.calibrate)
+        prompt = r.prompt_config(ds)
         auto = CurveConfig(language=language)
         backbones = {m: auto.backbone_for(m) if r.backbone(m) == AUTO else r.backbone(m) for m in r.methods}
         descriptions = parse_pairs(r.descriptions, ds.labels) if r.descriptions else \
@@ -76,7 +83,7 @@ class FewShotCurve(Recipe):
                              backbones=backbones, prompt=prompt, language=language,
                              descriptions={k: v.strip() for k, v in descriptions.items()},
                              finetune=FinetuneSettings(epochs=r.epochs), prompt_max_k=r.prompt_k)
-        return CurveJob(config, DataRef(config.data))
+        return CurveJob(config, ref)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class PromptSensitivity(Recipe):
     words: str = setting("words", "str", "", hi=1000, label="fewshot.verbalizers")
     templates: str = setting("sens_templates", "str", "", hi=2000, label="fewshot.sens.templates")  # lines
 
-    def job_config(self) -> Any:
+    def job_config(self, data: Any = None) -> Any:
         from plm_core.fewshot.curves import CurveConfig
         from plm_core.fewshot.jobs import SensitivityJob
         from plm_core.fewshot.methods import default_prompt
@@ -104,8 +111,8 @@ class PromptSensitivity(Recipe):
         from plm_core.fewshot.settings import sensitivity_lines, spaced_words, template_from_line
         from plm_core.jobs.refs import DataRef
 
-        r = self.normalized()
-        ds = DataRef(r.data).load()
+        r, ref = self.normalized(), data or DataRef(self.data)
+        ds = ref.load()
         _, words = _prompt_parts(ds, "", r.words)
         lines = (r.templates or sensitivity_lines(default_prompt(ds.info.task).template)).splitlines()
         configs = tuple(PromptConfig(template=template_from_line(line), calibrate=r.calibrate,
@@ -113,4 +120,4 @@ class PromptSensitivity(Recipe):
                         for line in lines if line.strip())
         backbone = CurveConfig(language=ds.info.language or "en").backbone_for("prompt") \
             if r.bb_prompt == AUTO else r.bb_prompt
-        return SensitivityJob(DataRef(r.data), backbone, r.k, configs, r.orders, r.test)
+        return SensitivityJob(ref, backbone, r.k, configs, r.orders, r.test)

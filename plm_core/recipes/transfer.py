@@ -58,20 +58,21 @@ class TransferSettings(Recipe):
     def test_limit(self) -> int:
         raise NotImplementedError
 
-    def resolved(self, strategies: tuple[str, ...], **fields: Any) -> Any:
-        """The settings as the form shows them for this backbone: "auto" pooling and layer -1 resolved, k within
-        the layers, k / rank at their defaults where no strategy reads them, lists sorted."""
-        from plm_core.transfer.config import applicable_poolings, default_pooling
+    def resolved(self, strategies: tuple[str, ...]) -> Any:
+        """The canonical settings for this backbone: "auto" pooling and the top layer's -1 resolved, k / rank at
+        their defaults where no strategy reads them, lists sorted. What cannot work is kept, for the core's
+        checks to name (the page's widgets never offer it)."""
+        from plm_core.backbones import get_spec
+        from plm_core.transfer.config import default_pooling
 
-        spec, base = specs()[self.backbone], type(self)()
+        spec, base = get_spec(self.backbone), type(self)()
         top = max(spec.layers, 0)
-        pooling = self.pooling if self.pooling in applicable_poolings(spec) else default_pooling(spec)
-        layer = -1 if not top else top if self.layer < 0 or pooling == "mix" else min(self.layer, top)
-        k = self.k if self.k <= top else base.k if base.k <= top else top
+        pooling = default_pooling(spec) if self.pooling == AUTO else self.pooling
+        top_read = pooling == "mix" or self.layer == -1 or (not top and self.layer == 0)  # the mix reads them all
         return dataclasses.replace(
-            Recipe.normalized(self), pooling=pooling, layer=layer,
-            k=k if top and any(s in K_STRATEGIES for s in strategies) else base.k,
-            lora_rank=self.lora_rank if "lora" in strategies else base.lora_rank, **fields)
+            Recipe.normalized(self), pooling=pooling, layer=(top or -1) if top_read else self.layer,
+            k=self.k if any(s in K_STRATEGIES for s in strategies) else base.k,
+            lora_rank=self.lora_rank if "lora" in strategies else base.lora_rank)
 
     def train_config(self, strategy: str, groups: str = "") -> Any:
         """The TrainConfig of one strategy (the caller normalizes first)."""
@@ -111,12 +112,7 @@ class TransferRun(TransferSettings):
         return self.test
 
     def normalized(self) -> TransferRun:
-        from plm_core.transfer.config import applicable_strategies
-
-        spec = specs()[self.backbone]
-        mode = self.mode if self.mode in applicable_strategies(spec) else "frozen"
-        groups = self.groups if spec.transformer else ""
-        return self.resolved((mode,), mode=mode, groups=groups)  # type: ignore[no-any-return]
+        return self.resolved((self.mode,))  # type: ignore[no-any-return]
 
     def job_config(self) -> Any:
         r = self.normalized()
@@ -142,11 +138,7 @@ class TransferRace(TransferSettings):
         return self.race_test
 
     def normalized(self) -> TransferRace:
-        from plm_core.transfer.config import applicable_strategies
-
-        allowed = applicable_strategies(specs()[self.backbone])
-        modes = tuple(m for m in self.modes if m in allowed)[:5]
-        return self.resolved(modes, modes=modes)  # type: ignore[no-any-return]
+        return self.resolved(self.modes)  # type: ignore[no-any-return]
 
     def job_config(self) -> Any:
         r = self.normalized()

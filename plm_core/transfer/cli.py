@@ -13,10 +13,11 @@ from typing import Any
 
 from plm_core.cli import emit_notices, seed_arg
 from plm_core.errors import PLMError
-from plm_core.transfer.config import HEADS, MODES, POOLINGS, SCHEDULES, Mode, TrainConfig
+from plm_core.recipes import TransferRace, TransferRun
+from plm_core.transfer.config import HEADS, MODES, POOLINGS, SCHEDULES
 from plm_core.transfer.strategies import STRATEGIES
 
-DEFAULTS = TrainConfig(backbone="")
+DEFAULTS, RACE = TransferRun(), TransferRace()  # the flags' defaults are the recipe's (the page's, a lesson's)
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
@@ -27,22 +28,23 @@ def add_common(p: argparse.ArgumentParser) -> None:
     size.add_argument("--per-class", type=int, help="K labelled examples of every class")
     p.add_argument("--epochs", type=int, default=DEFAULTS.epochs)
     p.add_argument("--seed", type=seed_arg, default=DEFAULTS.seed, help="0 .. 2**32-1")
-    p.add_argument("--test-limit", type=int, default=None, help="score on the first N test examples (default all)")
-    p.add_argument("--pooling", choices=POOLINGS, default=None, help="default: last for decoders, else mean")
+    p.add_argument("--test-limit", type=int, default=None,
+                   help=f"score on the first N test examples (default {DEFAULTS.test}; a race {RACE.race_test})")
+    p.add_argument("--pooling", choices=POOLINGS, default=None, help="default: the backbone's own (as the lab's)")
     p.add_argument("--layer", type=int, default=-1, help="hidden state to read: 0 = embeddings, -1 = top")
     p.add_argument("--head", choices=HEADS, default=DEFAULTS.head)
     p.add_argument("--lr-body", type=float, default=DEFAULTS.lr_body)
     p.add_argument("--lr-head", type=float, default=DEFAULTS.lr_head)
     p.add_argument("--layer-decay", type=float, default=DEFAULTS.layer_decay, help="xi of discriminative lrs")
     p.add_argument("--batch-size", type=int, default=DEFAULTS.batch_size)
-    p.add_argument("--max-length", type=int, default=DEFAULTS.max_length, help="tokens per text")
+    p.add_argument("--max-length", type=int, default=DEFAULTS.max_length, help="tokens per text (0 = auto)")
     p.add_argument("--groups", default="", help="edits on top of the strategy, e.g. 'layer.0-2:frozen,head:x10,"
                    "layer.3:lora=8' (edits: frozen, train, bitfit, lora=R, lr=X, xM, @EPOCH)")
     p.add_argument("--k", type=int, default=DEFAULTS.k, help="freeze_bottom / top_k: how many layers")
     p.add_argument("--lora-rank", type=int, default=DEFAULTS.lora_rank, help="lora: the adapters' rank r")
     p.add_argument("--schedule", choices=SCHEDULES, default=DEFAULTS.schedule, help="learning-rate schedule")
     p.add_argument("--warmup", type=float, default=DEFAULTS.warmup, help="share of steps warming up (STLR cut_frac)")
-    p.add_argument("--threads", type=int, default=DEFAULTS.threads, help="torch CPU threads (1: best on a shared CPU)")
+    p.add_argument("--threads", type=int, default=1, help="torch CPU threads (1: best on a shared CPU)")
     p.add_argument("--no-save", action="store_true", help="do not store the run in the runs database")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -56,53 +58,63 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run)
     p = subparsers.add_parser("race", help="several transfer modes on the identical split and seed")
     add_common(p)
-    p.add_argument("--modes", default="frozen,finetune,discriminative,gradual,scratch",
-                   help="comma-separated, 2 to 5 of: " + ", ".join(MODES))
+    p.add_argument("--modes", default=",".join(RACE.modes), help="comma-separated, 2 to 5 of: " + ", ".join(MODES))
     p.add_argument("--strategies", default="", help="instead of --modes: 2 to 5 of " + ", ".join(STRATEGIES))
-    p.add_argument("--seeds", type=int, default=1, help="run every racer with seeds seed, seed+1, ... (mean ± sd)")
+    p.add_argument("--seeds", type=int, default=RACE.seeds,
+                   help="run every racer with seeds seed, seed+1, ... (mean ± sd)")
     p.set_defaults(func=run_race_cmd)
 
 
-def parse_mode(text: str) -> Mode:
-    """A mode named on the command line, or the PLMError validate_config would raise for it."""
-    for mode in MODES:
-        if mode == text:
-            return mode
-    raise PLMError("transfer.err.bad_mode", mode=text, choices=", ".join(MODES))
+def recipe_from_args(args: argparse.Namespace) -> TransferRun | TransferRace:
+    """The flags as the Transfer lab's recipe: the same settings its URL and a lesson step name."""
+    from plm_core.data import DATASETS
+
+    flags = {"backbone": args.backbone, "sizing": "n" if args.n is not None else "k",
+             "n": args.n if args.n is not None else args.per_class, "epochs": args.epochs, "seed": args.seed,
+             "pooling": args.pooling or "auto", "layer": args.layer, "head": args.head, "lr_body": args.lr_body,
+             "lr_head": args.lr_head, "decay": args.layer_decay, "batch": args.batch_size, "max_len": args.max_length,
+             "k": args.k, "rank": args.lora_rank, "schedule": args.schedule, "warmup": args.warmup}
+    flags["data"] = args.data if args.data in DATASETS else DEFAULTS.data  # a CSV travels as its bytes (below)
+    if getattr(args, "command", "") == "race":
+        racers = [m.strip() for m in (args.strategies or args.modes).split(",") if m.strip()]
+        flags |= {"modes": tuple(racers), "seeds": args.seeds, "race_test": args.test_limit}
+    else:
+        flags |= {"mode": args.strategy or args.mode, "test": args.test_limit, "groups": args.groups}
+    recipe_type = TransferRace if getattr(args, "command", "") == "race" else TransferRun
+    recipe, problems = recipe_type.parse({k: v for k, v in flags.items() if v is not None}, bounds=False)
+    if problems:
+        raise problems[0]
+    return recipe
 
 
-def config_from_args(args: argparse.Namespace, mode: str, strategy: str = "") -> TrainConfig:
+def prepare(args: argparse.Namespace, *_: Any) -> tuple[Any, Any, dict[str, Any]]:
+    """The recipe, its job (configs validated before any model is loaded; a CSV's bytes in it) and the data
+    description. (Older callers also pass the modes: the recipe reads them from `args`.)"""
+    from dataclasses import replace
+    from pathlib import Path
+
     from plm_core.backbones import get_spec
-    from plm_core.transfer.config import default_pooling
-
-    spec = get_spec(args.backbone)
-    return TrainConfig(
-        backbone=args.backbone, mode=parse_mode(mode), pooling=args.pooling or default_pooling(spec), layer=args.layer,
-        head=args.head, epochs=args.epochs, lr_body=args.lr_body, lr_head=args.lr_head,
-        layer_decay=args.layer_decay, batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
-        threads=args.threads, strategy=strategy, groups=args.groups, k=args.k, lora_rank=args.lora_rank,
-        schedule=args.schedule, warmup=args.warmup,
-    )
-
-
-def prepare(args: argparse.Namespace, modes: list[str], strategies: list[str] | None = None):
-    """Configs (validated before any model is loaded), the split, and the data description.
-
-    `strategies` (same length as `modes`, "" = the mode's own preset) picks a strategy per racer."""
-    from plm_core.backbones import get_spec
-    from plm_core.data import resolve_dataset
+    from plm_core.data import DATASETS, resolve_dataset
+    from plm_core.jobs import DataRef
     from plm_core.transfer.config import validate_config
+    from plm_core.transfer.race import check_race, check_seeds
     from plm_core.transfer.split import make_split
 
-    configs = [config_from_args(args, m, s) for m, s in zip(modes, strategies or [""] * len(modes), strict=False)]
-    for c in configs:
+    recipe = recipe_from_args(args)
+    job = recipe.job_config()
+    for c in job.configs:
         validate_config(c, get_spec(c.backbone))
+    if job.race:
+        check_race(list(job.configs))
+        check_seeds(job.seeds)
     ds = resolve_dataset(args.data)
-    split = make_split(ds, n=args.n, per_class=args.per_class, seed=args.seed, test_limit=args.test_limit)
-    data = {"data": ds.name, "n": args.n, "per_class": args.per_class, "test_limit": args.test_limit,
+    if args.data not in DATASETS:
+        job = replace(job, data=DataRef(ds.name, Path(args.data).read_bytes()))
+    make_split(ds, n=job.n, per_class=job.per_class, seed=job.seed, test_limit=job.test_limit)  # too few: said now
+    data = {"data": ds.name, "n": job.n, "per_class": job.per_class, "test_limit": job.test_limit,
             "texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
     emit_notices(ds.notices)
-    return configs, split, data
+    return recipe, job, data
 
 
 def progress_printer(enabled: bool):
@@ -111,10 +123,28 @@ def progress_printer(enabled: bool):
     class Printer(Callback):
         def on_epoch_end(self, trainer, record) -> None:
             if enabled:
-                print(f"  epoch {record['epoch']}: train loss {record['train_loss']:.4f}  "
-                      f"test acc {record['test_accuracy']:.4f}  ({record['seconds']:.1f} s)", file=sys.stderr)
+                print_epoch(record)
 
     return Printer()
+
+
+def print_epoch(record: dict) -> None:
+    print(f"  epoch {record['epoch']}: train loss {record['train_loss']:.4f}  "
+          f"test acc {record['test_accuracy']:.4f}  ({record['seconds']:.1f} s)", file=sys.stderr)
+
+
+def epoch_printer(enabled: bool) -> Any:
+    """The job's live updates -> one line per finished epoch on stderr."""
+    shown: dict[int, int] = {}
+
+    def on_update(event: dict) -> None:
+        state = event.get("state")
+        for i, view in enumerate(state.runs if enabled and state is not None else []):
+            for record in view.history[shown.get(i, 0):]:
+                print_epoch(record)
+            shown[i] = len(view.history)
+
+    return on_update
 
 
 def report(summary: dict, as_json: bool) -> None:
@@ -145,17 +175,32 @@ def store(result: Any, data: dict, kind: str, summary: dict) -> PLMError | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """One run through the job door in this process: from the result cache when the same recipe was computed
+    (by the lab, a prepared lesson or this command), else trained here and stored after it is shown."""
+    import os
+    from datetime import datetime
+
+    from plm_core.jobs import JobStatus, Snapshot, compute, run_here
     from plm_core.runs import EXIT_NOT_SAVED
-    from plm_core.training.threads import own_process
-    from plm_core.transfer.api import train
     from plm_core.transfer.records import summary_with_data
 
-    (config,), split, data = prepare(args, [args.mode or "finetune"], [args.strategy or ""])
-    own_process(config.seed, config.threads)  # the CLI owns its process: threads, and dropout's global seed
-    result = train(config, split.train, split.test, callbacks=[progress_printer(not args.json)])
-    summary = summary_with_data(result, data)
-    failure = None if args.no_save else store(result, data, "transfer", summary)
-    report(summary, args.json)  # the result first: a failed store never costs it
+    recipe, job, data = prepare(args)
+    os.environ["PLM_LAB_WORKER_THREADS"] = str(args.threads)  # the CLI owns its process (threads, global seed)
+    printer = epoch_printer(not args.json)
+    if args.no_save:  # computed here, neither cached nor stored
+        snap = Snapshot("here", recipe.kind, JobStatus.DONE, result=compute(recipe.kind, job, printer))
+    else:
+        snap = run_here((recipe.kind, job), on_update=printer)
+    result = snap.result.runs[0].result
+    when = datetime.fromtimestamp(snap.computed_at).isoformat(timespec="seconds") if snap.computed_at else None
+    summary = summary_with_data(result, data) | {"cached": bool(snap.cached), "computed_at": when}
+    summary["run_id"] = snap.saved[0] if snap.saved else None
+    failure = PLMError(snap.save_error.key, **snap.save_error.params) if snap.save_error is not None else None
+    if failure is not None:
+        summary["not_saved"] = str(failure)
+    report(summary, args.json)
+    if snap.cached and not args.json:
+        print(f"  (from the result cache: computed {when} on {snap.computed_on})", file=sys.stderr)
     for key, params in result.notices:
         print(PLMError(key, **params), file=sys.stderr)
     if failure is not None:
@@ -173,11 +218,10 @@ def run_race_cmd(args: argparse.Namespace) -> int:
     from plm_core.transfer.race import run_race
     from plm_core.transfer.records import summary_with_data
 
-    strategies = [m.strip() for m in args.strategies.split(",") if m.strip()]
-    modes = strategies or [m.strip() for m in args.modes.split(",") if m.strip()]
-    configs, split, data = prepare(args, modes if not strategies else ["finetune"] * len(modes), strategies or None)
+    recipe, job, data = prepare(args)
+    configs, split, modes = list(job.configs), job.make_split(), list(recipe.modes)
     backbone = load_backbone(args.backbone)
-    own_process(configs[0].seed, configs[0].threads)
+    own_process(configs[0].seed, args.threads)
     race_id = uuid.uuid4().hex[:8]
     summaries: list[dict] = []
     failures: list[PLMError] = []
