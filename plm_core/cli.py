@@ -1,27 +1,17 @@
 """Command line: `python -m plm_core {backbones,datasets,prepare,...}`.
 
-Feature modules add subcommands by exposing `add_parser(subparsers)` (which sets `func=run` as a default)
-and are listed in `SUBCOMMAND_MODULES`; a module that is not there yet is skipped.
+Feature modules add subcommands by exposing `add_parser(subparsers)` (which sets `func=run` as a default);
+`build_parser` imports them by name in code (no module strings).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Sequence
 
 from plm_core.errors import PLMError
-
-SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "plm_core.pretrain.cli",
-    "plm_core.transfer.cli",
-    "plm_core.fewshot.cli",
-    "plm_core.evidence.domain_cli",
-    "plm_core.evidence.cli",
-    "plm_core.lessons.cli",
-)
 
 SEED_MAX = 2**32 - 1  # seeds are unsigned 32-bit (numpy and torch generators accept 0 .. 2**32 - 1)
 
@@ -90,13 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_datasets)
     p = sub.add_parser("prepare", help="download and prepare data files and converted models (idempotent)")
     p.set_defaults(func=cmd_prepare)
-    for module_name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name and module_name.startswith(err.name):
-                continue
-            raise
+    from plm_core.evidence import cli as evidence_cli
+    from plm_core.evidence import domain_cli
+    from plm_core.fewshot import cli as fewshot_cli
+    from plm_core.lessons import cli as lessons_cli
+    from plm_core.pretrain import cli as pretrain_cli
+    from plm_core.transfer import cli as transfer_cli
+
+    for module in (pretrain_cli, transfer_cli, fewshot_cli, domain_cli, evidence_cli, lessons_cli):
         module.add_parser(sub)
     return parser
 

@@ -12,7 +12,7 @@ def write_csv(path, header: str, n: int) -> str:
     return str(path)
 
 
-def test_fit_prints_the_numbers_as_json(tmp_path, capsys, one_torch_thread) -> None:
+def test_fit_prints_the_numbers_as_json(tmp_path, capsys, one_torch_thread, private_stores) -> None:
     csv = write_csv(tmp_path / "films.csv", "text", 30)
     assert main(["domain", "fit", "--backbone", "tiny-bert-mlm", "--data", csv, "--n-texts", "6", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

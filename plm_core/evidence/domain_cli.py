@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any, cast
 
@@ -42,22 +43,37 @@ def data_ref(name: str, default: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from plm_core.evidence.domain import CompareJob, CompareReport, FitJob, FitReport
-    from plm_core.evidence.domain_continue import ContinueJob, ContinueState
+    """Through the one door in this process: printed first, then cached (exit 3 when caching failed)."""
+    from plm_core.evidence.domain import CompareJob, FitJob
+    from plm_core.evidence.domain_continue import ContinueJob
     from plm_core.jobs import run_here
+    from plm_core.runs import EXIT_NOT_SAVED
 
-    summary: dict[str, Any]
     if args.action == "fit":
-        job = FitJob(args.backbone, data_ref(args.data, "movie-snippets"), n_texts=args.n_texts, seed=args.seed)
-        summary = cast(FitReport, run_here("domain.fit", job)).summary()
+        work: tuple[str, Any] = ("domain.fit", FitJob(args.backbone, data_ref(args.data, "movie-snippets"),
+                                                     n_texts=args.n_texts, seed=args.seed))
     elif args.action == "continue":
         cont = ContinueJob(args.objective, data_ref(args.data, "movie-snippets"), steps=args.steps,
                            budget_s=args.budget, ppl_texts=args.n_texts, seed=args.seed)
         cont.check()
-        summary = cast(ContinueState, run_here("domain.continue", cont)).summary()
+        work = ("domain.continue", cont)
     else:
-        compare = CompareJob(data_ref(args.data, "korean-intents"), n_texts=args.n_texts, seed=args.seed)
-        report = cast(CompareReport, run_here("domain.compare", compare))
-        summary = {"rows": report.rows, "examples": {k: e.pieces for k, e in report.examples.items()}}
-    print(json.dumps(summary, ensure_ascii=False, indent=None if args.json else 2, default=str))
+        work = ("domain.compare", CompareJob(data_ref(args.data, "korean-intents"), n_texts=args.n_texts,
+                                             seed=args.seed))
+
+    def show(snap: Any) -> None:
+        print(json.dumps(summary_of(args.action, snap.result), ensure_ascii=False, indent=None if args.json else 2,
+                         default=str), flush=True)
+
+    # continued pretraining stops at a time budget: its numbers depend on the machine, so it always runs live
+    snap = run_here(work, live=args.action == "continue", show=show)
+    if snap.save_error is not None:
+        print(f"error: {snap.save_error.message()}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
+
+
+def summary_of(action: str, result: Any) -> dict[str, Any]:
+    if action == "compare":
+        return {"rows": result.rows, "examples": {k: e.pieces for k, e in result.examples.items()}}
+    return cast(dict[str, Any], result.summary())

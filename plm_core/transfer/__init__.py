@@ -9,7 +9,6 @@ torch and transformers load only when training or features are asked for.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 EXPORTS: dict[str, str] = {
@@ -30,7 +29,11 @@ __all__ = sorted(EXPORTS)
 def __getattr__(name: str) -> Any:
     if name not in EXPORTS:
         raise AttributeError(f"module 'plm_core.transfer' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"plm_core.transfer.{EXPORTS[name]}"), name)
+    from plm_core.transfer import api, config, features, groups, split, trainer  # on first use (torch loads)
+
+    modules = {"api": api, "config": config, "features": features, "groups": groups, "split": split,
+               "trainer": trainer}
+    value = getattr(modules[EXPORTS[name]], name)
     globals()[name] = value
     return value
 
