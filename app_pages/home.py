@@ -1,9 +1,10 @@
-"""Home: the course's ideas as a map, each linking to the page that demonstrates it."""
+"""Home: joining a class (its code, typed or from a link or QR), and the course's ideas as a map, each linking to
+the page that demonstrates it."""
 
 import streamlit as st
 
-from ui import diagrams
-from ui.common import page_header, tr
+from ui import classroom, diagrams
+from ui.common import guard, page_header, tr
 from ui.lesson import step_bar
 from ui.pages import page_exists, page_path
 
@@ -23,6 +24,9 @@ COURSE_PATH = (("zoo", "models"), ("transfer", "transfer"), ("pretrain", "pretra
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("home", "home.heading")
+if classroom.current() is None:  # join a class: by its link or QR (?class=), or by typing the code
+    with guard(), st.columns([2, 3])[0]:
+        classroom.join_form(classroom.pending_code() or "")
 diagrams.course([(idea, page) for idea, page in COURSE_PATH if page_exists(page)])
 st.success(tr("home.small_data"), icon=":material/lightbulb:")
 columns = st.columns(3)

@@ -1,9 +1,11 @@
-"""Lessons: the guided lessons as cards (start, steps, prepare ahead of class, worksheet) and the teacher view."""
+"""Lessons: the guided lessons as cards (open alone, start a class, steps, worksheet); for the teacher of a class,
+its panel: join code and QR, members, prepare, the teacher view of the class's predictions, clear, end."""
 
 import streamlit as st
 
 from plm_core.lessons import Lesson, lessons
 from plm_core.lessons.model import lessons_dir
+from ui import classroom as cui
 from ui.common import guard, lang, md_escape, page_header, tr
 from ui.figures import chart
 from ui.jobs import owner_id, service
@@ -20,15 +22,18 @@ def steps_list(lesson: Lesson) -> None:
                          icon=":material/help:" if step.question else ":material/play_circle:")
 
 
-def prepare_button(lesson: Lesson) -> None:
-    from plm_core.lessons.jobs import lesson_jobs, submit_lesson
+def prepare_button(lesson: Lesson, view: cui.ClassView) -> None:
+    """Teacher only (checked in the core against the teacher key): every step's job ahead of the class."""
+    from plm_core.lessons.classroom import prepare_class
+    from plm_core.lessons.jobs import lesson_jobs
 
     if not lesson_jobs(lesson):
         return
     if st.button(tr("lessons.prepare"), key=f"prepare-{lesson.id}", help=tr("lessons.prepare_help"),
                  icon=":material/rocket_launch:"):
         with guard():
-            st.session_state.setdefault(PREPARING, {})[lesson.id] = submit_lesson(service(), lesson, owner_id())
+            st.session_state.setdefault(PREPARING, {})[lesson.id] = prepare_class(view.code, view.key, service(),
+                                                                                   owner_id())
     if lesson.id in st.session_state.get(PREPARING, {}):
         prepare_progress(lesson)
 
@@ -79,29 +84,59 @@ def lesson_card(lesson: Lesson) -> None:
         if cols[0].button(tr("lessons.card.open"), key=f"open-{lesson.id}", type="primary",
                           icon=":material/play_arrow:"):
             open_step(lesson, 0, present=False)
-        with cols[1]:
-            prepare_button(lesson)
+        if cols[1].button(tr("classroom.start"), key=f"start-class-{lesson.id}", help=tr("classroom.start_help"),
+                          icon=":material/groups:"):
+            with guard():
+                cui.start(lesson)
         with cols[2]:
             worksheet_button(lesson)
         steps_list(lesson)
 
 
-def teacher_view(lesson: Lesson) -> None:
-    """The class's predictions for every question of the lesson, live."""
+def class_panel(view: cui.ClassView) -> None:
+    """The teacher's class: join code, link and QR, members; go to its step, prepare, teacher view, clear, end."""
+    from plm_core.lessons import classroom, get_lesson
+
+    lesson = get_lesson(view.state.lesson)
+    with st.container(border=True, key="class-panel"):
+        st.subheader(tr("classroom.teacher_of", code=view.code, lesson=md_escape(lesson.title.get(lang())),
+                        i=view.state.step + 1, n=len(lesson.steps)))
+        cols = st.columns([1, 2])
+        with cols[0]:
+            cui.join_panel(view.code)
+        with cols[1]:
+            row = st.container(horizontal=True)
+            if row.button(tr("classroom.go_to_step"), key="class-go", type="primary", icon=":material/play_arrow:"):
+                cui.go_to_class_step(view)
+            with row:
+                prepare_button(lesson, view)
+            if row.button(tr("classroom.clear"), key="class-clear", icon=":material/delete_sweep:"):
+                with guard():
+                    st.toast(tr("classroom.cleared", n=classroom.clear(view.code, view.key)))
+            if row.button(tr("classroom.end"), key="class-end", icon=":material/logout:"):
+                with guard():
+                    classroom.end_class(view.code, view.key)
+                    cui.forget()
+                    st.rerun()
+            teacher_view(view, lesson)
+
+
+def teacher_view(view: cui.ClassView, lesson: Lesson) -> None:
+    """The class's predictions for every question of the lesson, live (teacher only, checked in the core)."""
+    from plm_core.lessons import classroom
     from plm_core.lessons.figures import predictions_figure
-    from plm_core.lessons.predictions import class_counts
 
     asked = [(i, s) for i, s in enumerate(lesson.steps) if s.question is not None]
     if not asked:
         return
-    st.markdown(f"#### {md_escape(lesson.title.get(lang()))}")
+    st.markdown(f"#### {tr('classroom.teacher_view')}")
 
     @st.fragment(run_every=3.0)
     def live() -> None:
         cols = st.columns(min(len(asked), 3))
         for n, (i, step) in enumerate(asked):
             assert step.question is not None
-            counts = class_counts(lesson.id, i)
+            counts = classroom.teacher_counts(view.code, view.key, i)
             with cols[n % len(cols)]:
                 st.caption(f"{i + 1}. {md_escape(step.question.prompt.get(lang()))}")
                 if not counts:
@@ -112,11 +147,8 @@ def teacher_view(lesson: Lesson) -> None:
                                          tr("lessons.teacher.count"), step.question.answer or None),
                       key=f"teacher-{lesson.id}-{i}", name=f"predictions-{lesson.id}-step{i + 1}", width="stretch")
 
-    live()
-    if st.button(tr("lessons.teacher.clear"), key=f"clear-{lesson.id}", type="tertiary"):
-        from plm_core.lessons.predictions import clear_predictions
-
-        st.toast(tr("lessons.teacher.cleared", n=clear_predictions(lesson.id)))
+    with guard():
+        live()
 
 
 page_header("lessons")
@@ -124,11 +156,8 @@ with guard():
     found = lessons()
     if not found:
         st.info(tr("lessons.empty", folder=str(lessons_dir())))
-    teacher = st.toggle(tr("lessons.teacher"), value=st.query_params.get("teacher") == "1", key="lessons-teacher",
-                        help=tr("lessons.teacher_help"))
-    if teacher:
-        for lesson in found:
-            teacher_view(lesson)
-    else:
-        for lesson in found:
-            lesson_card(lesson)
+    leading = cui.current()
+    if leading is not None and leading.teacher:
+        class_panel(leading)
+    for lesson in found:
+        lesson_card(lesson)

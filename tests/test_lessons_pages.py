@@ -18,7 +18,8 @@ def test_the_lesson_page_lists_every_lesson_as_a_card(lang: str) -> None:
     assert headers == [f"{lesson.order}. {lesson.title.get(lang)}" for lesson in lessons()]
     buttons = [b.label for b in at.button]
     assert buttons.count(t("lessons.card.open", lang)) == 5
-    assert buttons.count(t("lessons.prepare", lang)) == 4  # lesson 3's pages compute at once: nothing to prepare
+    assert buttons.count(t("classroom.start", lang)) == 5
+    assert t("lessons.prepare", lang) not in buttons  # prepare is the teacher's, in a class's panel
     assert t("lessons.card.meta", lang, steps=5, minutes=50) in [c.value for c in at.caption]
 
 

@@ -31,7 +31,11 @@ def test_the_worksheet_has_every_step_its_questions_boxes_and_print_css(lang: st
     figure = StepFigure('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', 1_700_000_000.0)
     html = worksheet_html(lesson, lang, {3: figure})
     assert html.count('<section class="step">') == len(lesson.steps)
-    assert html.count("<svg") == 1 and html.count('class="nofig"') == 3  # steps 1, 2, 4 have a figure, none here
+    assert html.count("<svg") == 1 and html.count('class="nofig"') == 3  # steps 2, 3, 5 have a figure, none here
+    # step 4's figure shows its answer: only on the answer page, after a page break, never among the boxes
+    steps, answers = html.split('<section class="answers">')
+    assert "<svg" not in steps and "<svg" in answers and "page-break-before: always" in html
+    assert t("classroom.ws.answers", lang) in answers and t("lessons.ws.prediction", lang) not in answers
     assert lesson.steps[3].question.prompt.get(lang) in html
     assert all(c.label.get(lang) in html for c in lesson.steps[3].question.choices)
     assert html.count(t("lessons.ws.prediction", lang)) == 2  # the two questions of lesson 2
@@ -54,9 +58,11 @@ def test_the_worksheet_of_lesson_5_renders_with_the_prepared_figures(tmp_path: P
         html = out.read_text(encoding="utf-8")
         sections = re.findall(r'<section class="step">(.*?)</section>', html, flags=re.S)
         assert len(sections) == 3 and 'class="nofig"' not in html
-        for section in sections:  # every step: one figure, a real SVG with the curve's traces in it
+        answers = html.split('<section class="answers">')[1]
+        assert "<svg" not in sections[2]  # the question's figure (its answer) only on the answer page
+        for section in (sections[0], sections[1], answers):  # one figure each, a real SVG with the curve's traces
             svg = re.search(r"<svg.*?</svg>", section, flags=re.S)
             assert svg is not None
             root = ElementTree.fromstring(svg.group(0))
             assert root.tag.endswith("svg") and len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 3
-        assert t("fewshot.method.frozen", lang) in sections[0] and t("fewshot.method.prompt", lang) in sections[2]
+        assert t("fewshot.method.frozen", lang) in sections[0] and t("fewshot.method.prompt", lang) in answers

@@ -8,27 +8,37 @@ page's own job slot once the prediction is in, so the page's panel shows it (a c
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from plm_core.errors import PLMError
-from plm_core.i18n import all_messages
 from plm_core.lessons.model import Lesson, Question, Step
 from ui.common import guard, lang, md_escape, tr, tr_md
+from ui.figures import fig_text
+
+if TYPE_CHECKING:
+    from ui.classroom import ClassView
 
 LESSON, STEP, PRESENT = "lesson", "step", "present"
+# The ← → keys: the listener is installed as a <script> of the app's own document, not of this iframe (a
+# listener whose code lives in an iframe dies with it when a step opens another page: the keys stopped until a
+# reload). Installed once per document; it finds the step bar's buttons at each key press.
 KEY_SCRIPT = """<script>
 const doc = window.parent.document;
-if (!doc.plmLessonKeys) {
-  doc.plmLessonKeys = true;
-  doc.addEventListener("keydown", (e) => {
-    const tag = (e.target && e.target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || e.target.isContentEditable) return;
+if (!doc.getElementById("plm-lesson-keys")) {
+  const s = doc.createElement("script");
+  s.id = "plm-lesson-keys";
+  s.textContent = `document.addEventListener("keydown", (e) => {
+    const t = e.target || {};
+    const tag = (t.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || t.isContentEditable) return;
     const which = {ArrowLeft: "lesson-prev", ArrowRight: "lesson-next"}[e.key];
-    const button = which && doc.querySelector(".st-key-" + which + " button");
+    const button = which && document.querySelector(".st-key-" + which + " button");
     if (button && !button.disabled) { e.preventDefault(); button.click(); }
-  });
+  });`;
+  doc.head.appendChild(s);
 }
 </script>"""
 PRESENT_CSS = """<style>
@@ -37,12 +47,21 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stForm"], [data-testid="stExpander"], [data-testid="stSelectbox"], [data-testid="stMultiSelect"],
 [data-testid="stSlider"], [data-testid="stNumberInput"], [data-testid="stTextInput"], [data-testid="stRadio"],
 [data-testid="stSegmentedControl"], [data-testid="stTabs"] [role="tablist"], [data-testid="stToggle"],
-.st-key-page-settings { display: none !important; }
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 1rem; }
-.st-key-lesson-figure [data-testid="stPlotlyChart"] { min-height: 78vh; }
-.st-key-lesson-bar h3 { font-size: 2.1rem; }
-.st-key-lesson-bar p { font-size: 1.5rem; line-height: 1.5; }
+.st-key-page-settings, .st-key-lesson-explain, .st-key-lesson-bar [data-testid="stCaptionContainer"] {
+  display: none !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.6rem 1.5rem 0.5rem !important; }
+.st-key-lesson-bar h3 { font-size: 1.9rem; padding: 0; }
+.st-key-lesson-bar p { font-size: 1.2rem; line-height: 1.35; }
+.st-key-lesson-figure [data-testid="stCaptionContainer"], .st-key-lesson-figure [data-testid="stCaptionContainer"] p
+  { display: block !important; font-size: 1.05rem; color: #333; }
+.st-key-lesson-figure [data-testid="stPlotlyChart"] { height: max(300px, calc(100vh - var(--plm-above, 330px)))
+  !important; }
 </style>"""
+HIDE_LAB_CSS = """<style>
+/* a question not yet revealed: the page below the step bar (the lab, its result) waits for the reveal */
+[data-testid="stVerticalBlock"] > :is(.st-key-lesson-bar, :has(> .st-key-lesson-bar)) ~ * { display: none; }
+</style>"""
+PRESENT_FIG_FONT = 22  # px: chart text on the projector (readable from the back row at 1920 wide)
 
 
 # ---- where we are -------------------------------------------------------------------------------------
@@ -78,10 +97,15 @@ def presenting() -> bool:
 
 def step_query(lesson: Lesson, index: int, present: bool | None = None) -> dict[str, str]:
     """The query that opens step `index`: its settings as written in the lesson (so a step whose settings are
-    the defaults still counts as a link), the lesson, the step (from 1), the language, presenter view."""
+    the defaults still counts as a link), the lesson, the step (from 1), the language, presenter view, and the
+    class's join code in class mode. Never the browser's job owner id."""
+    from ui.classroom import CLASS, CODE
+
     query = {**lesson.steps[index].settings, LESSON: lesson.id, STEP: str(index + 1), "lang": lang()}
     if presenting() if present is None else present:
         query[PRESENT] = "1"
+    if st.session_state.get(CODE):
+        query[CLASS] = str(st.session_state[CODE])
     return query
 
 
@@ -93,6 +117,14 @@ def step_url(lesson: Lesson, index: int) -> str:
     return f"./{'' if page == 'home' else page}?{urlencode(step_query(lesson, index), safe=',')}"
 
 
+def share_query() -> dict[str, str]:
+    """What a share link of this view adds to the page's settings: the lesson and the step (no owner, no class)."""
+    where = current_step(this_page())
+    if where is None:
+        return {}
+    return {LESSON: where[0].id, STEP: str(where[1] + 1)}
+
+
 def open_step(lesson: Lesson, index: int, present: bool | None = None) -> None:
     """Go to step `index` of `lesson` (its page, its settings)."""
     from ui.pages import page_path
@@ -100,9 +132,7 @@ def open_step(lesson: Lesson, index: int, present: bool | None = None) -> None:
 
     page = lesson.steps[index].page
     st.session_state[FORCE] = page  # the step's settings exactly (defaults included), as urlstate.go does
-    owner = st.session_state.get("owner")
-    query = step_query(lesson, index, present) | ({"u": str(owner)} if owner else {})
-    st.switch_page(page_path(page), query_params=query)
+    st.switch_page(page_path(page), query_params=step_query(lesson, index, present))
 
 
 def leave_lesson() -> None:
@@ -114,9 +144,16 @@ def leave_lesson() -> None:
 # ---- the step bar ---------------------------------------------------------------------------------------
 def step_bar(page: str | None = None) -> None:
     """At the top of every page: nothing without `?lesson=`; else the lesson's title, step i/n, the
-    explanation, previous/next (keys ← →), presenter view, and the step's question and outcome."""
+    explanation, previous/next (keys ← →), presenter view, and the step's question and outcome. In a class:
+    the class's line (join code, follow), the teacher moves the class, students follow and predict."""
+    from ui import classroom as cui
+
     page = page or this_page()
+    view = cui.current()
     where = current_step(page)
+    if view is not None and view.following and (
+            where is None or where[0].id != view.state.lesson or where[1] != view.state.step):
+        cui.go_to_class_step(view)  # a following student is always on the class's step
     if where is None:
         if LESSON in st.query_params:  # a stale link, or the sidebar led away from the step's page: leave the lesson
             for key in (LESSON, STEP, PRESENT):
@@ -127,14 +164,21 @@ def step_bar(page: str | None = None) -> None:
     if presenting():
         st.html(PRESENT_CSS)
     with st.container(border=True, key="lesson-bar"):
+        if view is not None:
+            cui.class_line(view, lesson, index)
         header(lesson, index, step)
-        nav_buttons(lesson, index)
+        nav_buttons(lesson, index, view)
         with guard():
-            ready = question_block(lesson, index, step)
+            ready = question_block(lesson, index, step, view)
             if ready:
                 submit_step_job(lesson, index, step)
                 if presenting():
-                    presenter_figure(lesson, index, step)
+                    presenter_figure(lesson, index, step, view)
+            else:
+                st.html(HIDE_LAB_CSS)
+                st.caption(tr("classroom.lab_after"))
+    if view is not None:
+        cui.follow(view, index, revealed=index in view.state.revealed)
     with st.container(key="lesson-keys"):  # the ← → script's frame: runs, takes no room
         st.html("<style>.st-key-lesson-keys { display: none; }</style>")
         st.iframe(KEY_SCRIPT, height=1)
@@ -144,49 +188,98 @@ def header(lesson: Lesson, index: int, step: Step) -> None:
     st.caption(f"{md_escape(lesson.title.get(lang()))} · "
                f"{tr('lessons.bar.step', i=index + 1, n=len(lesson.steps))}")
     st.markdown(f"### {md_escape(step.title.get(lang()))}")
-    st.markdown(md_escape(step.explain.get(lang())))
+    with st.container(key="lesson-explain"):
+        st.markdown(md_escape(step.explain.get(lang())))
 
 
-def nav_buttons(lesson: Lesson, index: int) -> None:
-    """Previous / next / presenter view / all lessons, each as wide as its label (large fonts included)."""
+def nav_buttons(lesson: Lesson, index: int, view: ClassView | None = None) -> None:
+    """Previous / next / presenter view / all lessons, each as wide as its label (large fonts included). The
+    teacher's previous / next move the class; a following student has none (the class moves them)."""
+    from ui import classroom as cui
+
     last = index == len(lesson.steps) - 1
     row = st.container(horizontal=True, vertical_alignment="center")
-    if row.button(tr("lessons.bar.prev"), key="lesson-prev", icon=":material/arrow_back:", disabled=index == 0):
-        open_step(lesson, index - 1)
-    if row.button(tr("lessons.bar.next"), key="lesson-next", icon=":material/arrow_forward:", disabled=last,
-                  type="primary"):
-        open_step(lesson, index + 1)
-    label = "lessons.bar.leave_present" if presenting() else "lessons.bar.present"
-    if row.button(tr(label), key="lesson-present", icon=":material/slideshow:"):
-        open_step(lesson, index, present=not presenting())
-    if row.button(tr("lessons.bar.back"), key="lesson-back", icon=":material/list:"):
-        leave_lesson()
-    if not presenting():
+    if view is None or not view.following:
+        go = (lambda i: cui.move(view, lesson, i)) if view is not None and view.teacher else (
+            lambda i: open_step(lesson, i))
+        if row.button(tr("lessons.bar.prev"), key="lesson-prev", icon=":material/arrow_back:", disabled=index == 0):
+            go(index - 1)
+        if row.button(tr("lessons.bar.next"), key="lesson-next", icon=":material/arrow_forward:", disabled=last,
+                      type="primary"):
+            go(index + 1)
+    if view is None or view.teacher:
+        label = "lessons.bar.leave_present" if presenting() else "lessons.bar.present"
+        if row.button(tr(label), key="lesson-present", icon=":material/slideshow:"):
+            open_step(lesson, index, present=not presenting())
+        if row.button(tr("lessons.bar.back"), key="lesson-back", icon=":material/list:"):
+            leave_lesson()
+    if not presenting() and (view is None or not view.following):
         row.caption(tr("lessons.bar.done") if last else tr("lessons.bar.keys"))
 
 
 # ---- predict, then reveal -----------------------------------------------------------------------------
-def question_block(lesson: Lesson, index: int, step: Step) -> bool:
-    """Ask for the prediction first; True once there is one (or the step asks nothing): then the result shows."""
-    from plm_core.lessons.predictions import get_prediction
-    from ui.jobs import owner_id
-
+def question_block(lesson: Lesson, index: int, step: Step, view: ClassView | None = None) -> bool:
+    """Ask for the prediction first; True once the outcome may show (then the step's result is drawn).
+    Alone: once this browser predicted. In a class: once the teacher revealed the step."""
     question = step.question
     if question is None:
         return True
+    if view is not None:
+        return class_question(view, lesson, index, step, question)
+    from plm_core.lessons.predictions import get_prediction, save_prediction
+    from ui.jobs import owner_id
+
     said = get_prediction(lesson.id, index, owner_id())
     changing = st.session_state.get(f"lesson-change:{lesson.id}:{index}", False)
     if said is None or changing:
-        prediction_form(lesson, index, question)
+        prediction_form(lesson, index, question, lambda text: save_prediction(lesson.id, index, owner_id(), text))
         return False
     reveal(lesson, index, step, question, said)
+    change_button(lesson, index)
     return True
 
 
-def prediction_form(lesson: Lesson, index: int, question: Question) -> None:
-    from plm_core.lessons.predictions import save_prediction
-    from ui.jobs import owner_id
+def class_question(view: ClassView, lesson: Lesson, index: int, step: Step, question: Question) -> bool:
+    """The teacher: the question, the live count, Reveal; then the class's answers beside the outcome.
+    A student: the form (one prediction, changeable until the reveal); then their answer beside the outcome."""
+    from plm_core.lessons import classroom
+    from ui import classroom as cui
 
+    revealed = index in view.state.revealed
+    if view.teacher:
+        st.markdown(f"#### {tr('lessons.predict.title')} · {md_escape(question.prompt.get(lang()))}")
+        if not revealed:
+            cui.answers_live(view, index)
+            cui.reveal_button(view, index)
+            return False
+        st.caption(tr("classroom.revealed"))
+        if not presenting():
+            reveal(lesson, index, step, question, None)
+            cui.distribution(view, index, question, outcome_value(step, question))
+        return True
+    member = cui.member_id()
+    said = classroom.prediction(view.code, index, member)
+    if not revealed:
+        changing = st.session_state.get(f"lesson-change:{lesson.id}:{index}", False)
+        if said is None or changing:
+            prediction_form(lesson, index, question,
+                            lambda text: classroom.predict(view.code, index, member, text))
+        else:
+            st.info(tr_md("classroom.your_prediction", said=said_text(question, said)), icon=":material/lock:")
+            change_button(lesson, index)
+        return False
+    reveal(lesson, index, step, question, said)
+    cui.distribution(view, index, question, outcome_value(step, question))
+    return True
+
+
+def change_button(lesson: Lesson, index: int) -> None:
+    if st.button(tr("lessons.reveal.change"), key=f"lesson-change-{lesson.id}-{index}", type="tertiary"):
+        st.session_state[f"lesson-change:{lesson.id}:{index}"] = True
+        st.rerun()
+
+
+def prediction_form(lesson: Lesson, index: int, question: Question, save: Callable[[str], None]) -> None:
     language = lang()
     with st.form(f"lesson-predict-{lesson.id}-{index}", border=False):
         st.markdown(f"**{tr('lessons.predict.title')}** · {md_escape(question.prompt.get(language))}")
@@ -204,8 +297,7 @@ def prediction_form(lesson: Lesson, index: int, question: Question) -> None:
         if st.form_submit_button(tr("lessons.predict.save"), type="primary", icon=":material/lock:"):
             if value is None or not str(value).strip():
                 raise PLMError("lessons.err.empty_prediction")
-            text = f"{float(value):g}" if question.kind == "number" else str(value)
-            save_prediction(lesson.id, index, owner_id(), text)
+            save(f"{float(value):g}" if question.kind == "number" else str(value))
             st.session_state[f"lesson-change:{lesson.id}:{index}"] = False
             st.rerun()
 
@@ -217,47 +309,60 @@ def said_text(question: Question, said: str) -> str:
     return f"{said}{unit}"
 
 
-def value_label(question: Question, value: Any) -> Any:
-    """A strategy or method name as the class reads it: the question's own label, else the catalog's."""
-    if not isinstance(value, str):
-        return value
-    if any(c.value == value for c in question.choices):
-        return question.choice_label(value, lang())
-    for key in (f"transfer.mode.{value}", f"transfer.strategy.{value}", f"fewshot.method.{value}"):
-        if key in all_messages():
-            return tr(key)
-    return value
-
-
 def outcome_text(question: Question, outcome: Any) -> str:
-    params = {k: value_label(question, v) for k, v in outcome.params.items()}
-    return tr_md(outcome.key, **params)
+    """The reveal's sentence: strategies and methods by the question's labels or their catalog names."""
+    from plm_core.lessons.outcomes import outcome_params
+
+    return tr_md(outcome.key, **outcome_params(outcome, lang(), question))
 
 
-def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str) -> None:
-    """The prediction next to the outcome, once the step's result is there (polled while its job runs)."""
+def step_outcome(step: Step, question: Question) -> Any:
+    """The step's outcome when its result is there (None while its job runs)."""
     from plm_core.lessons.jobs import step_job
-    from plm_core.lessons.outcomes import NEEDS_RESULT, matches, read_outcome
+    from plm_core.lessons.outcomes import NEEDS_RESULT, read_outcome
     from ui.jobs import snapshot
 
     job = step_job(step) if question.answer_from in NEEDS_RESULT else None
+    snap = snapshot(job.slot) if job is not None else None
+    if job is not None and (snap is None or snap.result is None or snap.config != job.config):
+        return None
+    return read_outcome(question, snap.result if snap is not None else None)
+
+
+def outcome_value(step: Step, question: Question) -> str | None:
+    """The outcome as an answer of the class's chart (its bar is green), when known."""
+    try:
+        outcome = step_outcome(step, question)
+    except PLMError:
+        return None
+    return None if outcome is None else str(outcome.value).lower()
+
+
+def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str | None) -> None:
+    """The prediction next to the outcome (the teacher: the outcome alone), once the step's result is there
+    (polled while its job runs), then what the outcome means (the step's `reveal` text)."""
+    from plm_core.lessons.outcomes import matches
 
     @st.fragment(run_every=2.0)
     def live() -> None:
-        snap = snapshot(job.slot) if job is not None else None
-        if job is not None and (snap is None or snap.result is None or snap.config != job.config):
-            st.info(tr_md("lessons.reveal.waiting", said=said_text(question, said)), icon=":material/hourglass_top:")
+        outcome = step_outcome(step, question)
+        if outcome is None:
+            text = tr_md("lessons.reveal.waiting", said=said_text(question, said)) if said else tr(
+                "classroom.wait_reveal")
+            st.info(text, icon=":material/hourglass_top:")
             return
-        outcome = read_outcome(question, snap.result if snap is not None else None)
-        right = matches(question, said, outcome)
-        text = tr("lessons.reveal.right" if right else "lessons.reveal.wrong",  # both parts escaped once
-                  said=md_escape(said_text(question, said)), outcome=outcome_text(question, outcome))
-        (st.success if right else st.warning)(text, icon=":material/check_circle:" if right else ":material/lightbulb:")
+        if said is None:
+            st.success(f"{tr('classroom.outcome')}: {outcome_text(question, outcome)}", icon=":material/flag:")
+        else:
+            right = matches(question, said, outcome)
+            text = tr("lessons.reveal.right" if right else "lessons.reveal.wrong",  # both parts escaped once
+                      said=md_escape(said_text(question, said)), outcome=outcome_text(question, outcome))
+            (st.success if right else st.warning)(text, icon=":material/check_circle:" if right
+                                                  else ":material/lightbulb:")
+        if step.reveal is not None:
+            st.markdown(md_escape(step.reveal.get(lang())))
 
     live()
-    if st.button(tr("lessons.reveal.change"), key=f"lesson-change-{lesson.id}-{index}", type="tertiary"):
-        st.session_state[f"lesson-change:{lesson.id}:{index}"] = True
-        st.rerun()
 
 
 def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
@@ -271,26 +376,50 @@ def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
     snap = snapshot(job.slot)
     if snap is None or snap.config != job.config:
         submit(job.slot, job.kind, job.config)
-    st.caption(tr("lessons.bar.result_below"))
+    if not presenting():
+        st.caption(tr("lessons.bar.result_below"))
 
 
 # ---- presenter view -----------------------------------------------------------------------------------
-def presenter_figure(lesson: Lesson, index: int, step: Step) -> None:
-    """Presenter view: the step's figure alone, filling the screen, with its explanation as the caption."""
+def presenter_figure(lesson: Lesson, index: int, step: Step, view: ClassView | None = None) -> None:
+    """Presenter view: the step's figure filling the screen (beside the class's answers once revealed), its
+    explanation (and after the reveal, what the outcome means) as the caption under it."""
     from plm_core.lessons.jobs import step_job
     from plm_core.lessons.outcomes import FIGURES
+    from ui import classroom as cui
     from ui.jobs import snapshot
 
     job = step_job(step)
-    if not step.figure or job is None:
-        return
-    snap = snapshot(job.slot)
-    if snap is None or snap.result is None:
-        return
-    fig = FIGURES[step.figure](snap.result, lang())
-    fig.update_layout(height=720, font={"size": 20}, title_font_size=28)
-    fig.update_xaxes(tickfont_size=18, title_font_size=22)
-    fig.update_yaxes(tickfont_size=18, title_font_size=22)
+    question = step.question
     with st.container(key="lesson-figure"):
-        st.plotly_chart(fig, width="stretch", key=f"lesson-figure-{lesson.id}-{index}")
-        st.caption(md_escape(step.explain.get(lang())))
+        if view is not None and question is not None:
+            outcome = step_outcome(step, question)
+            if outcome is not None:
+                st.markdown(f"**{tr('classroom.outcome')}:** {outcome_text(question, outcome)}")
+        snap = snapshot(job.slot) if step.figure and job is not None else None
+        fig = FIGURES[step.figure](snap.result, fig_text()) if snap is not None and snap.result is not None else None
+        if view is not None and question is not None:
+            left, right = st.columns([1, 2]) if fig is not None else (st.container(), None)
+            with left:
+                cui.distribution(view, index, question, outcome_value(step, question), height=420, big=True)
+            target = right
+        else:
+            target = st.container()
+        if fig is not None and target is not None:
+            projector_style(fig)
+            target.plotly_chart(fig, width="stretch", height="stretch", key=f"lesson-figure-{lesson.id}-{index}",
+                                config={"responsive": True})
+        caption = step.explain.get(lang()) + (f" {step.reveal.get(lang())}" if step.reveal is not None and (
+            question is None or view is None or index in view.state.revealed) else "")
+        st.caption(md_escape(caption))
+
+
+def projector_style(fig: Any) -> None:
+    """Chart text large enough for the back row; the legend above the plot (never cut off at the side)."""
+    size = PRESENT_FIG_FONT
+    fig.update_layout(height=None, autosize=True, font={"size": size}, title_font_size=size + 6,
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
+                              "font": {"size": size}},
+                      margin={"t": 110, "b": 80, "l": 90, "r": 30})
+    fig.update_xaxes(tickfont_size=size, title_font_size=size, automargin=True)
+    fig.update_yaxes(tickfont_size=size, title_font_size=size, automargin=True)

@@ -59,6 +59,7 @@ class Step:
     explain: Text
     question: Question | None = None
     figure: str = ""  # which figure of the step's result the worksheet and presenter show (outcomes.FIGURES)
+    reveal: Text | None = None  # what the outcome means: shown only after the reveal (it may state the answer)
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ def _question(raw: dict[str, Any], where: str) -> Question:
 def _step(raw: dict[str, Any], where: str) -> Step:
     settings = {str(k): _setting_text(v) for k, v in (raw.get("settings") or {}).items()}
     question = _question(raw["question"], f"{where}.question") if raw.get("question") else None
+    after = _text(raw["reveal"], f"{where}.reveal") if raw.get("reveal") else None
     return Step(str(raw.get("page", "")), settings, _text(raw.get("title"), f"{where}.title"),
-                _text(raw.get("explain"), f"{where}.explain"), question, str(raw.get("figure", "")))
+                _text(raw.get("explain"), f"{where}.explain"), question, str(raw.get("figure", "")), after)
 
 
 def _setting_text(value: Any) -> str:

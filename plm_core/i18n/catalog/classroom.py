@@ -86,3 +86,10 @@ MESSAGES.update({
     }
     for action, (en, ko) in ACTIONS.items()
 })
+
+MESSAGES.update({
+    "classroom.ws.answers": {"en": "Answers (for after the class)", "ko": "정답 (수업이 끝난 뒤에)"},
+    "classroom.ws.answer": {"en": "Answer", "ko": "정답"},
+    "classroom.ws.see_answers": {"en": "The figure with the answer is on the answer page at the end.",
+                                 "ko": "정답이 담긴 그림은 맨 뒤의 정답 페이지에 있습니다."},
+})
