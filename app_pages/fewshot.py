@@ -20,7 +20,7 @@ from plm_core.jobs import DataRef, Snapshot
 from plm_core.recipes import FewShotCurve, PromptSensitivity
 from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
-from ui.figures import chart
+from ui.figures import chart, fig_text
 from ui.jobs import current_job, job_panel, owner_id, service, submit
 from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
@@ -153,7 +153,7 @@ def curves_view(snap: Snapshot) -> None:
     summary = fc.summarize(snap.result.points if snap.result else snap.items)
     crosses = fc.crossovers(summary) if snap.finished else []
     majority = snap.result.majority if snap.result else None
-    chart(ff.curve_figure(summary, snap.config.shots, language, metric, majority, crosses), "fewshot-curve",
+    chart(ff.curve_figure(summary, snap.config.shots, fig_text(), metric, majority, crosses), "fewshot-curve",
           "fewshot-curve", width="stretch")
     for c in crosses:
         st.markdown(tr("fewshot.crossover", method=tr(f"fewshot.method.{c.method}"), k=c.k, acc=c.accuracy,
@@ -162,7 +162,7 @@ def curves_view(snap: Snapshot) -> None:
         st.caption(tr("fewshot.skipped", method=tr(f"fewshot.method.{s.method}"), k=s.k,
                       reason=tr_md(s.key, **s.params)))
     st.markdown(f"**{tr('fewshot.table.title')}**")
-    st.dataframe(ff.summary_table(summary, language), hide_index=True, width="stretch")
+    st.dataframe(ff.summary_table(summary, fig_text()), hide_index=True, width="stretch")
 
 
 def curves_panel() -> None:
@@ -204,8 +204,8 @@ def sensitivity_view(snap: Snapshot) -> None:
         import pandas as pd
 
         rows = pd.DataFrame(snap.items)
-        chart(ff.sensitivity_figure(rows, lang()), "fewshot-sensitivity", "prompt-sensitivity", width="stretch")
-        st.dataframe(ff.sensitivity_table(rows, lang()), hide_index=True, width="stretch")
+        chart(ff.sensitivity_figure(rows, fig_text()), "fewshot-sensitivity", "prompt-sensitivity", width="stretch")
+        st.dataframe(ff.sensitivity_table(rows, fig_text()), hide_index=True, width="stretch")
 
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)

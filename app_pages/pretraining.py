@@ -21,8 +21,8 @@ from plm_core.pretrain.studio import (
 from plm_core.pretrain.train import reads_input
 from ui import diagrams
 from ui import urlstate as us
-from ui.common import guard, lang, md_escape, page_header, table, tr, tr_md
-from ui.figures import built, chart
+from ui.common import guard, md_escape, page_header, table, tr, tr_md
+from ui.figures import built, chart, fig_text
 from ui.jobs import current_job, is_active, job_panel, submit
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
@@ -80,10 +80,11 @@ def predict_tab(objective: str) -> None:
 def show_predictions(objective: str, bb, text: str) -> None:
     if objective == "mlm":
         for i, ranked in enumerate(probes.fill_mask(bb, text, 5), start=1):
-            chart(fg.ranked_bar_figure(ranked, lang(), title=tr("pretrain.predict.mask_n", n=i)), f"pretrain-mask-{i}",
+            chart(fg.ranked_bar_figure(ranked, fig_text(), title=tr("pretrain.predict.mask_n", n=i)),
+                  f"pretrain-mask-{i}",
                   f"mlm-mask-{i}")
     elif objective == "clm":
-        chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), lang()), "pretrain-next", "clm-next-token")
+        chart(fg.ranked_bar_figure(probes.next_tokens(bb, text, 8), fig_text()), "pretrain-next", "clm-next-token")
         generated = probes.generate(bb, text, 12)
         st.markdown(f"**{tr('pretrain.predict.generation')}**: {md_escape(text)} **{md_escape(generated)}**")
     elif objective == "span":
@@ -97,7 +98,8 @@ def show_predictions(objective: str, bb, text: str) -> None:
     elif objective == "bilm":
         table(bilm_table(probes.bilm_predictions(bb, text, 3)))
     else:
-        chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), lang(), value="similarity"), "pretrain-neighbours",
+        chart(fg.ranked_bar_figure(probes.neighbours(bb, text, 10), fig_text(), value="similarity"),
+              "pretrain-neighbours",
               "sgns-neighbours")
         st.caption(tr("pretrain.predict.sgns_cosine"))
 
@@ -129,7 +131,7 @@ def live_view(snap: Snapshot) -> None:
         snap.status.value, state.status)
     st.markdown(tr("pretrain.live.status", status=tr(f"pretrain.status.{status}"), step=state.step,
                    total=state.steps_total, elapsed=snap.elapsed) + f" — {tr(f'pretrain.obj.{state.objective}')}")
-    chart(built(fg.loss_curve_figure, state.history, state.val_history, lang(), state.steps_total),
+    chart(built(fg.loss_curve_figure, state.history, state.val_history, fig_text(), state.steps_total),
           "pretrain-live-loss", f"pretrain-{state.objective}-loss")
     st.markdown(tr("pretrain.live.probe", text=f"`{LIVE_PROBES[state.objective]}`"))
     if state.objective in ("mlm", "span"):
@@ -141,7 +143,7 @@ def live_view(snap: Snapshot) -> None:
 def cards_tab() -> None:
     cards = all_cards()
     st.caption(tr("pretrain.cards.note"))
-    chart(fg.checkpoint_comparison_figure(cards, lang()), "pretrain-cards", "tiny-checkpoints-vs-random")
+    chart(fg.checkpoint_comparison_figure(cards, fig_text()), "pretrain-cards", "tiny-checkpoints-vs-random")
     for objective, card in cards.items():
         with st.expander(f"{card['name']} — {tr(f'pretrain.obj.{objective}')}"):
             readme = checkpoint_dir(objective) / "README.md"

@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 
 from plm_core import export  # noqa: E402
 from plm_core.fewshot.figures import curve_figure  # noqa: E402
+from plm_core.figures import figure_text  # noqa: E402
 from plm_core.transfer.figures import accuracy_figure  # noqa: E402
 
 
@@ -29,13 +30,13 @@ def race_figure():
     history = [{"epoch": e, "train_accuracy": 0.5 + 0.1 * e, "test_accuracy": 0.5 + 0.08 * e} for e in range(1, 4)]
     runs = [(name, [{**h, "test_accuracy": h["test_accuracy"] - 0.02 * i} for h in history])
             for i, name in enumerate(("frozen", "finetune", "discriminative", "gradual", "lora"))]
-    return accuracy_figure(runs, "정확도 (에폭별)", x_title="에폭", y_title="정확도")
+    return accuracy_figure(runs, figure_text("ko"))
 
 
 def fewshot_figure():
     rows = [{"method": m, "k": k, "acc_mean": 0.5 + 0.01 * k + 0.05 * i, "acc_std": 0.03, "f1_mean": 0.5,
              "f1_std": 0.03, "n": 3} for i, m in enumerate(("frozen", "finetune")) for k in (0, 2, 8, 32)]
-    return curve_figure(pd.DataFrame(rows), [0, 2, 8, 32], "ko", majority=0.5)
+    return curve_figure(pd.DataFrame(rows), [0, 2, 8, 32], figure_text("ko"), majority=0.5)
 
 
 def timed(fig, fmt: export.ExportFormat) -> tuple[float, int]:

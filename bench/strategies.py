@@ -21,10 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
+from plm_core.figures import sample_sd  # noqa: E402
+
 
 def mean_sd(values: list[float]) -> tuple[float, float]:
     arr = np.asarray(values, dtype=float)
-    return float(arr.mean()), float(arr.std(ddof=1)) if len(arr) > 1 else 0.0
+    return float(arr.mean()), sample_sd(arr)
 
 
 def run_strategy(backbone, ds, strategy: str, seeds: int, n: int, test_limit: int, **config) -> dict:

@@ -1,14 +1,20 @@
 """Pure figure and table builders shared by pages (Plotly figures, DataFrames, small HTML strings).
 
-They take data and return a figure; they never load models or read widgets.
+They take data and return a figure; they never load models or read widgets. The convention for every figure
+builder of the core: `builder(data, text)` where `text` is a `FigureText` made by `figure_text(lang)`: the one
+helper through which a figure reads its words from the catalog — titles, axis and legend names, and the names
+of strategies, few-shot methods and parameter groups (never their code names). Where a figure shows a spread
+it is "mean ± sd" with the sample sd (n − 1) of `sample_sd` / `frame_sd`.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from plm_core.backbones.base import BackboneSpec, Tokenized
@@ -18,6 +24,118 @@ if TYPE_CHECKING:
 
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#FF9DA6", "#9D755D",
            "#BAB0AC", "#EECA3B", "#1F77B4", "#8C564B"]
+SD_DDOF = 1  # "± sd" everywhere: the sample standard deviation (divides by n − 1); a single value has sd 0
+
+
+def sample_sd(values: Sequence[float] | np.ndarray) -> float:
+    """The sd every "mean ± sd" shows: sample sd (n − 1), 0.0 for fewer than two values."""
+    arr = np.asarray(values, dtype=float)
+    return float(arr.std(ddof=SD_DDOF)) if arr.size > 1 else 0.0
+
+
+def frame_sd(column: Any) -> Any:
+    """`sample_sd` for a pandas Series or a grouped column (0.0 where a group has a single value)."""
+    return column.std(ddof=SD_DDOF).fillna(0.0)
+
+
+@dataclass(frozen=True)
+class FigureText:
+    """The words of a figure in one language, read from the catalog: `text("transfer.chart.loss")`, and the names
+    a person reads for code names: `text.run("frozen · seed 2")`, `text.method("prompt")`, `text.group("layer.0")`.
+    Frozen and picklable, so `ui.figures.built` keys a shared figure on it."""
+
+    lang: str = "en"
+
+    def __call__(self, key: str, **params: Any) -> str:
+        from plm_core.i18n import t
+
+        return t(key, self.lang, **params)
+
+    def run(self, label: str) -> str:
+        """A run / racer / strategy label by its name in this language ("frozen" -> "본체 고정")."""
+        from plm_core.i18n.names import run_name
+
+        return run_name(label, self.lang)
+
+    def method(self, method: str) -> str:
+        from plm_core.i18n.names import method_name
+
+        return method_name(method, self.lang)
+
+    def group(self, name: str) -> str:
+        """A parameter group, origin or status as the surgery table names it ("layer.0" -> "1층", "frozen" -> "고정").
+        """
+        from plm_core.i18n import all_messages
+
+        if f"surgery.{name}" in all_messages():
+            return self(f"surgery.{name}")
+        if name.startswith("layer.") and name.split(".", 1)[1].isdigit():
+            return self("surgery.layer", n=int(name.split(".", 1)[1]) + 1)
+        return name
+
+
+def figure_text(lang: str) -> FigureText:
+    """The one helper that gives a figure builder its text in `lang`."""
+    return FigureText(lang)
+
+
+EN = FigureText("en")  # the default of every builder (tests, the CLI's exports)
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    """One model's loss: `train` (x, loss) per step, drawn thin and smoothed; `held_out` (x, loss) per evaluation,
+    drawn with markers. `name` is the legend name ("" for a chart of one model)."""
+
+    name: str
+    train: Sequence[tuple[float, float]] = ()
+    held_out: Sequence[tuple[float, float]] = ()
+
+
+def smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
+    """Running mean over the last `window` steps (noisy mini-batch losses read better smoothed)."""
+    arr = np.asarray(values, dtype=float)
+    if len(arr) < 2 or window <= 1:
+        return arr
+    csum = np.cumsum(np.insert(arr, 0, 0.0))
+    idx = np.arange(1, len(arr) + 1)
+    lo = np.maximum(idx - window, 0)
+    return (csum[idx] - csum[lo]) / (idx - lo)
+
+
+def loss_figure(curves: Sequence[LossCurve], text: FigureText = EN, title: str = "transfer.chart.loss",
+                x_title: str = "transfer.chart.epoch", y_title: str = "chart.loss", train: str = "transfer.chart.train",
+                held_out: str = "transfer.chart.heldout", window: int = 5, perplexity: bool = False,
+                x_range: tuple[float, float] | None = None, height: int = 400) -> go.Figure:
+    """The one loss-curve figure (Transfer lab runs, SetFit, pretraining, domain fit): per curve, the training loss
+    (smoothed over `window` steps) and the held-out loss, one colour per curve; `perplexity`: exp(loss) on a log
+    axis. Titles and series names are catalog keys; the legend sits below the x-axis title, never over it."""
+    import plotly.graph_objects as go
+
+    def values(ys: Sequence[float]) -> list[float]:
+        return [float(np.exp(min(v, 30.0))) for v in ys] if perplexity else [float(v) for v in ys]
+
+    train_name, held_name = text(train), text(held_out)
+    fig = go.Figure()
+    for i, curve in enumerate(curves):
+        color = PALETTE[i % len(PALETTE)]
+        name = text.run(curve.name) if curve.name else ""
+        if curve.train:
+            xs, ys = zip(*curve.train, strict=True)
+            fig.add_scatter(x=list(xs), y=values(list(smooth(ys, window))), mode="lines", legendgroup=name or "_",
+                            name=f"{name} · {train_name}" if name else train_name,
+                            line=dict(color=color, width=1, dash="dot" if name else "solid"))
+        if curve.held_out:
+            xs, ys = zip(*curve.held_out, strict=True)
+            fig.add_scatter(x=list(xs), y=values(list(ys)), mode="lines+markers", legendgroup=name or "_",
+                            name=f"{name} · {held_name}" if name else held_name, line=dict(color=color, width=2))
+    fig.update_layout(title=text(title), height=height, xaxis_title=text(x_title), yaxis_title=text(y_title),
+                      margin=dict(l=10, r=10, t=40, b=110), legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
+    if perplexity:
+        fig.update_yaxes(type="log")
+    if x_range is not None:
+        fig.update_xaxes(range=list(x_range))
+    return fig
 
 
 def architecture_table(spec: BackboneSpec, lang: str = "en") -> pd.DataFrame:

@@ -68,7 +68,7 @@ def test_summary_crossover_and_json_contract(fake_methods) -> None:
     summary = summarize(result.points)
     row = summary[(summary.method == "frozen") & (summary.k == 2)].iloc[0]
     expected = [0.4 + 0.1 * np.log2(3) + 0.01 * s for s in range(3)]
-    assert row.acc_mean == pytest.approx(np.mean(expected)) and row.acc_std == pytest.approx(np.std(expected))
+    assert row.acc_mean == pytest.approx(np.mean(expected)) and row.acc_std == pytest.approx(np.std(expected, ddof=1))
     # frozen: 0.4 + 0.1 log2(K+1) first beats 0.6 + 0.03 log2(K+1) at K = 8 (0.717 vs 0.695)
     (cross,) = crossovers(summary)
     assert (cross.method, cross.k) == ("frozen", 8)
@@ -77,7 +77,7 @@ def test_summary_crossover_and_json_contract(fake_methods) -> None:
     point = payload["methods"]["frozen"]["points"]["2"]
     assert point["values"] == [round(v, 4) for v in expected] and point["seeds"] == [0, 1, 2]
     assert point["mean"] == pytest.approx(np.mean(expected), abs=1e-4)
-    assert point["std"] == pytest.approx(np.std(expected), abs=1e-4)
+    assert point["std"] == pytest.approx(np.std(expected, ddof=1), abs=1e-4)  # sample sd, as every "± sd"
     assert payload["crossovers"][0]["k"] == 8
 
 

@@ -10,6 +10,7 @@ from plm_core.fewshot.curves import Crossover, CurvePoint, sensitivity, summariz
 from plm_core.fewshot.figures import curve_figure, sensitivity_figure, sensitivity_table, summary_table
 from plm_core.fewshot.methods import make_task
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer
+from plm_core.figures import figure_text
 
 
 def points() -> list[CurvePoint]:
@@ -22,7 +23,8 @@ def points() -> list[CurvePoint]:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_curve_figure_has_lines_bands_chance_and_crossover(lang: str) -> None:
     summary = summarize(points())
-    fig = curve_figure(summary, [0, 1, 4], lang, "acc", majority=0.5, crossovers=[Crossover("frozen", 4, 0.705, 0.65)])
+    fig = curve_figure(summary, [0, 1, 4], figure_text(lang), "acc", majority=0.5,
+                       crossovers=[Crossover("frozen", 4, 0.705, 0.65)])
     names = [tr.name for tr in fig.data if tr.showlegend is not False and tr.name]
     assert len(names) == 4  # similarity, prompt, frozen, chance
     bands = [tr for tr in fig.data if tr.fill == "toself"]
@@ -30,7 +32,7 @@ def test_curve_figure_has_lines_bands_chance_and_crossover(lang: str) -> None:
     stars = [tr for tr in fig.data if tr.marker is not None and tr.marker.symbol == "star"]
     assert len(stars) == 1 and stars[0].y[0] == pytest.approx(0.705)
     assert list(fig.layout.xaxis.ticktext) == ["0", "1", "4"]
-    table = summary_table(summary, lang)
+    table = summary_table(summary, figure_text(lang))
     assert len(table) == 6 and table.shape[1] == 7
 
 
@@ -42,9 +44,9 @@ def test_sensitivity_rows_cover_templates_and_orders() -> None:
     rows = sensitivity(lambda c: PromptScorer(lm, c, task.labels), task, k=1, templates=templates, orders=3)
     assert len(rows) == 6 and set(rows["template"]) == {1, 2} and set(rows["order"]) == {1, 2, 3}
     assert rows["accuracy"].between(0, 1).all()
-    fig = sensitivity_figure(rows, "ko")
+    fig = sensitivity_figure(rows, figure_text("ko"))
     assert len(fig.data) == 2
-    assert len(sensitivity_table(rows, "en")) == 2
+    assert len(sensitivity_table(rows, figure_text("en"))) == 2
 
 
 def test_core_does_not_import_streamlit() -> None:

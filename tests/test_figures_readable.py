@@ -41,13 +41,16 @@ def test_the_transfer_diagram_uses_the_one_diagram_palette(mode):
 
 
 def test_the_drift_map_names_groups_as_the_surgery_table_and_numbers_layers_as_the_slider():
+    from plm_core.figures import figure_text
+    from plm_core.i18n import t
     from plm_core.transfer.figures import drift_heatmap
 
     drifts = [{"embeddings": 0.0, "layer.0": 0.001, "layer.1": 0.002, "pooler": 0.0, "head": 0.5}]
-    fig = drift_heatmap(["finetune"], drifts, names={"embeddings": "임베딩", "pooler": "풀러"},
-                        layer_template="{n}층")
-    assert list(fig.data[0].x) == ["임베딩", "1층", "2층", "풀러"]  # was embeddings, layer.0, layer.1, pooler
-    assert list(drift_heatmap(["a"], drifts).data[0].x) == ["embeddings", "layer 1", "layer 2", "pooler"]
+    fig = drift_heatmap(["finetune"], drifts, figure_text("ko"))
+    assert list(fig.data[0].x) == [t("surgery.embeddings", "ko"), "1층", "2층", "풀러"]  # was layer.0, layer.1 …
+    assert list(fig.data[0].y) == ["전체 미세조정"]  # the racer by its name, not "finetune"
+    en = drift_heatmap(["a"], drifts)
+    assert list(en.data[0].x) == [t("surgery.embeddings", "en"), "layer 1", "layer 2", "pooler"]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

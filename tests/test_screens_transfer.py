@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 from plm_core.backbones.tiny import tiny_random_backbone
+from plm_core.figures import figure_text
 from plm_core.transfer import TrainConfig, param_groups, train
 from plm_core.transfer.diagram import DiagramText, diagram_rows, trainable_groups, transfer_diagram
 from plm_core.transfer.figures import (
     accuracy_figure,
     layer_weights_figure,
-    loss_figure,
     runs_figure,
+    runs_loss_figure,
     share_text,
     surgery_display,
 )
@@ -42,7 +43,7 @@ def config(mode: str, **kw) -> TrainConfig:
 
 
 def test_layer_weight_chart_has_every_layer_including_0_on_its_axis():
-    fig = layer_weights_figure([0.08, 0.54, 0.38], gamma=1.2, title="mix")
+    fig = layer_weights_figure([0.08, 0.54, 0.38], gamma=1.2)
     bars = fig.data[0]
     assert list(bars.x) == ["0", "1", "2"]  # numbered as the layer slider: 0 = embeddings
     assert fig.layout.xaxis.type == "category" and tuple(fig.layout.xaxis.range) == (-0.5, 2.5)
@@ -53,11 +54,12 @@ def test_layer_weight_chart_has_every_layer_including_0_on_its_axis():
 def test_race_legends_sit_below_the_epoch_axis_title():
     history = [{"epoch": e, "train_loss": 1.0, "test_loss": 1.0, "train_accuracy": 0.5, "test_accuracy": 0.5}
                for e in (1, 2)]
-    for fig in (loss_figure([("a", history, [])], y_title="손실"), accuracy_figure([("a", history)], y_title="정확도"),
-                runs_figure([], y_title="정확도")):
+    ko = figure_text("ko")
+    for fig in (runs_loss_figure([("a", history, [])], ko), accuracy_figure([("a", history)], ko),
+                runs_figure([], text=ko)):
         legend = fig.layout.legend
         assert legend.yanchor == "top" and legend.y < -0.25 and fig.layout.margin.b >= 100
-    assert loss_figure([("a", history, [])], y_title="손실").layout.yaxis.title.text == "손실"
+    assert runs_loss_figure([("a", history, [])], ko).layout.yaxis.title.text == "손실"
 
 
 def test_frozen_mode_history_has_no_epochs(encoder, frames):
@@ -72,13 +74,13 @@ def test_frozen_head_learning_rate_is_shown_as_a_dash(encoder, frames):
     head = next(r for r in rows if r["name"] == "head")
     assert head["status"] == "trainable" and head["lr"] is None  # L-BFGS picks its own steps
     shown = surgery_display(rows).set_index("name")
-    assert shown.loc["head", "lr"] == "—" and shown.loc["layer 1", "lr"] == "—"
+    assert shown.loc["new head ψ", "lr"] == "—" and shown.loc["layer 1", "lr"] == "—"
 
 
 def test_surgery_table_numbers_layers_as_the_slider_does(encoder):
     rows = [r.as_row() for r in param_groups(encoder, "finetune", config("finetune"))]
-    names = surgery_display(rows, layer_template="{n}층")["name"].tolist()
-    assert names[:3] == ["embeddings", "1층", "2층"]  # the slider: 0 = embeddings, 1..L the blocks
+    names = surgery_display(rows, figure_text("ko"))["name"].tolist()
+    assert names[:3] == ["임베딩 (0층)", "1층", "2층"]  # the slider: 0 = embeddings, 1..L the blocks
 
 
 def test_decoder_surgery_table_lists_the_dropped_lm_head():

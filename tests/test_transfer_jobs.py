@@ -23,8 +23,8 @@ from plm_core.transfer.figures import (
     drift_frame,
     drift_heatmap,
     layer_weights_figure,
-    loss_figure,
     runs_figure,
+    runs_loss_figure,
     surgery_display,
 )
 from plm_core.transfer.jobs import TransferJob
@@ -104,12 +104,12 @@ def test_figures_are_built_from_plain_data():
     history = [{"epoch": 1, "train_loss": 0.7, "test_loss": 0.6, "train_accuracy": 0.5, "test_accuracy": 0.6},
                {"epoch": 2, "train_loss": 0.5, "test_loss": 0.5, "train_accuracy": 0.7, "test_accuracy": 0.7}]
     steps = [{"step": i, "epoch": 1 + i // 3, "loss": 1.0 / (i + 1)} for i in range(6)]
-    assert len(loss_figure([("a", history, steps), ("b", history, [])]).data) == 3
+    assert len(runs_loss_figure([("a", history, steps), ("b", history, [])]).data) == 3
     assert len(accuracy_figure([("a", history)]).data) == 2
     assert confusion_figure([[3, 1], [0, 4]], ["neg", "pos"]).data[0].z.tolist() == [[3, 1], [0, 4]]
     assert len(layer_weights_figure([0.2, 0.3, 0.5], 1.2).data[0].y) == 3
     fig = drift_heatmap(["x", "y"], [{"layer.1": 0.1, "embeddings": 0.0, "head": 5.0}, None])
-    assert list(fig.data[0].x) == ["embeddings", "layer 2"]  # layers numbered as the slider (layer.1 = the 2nd)
+    assert list(fig.data[0].x) == ["embeddings (layer 0)", "layer 2"]  # layers numbered as the slider (layer.1 = 2nd)
     rows = [{"name": "head", "origin": "new", "status": "trainable", "trainable": True, "lr": 1e-3,
              "n_params": 770, "unfreeze_epoch": None}]
     assert surgery_display(rows).loc[0, "lr"] == "1.0e-03"

@@ -18,6 +18,7 @@ import streamlit as st
 
 from plm_core import export
 from plm_core.errors import PLMError
+from plm_core.figures import FigureText, figure_text
 from ui.common import lang, tr
 
 if TYPE_CHECKING:
@@ -27,6 +28,11 @@ _LOG = logging.getLogger(__name__)
 _BUILT: OrderedDict[str, Any] = OrderedDict()  # figure key -> figure, shared by every session of this server
 _BUILT_LOCK = threading.Lock()
 BUILT_MAX = 128  # figures kept (a race panel's three charts x the jobs a class watches, with room to spare)
+
+
+def fig_text() -> FigureText:
+    """The words of every figure on this page, in the user's language (the text object figure builders take)."""
+    return figure_text(lang())
 
 
 def built(make: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:

@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from plm_core.backbones import specs
+from plm_core.figures import loss_figure
 from plm_core.jobs import Snapshot
-from plm_core.transfer.figures import embedding_map_figure, loss_figure
+from plm_core.transfer.figures import embedding_map_figure, run_loss_curves
 from ui import urlstate as us
 from ui.common import backbone_labels, guard, tr
-from ui.figures import chart
+from ui.figures import chart, fig_text
 
 
 def setfit_backbones() -> dict[str, str]:
@@ -77,14 +78,13 @@ def draw_setfit(snap: Snapshot) -> None:
         frame["kind"] = frame["kind"].map(lambda k: tr(f"setfit.kind.{k}"))
         st.dataframe(frame[["kind", "text_a", "label_a", "text_b", "label_b"]], hide_index=True, width="stretch")
     left, right = st.columns(2)
-    names = dict(train_name=tr("setfit.map.train"), test_name=tr("setfit.map.test"))
-    chart(embedding_map_figure(result.map_before, tr("setfit.map.before"), **names), "setfit-map-before",
+    chart(embedding_map_figure(result.map_before, fig_text(), "setfit.map.before"), "setfit-map-before",
           "setfit-map-before", left, width="stretch")
-    chart(embedding_map_figure(result.map_after, tr("setfit.map.after"), **names), "setfit-map-after",
+    chart(embedding_map_figure(result.map_after, fig_text(), "setfit.map.after"), "setfit-map-after",
           "setfit-map-after", right, width="stretch")
     if steps:
-        chart(loss_figure([("SetFit", [], [{"epoch": 1, **s} for s in steps])], tr("setfit.loss"),
-                          x_title=tr("transfer.chart.epoch"), train_name=tr("setfit.contrastive")), "setfit-loss",
+        curves = run_loss_curves([("SetFit", [], [{"epoch": 1, **s} for s in steps])])
+        chart(loss_figure(curves, fig_text(), title="setfit.loss", train="setfit.contrastive"), "setfit-loss",
               "setfit-contrastive-loss", width="stretch")
 
 

@@ -27,7 +27,7 @@ from plm_core.transfer.figures import (
     confusion_figure,
     drift_heatmap,
     layer_weights_figure,
-    loss_figure,
+    runs_loss_figure,
     schedule_figure,
     share_figure,
     share_text,
@@ -35,7 +35,7 @@ from plm_core.transfer.figures import (
 )
 from ui import urlstate as us
 from ui.common import backbone_label, csv_uploader, dataset_label, show_error, show_notices, table, tr, tr_md
-from ui.figures import built, chart
+from ui.figures import built, chart, fig_text
 
 UPLOAD = "__upload__"
 PAGE = "transfer"  # the settings' page in plm_core.urlparams: the fields of its recipes (plm_core.recipes)
@@ -235,7 +235,7 @@ def progress_label(snap: Snapshot) -> str:
     if not state:
         return tr("transfer.phase.starting")
     run = state.runs[state.current]
-    return f"{run.label}: {tr(f'transfer.phase.{run.phase}')}"
+    return f"{fig_text().run(run.label)}: {tr(f'transfer.phase.{run.phase}')}"
 
 
 def curves(state: Any, key: str = "transfer") -> None:
@@ -243,15 +243,13 @@ def curves(state: Any, key: str = "transfer") -> None:
     runs = [r for r in state.runs if r.history or r.steps] if state else []
     if not runs:
         return
-    names = dict(x_title=tr("transfer.chart.epoch"), train_name=tr("transfer.chart.train"),
-                 test_name=tr("transfer.chart.heldout"))
     left, middle, right = st.columns(3)
-    chart(built(loss_figure, [(r.label, r.history, r.steps) for r in runs], tr("transfer.chart.loss"), **names,
-                y_title=tr("chart.loss")), f"{key}-loss", f"{key}-loss", left, width="stretch")
-    chart(built(schedule_figure, [(r.label, r.steps) for r in runs], tr("transfer.chart.schedule"),
-                tr("transfer.chart.step")), f"{key}-schedule", f"{key}-learning-rates", middle, width="stretch")
-    chart(built(accuracy_figure, [(r.label, r.history) for r in runs], tr("transfer.chart.accuracy"), **names,
-                y_title=tr("chart.accuracy")), f"{key}-accuracy", f"{key}-accuracy", right, width="stretch")
+    chart(built(runs_loss_figure, [(r.label, r.history, r.steps) for r in runs], fig_text()), f"{key}-loss",
+          f"{key}-loss", left, width="stretch")
+    chart(built(schedule_figure, [(r.label, r.steps) for r in runs], fig_text()), f"{key}-schedule",
+          f"{key}-learning-rates", middle, width="stretch")
+    chart(built(accuracy_figure, [(r.label, r.history) for r in runs], fig_text()), f"{key}-accuracy",
+          f"{key}-accuracy", right, width="stretch")
 
 
 SURGERY_WORDS = ("embeddings", "head", "mix", "pooler", "lm_head", "lm_head (tied)", "decoder + lm_head", "vectors",
@@ -280,7 +278,7 @@ def surgery_table(rows: list[dict], key: str = "surgery") -> None:
         transfer_diagram_chart(rows, f"{key}-diagram")
         st.markdown(f"**{tr('transfer.surgery')}**")
         st.caption(tr("transfer.surgery_help"))
-        table(surgery_display(rows, surgery_names(), tr("surgery.layer")))
+        table(surgery_display(rows, fig_text()))
 
 
 def short_count(n: int) -> str:
@@ -293,7 +291,7 @@ def short_count(n: int) -> str:
 
 def result_card(result: Any, label: str) -> None:
     """Scores, parameter counts, time, memory, confusion matrix, layer weights, surgery table."""
-    st.markdown(f"#### {tr('transfer.result', label=label)}")
+    st.markdown(f"#### {tr('transfer.result', label=fig_text().run(label))}")
     cols = st.columns(5)
     cols[0].metric(tr("transfer.metric.accuracy"), f"{result.test_accuracy:.3f}")
     cols[1].metric(tr("transfer.metric.f1"), f"{result.test_macro_f1:.3f}")
@@ -313,12 +311,10 @@ def result_card(result: Any, label: str) -> None:
         st.caption(tr("transfer.cache_hit"))
     left, right = st.columns(2)
     if result.confusion:
-        chart(confusion_figure(result.confusion, result.labels, tr("transfer.chart.confusion"),
-                               tr("transfer.chart.true"), tr("transfer.chart.pred")), f"result-{label}-confusion",
+        chart(confusion_figure(result.confusion, result.labels, fig_text()), f"result-{label}-confusion",
               f"{label}-confusion", left, width="stretch")
     if result.layer_weights:
-        chart(layer_weights_figure(result.layer_weights, result.mix_gamma, tr("transfer.chart.mix"),
-                                   tr("transfer.chart.layer"), tr("chart.uniform")), f"result-{label}-mix",
+        chart(layer_weights_figure(result.layer_weights, result.mix_gamma, fig_text()), f"result-{label}-mix",
               f"{label}-layer-weights", right, width="stretch")
         from ui import diagrams
 
@@ -337,7 +333,8 @@ def race_summary(state: Any) -> None:
     seeds_frame = seed_table([r.racer or r.label for r in done], [r.result for r in done])
     seeds = int(seeds_frame["seeds"].max())
     st.markdown(f"#### {tr('transfer.compare')} · {tr('transfer.compare_seeds', n=seeds)}")
-    shown = seeds_frame.assign(accuracy=[f"{m:.3f} ± {s:.3f}" for m, s in
+    shown = seeds_frame.assign(strategy=seeds_frame["strategy"].map(fig_text().run),
+                               accuracy=[f"{m:.3f} ± {s:.3f}" for m, s in
                                          zip(seeds_frame["accuracy_mean"], seeds_frame["accuracy_sd"], strict=True)])
     formats = {"macro_f1_mean": "%.3f", "trainable_params": "localized", "trainable_share": "percent",
                "seconds_mean": "%.1f", "peak_memory_mb": "%.0f"}
@@ -346,13 +343,11 @@ def race_summary(state: Any) -> None:
           column_config={c: st.column_config.NumberColumn(tr(f"col.{c}"), format=f) for c, f in formats.items()})
     best = seeds_frame.loc[seeds_frame["best"], "strategy"].iloc[0]
     for name in seeds_frame.loc[seeds_frame["within_noise"], "strategy"]:
-        st.info(tr("transfer.within_noise", a=name, b=best), icon=":material/casino:")
+        st.info(tr("transfer.within_noise", a=fig_text().run(name), b=fig_text().run(best)), icon=":material/casino:")
     if seeds == 1:
         st.caption(tr("transfer.one_seed_note"))
     left, right = st.columns(2)
-    chart(share_figure(seeds_frame, tr("transfer.chart.share"), tr("transfer.chart.share_x"),
-                       tr("transfer.metric.accuracy")), "race-share", "race-accuracy-vs-share", left, width="stretch")
-    chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done], tr("transfer.chart.drift"),
-                        tr("transfer.chart.group"), surgery_names(), tr("surgery.layer")), "race-drift",
+    chart(share_figure(seeds_frame, fig_text()), "race-share", "race-accuracy-vs-share", left, width="stretch")
+    chart(drift_heatmap([r.label for r in done], [r.result.drift for r in done], fig_text()), "race-drift",
           "race-weight-drift", right, width="stretch")
     st.caption(tr("transfer.drift_help"))

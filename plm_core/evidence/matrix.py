@@ -137,8 +137,9 @@ def summarize_cells(frame: pd.DataFrame) -> pd.DataFrame:
     cols = ["model", "init", "setting", "data"]
     if frame.empty:
         return pd.DataFrame(columns=[*cols, "mean", "sd", "n", "gain"])
-    out = frame.groupby(cols, sort=False)["accuracy"].agg(mean="mean", sd=lambda s: float(np.std(s, ddof=1))
-                                                          if len(s) > 1 else 0.0, n="count").reset_index()
+    from plm_core.figures import sample_sd
+
+    out = frame.groupby(cols, sort=False)["accuracy"].agg(mean="mean", sd=sample_sd, n="count").reset_index()
     twin = out[out["init"] == "random"].set_index(["model", "setting", "data"])["mean"]
     out["gain"] = [row["mean"] - twin.get((row["model"], row["setting"], row["data"]), np.nan)
                    for _, row in out.iterrows()]

@@ -329,14 +329,16 @@ def points_frame(points: Sequence[CurvePoint]) -> pd.DataFrame:
 
 def summarize(points: Sequence[CurvePoint] | pd.DataFrame) -> pd.DataFrame:
     """Per (method, K): mean and standard deviation (over seeds) of accuracy and macro-F1, and n seeds."""
+    from plm_core.figures import frame_sd
+
     df = points if isinstance(points, pd.DataFrame) else points_frame(points)
     cols = ["method", "k", "acc_mean", "acc_std", "f1_mean", "f1_std", "n"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     g = df.groupby(["method", "k"], sort=False)
     out = pd.DataFrame({
-        "acc_mean": g["accuracy"].mean(), "acc_std": g["accuracy"].std(ddof=0),
-        "f1_mean": g["macro_f1"].mean(), "f1_std": g["macro_f1"].std(ddof=0), "n": g["accuracy"].size(),
+        "acc_mean": g["accuracy"].mean(), "acc_std": frame_sd(g["accuracy"]),  # sample sd, as every "± sd"
+        "f1_mean": g["macro_f1"].mean(), "f1_std": frame_sd(g["macro_f1"]), "n": g["accuracy"].size(),
     }).reset_index()
     order = {m: i for i, m in enumerate(METHODS)}
     return out.sort_values(["method", "k"], key=lambda s: s.map(order) if s.name == "method" else s)[cols] \

@@ -1,4 +1,5 @@
-"""Pure figure and table builders for the few-shot page: data in, Plotly figure / DataFrame out."""
+"""Pure figure and table builders for the few-shot page: data in, Plotly figure / DataFrame out (words through the
+figure's `FigureText`: methods by their names, never their code names)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from plm_core.figures import PALETTE
-from plm_core.i18n import t
+from plm_core.figures import EN, PALETTE, FigureText, frame_sd
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -29,9 +29,10 @@ def _band(fig: go.Figure, xs: list[float], lo: list[float], hi: list[float], col
                     line=dict(width=0), hoverinfo="skip", showlegend=False, legendgroup=group)
 
 
-def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", metric: str = "acc",
+def curve_figure(summary: pd.DataFrame, shots: Sequence[int], text: FigureText = EN, metric: str = "acc",
                  majority: float | None = None, crossovers: Sequence = (), height: int = 430) -> go.Figure:
-    """Mean accuracy (or macro-F1) against K per method, with a mean ± std band, chance line and crossovers.
+    """Mean accuracy (or macro-F1) against K per method, with a mean ± sd band (sample sd over seeds), chance line
+    and crossovers.
 
     summary: rows (method, k, acc_mean, acc_std, f1_mean, f1_std, n) from `curves.summarize`.
     Zero-shot-only methods (similarity, cloze) are drawn as a dashed line across every K.
@@ -43,7 +44,7 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
     fig = go.Figure()
     for key, rows in summary.groupby("method", sort=False):
         method, rows = str(key), rows.sort_values("k")
-        color, name = METHOD_COLORS.get(method, PALETTE[7]), t(f"fewshot.method.{method}", lang)
+        color, name = METHOD_COLORS.get(method, PALETTE[7]), text.method(method)
         mean, std = rows[f"{metric}_mean"].tolist(), rows[f"{metric}_std"].fillna(0).tolist()
         if method in ZERO_ONLY:
             value = mean[0]
@@ -59,52 +60,52 @@ def curve_figure(summary: pd.DataFrame, shots: Sequence[int], lang: str = "en", 
                                       "<extra>" + name + "</extra>")
     if majority is not None:
         fig.add_scatter(x=[x_all[0], x_all[-1]], y=[majority, majority], mode="lines",
-                        name=t("fewshot.fig.chance", lang),
+                        name=text("fewshot.fig.chance"),
                         line=dict(color="#999999", dash="dot"), hoverinfo="skip")
     for c in crossovers:
         fig.add_scatter(x=[k_position(c.k)], y=[c.accuracy], mode="markers", showlegend=False,
                         marker=dict(symbol="star", size=18, color=METHOD_COLORS.get(c.method, "#000"),
                                     line=dict(color="black", width=1)),
-                        hovertemplate=t("fewshot.fig.crossover", lang, method=t(f"fewshot.method.{c.method}", lang),
-                                        k=c.k) + "<extra></extra>")
+                        hovertemplate=text("fewshot.fig.crossover", method=text.method(c.method), k=c.k)
+                        + "<extra></extra>")
         fig.add_annotation(x=k_position(c.k), y=c.accuracy, text=f"K={c.k}", showarrow=True, arrowhead=2, ay=-30)
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.2),
-        xaxis=dict(title=t("fewshot.fig.k_axis", lang), tickvals=x_all, ticktext=[str(k) for k in shots]),
-        yaxis=dict(title=t("fewshot.fig.acc_axis" if metric == "acc" else "fewshot.fig.f1_axis", lang)),
+        xaxis=dict(title=text("fewshot.fig.k_axis"), tickvals=x_all, ticktext=[str(k) for k in shots]),
+        yaxis=dict(title=text("fewshot.fig.acc_axis" if metric == "acc" else "fewshot.fig.f1_axis")),
     )
     return fig
 
 
-def summary_table(summary: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def summary_table(summary: pd.DataFrame, text: FigureText = EN) -> pd.DataFrame:
     """The numbers behind the curves, one row per (method, K), readable column names."""
     table = summary.copy()
-    table["method"] = [t(f"fewshot.method.{m}", lang) for m in table["method"]]
+    table["method"] = [text.method(m) for m in table["method"]]
     for col in ("acc_mean", "acc_std", "f1_mean", "f1_std"):
         table[col] = table[col].astype(float).round(3)
-    names = {c: t(f"fewshot.table.{c}", lang) for c in table.columns}
+    names = {c: text(f"fewshot.table.{c}") for c in table.columns}
     return table.rename(columns=names)
 
 
-def sensitivity_figure(rows: pd.DataFrame, lang: str = "en", height: int = 360) -> go.Figure:
+def sensitivity_figure(rows: pd.DataFrame, text: FigureText = EN, height: int = 360) -> go.Figure:
     """Accuracy of each template over demonstration orders: one box with its points per template."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
     for i, (template, grp) in enumerate(rows.groupby("template", sort=True)):
-        label = t("fewshot.sens.template_n", lang, n=template)
+        label = text("fewshot.sens.template_n", n=template)
         fig.add_box(y=grp["accuracy"], name=label, boxpoints="all", jitter=0.3, pointpos=0,
                     marker_color=PALETTE[i % len(PALETTE)], customdata=grp["order"],
-                    hovertemplate=t("fewshot.sens.order", lang) + " %{customdata}: %{y:.3f}<extra></extra>")
+                    hovertemplate=text("fewshot.sens.order") + " %{customdata}: %{y:.3f}<extra></extra>")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
-                      yaxis=dict(title=t("fewshot.fig.acc_axis", lang)))
+                      yaxis=dict(title=text("fewshot.fig.acc_axis")))
     return fig
 
 
-def sensitivity_table(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Per template: mean, std, min and max accuracy over the demonstration orders."""
+def sensitivity_table(rows: pd.DataFrame, text: FigureText = EN) -> pd.DataFrame:
+    """Per template: mean, sd (sample sd), min and max accuracy over the demonstration orders."""
     if rows.empty:
         return pd.DataFrame()
     g = rows.groupby(["template", "template_text"])["accuracy"]
-    out = pd.DataFrame({"mean": g.mean(), "std": g.std(ddof=0), "min": g.min(), "max": g.max()}).round(3).reset_index()
-    return out.rename(columns={c: t(f"fewshot.sens.col.{c}", lang) for c in out.columns})
+    out = pd.DataFrame({"mean": g.mean(), "std": frame_sd(g), "min": g.min(), "max": g.max()}).round(3).reset_index()
+    return out.rename(columns={c: text(f"fewshot.sens.col.{c}") for c in out.columns})

@@ -1,7 +1,9 @@
 """Reading a step's outcome from its job's result (predict, then reveal) and drawing its figure.
 
 Readers and figure builders are plain data: `READERS[name](result, question) -> Outcome`,
-`FIGURES[name](result, lang) -> plotly.Figure` (text translated here from the catalog).
+`FIGURES[name](result, text) -> plotly.Figure` (`text`: a `plm_core.figures.FigureText`). An outcome's values
+stay code names (they are compared with predictions); `outcome_params` / `outcome_sentence` give the sentence a
+person reads, every strategy and method by its name.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from plm_core.errors import PLMError
+from plm_core.figures import EN, FigureText
 from plm_core.i18n import t
+from plm_core.i18n.names import term_name
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -122,31 +126,45 @@ def matches(question: Question, said: str, outcome: Outcome) -> bool:
 
 
 # ---- figures ------------------------------------------------------------------------------------------
-def race_share_figure(result: Any, lang: str) -> go.Figure:
+def race_share_figure(result: Any, text: FigureText = EN) -> go.Figure:
     from plm_core.transfer.figures import share_figure
 
-    return share_figure(_race_table(result), t("transfer.chart.share", lang), t("transfer.chart.share_x", lang),
-                        t("transfer.metric.accuracy", lang))
+    return share_figure(_race_table(result), text)
 
 
-def race_drift_figure(result: Any, lang: str) -> go.Figure:
+def race_drift_figure(result: Any, text: FigureText = EN) -> go.Figure:
     from plm_core.transfer.figures import drift_heatmap
 
     done = [r for r in result.runs if r.result is not None]
-    return drift_heatmap([r.label for r in done], [r.result.drift for r in done], t("transfer.chart.drift", lang),
-                         t("transfer.chart.group", lang))
+    return drift_heatmap([r.label for r in done], [r.result.drift for r in done], text)
 
 
-def single_accuracy_figure(result: Any, lang: str) -> go.Figure:
+def single_accuracy_figure(result: Any, text: FigureText = EN) -> go.Figure:
     from plm_core.transfer.figures import accuracy_figure
 
-    runs = [(r.label, r.history) for r in result.runs if r.history]
-    return accuracy_figure(runs, t("transfer.chart.accuracy", lang), t("transfer.chart.epoch", lang),
-                           t("transfer.chart.train", lang), t("transfer.chart.heldout", lang),
-                           t("chart.accuracy", lang))
+def outcome_params(outcome: Outcome, lang: str, question: Question | None = None) -> dict[str, Any]:
+    """The outcome's params as a person reads them: a value the question offers as a choice by the choice's own
+    label, any other strategy, racer or few-shot method by its catalog name (never "frozen", "finetune" …)."""
+    methods = outcome.key in ("lessons.outcome.curves_best", "lessons.outcome.cross") \
+        or outcome.key.startswith("fewshot.outcome.cross_")
+
+    def name(value: Any) -> Any:
+        if question is not None and isinstance(value, str) and any(c.value == value for c in question.choices):
+            return question.choice_label(value, lang)
+        return term_name(value, lang, methods=methods)
+
+    return {k: name(v) for k, v in outcome.params.items()}
 
 
-def curves_figure(result: Any, lang: str) -> go.Figure:
+def outcome_sentence(outcome: Outcome, lang: str, question: Question | None = None) -> str:
+    """The reveal's sentence in `lang`, particles chosen by the names it holds ("본체 고정이 … 이겼습니다")."""
+    return t(outcome.key, lang, **outcome_params(outcome, lang, question))
+
+
+    return accuracy_figure([(r.label, r.history) for r in result.runs if r.history], text)
+
+
+def curves_figure(result: Any, text: FigureText = EN) -> go.Figure:
     from plm_core.fewshot.curves import crossovers
     from plm_core.fewshot.figures import curve_figure
 
@@ -154,7 +172,7 @@ def curves_figure(result: Any, lang: str) -> go.Figure:
     return curve_figure(summary, result.config.shots, lang, "acc", result.majority, crossovers(summary))
 
 
-FIGURES: dict[str, Callable[[Any, str], go.Figure]] = {
+FIGURES: dict[str, Callable[[Any, FigureText], go.Figure]] = {
     "race_share": race_share_figure, "race_drift": race_drift_figure, "single_accuracy": single_accuracy_figure,
     "curves": curves_figure,
 }

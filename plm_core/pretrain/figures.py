@@ -1,4 +1,4 @@
-"""Pure Plotly figures for the "Pretraining" page (data in, `go.Figure` out; text through `t`)."""
+"""Pure Plotly figures for the "Pretraining" page (data in, `go.Figure` out; words through a `FigureText`)."""
 
 from __future__ import annotations
 
@@ -6,49 +6,39 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from plm_core.i18n import t
+from plm_core.figures import EN, FigureText, LossCurve, loss_figure
 
 OBJECTIVE_ORDER = ("mlm", "clm", "span", "bilm", "sgns")
 
 
 def loss_curve_figure(history: Sequence[tuple[int, float]], val_history: Sequence[tuple[int, float]],
-                      lang: str = "en", total_steps: int | None = None) -> go.Figure:
-    """Training loss per step (thin) and validation loss at each evaluation (markers)."""
-    fig = go.Figure()
-    if history:
-        steps, losses = zip(*history, strict=True)
-        fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines", name=t("pretrain.fig.train", lang),
-                                 line=dict(width=1)))
-    if val_history:
-        steps, losses = zip(*val_history, strict=True)
-        fig.add_trace(go.Scatter(x=steps, y=losses, mode="lines+markers", name=t("pretrain.fig.valid", lang)))
-    fig.update_layout(title=t("pretrain.fig.live_title", lang), xaxis_title=t("pretrain.fig.step", lang),
-                      yaxis_title=t("pretrain.fig.loss", lang), height=340, margin=dict(l=40, r=10, t=40, b=40),
-                      legend=dict(orientation="h", y=-0.25))
-    if total_steps:
-        fig.update_xaxes(range=[0, total_steps])
-    return fig
+                      text: FigureText = EN, total_steps: int | None = None) -> go.Figure:
+    """Training loss per step (thin) and validation loss at each evaluation (markers): the one loss figure."""
+    return loss_figure([LossCurve("", list(history), list(val_history))], text, title="pretrain.fig.live_title",
+                       x_title="pretrain.fig.step", y_title="pretrain.fig.loss", train="pretrain.fig.train",
+                       held_out="pretrain.fig.valid", window=1, height=340,
+                       x_range=(0, total_steps) if total_steps else None)
 
 
-def checkpoint_comparison_figure(cards: dict[str, dict], lang: str = "en") -> go.Figure:
+def checkpoint_comparison_figure(cards: dict[str, dict], text: FigureText = EN) -> go.Figure:
     """Grouped bars: each shipped checkpoint's validation loss next to its random-init twin's."""
     objectives = [o for o in OBJECTIVE_ORDER if o in cards]
     names = [cards[o]["name"] for o in objectives]
     trained = [cards[o]["final_val_loss"] for o in objectives]
     random = [cards[o]["random_init_val_loss"] for o in objectives]
     fig = go.Figure([
-        go.Bar(x=names, y=random, name=t("pretrain.fig.random", lang), marker_color="#b0b0b0",
+        go.Bar(x=names, y=random, name=text("pretrain.fig.random"), marker_color="#b0b0b0",
                text=[f"{v:.2f}" for v in random], textposition="outside"),
-        go.Bar(x=names, y=trained, name=t("pretrain.fig.trained", lang), marker_color="#3366cc",
+        go.Bar(x=names, y=trained, name=text("pretrain.fig.trained"), marker_color="#3366cc",
                text=[f"{v:.2f}" for v in trained], textposition="outside"),
     ])
-    fig.update_layout(barmode="group", title=t("pretrain.fig.compare_title", lang),
-                      yaxis_title=t("pretrain.fig.loss", lang), height=380, margin=dict(l=40, r=10, t=50, b=40),
+    fig.update_layout(barmode="group", title=text("pretrain.fig.compare_title"),
+                      yaxis_title=text("pretrain.fig.loss"), height=380, margin=dict(l=40, r=10, t=50, b=40),
                       legend=dict(orientation="h", y=-0.2))
     return fig
 
 
-def ranked_bar_figure(ranked: Sequence[tuple[str, float]], lang: str = "en", value: str = "probability",
+def ranked_bar_figure(ranked: Sequence[tuple[str, float]], text: FigureText = EN, value: str = "probability",
                       title: str = "") -> go.Figure:
     """Horizontal bars of top-k predictions (best on top): probabilities or cosine similarities."""
     labels = [w for w, _ in ranked][::-1]
@@ -56,7 +46,7 @@ def ranked_bar_figure(ranked: Sequence[tuple[str, float]], lang: str = "en", val
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", text=[f"{v:.2f}" for v in values],
                            textposition="auto", marker_color="#3366cc"))
     key = "pretrain.fig.similarity" if value == "similarity" else "pretrain.fig.probability"
-    fig.update_layout(title=title or None, xaxis_title=t(key, lang), height=60 + 28 * max(len(labels), 1),
+    fig.update_layout(title=title or None, xaxis_title=text(key), height=60 + 28 * max(len(labels), 1),
                       margin=dict(l=10, r=10, t=30 if title else 10, b=40))
     if value != "similarity":
         fig.update_xaxes(range=[0, max(values + [0.01]) * 1.15])

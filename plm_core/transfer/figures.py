@@ -1,6 +1,7 @@
 """Pure Plotly builders for the Transfer lab and Runs pages: data in, `go.Figure` out.
 
-Titles and axis names come in as arguments (already translated by the page).
+Every builder takes its words as a `FigureText` (`plm_core.figures.figure_text(lang)`): titles, axis names, and
+the names of strategies and parameter groups (a run labelled "frozen" is drawn as "본체 고정" on a Korean chart).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from plm_core.figures import PALETTE
+from plm_core.figures import EN, PALETTE, FigureText, LossCurve, loss_figure
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -20,38 +21,15 @@ if TYPE_CHECKING:
 LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=110), legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
 
 
-def _smooth(values: Sequence[float], window: int = 5) -> np.ndarray:
-    """Running mean over the last `window` steps (noisy mini-batch losses read better smoothed)."""
-    arr = np.asarray(values, dtype=float)
-    if len(arr) < 2:
-        return arr
-    csum = np.cumsum(np.insert(arr, 0, 0.0))
-    idx = np.arange(1, len(arr) + 1)
-    lo = np.maximum(idx - window, 0)
-    return (csum[idx] - csum[lo]) / (idx - lo)
+def run_loss_curves(runs: Sequence[tuple[str, list[dict], list[dict]]]) -> list[LossCurve]:
+    """[(label, history, steps)] -> one loss curve per run: step losses at fractional epochs, held-out per epoch."""
+    return [LossCurve(label, list(zip(_fractional_epochs(steps), [s["loss"] for s in steps], strict=True)),
+                      [(h["epoch"], h["test_loss"]) for h in history]) for label, history, steps in runs]
 
 
-def loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], title: str = "", x_title: str = "epoch",
-                train_name: str = "train", test_name: str = "held-out", y_title: str = "loss") -> go.Figure:
-    """Loss curves: training loss per step (smoothed, as fractional epochs) and held-out loss per epoch.
-
-    `runs` = [(label, history, steps)], one per run; each run gets one colour.
-    """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
-    for i, (label, history, steps) in enumerate(runs):
-        color = PALETTE[i % len(PALETTE)]
-        if steps:
-            x = _fractional_epochs(steps)
-            fig.add_scatter(x=x, y=_smooth([s["loss"] for s in steps]), mode="lines", name=f"{label} · {train_name}",
-                            line=dict(color=color, width=1, dash="dot"), legendgroup=label)
-        if history:
-            fig.add_scatter(x=[h["epoch"] for h in history], y=[h["test_loss"] for h in history],
-                            mode="lines+markers", name=f"{label} · {test_name}", line=dict(color=color, width=2),
-                            legendgroup=label)
-    fig.update_layout(title=title, height=400, xaxis_title=x_title, yaxis_title=y_title, **LAYOUT)
-    return fig
+def runs_loss_figure(runs: Sequence[tuple[str, list[dict], list[dict]]], text: FigureText = EN) -> go.Figure:
+    """Loss curves of Transfer-lab runs, `runs` = [(label, history, steps)]: the one loss figure."""
+    return loss_figure(run_loss_curves(runs), text)
 
 
 def _fractional_epochs(steps: list[dict]) -> list[float]:
@@ -67,38 +45,38 @@ def _fractional_epochs(steps: list[dict]) -> list[float]:
     return xs
 
 
-def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "epoch",
-                    train_name: str = "train", test_name: str = "held-out", y_title: str = "accuracy") -> go.Figure:
+def accuracy_figure(runs: Sequence[tuple[str, list[dict]]], text: FigureText = EN) -> go.Figure:
     """Accuracy per epoch, training (dotted) and held-out (solid), one colour per run."""
     import plotly.graph_objects as go
 
+    train_name, test_name = text("transfer.chart.train"), text("transfer.chart.heldout")
     fig = go.Figure()
     for i, (label, history) in enumerate(runs):
-        color = PALETTE[i % len(PALETTE)]
+        color, name = PALETTE[i % len(PALETTE)], text.run(label)
         epochs = [h["epoch"] for h in history]
         fig.add_scatter(x=epochs, y=[h["train_accuracy"] for h in history], mode="lines+markers",
-                        name=f"{label} · {train_name}", line=dict(color=color, dash="dot", width=1), legendgroup=label)
+                        name=f"{name} · {train_name}", line=dict(color=color, dash="dot", width=1), legendgroup=name)
         fig.add_scatter(x=epochs, y=[h["test_accuracy"] for h in history], mode="lines+markers",
-                        name=f"{label} · {test_name}", line=dict(color=color, width=2), legendgroup=label)
-    fig.update_layout(title=title, height=400, xaxis_title=x_title, yaxis_title=y_title,
-                      yaxis_range=[0, 1.02], **LAYOUT)
+                        name=f"{name} · {test_name}", line=dict(color=color, width=2), legendgroup=name)
+    fig.update_layout(title=text("transfer.chart.accuracy"), height=400, xaxis_title=text("transfer.chart.epoch"),
+                      yaxis_title=text("chart.accuracy"), yaxis_range=[0, 1.02], **LAYOUT)
     return fig
 
 
-def confusion_figure(confusion: list[list[int]], labels: Sequence[str], title: str = "",
-                     true_title: str = "true", pred_title: str = "predicted") -> go.Figure:
+def confusion_figure(confusion: list[list[int]], labels: Sequence[str], text: FigureText = EN) -> go.Figure:
+    """Counts of (true label, predicted label) on the test texts."""
     import plotly.graph_objects as go
 
     z = np.asarray(confusion)
     fig = go.Figure(go.Heatmap(z=z, x=list(labels), y=list(labels), colorscale="Blues", text=z,
                                texttemplate="%{text}", showscale=False))
-    fig.update_layout(title=title, height=120 + 40 * len(labels), xaxis_title=pred_title, yaxis_title=true_title,
+    fig.update_layout(title=text("transfer.chart.confusion"), height=120 + 40 * len(labels),
+                      xaxis_title=text("transfer.chart.pred"), yaxis_title=text("transfer.chart.true"),
                       yaxis_autorange="reversed", margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
-def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, title: str = "",
-                         layer_title: str = "layer", uniform_text: str = "uniform {w:.2f}") -> go.Figure:
+def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, text: FigureText = EN) -> go.Figure:
     """The learned ELMo mix softmax(lambda) as bars, one per layer, numbered as the layer slider: 0 = embeddings.
 
     The x axis is categorical with a range over every bar (numeric-looking names made Plotly pick a linear
@@ -110,11 +88,12 @@ def layer_weights_figure(weights: Sequence[float], gamma: float | None = None, t
     fig = go.Figure(go.Bar(x=names, y=list(weights), marker_color=PALETTE[0], text=[f"{w:.2f}" for w in weights],
                            textposition="outside", cliponaxis=False))
     uniform = 1.0 / max(len(weights), 1)
-    fig.add_hline(y=uniform, line_dash="dot", annotation_text=uniform_text.format(w=uniform),
+    fig.add_hline(y=uniform, line_dash="dot", annotation_text=text("chart.uniform", w=uniform),
                   annotation_position="top left", annotation_bgcolor="rgba(255,255,255,0.8)")
     suffix = f"  (γ = {gamma:.2f})" if gamma is not None else ""
     top = max([*weights, uniform]) * 1.25
-    fig.update_layout(title=title + suffix, height=300, xaxis_title=layer_title, yaxis_title="softmax(λ)",
+    fig.update_layout(title=text("transfer.chart.mix") + suffix, height=300, xaxis_title=text("transfer.chart.layer"),
+                      yaxis_title="softmax(λ)",
                       xaxis=dict(type="category", categoryorder="array", categoryarray=names,
                                  range=[-0.5, len(names) - 0.5]),
                       yaxis=dict(range=[0, top]), margin=dict(l=10, r=10, t=40, b=10))
@@ -132,20 +111,20 @@ def drift_frame(labels: Sequence[str], drifts: Sequence[dict[str, float] | None]
     return frame[order] if len(frame.columns) else frame
 
 
-def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None], title: str = "",
-                  group_title: str = "group", names: dict[str, str] | None = None,
-                  layer_template: str = "layer {n}") -> go.Figure:
-    """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened. Groups are
-    shown by `names` (translated) and layers numbered as the slider and the surgery table do (1..L)."""
+def drift_heatmap(labels: Sequence[str], drifts: Sequence[dict[str, float] | None],
+                  text: FigureText = EN) -> go.Figure:
+    """Relative weight change ||W - W0|| / ||W0|| per run and group: where learning happened. Runs are shown by
+    their strategy's name, groups as the surgery table names them, layers numbered as the slider (1..L)."""
     import plotly.graph_objects as go
 
     frame = drift_frame(labels, drifts)
     z = frame.to_numpy(dtype=float)
-    text = [[("0" if v == 0 else f"{v:.1e}") if np.isfinite(v) else "" for v in row] for row in z]
-    groups = [(names or {}).get(c, slider_layer_name(c, layer_template)) for c in frame.columns]
-    fig = go.Figure(go.Heatmap(z=z, x=groups, y=list(frame.index), colorscale="YlOrRd", text=text,
+    cells = [[("0" if v == 0 else f"{v:.1e}") if np.isfinite(v) else "" for v in row] for row in z]
+    groups = [text.group(c) for c in frame.columns]
+    fig = go.Figure(go.Heatmap(z=z, x=groups, y=[text.run(r) for r in frame.index], colorscale="YlOrRd", text=cells,
                                texttemplate="%{text}", textfont=dict(size=11), zmin=0, colorbar=dict(title="ΔW/W")))
-    fig.update_layout(title=title, height=140 + 45 * len(frame), xaxis_title=group_title,
+    fig.update_layout(title=text("transfer.chart.drift"), height=140 + 45 * len(frame),
+                      xaxis_title=text("transfer.chart.group"),
                       yaxis_autorange="reversed", margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
@@ -157,22 +136,20 @@ def slider_layer_name(name: str, template: str = "layer {n}") -> str:
     return name
 
 
-def surgery_display(rows: Sequence[dict], names: dict[str, str] | None = None,
-                    layer_template: str = "layer {n}") -> pd.DataFrame:
+def surgery_display(rows: Sequence[dict], text: FigureText = EN) -> pd.DataFrame:
     """The head-surgery rows as a readable table: layers numbered as the slider (1..L, embeddings = 0), a
     learning rate only where the optimizer trains the group ("—" when frozen, unused or dropped), parameter
-    counts with separators. `names` translates origin/status values (e.g. {"frozen": "고정"})."""
+    counts with separators; group names, origins and statuses in the text's language ("frozen" -> "고정")."""
     frame = pd.DataFrame(list(rows))
     if frame.empty:
         return frame
-    names = names or {}
     trainable = frame["status"] == "trainable"
     frame["lr"] = [f"{v:.1e}" if ok and v is not None and np.isfinite(v) else "—"
                    for v, ok in zip(frame["lr"], trainable, strict=True)]
     frame["n_params"] = frame["n_params"].map(lambda v: f"{int(v):,}")
-    frame["name"] = frame["name"].map(lambda n: names.get(n, slider_layer_name(n, layer_template)))
-    frame["origin"] = frame["origin"].map(lambda v: names.get(v, v))
-    frame["status"] = frame["status"].map(lambda v: names.get(v, v))
+    frame["name"] = frame["name"].map(text.group)
+    frame["origin"] = frame["origin"].map(text.group)
+    frame["status"] = frame["status"].map(text.group)
     cols = ["name", "origin", "status", "lr", "n_params"]
     if "n_trainable" in frame and (frame["status"] == "partial").any():  # BitFit / LoRA: the part that learns
         frame["n_trainable"] = frame["n_trainable"].map(lambda v: "" if pd.isna(v) else f"{int(v):,}")
@@ -193,16 +170,18 @@ def share_text(trainable: int, total: int) -> str:
     return f"{share:.2g}%"
 
 
-def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str = "", x_title: str = "epoch",
-                y_title: str | None = None) -> go.Figure:
-    """Selected stored runs on one chart: `metric` per epoch from each run's history."""
+def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", text: FigureText = EN) -> go.Figure:
+    """Selected stored runs on one chart: `metric` per epoch from each run's history; a run is named by its number,
+    backbone and strategy (or few-shot method) in the text's language."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
     for i, run in enumerate(runs):
         history = (run.get("curves") or {}).get("history") or []
         cfg = run.get("config") or {}
-        name = f"#{run['id']} {cfg.get('backbone', '')} · {cfg.get('mode', cfg.get('method', run.get('kind', '')))}"
+        how = cfg.get("strategy") or cfg.get("mode")
+        name = f"#{run['id']} {cfg.get('backbone', '')} · " + (
+            text.run(how) if how else text.method(cfg["method"]) if cfg.get("method") else run.get("kind", ""))
         if history and metric in history[0]:
             fig.add_scatter(x=[h.get("epoch", j + 1) for j, h in enumerate(history)],
                             y=[h.get(metric) for h in history], mode="lines+markers", name=name,
@@ -210,11 +189,12 @@ def runs_figure(runs: Sequence[dict], metric: str = "test_accuracy", title: str 
         elif metric in (run.get("metrics") or {}):
             fig.add_scatter(x=[0], y=[run["metrics"][metric]], mode="markers", name=name,
                             marker=dict(color=PALETTE[i % len(PALETTE)], size=10))
-    fig.update_layout(title=title, height=420, xaxis_title=x_title, yaxis_title=y_title or metric, **LAYOUT)
+    fig.update_layout(height=420, xaxis_title=text("transfer.chart.epoch"), yaxis_title=text(f"col.{metric}"),
+                      **LAYOUT)
     return fig
 
 
-def schedule_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_title: str = "step") -> go.Figure:
+def schedule_figure(runs: Sequence[tuple[str, list[dict]]], text: FigureText = EN) -> go.Figure:
     """The learning rate every step used (the top group's), one line per run: drawn next to the loss."""
     import plotly.graph_objects as go
 
@@ -222,34 +202,36 @@ def schedule_figure(runs: Sequence[tuple[str, list[dict]]], title: str = "", x_t
     for i, (label, steps) in enumerate(runs):
         points = [(s["step"], s["lr"]) for s in steps if s.get("lr") is not None]
         if points:
-            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines", name=label,
+            fig.add_scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines", name=text.run(label),
                             line=dict(color=PALETTE[i % len(PALETTE)], width=2))
-    fig.update_layout(title=title, height=340, xaxis_title=x_title, yaxis_title="lr", yaxis_exponentformat="e",
-                      **LAYOUT)
+    fig.update_layout(title=text("transfer.chart.schedule"), height=340, xaxis_title=text("transfer.chart.step"),
+                      yaxis_title=text("term.lr"), yaxis_exponentformat="e", **LAYOUT)
     return fig
 
 
-def share_figure(table: pd.DataFrame, title: str = "", x_title: str = "trainable share",
-                 y_title: str = "accuracy") -> go.Figure:
-    """Accuracy (mean ± sd over seeds) against the trainable share of parameters, log x: a point per strategy."""
+def share_figure(table: pd.DataFrame, text: FigureText = EN) -> go.Figure:
+    """Accuracy (mean ± sample sd over seeds) against the trainable share of parameters, log x: a point per
+    strategy, named in the text's language."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
     for i, row in enumerate(table.to_dict(orient="records")):
+        name = text.run(row["strategy"])
         fig.add_scatter(x=[max(row["trainable_share"], 1e-6)], y=[row["accuracy_mean"]], mode="markers+text",
-                        name=row["strategy"], text=[row["strategy"]], textposition="top center",
+                        name=name, text=[name], textposition="top center",
                         error_y=dict(type="data", array=[row["accuracy_sd"]], visible=row["seeds"] > 1),
                         marker=dict(size=12, color=PALETTE[i % len(PALETTE)]))
-    fig.update_layout(title=title, height=380, xaxis_title=x_title, yaxis_title=y_title, xaxis_type="log",
+    fig.update_layout(title=text("transfer.chart.share"), height=380, xaxis_title=text("transfer.chart.share_x"),
+                      yaxis_title=text("transfer.metric.accuracy"), xaxis_type="log",
                       xaxis_tickformat=".1%", showlegend=False, margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
-def embedding_map_figure(points: Sequence[dict], title: str = "", train_name: str = "train",
-                         test_name: str = "test") -> go.Figure:
+def embedding_map_figure(points: Sequence[dict], text: FigureText = EN, title: str = "setfit.map.before") -> go.Figure:
     """2-D map of sentence vectors, a colour per label; labelled (K-shot) texts large, test texts small."""
     import plotly.graph_objects as go
 
+    train_name, test_name = text("setfit.map.train"), text("setfit.map.test")
     fig = go.Figure()
     labels = list(dict.fromkeys(p["label"] for p in points))
     for i, label in enumerate(labels):
@@ -261,5 +243,5 @@ def embedding_map_figure(points: Sequence[dict], title: str = "", train_name: st
                                 marker=dict(size=size, color=PALETTE[i % len(PALETTE)],
                                             opacity=0.45 if split == "test" else 1,
                                             line=dict(width=1, color="black") if split == "train" else None))
-    fig.update_layout(title=title, height=380, xaxis_title="PCA 1", yaxis_title="PCA 2", **LAYOUT)
+    fig.update_layout(title=text(title), height=380, xaxis_title="PCA 1", yaxis_title="PCA 2", **LAYOUT)
     return fig

@@ -10,6 +10,7 @@ import pandas as pd
 
 from plm_core.backbones.base import Backbone
 from plm_core.errors import PLMError
+from plm_core.figures import sample_sd
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import Mode, TrainConfig
@@ -76,7 +77,7 @@ def seed_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.Data
         acc = np.array([r.test_accuracy for r in runs], dtype=float)
         rows.append({
             "strategy": label, "seeds": len(runs), "accuracy_mean": float(acc.mean()),
-            "accuracy_sd": float(acc.std(ddof=1)) if len(acc) > 1 else 0.0,
+            "accuracy_sd": sample_sd(acc),
             "macro_f1_mean": float(np.mean([r.test_macro_f1 for r in runs])),
             "trainable_params": runs[0].trainable_params, "total_params": runs[0].total_params,
             "trainable_share": runs[0].trainable_params / max(runs[0].total_params, 1),
