@@ -63,30 +63,46 @@ def parse_verbalizers(text: str, labels: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en",
-                 labels: Sequence[str] = ()) -> Any:
-    from plm_core.fewshot.curves import CurveConfig
-    from plm_core.fewshot.methods import FinetuneSettings, available_methods
-    from plm_core.fewshot.prompting import PromptConfig
-    from plm_core.fewshot.settings import parse_label_texts
+def recipe_from_args(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
+    """The flags as the Few-shot lab's curve recipe: the same settings its URL and a lesson step name."""
+    from plm_core.data import DATASETS
+    from plm_core.fewshot.methods import available_methods
+    from plm_core.fewshot.settings import pairs_text, parse_label_texts
+    from plm_core.recipes import FewShotCurve
 
-    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    methods = tuple(dict.fromkeys(m.strip() for m in args.methods.split(",") if m.strip()))
     offered = available_methods()
     missing = [m for m in methods if m not in offered]
     if missing:
         raise PLMError("fewshot.err.method_unavailable", method=", ".join(missing), choices=", ".join(offered))
-    prompt = None
-    if args.template or args.verbalizers or args.calibrate:
-        from plm_core.fewshot.methods import default_prompt
+    flags = {"data": args.data if args.data in DATASETS else FewShotCurve().data, "methods": methods,
+             "shots": tuple(dict.fromkeys(parse_ints(args.shots, "shots"))), "seeds": args.seeds,
+             "test": args.test_limit, "prompt_k": args.prompt_max_k, "epochs": args.epochs,
+             "calibrate": args.calibrate, "template": args.template,
+             "words": pairs_text(parse_verbalizers(args.verbalizers, labels)),
+             "desc": pairs_text(parse_label_texts(args.label_text, labels)),
+             **{f"bb_{m}": name for m, name in parse_backbones(args.backbone, methods).items()}}
+    recipe, problems = FewShotCurve.parse({k: v for k, v in flags.items() if v is not None}, bounds=False)
+    if problems:
+        raise problems[0]
+    return recipe
 
-        base = default_prompt(task_kind)
-        verbal = parse_verbalizers(args.verbalizers, labels)
-        prompt = PromptConfig(template=(args.template or base.template).replace("\\n", "\n"),
-                              verbalizers=verbal, calibrate=args.calibrate)
-    return CurveConfig(data=args.data, methods=methods, shots=parse_ints(args.shots, "shots"), seeds=args.seeds,
-                       test_limit=args.test_limit, backbones=parse_backbones(args.backbone, methods), prompt=prompt,
-                       finetune=FinetuneSettings(epochs=args.epochs), language=language or "en",
-                       prompt_max_k=args.prompt_max_k, descriptions=parse_label_texts(args.label_text, labels))
+
+def build_job(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
+    """The CurveJob of the flags' recipe (a CSV travels as its bytes)."""
+    from pathlib import Path
+
+    from plm_core.data import DATASETS
+    from plm_core.jobs import DataRef
+
+    data = None if args.data in DATASETS else DataRef(Path(args.data).name, Path(args.data).read_bytes())
+    return recipe_from_args(args, labels).job_config(data)
+
+
+def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en",
+                 labels: Sequence[str] = ()) -> Any:
+    """The curve's config (the data's task and language come from the data itself)."""
+    return build_job(args, labels).config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,16 +174,18 @@ def check_shots(config: Any, most: int) -> None:
 
 
 def add_parser(subparsers: Any) -> None:
+    from plm_core.recipes import FewShotCurve
+
+    curve = FewShotCurve()  # the flags' defaults are the recipe's (the lab's default curve)
     p = subparsers.add_parser("fewshot", help="accuracy vs K for similarity / prompt / cloze / frozen / finetune")
-    p.add_argument("--data", default="movie-snippets", help="sample-set name or path to a CSV (text,label)")
-    p.add_argument("--methods", default="similarity,prompt,frozen", help="comma-separated methods")
+    p.add_argument("--data", default=curve.data, help="sample-set name or path to a CSV (text,label)")
+    p.add_argument("--methods", default=",".join(curve.methods), help="comma-separated methods")
     p.add_argument("--backbone", action="append", metavar="[METHOD=]NAME",
                    help="backbone for the methods that can use it (repeatable), e.g. prompt=smollm2-135m")
-    p.add_argument("--shots", default="0,1,2,4,8,16,32", help="K values: examples per class, comma-separated")
-    p.add_argument("--seeds", type=int, default=3, help="K-shot draws (and demonstration orders) per K")
-    p.add_argument("--test-limit", type=int, default=300, help="first N examples of the fixed test set")
-    p.add_argument("--prompt-max-k", type=int, default=None,
-                   help="prompting stops at this K (default: every K in --shots; the page's default curve stops at 2)")
+    p.add_argument("--shots", default=",".join(map(str, curve.shots)), help="K values per class, comma-separated")
+    p.add_argument("--seeds", type=int, default=curve.seeds, help="K-shot draws (and demonstration orders) per K")
+    p.add_argument("--test-limit", type=int, default=curve.test, help="first N examples of the fixed test set")
+    p.add_argument("--prompt-max-k", type=int, default=curve.prompt_k, help="prompting stops at this K")
     p.add_argument("--template", default="",
                    help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")
@@ -175,7 +193,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--label-text", action="append", metavar="LABEL=TEXT",
                    help="what a label means, e.g. 'ham=an ordinary personal email' (repeatable or comma-separated); "
                         "similarity embeds it, prompting shows it before the demonstrations")
-    p.add_argument("--epochs", type=int, default=10, help="fine-tuning epochs per K-shot sample")
+    p.add_argument("--epochs", type=int, default=curve.epochs, help="fine-tuning epochs per K-shot sample")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.add_argument("--no-save", action="store_true", help="do not store the run in the runs store")
