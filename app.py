@@ -1,5 +1,7 @@
 """PLM Lab — the router. Pages live in app_pages/, text in plm_core/i18n/catalog/, logic in plm_core/."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import urlstate
@@ -7,7 +9,7 @@ from ui.common import init_language, language_switch, tr
 from ui.jobs import heartbeat
 from ui.pages import available_pages
 
-st.set_page_config(page_title="PLM Lab", page_icon=":material/school:", layout="wide")
+st.set_page_config(page_title="PLM Lab", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
 init_language()
 urlstate.keep_all()  # every page's settings survive a visit to another page
 sections: dict[str, list] = {}

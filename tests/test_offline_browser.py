@@ -1,0 +1,110 @@
+"""Offline in the browser too: every request of every page, in both languages, goes to the app's own origin.
+
+Chromium's performance log lists every request the page makes (documents, scripts, fonts, the favicon, images,
+the websocket); the test opens each page of the navigation in Korean and English, waits until the page's script
+has finished, and asserts that none of them leaves the app's origin.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import CHROMEDRIVER, CHROMIUM
+from plm_core.i18n import t
+from ui.pages import available_pages
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome", "chrome-extension", "devtools"})  # never the network
+NETWORK_EVENTS = ("Network.requestWillBeSent", "Network.webSocketCreated")
+
+
+@pytest.fixture(scope="module")
+def logging_browser():
+    """Headless Chromium whose performance log records every network request (Chrome DevTools events)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("chromium/chromedriver not installed (make test installs them: scripts/install_browser.sh)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--window-size=1400,1000"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    driver.set_page_load_timeout(90)
+    yield driver
+    driver.quit()
+
+
+def requested_urls(driver) -> list[str]:
+    """The URLs requested since the last call (the performance log is emptied by reading it)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") in NETWORK_EVENTS:
+            params = message["params"]
+            urls.append(params["request"]["url"] if "request" in params else params["url"])
+    return urls
+
+
+def foreign(urls: list[str], origin: str) -> list[str]:
+    """The URLs that leave `origin` (scheme, host and port), local schemes (data:, blob:) aside."""
+    own = urlsplit(origin)
+    out = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES:
+            continue
+        if parts.scheme not in ("http", "https", "ws", "wss") or parts.netloc != own.netloc:
+            out.append(url)
+    return out
+
+
+def wait_until_drawn(driver, title: str, timeout: float = 240) -> None:
+    """The page's title is shown and its script has stopped running (Streamlit's status widget is gone)."""
+    from selenium.webdriver.common.by import By
+
+    deadline, quiet_since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        body = driver.find_element(By.TAG_NAME, "body").text
+        running = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        if title in body and not running:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since > 2.0:  # lazy requests (fonts, the favicon, chart code) go out too
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.25)
+    raise TimeoutError(f"{title!r} was not drawn within {timeout:.0f} s")
+
+
+def test_favicon_is_shipped_not_fetched() -> None:
+    """The router's page icon is a file in assets/ (a Material icon makes the browser fetch a font host's SVG)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    router = (root / "app.py").read_text(encoding="utf-8")
+    line = next(x for x in router.splitlines() if "set_page_config(" in x)
+    assert '"assets" / "icon.png"' in line and ":material/" not in line
+    assert (root / "assets" / "icon.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_page_requests_anything_but_the_app(app_server, logging_browser) -> None:
+    seen: dict[str, list[str]] = {}
+    for lang in ("ko", "en"):
+        for page in available_pages():
+            logging_browser.get(f"{app_server}/{page.key if page.key != 'home' else ''}?lang={lang}")
+            wait_until_drawn(logging_browser, t(f"{page.key}.title", lang))
+            seen[f"{page.key} ({lang})"] = requested_urls(logging_browser)
+    assert all(seen.values()), "the performance log recorded no request: the test would see nothing"
+    assert sum(len(v) for v in seen.values()) > 2 * len(available_pages())
+    outside = {page: foreign(urls, app_server) for page, urls in seen.items() if foreign(urls, app_server)}
+    assert not outside, f"requests that leave the app's origin: {outside}"
