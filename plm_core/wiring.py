@@ -87,6 +87,7 @@ JOB_KINDS: tuple[KindSpec, ...] = (
     KindSpec("test.fail", lambda: _testing().run_fail, cache=False),
     KindSpec("test.threads", lambda: _testing().run_threads, cache=False),
     KindSpec("test.crash", lambda: _testing().run_crash, cache=False),
+    KindSpec("test.tiny_train", lambda: _testing().run_tiny_train),
 )
 
 
