@@ -15,17 +15,21 @@ from typing import Any
 
 from plm_core.i18n import all_messages
 
-# Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers (the
-# five mode names are the identifiers the mode picker shows beside their Korean description; "English" is
-# the language switch's option, a language named in its own tongue).
+# Proper names, abbreviations that Korean teaching text keeps in Latin letters, and code identifiers ("English"
+# is the language switch's option, a language named in its own tongue). No strategy, few-shot method or mode
+# code name is here: a Korean screen names them from the catalog (issue 23: "결과: frozen" was English).
 ALLOWED: frozenset[str] = frozenset(w.lower() for w in """
-    PLM Lab BERT MiniLM GPT SmolLM SmolLM2 ELMo GloVe T5 SGNS MLM CLM biLM LSTM WordPiece BPE UNK CLS SEP
-    MASK PAD UMAP PCA LoRA BitFit AG News SST IMDb Wikipedia Shakespeare Moby Dick CSV URL ID id k K lr
+    PLM Lab BERT MiniLM GPT SmolLM SmolLM2 ELMo GloVe T5 SGNS LM MLM CLM biLM LSTM WordPiece BPE UNK CLS SEP
+    MASK PAD UMAP PCA LoRA BitFit AG News SST IMDb Wikipedia Shakespeare Moby Dick CSV URL ID id k K
     AdamW Adam SGD PNG SVG JSON CPU GPU Ray softmax tiny bert mlm gpt clm t5 span elmo bilm sgns glove
     minilm smollm2 smollm distilbert all MiniLM-L6-v2 v2 L6 L12 H384 gte e5 sentence transformers
     mean max cls pool layer extra_id ko en Top top-k logit logits token tokens n_params
-    frozen finetune discriminative gradual scratch
     English
+    """.split())
+# The code names a Korean screen must never show (strategies, few-shot methods, the "lr" axis, masking kinds).
+CODE_NAMES: frozenset[str] = frozenset("""
+    frozen finetune discriminative gradual scratch chain_thaw freeze_bottom embeddings_frozen top_k bitfit lora
+    similarity prompt cloze lr causal keep mask random
     """.split())
 
 
@@ -82,6 +86,38 @@ def _title(obj: Any) -> str:
     if isinstance(obj, dict):
         return str(obj.get("text", ""))
     return str(obj or "")
+
+
+PLACEHOLDER = re.compile(r"%\{[^}]*\}|<[^>]+>")  # Plotly's %{y:.3f} and <extra>, <br> tags: not words
+
+
+def figure_texts(spec: dict) -> Iterator[tuple[str, str]]:
+    """(where, text) for every word a figure shows: titles, axis titles and tick labels, legend names, text on the
+    marks, hover text and templates (placeholders and tags removed), annotations."""
+    layout = spec.get("layout", {})
+    yield "layout.title", _title(layout.get("title"))
+    for key, value in layout.items():
+        if re.match(r"^[xy]axis\d*$", key) and isinstance(value, dict):
+            yield f"layout.{key}.title", _title(value.get("title"))
+            for tick in value.get("ticktext") or ():
+                yield f"layout.{key}.ticktext", str(tick)
+    for note in layout.get("annotations") or ():
+        yield "layout.annotation", PLACEHOLDER.sub(" ", str(note.get("text", "")))
+    yield from ((w, t) for w, t in figure_titles(spec) if w.startswith("trace."))
+    for trace in spec.get("data", []):
+        for field in ("hovertemplate", "hovertext", "text", "x", "y"):
+            value = trace.get(field)
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if isinstance(v, list):  # a heatmap's rows
+                    yield from ((f"trace.{field}", PLACEHOLDER.sub(" ", str(c))) for c in v if isinstance(c, str))
+                elif isinstance(v, str):
+                    yield f"trace.{field}", PLACEHOLDER.sub(" ", v)
+
+
+def code_names_in(text: str) -> list[str]:
+    """The code names (CODE_NAMES) that `text` shows as words."""
+    return [w for w in re.findall(r"[A-Za-z_]+", text) if w in CODE_NAMES]  # "[MASK]" is a proper token
 
 
 def figure_titles(spec: dict) -> Iterator[tuple[str, str]]:

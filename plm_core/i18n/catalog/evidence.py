@@ -34,7 +34,7 @@ MESSAGES = {
     # variants (rows of our table)
     "proofs.variant.scratch": {"en": "from scratch (random init)", "ko": "처음부터 학습 (무작위 초기화)"},
     "proofs.variant.finetune": {"en": "full fine-tuning", "ko": "전체 미세조정"},
-    "proofs.variant.discriminative": {"en": "discriminative learning rates", "ko": "층별 학습률 (discriminative)"},
+    "proofs.variant.discriminative": {"en": "discriminative learning rates", "ko": "층별 학습률"},
     "proofs.variant.gradual": {"en": "gradual unfreezing (+ discr.)", "ko": "점진적 해동 (+ 층별 학습률)"},
     "proofs.variant.frozen": {"en": "last layer only (frozen body)", "ko": "마지막 층만 (본체 고정)"},
     "proofs.variant.embeddings": {"en": "features: embeddings", "ko": "특징: 임베딩 층"},

@@ -196,7 +196,7 @@ MESSAGES = {
     },
     "attention.masks.prefix": {"en": "Prefix length (prefix-LM)", "ko": "접두부 길이(prefix-LM)"},
     "attention.masks.encoder": {"en": "Encoder (BERT): bidirectional", "ko": "인코더(BERT): 양방향"},
-    "attention.masks.decoder": {"en": "Decoder (GPT): causal", "ko": "디코더(GPT): 인과(causal)"},
+    "attention.masks.decoder": {"en": "Decoder (GPT): causal", "ko": "디코더(GPT): 인과(왼쪽만)"},
     "attention.masks.prefix_lm": {"en": "Prefix-LM: bidirectional prefix, causal rest", "ko": "Prefix-LM: 접두부는 양방향, 나머지는 인과"},
     "attention.masks.encdec": {"en": "Encoder-decoder (T5): three attentions", "ko": "인코더-디코더(T5): 세 가지 어텐션"},
     "attention.masks.enc_self": {"en": "Encoder self-attention", "ko": "인코더 셀프 어텐션"},

@@ -125,18 +125,18 @@ MESSAGES = {
     "transfer.upload": {"en": "…or upload a CSV (columns text, label)", "ko": "…또는 CSV 올리기(열: text, label)"},
     "transfer.mode": {"en": "Mode", "ko": "방식"},
     "transfer.modes": {"en": "Racers (2–5 modes)", "ko": "참가자(2–5개 방식)"},
-    "transfer.mode.frozen": {"en": "frozen — feature extraction", "ko": "frozen — 특징 추출"},
-    "transfer.mode.finetune": {"en": "finetune — everything, one lr", "ko": "finetune — 전체, 학습률 하나"},
-    "transfer.mode.discriminative": {"en": "discriminative — lr per layer", "ko": "discriminative — 층별 학습률"},
-    "transfer.mode.gradual": {"en": "gradual — unfreeze from the top", "ko": "gradual — 위에서부터 언프리징"},
-    "transfer.mode.scratch": {"en": "scratch — random-init twin", "ko": "scratch — 무작위 초기화 쌍둥이"},
+    "transfer.mode.frozen": {"en": "frozen — feature extraction", "ko": "본체 고정 — 특징 추출"},
+    "transfer.mode.finetune": {"en": "finetune — everything, one lr", "ko": "전체 미세조정 — 학습률 하나"},
+    "transfer.mode.discriminative": {"en": "discriminative — lr per layer", "ko": "층별 학습률 — 아래층일수록 작게"},
+    "transfer.mode.gradual": {"en": "gradual — unfreeze from the top", "ko": "점진적 해동 — 위층부터 차례로"},
+    "transfer.mode.scratch": {"en": "scratch — random-init twin", "ko": "무작위 초기화 — 사전학습 없는 쌍둥이"},
     "transfer.only_frozen": {
         "en": "{name} is a {family} backbone: its vectors are fixed (no layers to fine-tune), so only the frozen mode applies.",
-        "ko": "{name:은} {family} 백본이라 벡터가 고정되어 있어(미세조정할 층이 없음) frozen 방식만 쓸 수 있습니다.",
+        "ko": "{name:은} {family} 백본이라 벡터가 고정되어 있어(미세조정할 층이 없음) 본체 고정 방식만 쓸 수 있습니다.",
     },
     "transfer.slow_decoder": {
         "en": "{name} has {params}M parameters: fine-tuning it on this CPU is slow. Use few examples (e.g. K = 8 per class), 1 epoch, max length 32 — or the frozen mode.",
-        "ko": "{name:은} 파라미터가 {params}M개라 이 CPU에서 미세조정하면 느립니다. 예시를 적게(예: 클래스당 K = 8), 1 에폭, 최대 길이 32로 하거나 frozen 방식을 쓰세요.",
+        "ko": "{name:은} 파라미터가 {params}M개라 이 CPU에서 미세조정하면 느립니다. 예시를 적게(예: 클래스당 K = 8), 1 에폭, 최대 길이 32로 하거나 본체 고정 방식을 쓰세요.",
     },
     "transfer.race_slow": {
         "en": "A race trains one model per racer, one after the other. Small settings keep it to a few minutes.",
@@ -166,7 +166,7 @@ MESSAGES = {
     "transfer.advanced": {"en": "More settings", "ko": "설정 더 보기"},
     "transfer.lr_help": {
         "en": "finetune and scratch use the body rate everywhere; discriminative and gradual give the head its own rate and decay the body's by ξ per layer down. Frozen fits its head with L-BFGS (no rate needed).",
-        "ko": "finetune과 scratch는 모든 곳에 본체 학습률을 씁니다. discriminative와 gradual은 헤드에 따로 학습률을 주고 본체 학습률은 한 층 내려갈 때마다 ξ를 곱합니다. frozen은 헤드를 L-BFGS로 맞춥니다(학습률 불필요).",
+        "ko": "전체 미세조정과 무작위 초기화는 모든 곳에 본체 학습률을 씁니다. 층별 학습률과 점진적 해동은 헤드에 따로 학습률을 주고 본체 학습률은 한 층 내려갈 때마다 ξ를 곱합니다. 본체 고정은 헤드를 L-BFGS로 맞춥니다(학습률 불필요).",
     },
     "transfer.start": {"en": "Train", "ko": "학습 시작"},
     "transfer.start_race": {"en": "Start the race", "ko": "경주 시작"},
@@ -199,7 +199,7 @@ MESSAGES = {
     "transfer.chart.group": {"en": "parameter group", "ko": "파라미터 그룹"},
     "transfer.drift_help": {
         "en": "Where learning happened: frozen groups stay at exactly 0; in gradual unfreezing only the top groups move; scratch moves most because it starts from noise.",
-        "ko": "학습이 어디서 일어났는지 보여 줍니다. 고정된 그룹은 정확히 0이고, 점진적 언프리징에서는 위쪽 그룹만 움직이며, scratch는 잡음에서 시작해 가장 많이 움직입니다.",
+        "ko": "학습이 어디서 일어났는지 보여 줍니다. 고정된 그룹은 정확히 0이고, 점진적 해동에서는 위쪽 그룹만 움직이며, 무작위 초기화는 잡음에서 시작해 가장 많이 움직입니다.",
     },
     "transfer.result": {"en": "Result: {label}", "ko": "결과: {label}"},
     "transfer.metric.accuracy": {"en": "Test accuracy", "ko": "테스트 정확도"},
@@ -218,7 +218,7 @@ MESSAGES = {
     "transfer.saved": {"en": "Stored as run #{ids} — see the Runs page.", "ko": "실행 #{ids:으로} 저장했습니다 — 실행 기록 페이지에서 보세요."},
     "transfer.modes_explained": {
         "en": "**frozen** — the body is a fixed feature extractor; only a new head learns (fast: features are cached).  \n**finetune** — every weight learns from the pretrained start with one learning rate.  \n**discriminative** — the head gets its own rate; layer l of L gets lr·ξ^(L−l), so lower, more general layers move less.  \n**gradual** (ULMFiT) — epoch 1 trains only the head; each further epoch unfreezes one more group from the top.  \n**scratch** — the same architecture with random weights: the gap to the others is what pretraining buys.",
-        "ko": "**frozen** — 본체는 고정된 특징 추출기이고 새 헤드만 학습합니다(빠름: 특징을 캐시).  \n**finetune** — 사전학습된 시작점에서 모든 가중치를 학습률 하나로 학습합니다.  \n**discriminative** — 헤드에 따로 학습률을 주고, L개 층 중 l층은 lr·ξ^(L−l)를 받아 아래의 일반적인 층일수록 덜 움직입니다.  \n**gradual**(ULMFiT) — 1 에폭에는 헤드만, 이후 에폭마다 위에서부터 한 그룹씩 언프리징합니다.  \n**scratch** — 같은 구조에 무작위 가중치: 다른 방식과의 차이가 사전학습이 주는 이득입니다.",
+        "ko": "**본체 고정** — 본체는 고정된 특징 추출기이고 새 헤드만 학습합니다(빠름: 특징을 캐시).  \n**전체 미세조정** — 사전학습된 시작점에서 모든 가중치를 학습률 하나로 학습합니다.  \n**층별 학습률** — 헤드에 따로 학습률을 주고, L개 층 중 l층은 lr·ξ^(L−l)를 받아 아래의 일반적인 층일수록 덜 움직입니다.  \n**점진적 해동**(ULMFiT) — 1 에폭에는 헤드만, 이후 에폭마다 위에서부터 한 그룹씩 언프리징합니다.  \n**무작위 초기화** — 같은 구조에 무작위 가중치: 다른 방식과의 차이가 사전학습이 주는 이득입니다.",
     },
     # ---- Runs page ----------------------------------------------------------------------------------------
     "runs.empty": {"en": "No runs stored yet. Train something in the Transfer lab (or with `python -m plm_core train`).", "ko": "아직 저장된 실행이 없습니다. 전이학습 실험실에서(또는 `python -m plm_core train`으로) 학습해 보세요."},
