@@ -61,7 +61,8 @@ def example_tab(objective: str) -> None:
             st.caption(tr("pretrain.example.pairs", n=len(e.detail["pairs"]), k=len(e.detail["negatives"][0])))
             if e.detail.get("unknown"):
                 st.caption(tr_md("pretrain.example.unknown", words=", ".join(e.detail["unknown"])))
-        table(example_table(e))
+        kinds = {k: tr(f"term.corruption.{k}") for k in ("mask", "random", "keep")}  # what BERT did to the piece
+        table(example_table(e).replace({"corruption": kinds}))
 
 
 def predict_tab(objective: str) -> None:

@@ -141,16 +141,6 @@ def mark_unused(groups: Sequence[NamedGroup], read_state: int | None) -> None:
             g.note = "unused"
 
 
-def layer_lr(config: TrainConfig, depth: int, n_layers: int) -> float:
-    """Discriminative learning rate: lr_body * xi^(L - depth) (embeddings depth 0, top layer depth L)."""
-    return float(config.lr_body * config.layer_decay ** (n_layers - depth))
-
-
-def unfreeze_epoch(group: NamedGroup, n_layers: int) -> int:
-    """Gradual unfreezing: head at epoch 1, top layer at 2, ..., embeddings at L + 2."""
-    return 1 if group.origin == "new" else n_layers - group.depth + 2
-
-
 def strategy_settings(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int) -> list[GroupSetting]:
     """The config's strategy preset for these groups, with the table's (`config.groups`) edits on top."""
     params = StrategyParams(config.lr_body, config.lr_head, config.layer_decay, config.epochs, config.k,
