@@ -21,6 +21,7 @@ from test_pretrain_browser import body, click, wait_until
 from conftest import free_port
 from plm_core import urlparams
 from plm_core.i18n import all_messages, t
+from plm_core.i18n.names import run_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parent.parent
@@ -120,14 +121,15 @@ def walk_lesson_2(url: str, pid: int, browser, lang: str) -> None:
                timeout=240)
     step_result(browser, lang, 1, time.monotonic())  # the first open of the Transfer lab in this browser: warm-up
     assert "lesson=2-transfer" in browser.current_url and "n=32" in browser.current_url
-    wait_until(browser, lambda b: t("transfer.result", lang, label="frozen") in b, timeout=30)  # mode=frozen applied
+    frozen = t("transfer.result", lang, label=run_name("frozen", lang))  # mode=frozen applied
+    wait_until(browser, lambda b: frozen in b, timeout=30)
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     # the → key moves to step 2
     timed_step(browser, pid, lang, 2, lambda: browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT))
-    wait_until(browser, lambda b: t("transfer.result", lang, label="finetune") in b, timeout=30)
+    wait_until(browser, lambda b: t("transfer.result", lang, label=run_name("finetune", lang)) in b, timeout=30)
     timed_step(browser, pid, lang, 3, lambda: press(browser, t("lessons.bar.next", lang)))
 
     press(browser, t("lessons.bar.next", lang))  # step 4: the race, with a question first
