@@ -108,3 +108,74 @@ def test_no_page_requests_anything_but_the_app(app_server, logging_browser) -> N
     assert sum(len(v) for v in seen.values()) > 2 * len(available_pages())
     outside = {page: foreign(urls, app_server) for page, urls in seen.items() if foreign(urls, app_server)}
     assert not outside, f"requests that leave the app's origin: {outside}"
+
+
+HOSTILE = "see https://example.com/x, www.example.org or a@b.com :material/home: :red[red] <b>neg</b> [l](http://x.y)"
+
+USER_TEXT_APP = f'''
+import sys
+sys.path.insert(0, {str(__import__("pathlib").Path(__file__).resolve().parent.parent)!r})
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from ui.common import md_escape
+from ui.figures import chart
+
+text = {HOSTILE!r}
+st.markdown("md: " + md_escape(text))
+st.caption("caption: " + md_escape(text))
+st.table(pd.DataFrame({{"cell": [md_escape(text)]}}))
+fig = go.Figure(go.Bar(x=["<b>neg</b>", "pos"], y=[1, 2], name="<i>mine</i>",
+                       hovertext=["<b>label</b><br><a href='http://x.y'>a link</a>", "ok"], hoverinfo="text"))
+fig.update_layout(showlegend=True)
+chart(fig, key="hostile", name="hostile")
+st.write("END")
+'''
+
+
+@pytest.fixture
+def user_text_app(tmp_path):
+    """A one-page Streamlit app that shows hostile user text the way the pages do (ui.common, ui.figures)."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from conftest import free_port
+
+    script = tmp_path / "user_text.py"
+    script.write_text(USER_TEXT_APP, encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_user_text_is_never_a_link_or_markup(user_text_app, logging_browser) -> None:
+    from selenium.webdriver.common.by import By
+
+    logging_browser.get(user_text_app)
+    wait_until_drawn(logging_browser, "END", timeout=120)
+    main = logging_browser.find_element(By.CSS_SELECTOR, '[data-testid="stMain"]')
+    deadline = time.monotonic() + 30
+    while not main.find_elements(By.CSS_SELECTOR, ".xtick text") and time.monotonic() < deadline:
+        time.sleep(0.25)  # the chart draws a moment after the script ends
+    links = [a.get_attribute("href") for a in main.find_elements(By.TAG_NAME, "a")]
+    assert not [h for h in links if h and "example" in h or h and "x.y" in h], links  # no link from user text
+    shown = main.text.replace("\u2060", "")  # the invisible joiners that defuse the links
+    for literal in ("https://example.com/x", "a@b.com", ":material/home:", ":red[red]", "<b>neg</b>", "[l](http://x.y)"):
+        assert shown.count(literal) >= 3, (literal, shown)  # markdown, caption and table cell: as typed
+    ticks = [t.text for t in main.find_elements(By.CSS_SELECTOR, ".xtick text")]
+    assert "<b>neg</b>" in ticks, ticks  # the label's characters, not a bold "neg"
+    assert not main.find_elements(By.CSS_SELECTOR, ".xtick tspan[style*='bold']")
+    assert any(t.text == "<i>mine</i>" for t in main.find_elements(By.CSS_SELECTOR, ".legendtext"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,24 @@ SWITCH_KEY = "lang-switch"  # the sidebar radio that shows and changes it
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()<>#+-=.!|~$&:")  # what Streamlit's Markdown (and KaTeX, emoji) reads
 
 
+WORD_JOINER = "\u2060"  # invisible, zero width: breaks what Streamlit's Markdown would turn into a link or an icon
+# Streamlit finds bare links (https://…, www.…, a@b.c) and `:material/…:` / `:red[…]` in the text *after* the
+# backslash escapes are read, so escaping cannot stop them: an invisible joiner before `://`, `.` after `www`,
+# `@`, and after a `:` that starts a word breaks every pattern while the text reads the same.
+LINK_TRIGGERS = re.compile(r"(?i)(?<=www)(?=\.)|(?=://)|(?=@)|(?<=:)(?=[a-z])")
+
+
+def defuse_links(value: Any) -> str:
+    """`value` with an invisible word joiner where Streamlit's Markdown would start a link, an e-mail link, a
+    Material icon or a coloured span."""
+    return LINK_TRIGGERS.sub(WORD_JOINER, str(value))
+
+
 def md_escape(value: Any) -> str:
-    """`value` as literal text inside st.markdown/caption/info/...: every Markdown, HTML, math and emoji
-    character backslash-escaped, so `![p](http://host/x.png)` stays those characters (no image, no link)."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(value))
+    """`value` as literal text inside st.markdown/caption/info/table cells: every Markdown, HTML, math and emoji
+    character backslash-escaped and bare links defused, so `![p](http://host/x.png)` or `https://host` stays
+    those characters (no image, no link)."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in defuse_links(value))
 
 
 def tr_md(key: str, **params: Any) -> str:

@@ -20,6 +20,7 @@ from plm_core import export
 from plm_core.errors import PLMError
 from plm_core.figures import FigureText, figure_text
 from ui.common import lang, tr
+from ui.escape import plotly_safe
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -60,7 +61,9 @@ def built(make: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figur
 def chart(fig: go.Figure, key: str, name: str, target: Any = None, **kwargs: Any) -> None:
     """`st.plotly_chart(fig, key=key, **kwargs)` in `target` (a column or container; default: the page), with
     "PNG" / "SVG" download buttons under it. `name` is the download's file name (without extension); `key`
-    must be unique on the page (the buttons use `<key>-png`, `<key>-svg`)."""
+    must be unique on the page (the buttons use `<key>-png`, `<key>-svg`). User text on it stays text
+    (`ui.escape.plotly_safe`: no markup or link from a label)."""
+    fig = plotly_safe(fig)
     box = (target or st).container()
     with box:
         st.plotly_chart(fig, key=key, **kwargs)
