@@ -7,6 +7,7 @@ translated. Token axes are numeric with tick labels, because Plotly would merge 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -38,7 +39,8 @@ def sense_colors(keys: Sequence[str]) -> dict[str, str]:
 
 
 def _wrap(text: str, width: int = 60) -> str:
-    words, lines, line = text.split(), [], ""
+    """A user's text for a hover, as its characters (Plotly would read `<b>`, `<a href>` in it), in lines."""
+    words, lines, line = html.escape(text, quote=False).split(), [], ""
     for w in words:
         if len(line) + len(w) > width and line:
             lines.append(line)
@@ -142,9 +144,10 @@ def sentence_map_figure(points: np.ndarray, labels: Sequence[str], texts: Sequen
     labels_arr = np.asarray(labels)
     for label, color in colors.items():
         idx = np.flatnonzero(labels_arr == label)
+        shown = html.escape(str(label), quote=False)  # a user's label: its characters, not markup
         fig.add_scattergl(x=points[idx, 0], y=points[idx, 1], mode="markers", name=str(label),
                           marker=dict(size=7, color=color, opacity=0.75),
-                          hovertext=[f"<b>{label}</b><br>{_wrap(texts[int(i)])}" for i in idx], hoverinfo="text")
+                          hovertext=[f"<b>{shown}</b><br>{_wrap(texts[int(i)])}" for i in idx], hoverinfo="text")
     if neighbours:
         nb = list(neighbours)
         fig.add_scatter(x=points[nb, 0], y=points[nb, 1], mode="markers", showlegend=False, hoverinfo="skip",
