@@ -41,6 +41,12 @@ def _studio() -> ModuleType:
     return studio
 
 
+def _pipeline() -> ModuleType:
+    from plm_core.pretrain import pipeline
+
+    return pipeline
+
+
 def _domain() -> ModuleType:
     from plm_core.evidence import domain
 
@@ -77,6 +83,7 @@ JOB_KINDS: tuple[KindSpec, ...] = (
     KindSpec("fewshot.sensitivity", lambda: _fewshot().run_sensitivity_job),
     KindSpec("setfit", lambda: _setfit().run_setfit_job, lambda: _setfit().store_setfit),
     KindSpec("pretrain.live", lambda: _studio().run_live_pretraining),
+    KindSpec("pretrain.checkpoint", lambda: _pipeline().run_pretrain_job, cache=False),
     KindSpec("domain.fit", lambda: _domain().run_fit),
     KindSpec("domain.compare", lambda: _domain().run_compare),
     KindSpec("domain.continue", lambda: _continue().run_continue),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any, cast
 
 from plm_core.cli import seed_arg
@@ -33,13 +32,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def data_ref(name: str, default: str) -> Any:
-    from plm_core.data import DATASETS, read_file_bytes
-    from plm_core.jobs import DataRef
+    from plm_core.jobs.refs import data_ref as ref
 
-    name = name or default
-    if name in DATASETS:
-        return DataRef(name)
-    return DataRef(Path(name).name, read_file_bytes(Path(name)))
+    return ref(name or default)
 
 
 def run(args: argparse.Namespace) -> int:

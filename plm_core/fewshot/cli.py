@@ -106,46 +106,44 @@ def build_config(args: argparse.Namespace, task_kind: str = "", language: str = 
 
 
 def run(args: argparse.Namespace) -> int:
-    from plm_core.backbones import load_backbone
+    """The curves through the job door in this process (the lab's job kind "fewshot.curves"): from the result
+    cache when the lab or a lesson computed the same curve, else computed here and stored (exit 3 if not)."""
     from plm_core.cli import emit_notices
     from plm_core.data import resolve_dataset
-    from plm_core.fewshot.curves import run_curves, save_run, summarize, to_json, validate
+    from plm_core.fewshot.curves import summarize, to_json, validate
+    from plm_core.fewshot.jobs import CurveJob
     from plm_core.fewshot.methods import make_task
-    from plm_core.runs import EXIT_NOT_SAVED, RunNotSaved
+    from plm_core.jobs import JobStatus, Snapshot, compute, run_here
+    from plm_core.jobs.refs import data_ref
+    from plm_core.runs import EXIT_NOT_SAVED
 
     ds = resolve_dataset(args.data)
     config = build_config(args, ds.info.task, ds.info.language, ds.labels)
     validate(config)
     check_points(args, config)
-    task = make_task(ds, args.test_limit)
-    check_shots(config, task.max_k())
+    check_shots(config, make_task(ds, args.test_limit).max_k())
     emit_notices(ds.notices)
-    cache: dict[str, Any] = {}
+    job = CurveJob(config, data_ref(args.data))
 
-    def load(name: str) -> Any:
-        if name not in cache:
-            cache[name] = load_backbone(name)
-        return cache[name]
+    def progress(event: dict[str, Any]) -> None:
+        if "current" in event:
+            eta = f" {event['eta_seconds']:.0f}s left" if event.get("eta_seconds") is not None else ""
+            print(f"[{100 * event.get('fraction', 0):.0f}%] {event['current']}{eta}", file=sys.stderr, flush=True)
 
-    def progress(info: Any) -> None:
-        eta = f"{info.eta_seconds:.0f}s left" if info.eta_seconds is not None else ""
-        print(f"[{info.done}/{info.total}] {info.method} K={info.k if info.k >= 0 else 'prepare'} {eta}",
-              file=sys.stderr, flush=True)
-
-    result = run_curves(config, task, load, on_progress=None if args.quiet else progress)
+    printer = None if args.quiet else progress
+    if args.no_save:
+        snap = Snapshot("here", "fewshot.curves", JobStatus.DONE, result=compute("fewshot.curves", job, printer))
+    else:
+        snap = run_here(("fewshot.curves", job), on_update=printer)
+    result = snap.result
     if not result.points and not result.stopped:
         reasons = "; ".join(f"{s.method} K={s.k}: {PLMError(s.key, **s.params)}" for s in result.skipped) or "-"
         raise PLMError("fewshot.err.no_points", reasons=reasons)
-    payload_data = {"texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed}
-    failure = None
-    if not args.no_save:
-        try:
-            save_run(result)
-        except RunNotSaved as err:
-            failure = err
-    payload = {**to_json(result), **payload_data}
+    payload = {**to_json(result), "texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed,
+               "cached": snap.cached}
+    failure = snap.save_error.message() if snap.save_error is not None else None
     if failure is not None:
-        payload["not_saved"] = str(failure)
+        payload["not_saved"] = failure
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))
     else:

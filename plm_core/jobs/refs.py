@@ -27,6 +27,15 @@ class DataRef:
         return f"DataRef({self.name!r}, csv={f'{len(self.csv)} bytes' if self.csv is not None else None})"
 
 
+def data_ref(name: str) -> DataRef:
+    """A command line's --data: a sample-set name, or a CSV file's path (its bytes travel with the job)."""
+    from pathlib import Path
+
+    from plm_core.data import DATASETS, read_file_bytes
+
+    return DataRef(name) if name in DATASETS else DataRef(Path(name).name, read_file_bytes(Path(name)))
+
+
 @lru_cache(maxsize=8)
 def _load(name: str, csv: bytes | None) -> Any:
     if csv is not None:

@@ -45,14 +45,22 @@ def run_corpus(args: argparse.Namespace) -> int:
 
 
 def run_pretrain(args: argparse.Namespace) -> int:
-    from plm_core.pretrain.pipeline import pretrain
-    from plm_core.training.threads import own_process
+    """Through the job door in this process (kind "pretrain.checkpoint", never from the cache: it writes files)."""
+    import os
 
-    own_process(args.seed, args.threads)  # the CLI owns its process: threads, and dropout's global seed
-    _, folder = pretrain(args.objective, steps=args.steps, seed=args.seed, out=args.out,
-                         log=lambda m: print(m, flush=True))
+    from plm_core.jobs import run_here
+    from plm_core.pretrain.pipeline import PretrainJob
+
+    os.environ["PLM_LAB_WORKER_THREADS"] = str(args.threads)  # the CLI owns its process: threads, dropout's seed
+    job = PretrainJob(args.objective, args.steps, args.seed, str(args.out or ""))
+    snap = run_here(("pretrain.checkpoint", job), live=True, on_update=print_lines)
     if not args.no_probes:
         from plm_core.pretrain.probes import write_readme
 
-        print(f"model card -> {write_readme(args.objective, folder)}")
+        print(f"model card -> {write_readme(args.objective, Path(snap.result[1]))}")
     return 0
+
+
+def print_lines(event: dict) -> None:
+    for line in event.get("items", []):
+        print(line, flush=True)

@@ -223,3 +223,20 @@ def checkpoint_val_loss(objective: str, random_init: bool = False, n_batches: in
         backbone = load_backbone(TINY_CONFIGS[objective]["name"], random_init=random_init, seed=seed)
         model = require(backbone, "trainable").model
     return evaluate(task, model, batches)
+
+
+@dataclass(frozen=True)
+class PretrainJob:
+    """The job kind "pretrain.checkpoint" (the CLI's `pretrain`): one tiny model trained and saved to `out`."""
+
+    objective: str
+    steps: int | None = None  # None: the shipped budget
+    seed: int = 0
+    out: str = ""  # output folder ("" = assets/checkpoints/<name>)
+
+
+def run_pretrain_job(job: PretrainJob, ctx: Any) -> tuple[PretrainResult, str]:
+    """`pretrain` as a job: every log line is an item (the CLI prints them as they come)."""
+    result, folder = pretrain(job.objective, steps=job.steps, seed=job.seed, out=Path(job.out) if job.out else None,
+                              log=ctx.emit)
+    return result, str(folder)

@@ -117,17 +117,6 @@ def prepare(args: argparse.Namespace, *_: Any) -> tuple[Any, Any, dict[str, Any]
     return recipe, job, data
 
 
-def progress_printer(enabled: bool):
-    from plm_core.transfer.trainer import Callback
-
-    class Printer(Callback):
-        def on_epoch_end(self, trainer, record) -> None:
-            if enabled:
-                print_epoch(record)
-
-    return Printer()
-
-
 def print_epoch(record: dict) -> None:
     print(f"  epoch {record['epoch']}: train loss {record['train_loss']:.4f}  "
           f"test acc {record['test_accuracy']:.4f}  ({record['seconds']:.1f} s)", file=sys.stderr)
@@ -158,20 +147,6 @@ def report(summary: dict, as_json: bool) -> None:
           f"n_test={summary['n_test']}): accuracy {summary['test_accuracy']:.4f}, "
           f"macro-F1 {summary['test_macro_f1']:.4f}, trainable {summary['trainable_params']:,} of "
           f"{summary['total_params']:,} parameters, {summary['train_seconds']:.1f} s")
-
-
-def store(result: Any, data: dict, kind: str, summary: dict) -> PLMError | None:
-    """Save one run into the runs database; sets summary["run_id"] (None if it failed) and returns the failure."""
-    from plm_core.runs import RunNotSaved
-    from plm_core.transfer.records import save_result
-
-    try:
-        summary["run_id"] = save_result(None, result, data, kind)
-        return None
-    except RunNotSaved as err:
-        summary["run_id"] = None
-        summary["not_saved"] = str(err)
-        return err
 
 
 def run(args: argparse.Namespace) -> int:
@@ -210,47 +185,37 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_race_cmd(args: argparse.Namespace) -> int:
-    import uuid
+    """The race through the job door in this process (the lab's job kind): every racer on the identical split."""
+    import os
 
-    from plm_core.backbones import load_backbone
-    from plm_core.runs import EXIT_NOT_SAVED
-    from plm_core.training.threads import own_process
-    from plm_core.transfer.race import run_race
+    from plm_core.jobs import JobStatus, Snapshot, compute, run_here
+    from plm_core.runs import EXIT_NOT_SAVED, RunStore, jsonable
+    from plm_core.transfer.race import seed_table
     from plm_core.transfer.records import summary_with_data
 
     recipe, job, data = prepare(args)
-    configs, split, modes = list(job.configs), job.make_split(), list(recipe.modes)
-    backbone = load_backbone(args.backbone)
-    own_process(configs[0].seed, args.threads)
-    race_id = uuid.uuid4().hex[:8]
-    summaries: list[dict] = []
-    failures: list[PLMError] = []
-
-    def on_result(i: int, result) -> None:
-        seeds = max(args.seeds, 1)
-        info = {**data, "race": race_id, "racer": modes[i // seeds], "seed": configs[0].seed + i % seeds}
-        summary = summary_with_data(result, info)
-        failure = None if args.no_save else store(result, info, "race", summary)
-        summaries.append(summary)
-        if not args.json:
-            report(summary, False)
-        if failure is not None:
-            failures.append(failure)
-
-    race = run_race(configs, split, backbone, [progress_printer(not args.json)], on_result=on_result,
-                    seeds=args.seeds)
-    table = race.seed_table().to_dict(orient="records")
-    if args.json:
-        from plm_core.runs import jsonable
-
-        print(json.dumps(jsonable({"race": race_id, "runs": summaries, "strategies": table}), ensure_ascii=False))
+    os.environ["PLM_LAB_WORKER_THREADS"] = str(args.threads)  # the CLI owns its process (threads, global seed)
+    printer = epoch_printer(not args.json)
+    if args.no_save:
+        snap = Snapshot("here", recipe.kind, JobStatus.DONE, result=compute(recipe.kind, job, printer))
     else:
+        snap = run_here((recipe.kind, job), on_update=printer)
+    runs = [(view.racer, view.result) for view in snap.result.runs if view.result is not None]
+    race_id = RunStore().get(snap.saved[0])["config"].get("race") if snap.saved else None
+    summaries = [summary_with_data(result, {**data, "race": race_id, "racer": racer, "seed": result.config["seed"]})
+                 | {"run_id": snap.saved[i] if i < len(snap.saved) else None} for i, (racer, result) in enumerate(runs)]
+    table = seed_table([racer for racer, _ in runs], [result for _, result in runs]).to_dict(orient="records")
+    if args.json:
+        print(json.dumps(jsonable({"race": race_id, "runs": summaries, "strategies": table,
+                                   "cached": bool(snap.cached)}), ensure_ascii=False))
+    else:
+        for summary in summaries:
+            report(summary, False)
         for row in table:
             print(f"  {row['strategy']}: {row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f} over {row['seeds']} "
                   f"seed(s), trainable {row['trainable_share']:.2%}, {row['seconds_mean']:.1f} s"
                   + ("  (within seed noise of the best)" if row["within_noise"] else ""))
-    if failures:
-        print(f"error: {failures[0]}", file=sys.stderr)
+    if snap.save_error is not None:
+        print(f"error: {snap.save_error.message()}", file=sys.stderr)
         return EXIT_NOT_SAVED
     return 0
-

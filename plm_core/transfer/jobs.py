@@ -17,7 +17,6 @@ from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
 from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import TrainConfig
-from plm_core.transfer.defaults import RACE_EPOCHS, RACE_MODES, RACE_N, RACE_TEST
 from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
 from plm_core.transfer.split import Split, make_split
 from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer, TransferTrainer
@@ -172,15 +171,14 @@ def run_transfer(job: TransferJob, ctx: JobContext) -> TransferState:
 
 def store_transfer(job: TransferJob, state: TransferState) -> list[int]:
     """Save every finished run (a race's racers share a race id); their run ids."""
-    from plm_core.runs import RunStore
     from plm_core.transfer.records import save_result
 
-    store, data = RunStore(), job.describe_data()
+    data = job.describe_data()  # each save opens the store itself: a bad database is RunNotSaved, said on the page
     race_id = uuid.uuid4().hex[:8] if job.race else None
     ids = []
     for label, result in state.results:
         extra = {"race": race_id, "racer": label, "seed": result.config.get("seed")} if race_id else {}
-        ids.append(save_result(store, result, {**data, **extra}, "race" if job.race else "transfer"))
+        ids.append(save_result(None, result, {**data, **extra}, "race" if job.race else "transfer"))
     return ids
 
 
@@ -194,13 +192,3 @@ def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, 
     """About how long a race takes: every racer's work x seeds, scaled by model size and text length."""
     units = sum(estimated_cost(c, n_train, n_test) * max(c.max_length or 64, 16) / 64 for c in configs)
     return units * max(int(seeds), 1) * SECONDS_PER_UNIT * params / 1e6
-
-
-def default_race_job(modes: Sequence[str] = RACE_MODES, backbone: str = "minilm-l6",
-                     data: str = "movie-snippets") -> TransferJob:
-    """The race the Transfer lab starts with its default settings (one config per racer)."""
-    from plm_core.transfer.strategies import strategy_mode
-
-    base = TrainConfig(backbone=backbone, epochs=RACE_EPOCHS)
-    configs = tuple(base.with_(strategy=m, mode=strategy_mode(m)) for m in modes)
-    return TransferJob(configs, DataRef(data), n=RACE_N, test_limit=RACE_TEST, race=True)
