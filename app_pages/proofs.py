@@ -1,4 +1,5 @@
-"""Paper proofs: one card per paper — the claim, the paper's numbers beside ours, and the verdict with its rule.
+"""Paper proofs: one card per paper — the claim, the paper's numbers beside ours (mean ± sample sd over seeds), each
+compared difference with its paired bootstrap 95 % CI, and the three-way verdict with its rule.
 
 Every card is a job preset run through the job service (slot `proof.<card>`); a second press is answered
 from the result cache, with "run again live".
@@ -12,23 +13,25 @@ import streamlit as st
 from plm_core.evidence.cards import Card, ProofJob, ProofResult, card_ids, default_job, get_card
 from plm_core.evidence.cards_figures import bars_figure, curve_figure, layers_figure
 from plm_core.jobs import Snapshot
-from ui.common import dataset_label, guard, lang, page_header, table, tr, tr_md
+from ui.common import dataset_label, guard, lang, md_escape, page_header, table, tr
 from ui.jobs import current_job, job_panel, service, submit
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
 BADGE: dict[str, tuple[BadgeColor, str]] = {
-    "reproduced": ("green", ":material/check_circle:"), "partly": ("orange", ":material/change_history:"),
+    "reproduced": ("green", ":material/check_circle:"), "inconclusive": ("orange", ":material/help:"),
     "not_reproduced": ("red", ":material/cancel:")}
 MEASURES = ("self_similarity", "anisotropy", "adjusted")
 
 
 def variant_label(variant: str) -> str:
+    from plm_core.i18n import all_messages
+
     if variant.startswith("few_"):
         return tr("proofs.variant.few", k=variant.split("_", 1)[1])
     objective, _, init = variant.rpartition("_")
     if init in ("pretrained", "random") and objective:
         return f"{objective} · {tr(f'proofs.variant.{init}')}"
-    return tr(f"proofs.variant.{variant}")
+    return tr(f"proofs.variant.{variant}") if f"proofs.variant.{variant}" in all_messages() else variant
 
 
 def group_label(group: str) -> str:
@@ -40,31 +43,50 @@ def group_label(group: str) -> str:
 
 
 def ours_frame(result: ProofResult) -> pd.DataFrame:
+    """Our rows; the sd column only where every number stands on >= 2 seeds (never "sd 0 / 1 seed")."""
+    spread = all(r.n >= 2 and r.sd is not None for r in result.rows)
     return pd.DataFrame([{"group": group_label(r.group), "label": variant_label(r.variant), "value": r.value,
-                          "sd": r.sd, "n": r.n} for r in result.rows])
+                          **({"sd": r.sd, "n": r.n} if spread else {})} for r in result.rows])
 
 
 def paper_frame(card: Card) -> pd.DataFrame:
-    return pd.DataFrame([{"group": p.group, "label": variant_label(p.variant), "value": p.value,
+    """The paper's numbers as printed ("5.00" stays "5.00")."""
+    return pd.DataFrame([{"group": p.group, "label": variant_label(p.variant), "value": p.printed,
                           "unit": tr(f"proofs.unit.{p.unit}")} for p in card.paper_numbers])
+
+
+def difference_frame(result: ProofResult) -> pd.DataFrame:
+    digits = 3 if result.metric == "similarity" else 1
+    rows = []
+    for d in result.verdict.differences:
+        group, a, b = d.label
+        what = f"{variant_label(a)} − {variant_label(b)}"
+        rows.append({"compared": f"{group_label(group)}: {what}" if group else what,
+                     "estimate": f"{d.estimate:+.{digits}f}", "ci": f"[{d.low:+.{digits}f}, {d.high:+.{digits}f}]",
+                     "rule": tr(f"proofs.rule.{d.rule}", margin=d.margin),
+                     "outcome": tr(f"proofs.verdict.{d.outcome}")})
+    return pd.DataFrame(rows)
 
 
 def renamed(frame: pd.DataFrame) -> pd.DataFrame:
     names = {"group": "proofs.col.group", "label": "proofs.col.variant", "value": "proofs.col.value",
-             "sd": "proofs.col.sd", "n": "proofs.col.n", "unit": "proofs.col.unit"}
+             "sd": "proofs.col.sd", "n": "proofs.col.n", "unit": "proofs.col.unit", "compared": "proofs.col.compared",
+             "estimate": "proofs.col.estimate", "ci": "proofs.col.ci", "rule": "proofs.col.rule",
+             "outcome": "proofs.col.outcome"}
     return frame.rename(columns={c: tr(k) for c, k in names.items()})
 
 
 def verdict_block(result: ProofResult) -> None:
     color, icon = BADGE[result.verdict.outcome]
     st.badge(tr(f"proofs.verdict.{result.verdict.outcome}"), color=color, icon=icon)
-    st.markdown(tr_md(result.verdict.key, **result.verdict.params))
+    st.markdown(md_escape(result.verdict.message(lang())))
 
 
 def chart(card: Card, result: ProofResult, frame: pd.DataFrame) -> None:
     metric = tr(f"proofs.metric.{result.metric}")
     if card.id == "gpt3":
-        fig = curve_figure(result.extra["curves"], result.extra["majority"], tr("proofs.chart.ours"),
+        curves = {group_label(name): curve for name, curve in result.extra["curves"].items()}
+        fig = curve_figure(curves, result.extra["majority"], tr("proofs.chart.ours"),
                            tr("proofs.chart.k"), metric, tr("proofs.chart.majority"))
     elif card.id == "ethayarajh":
         fig = layers_figure(result.extra["layers"], {m: tr(f"proofs.variant.measure.{m}") for m in MEASURES},
@@ -85,12 +107,39 @@ def draw_result(card: Card, snap: Snapshot) -> None:
         table(renamed(paper_frame(card)))
     else:
         st.caption(tr("proofs.qualitative"))
-    st.markdown(f"**{tr('proofs.ours_table', metric=tr(f'proofs.metric.{result.metric}'))}**")
-    table(renamed(frame).round(3 if result.metric == "similarity" else 1))
+    one_seed = "sd" not in frame
+    title = "proofs.ours_table_one" if one_seed else "proofs.ours_table"
+    st.markdown(f"**{tr(title, metric=tr(f'proofs.metric.{result.metric}'))}**")
+    table(renamed(frame.assign(sd=0.0) if one_seed else frame).drop(columns=[tr("proofs.col.sd")] if one_seed else [])
+          .round(3 if result.metric == "similarity" else 1))
+    st.markdown(f"**{tr('proofs.diff_table')}**")
+    table(renamed(difference_frame(result)))
     chart(card, result, frame)
+    if card.id == "gpt3":
+        sweep_block(result)
+    if card.id == "matrix":
+        st.caption(budget_caption(result.extra.get("budgets", [])))
     if card.id == "elmo" and result.extra.get("gamma"):
         st.caption(tr("proofs.gamma", gammas=", ".join(map(str, result.extra["gamma"])),
                       weights=", ".join(map(str, result.extra["layer_weights"]))))
+
+
+def sweep_block(result: ProofResult) -> None:
+    """Part (b): accuracy vs K per width of the tiny GPTs (mean over seeds), or why there is none."""
+    sweep = result.extra.get("sweep")
+    if not sweep:
+        st.caption(tr("proofs.sweep_none"))
+        return
+    curves = {width: {k: sum(v) / len(v) for k, v in c.items()} for width, c in sweep.items()}
+    fig = curve_figure(curves, 0.0, tr("proofs.sweep_title"), tr("proofs.chart.k"),
+                       tr("proofs.metric.accuracy"), "")
+    st.plotly_chart(fig, width="stretch", key="proof-chart-gpt3-sweep")
+
+
+def budget_caption(budgets: list[dict]) -> str:
+    items = [tr("proofs.budget_item", model=b["model"], tokens=f"{b['tokens_seen'] / 1e6:.1f}",
+                steps=f"{b['steps']:,}", seconds=f"{b['wall_time_s']:,}") for b in budgets]
+    return tr("proofs.budgets", budgets="; ".join(items))
 
 
 def card_block(card_id: str) -> None:
@@ -101,6 +150,10 @@ def card_block(card_id: str) -> None:
         st.caption(f"{card.paper.citation} — {card.paper.where}")
         st.markdown(f"**{tr('proofs.claim')}** {tr(f'proofs.{card_id}.claim')}")
         st.markdown(f"**{tr('proofs.setup')}** {tr(f'proofs.{card_id}.setup')}")
+        if card_id == "matrix":
+            from plm_core.evidence.matrix import budget_rows
+
+            st.caption(budget_caption(budget_rows(card.preset.models)))
         job = default_job(card_id)
         st.markdown(f"**{tr('proofs.rule')}** {rule_text(card_id)}")
         if st.button(tr("proofs.run"), key=f"proof-run-{card_id}", icon=":material/play_arrow:") \
@@ -116,10 +169,10 @@ def in_cache(job: ProofJob) -> bool:
 
 
 def rule_text(card_id: str) -> str:
-    """The rule with the thresholds the verdict functions use."""
-    from plm_core.evidence.cards_verdicts import Verdict
+    """The rule with the margins the verdict functions use."""
+    from plm_core.evidence.cards_verdicts import rule_text as text
 
-    return Verdict(card_id, "reproduced", "yes").rule(lang())
+    return text(card_id, lang())
 
 
 page_header("proofs")

@@ -8,6 +8,7 @@ then stored; a failed store is an error on stderr and exit status 3, never a los
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -31,11 +32,15 @@ def run_and_show(kind: str, config: Any, live: bool, show: Callable[[Any, dict[s
     from plm_core.jobs import run_here
     from plm_core.runs import EXIT_NOT_SAVED
 
+    out = sys.stdout  # the result alone goes here; whatever the run prints (training logs) goes to stderr
+
     def shown(snap: Any) -> None:
         when = datetime.fromtimestamp(snap.computed_at or 0, UTC).isoformat(timespec="seconds")
-        show(snap.result, {"cached": snap.cached, "computed_at": when})
+        with contextlib.redirect_stdout(out):
+            show(snap.result, {"cached": snap.cached, "computed_at": when})
 
-    snap = run_here((kind, config), live=live, show=shown)
+    with contextlib.redirect_stdout(sys.stderr):
+        snap = run_here((kind, config), live=live, show=shown)
     if snap.save_error is not None:
         print(f"error: {snap.save_error.message()}", file=sys.stderr)
         return EXIT_NOT_SAVED
@@ -69,11 +74,14 @@ def print_card(out: dict) -> None:
     print(f"{out['card']}: {out['paper']['citation']} — {out['paper']['where']}")
     from plm_core.i18n import t
 
-    print("paper:", "; ".join(f"{p['group']} {p['variant']} = {p['value']} {t('proofs.unit.' + p['unit'], 'en')}"
+    print("paper:", "; ".join(f"{p['group']} {p['variant']} = {p['printed']} {t('proofs.unit.' + p['unit'], 'en')}"
                               for p in out["paper_numbers"]) or "(qualitative claim: " + out["claim"] + ")")
     print(f"ours ({out['metric']}):")
     for r in out["ours"]:
-        print(f"  {r['group']:<22} {r['variant']:<22} {r['value']:8.3f} ± {r['sd']:.3f} (n={r['n']})")
+        spread = f"± {r['sd']:.3f} (seeds={r['n']})" if r["sd"] is not None else "(one seed)"
+        print(f"  {r['group']:<22} {r['variant']:<22} {r['value']:8.3f} {spread}")
+    for d in out.get("differences", []):
+        print(f"  {d['name']:<45} {d['estimate']:+8.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] {d['outcome']}")
     print(f"claim: {out['claim']}")
     print(f"verdict: {out['verdict']} — {out['verdict_text']}")
     print(f"rule: {out['rule']}")

@@ -1,4 +1,4 @@
-"""The objective matrix: which pretraining objective transfers best, on equal terms.
+"""The objective matrix: which pretraining objective transfers best.
 
     five tiny checkpoints (MLM, CLM, span corruption, biLM, skip-gram) and their random-init twins
       x {frozen (features + linear head), fine-tune (everything trainable; the twin = from scratch)}
@@ -6,8 +6,11 @@
     -> one test accuracy per cell and seed -> mean +- sd per (model, init) x (setting, data)
 
 Every cell is one `plm_core.transfer.train` run on the split the seed draws (the same split for a
-checkpoint and its twin). Bodies that cannot be trained (the biLM, the skip-gram table) have no
-fine-tune cells: the matrix says so instead of inventing a number.
+checkpoint and its twin), and keeps its per-text test predictions: the summary carries a paired bootstrap
+95 % CI of each cell and of each gain over the twin, and flags cells whose CI reaches the majority-class
+rate ("at chance": not a finding). Bodies that cannot be trained (the biLM, the skip-gram table) have no
+fine-tune cells: the matrix says so instead of inventing a number. The checkpoints did NOT get equal
+budgets: `budget_rows` reads each one's tokens seen, steps and wall time from its model card.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ class MatrixCell:
     accuracy: float
     macro_f1: float
     seconds: float
+    predictions: list[int] = field(default_factory=list, repr=False)  # per test text (class index)
+    truth: list[int] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -62,10 +67,15 @@ class MatrixResult:
     seconds: float = 0.0
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(c) for c in self.cells])
+        return pd.DataFrame([cell_row(c) for c in self.cells])
 
     def summary(self) -> pd.DataFrame:
-        return summarize_cells(self.frame())
+        return with_intervals(summarize_cells(self.frame()), self.cells)
+
+
+def cell_row(cell: MatrixCell) -> dict[str, Any]:
+    """A cell without its per-text predictions (what tables and the runs store keep)."""
+    return {k: v for k, v in asdict(cell).items() if k not in ("predictions", "truth")}
 
 
 def objective_of(model: str) -> str:
@@ -98,6 +108,7 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     """One transfer run of the grid (the twin: frozen random features, or fine-tuning from scratch)."""
     from plm_core.backbones import get_spec, load_backbone
     from plm_core.data import get_dataset
+    from plm_core.evidence.cards_transfer import KeepPredictions
     from plm_core.transfer import TrainConfig, train
     from plm_core.transfer.config import default_pooling
     from plm_core.transfer.split import make_split
@@ -110,13 +121,15 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs,
                          pooling=default_pooling(get_spec(model)))
     start = time.perf_counter()
-    result = train(config, split.train, split.test, backbone=backbone)
+    keep = KeepPredictions()
+    result = train(config, split.train, split.test, backbone=backbone, callbacks=[keep])
+    predictions = [] if keep.predictions is None else keep.predictions.tolist()
     return MatrixCell(model, init, setting, data, seed, float(result.test_accuracy), float(result.test_macro_f1),
-                      time.perf_counter() - start)
+                      time.perf_counter() - start, predictions, split.encode(split.test["label"]).tolist())
 
 
 def run_matrix(job: MatrixJob, on_cell: Callable[[MatrixCell, int, int], None] | None = None,
-               should_stop: Callable[[], bool] | None = None) -> MatrixResult:
+               should_stop: Callable[[], bool] | None = None, keep_predictions: bool = True) -> MatrixResult:
     """Run the grid cell by cell; `on_cell(cell, done, total)` after each."""
     runs, skipped = plan(job)
     result = MatrixResult(job, skipped=skipped)
@@ -125,6 +138,8 @@ def run_matrix(job: MatrixJob, on_cell: Callable[[MatrixCell, int, int], None] |
         if should_stop and should_stop():
             break
         cell = run_cell(job, *run)
+        if not keep_predictions:
+            cell.predictions, cell.truth = [], []
         result.cells.append(cell)
         if on_cell:
             on_cell(cell, i + 1, len(runs))
@@ -146,6 +161,47 @@ def summarize_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def with_intervals(summary: pd.DataFrame, cells: Sequence[MatrixCell]) -> pd.DataFrame:
+    """The summary with, per row, the paired bootstrap 95 % CI of its accuracy (low, high) and of its gain over
+    the twin (gain_low, gain_high), the majority-class rate of its test texts (chance) and whether the CI
+    reaches it (at_chance). Cells stored without predictions keep NaN there."""
+    from plm_core.evidence.stats import Arm, paired_ci
+
+    out = summary.copy()
+    for col in ("low", "high", "gain_low", "gain_high", "chance"):
+        out[col] = np.nan
+    out["at_chance"] = False
+    arms: dict[tuple[str, str, str, str], Arm] = {}
+    for key in {(c.model, c.init, c.setting, c.data) for c in cells if c.predictions}:
+        group = sorted((c for c in cells if (c.model, c.init, c.setting, c.data) == key), key=lambda c: c.seed)
+        arms[key] = Arm(np.array([c.predictions for c in group]), np.array(group[0].truth), f"{key[2]}|{key[3]}")
+    for i, r in out.iterrows():
+        key = (r["model"], r["init"], r["setting"], r["data"])
+        if key not in arms:
+            continue
+        arm = arms[key]
+        _, low, high = paired_ci({"a": arm}, {"a": 1.0}, scale=1.0)
+        chance = float(np.bincount(arm.truth).max() / len(arm.truth))
+        out.loc[i, ["low", "high", "chance"]] = [low, high, chance]
+        out.loc[i, "at_chance"] = bool(low <= chance)
+        twin = (r["model"], "random", r["setting"], r["data"])
+        if r["init"] == "pretrained" and twin in arms:
+            _, gl, gh = paired_ci({"a": arm, "b": arms[twin]}, {"a": 1.0, "b": -1.0}, scale=1.0)
+            out.loc[i, ["gain_low", "gain_high"]] = [gl, gh]
+    return out
+
+
+def budget_rows(models: Sequence[str]) -> list[dict[str, Any]]:
+    """Each tiny checkpoint's pretraining budget, read from its model card (assets/checkpoints/<name>/)."""
+    from plm_core.pretrain.checkpoints import all_cards
+
+    cards = all_cards()
+    return [{"model": m, "objective": cards[m].get("objective", objective_of(m)),
+             "tokens_seen": int(cards[m].get("tokens_seen", 0)), "steps": int(cards[m].get("steps", 0)),
+             "wall_time_s": round(float(cards[m].get("wall_time_s", 0.0))), "params": int(cards[m].get("params", 0))}
+            for m in models if m in cards]
+
+
 def heatmap_table(summary: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     """(row labels 'model · init', column labels 'setting · data', means (R, C), sds (R, C)); NaN = not run."""
     rows = [f"{m} · {i}" for m in dict.fromkeys(summary["model"]) for i in INITS]
@@ -162,6 +218,11 @@ def best_objective(summary: pd.DataFrame) -> dict[str, str]:
     """(setting · data) -> the pretrained model with the largest gain over its own twin."""
     out = {}
     pre = summary[summary["init"] == "pretrained"].dropna(subset=["gain"])
+    if "at_chance" in pre:  # a column where both a checkpoint and its twin sit at chance shows no finding
+        twin_chance = summary[summary["init"] == "random"].set_index(["model", "setting", "data"])["at_chance"]
+        keep = [not (bool(r["at_chance"]) and bool(twin_chance.get((r["model"], r["setting"], r["data"]), False)))
+                for _, r in pre.iterrows()]
+        pre = pre[keep]
     for (setting, data), group in pre.groupby(["setting", "data"], sort=False):
         best = group.sort_values("gain", ascending=False).iloc[0]
         out[f"{setting} · {data}"] = str(best["model"])
@@ -172,9 +233,9 @@ def matrix_json(result: MatrixResult) -> dict[str, Any]:
     """The CLI's JSON: the job, each cell, the summary, the best objective per column."""
     summary = result.summary()
     return {"job": asdict(result.job), "seconds": round(result.seconds, 1),
-            "skipped": [list(s) for s in result.skipped],
-            "summary": summary.round(4).to_dict(orient="records"), "best": best_objective(summary),
-            "cells": [asdict(c) for c in result.cells]}
+            "skipped": [list(s) for s in result.skipped], "budgets": budget_rows(result.job.models),
+            "summary": summary.round(4).replace({np.nan: None}).to_dict(orient="records"),
+            "best": best_objective(summary), "cells": [cell_row(c) for c in result.cells]}
 
 
 def run_matrix_job(job: MatrixJob, ctx: Any) -> MatrixResult:

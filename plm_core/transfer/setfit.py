@@ -74,6 +74,7 @@ class SetFitResult:
     n_test: int = 0
     stop_reason: str = ""
     config: dict = field(default_factory=dict)
+    predictions: list[int] = field(default_factory=list)  # per test text, the class index (in `labels` order)
 
     def summary(self) -> dict[str, Any]:
         return {"method": "setfit", **self.config, "test_accuracy": self.test_accuracy,
@@ -218,6 +219,7 @@ def train_setfit(config: SetFitConfig, train_df: pd.DataFrame, test_df: pd.DataF
         train_seconds=time.perf_counter() - start, peak_memory_mb=memory.peak, trainable_params=n_body + n_head,
         total_params=n_body + n_head, n_train=len(texts), n_test=len(test_texts),
         stop_reason="user" if stop is not None and stop.is_set() else "", config=config.as_dict(),
+        predictions=pred.tolist(),
     )
 
 
