@@ -25,9 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from plm_core.backbones import load_backbone  # noqa: E402
 from plm_core.data import get_dataset  # noqa: E402
-from plm_core.fewshot.curves import CurveConfig, default_curve_config, run_curves, summarize, to_json  # noqa: E402
+from plm_core.fewshot.curves import CurveConfig, run_curves, summarize, to_json  # noqa: E402
 from plm_core.fewshot.methods import make_task  # noqa: E402
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer  # noqa: E402
+from plm_core.recipes import FewShotCurve  # noqa: E402
 
 DATA = "movie-snippets"
 
@@ -72,7 +73,7 @@ def bench_prefix_cache(task, cache: dict, n_test: int, k: int = 8) -> dict:
 
 
 def bench_full(cache: dict) -> dict:
-    config = default_curve_config(DATA)  # the page's default curve (bench/lessons.py times it through a job)
+    config = FewShotCurve(data=DATA).job_config().config  # the page's default curve (bench/lessons.py: as a job)
     task = make_task(get_dataset(DATA), config.test_limit)
 
     def progress(info) -> None:

@@ -57,16 +57,17 @@ def private_stores() -> Path:
 
 
 def default_race(modes: tuple[str, ...] = RACE_MODES) -> Any:
-    """The Transfer lab's race with the page's default settings and the given racers."""
-    from plm_core.transfer.jobs import default_race_job
+    """The Transfer lab's race with the page's default settings and the given racers (its recipe's job)."""
+    from plm_core.recipes import TransferRace
 
-    return default_race_job(modes)
+    return TransferRace(modes=modes).job_config()
 
 
 def default_curve() -> Any:
-    from plm_core.fewshot.jobs import default_curve_job
+    """The Few-shot lab's default curve, as the page submits it."""
+    from plm_core.recipes import FewShotCurve
 
-    return default_curve_job()
+    return FewShotCurve().job_config()
 
 
 class Phases:

@@ -12,14 +12,16 @@ from plm_core.fewshot.curves import (
     CURVE_TEST_LIMIT,
     PROMPT_MAX_K,
     CurveConfig,
-    default_curve_config,
     estimate_seconds,
     run_curves,
     run_order,
 )
 from plm_core.fewshot.methods import Method, Outcome, make_task
 from plm_core.fewshot.prompting import PromptConfig, PromptScorer
+from plm_core.recipes import FewShotCurve, TransferRace
 from plm_core.transfer.config import TrainConfig
+
+FIVE_MODES = ("frozen", "finetune", "discriminative", "gradual", "scratch")
 
 TEXTS = ["a fine movie", "awful", "it was ok i guess, and long", "x", "the best film this year by far",
          "not bad at all", "dreadful, simply dreadful and boring", "fun"]
@@ -72,7 +74,7 @@ def test_prompting_stops_at_its_k_cap_and_quick_methods_run_first(monkeypatch) -
 
 
 def test_curve_estimate_follows_the_work() -> None:
-    base = default_curve_config()
+    base = FewShotCurve().job_config().config
     assert (base.test_limit, base.prompt_max_k) == (CURVE_TEST_LIMIT, PROMPT_MAX_K)
     default = estimate_seconds(base, 2)
     assert 10 < default < 90  # the default curve is sized to fit a lesson
@@ -87,22 +89,22 @@ def test_curve_estimate_follows_the_work() -> None:
 
 
 def test_default_curve_job_is_the_pages_default() -> None:
-    from plm_core.fewshot.jobs import default_curve_job
-
-    job = default_curve_job()
-    assert job.config == default_curve_config() and job.data.name == "movie-snippets"
+    job = FewShotCurve().job_config()
+    assert (job.config.test_limit, job.config.prompt_max_k) == (CURVE_TEST_LIMIT, PROMPT_MAX_K)
+    assert job.data.name == "movie-snippets" and job.config.prompt is not None and job.config.descriptions
     assert job.config.methods == ("similarity", "prompt", "frozen") and job.config.seeds == 3
 
 
 def test_default_race_job_races_the_five_modes_with_the_page_defaults() -> None:
     from plm_core.transfer.defaults import RACE_EPOCHS, RACE_N, RACE_TEST
-    from plm_core.transfer.jobs import default_race_job, estimate_seconds
+    from plm_core.transfer.jobs import estimate_seconds
 
-    job = default_race_job()
+    job = TransferRace(modes=FIVE_MODES).job_config()
     assert [c.mode for c in job.configs] == ["frozen", "finetune", "discriminative", "gradual", "scratch"]
     assert (job.n, job.test_limit, job.race, job.seeds) == (RACE_N, RACE_TEST, True, 1)
     assert all(c.epochs == RACE_EPOCHS and c.backbone == "minilm-l6" for c in job.configs)
-    assert all(c == TrainConfig(backbone="minilm-l6", epochs=RACE_EPOCHS, strategy=c.strategy) for c in job.configs)
+    assert all(c == TrainConfig(backbone="minilm-l6", epochs=RACE_EPOCHS, strategy=c.strategy, layer=6)
+               for c in job.configs)  # the top layer's index (the form's and the lesson's)
     seconds = estimate_seconds(job.configs, RACE_N, RACE_TEST, 1, 22_700_000)
     assert 30 < seconds < 90  # calibrated on this machine; bench/lessons.py measures the real thing
     assert estimate_seconds(job.configs, 2 * RACE_N, RACE_TEST, 1, 22_700_000) > 1.5 * seconds

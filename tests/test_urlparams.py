@@ -123,8 +123,8 @@ def test_experiment_settings_are_the_recipes_fields_and_their_defaults_the_cores
     assert up.param("fewshot", "shots").default == tuple(curves.DEFAULT_SHOTS)
     assert up.param("fewshot", "methods").default == tuple(curves.CurveConfig().methods)
     assert up.param("fewshot", "seeds").default == curves.CurveConfig().seeds
-    assert up.param("fewshot", "test").default == curves.default_curve_config().test_limit  # the page's default curve
-    assert up.param("fewshot", "prompt_k").default == curves.default_curve_config().prompt_max_k
+    assert up.param("fewshot", "test").default == curves.CURVE_TEST_LIMIT  # the page's default curve
+    assert up.param("fewshot", "prompt_k").default == curves.PROMPT_MAX_K
     assert set(available_methods()) <= set(up.param("fewshot", "methods").choices or ())
     assert up.param("embeddings", "set").choices == (*polysemy_sets(), "custom")
     assert up.param("embeddings", "method").choices == tuple(METHODS)

@@ -69,12 +69,6 @@ class CurveConfig:
         return out
 
 
-def default_curve_config(data: str = "movie-snippets", language: str = "en") -> CurveConfig:
-    """The Few-shot lab's default curve, sized for a live lesson: K 0..32 for the quick methods, prompting
-    up to K = 2, 3 seeds, 60 test texts (bench/lessons.py times it)."""
-    return CurveConfig(data=data, language=language, test_limit=CURVE_TEST_LIMIT, prompt_max_k=PROMPT_MAX_K)
-
-
 def validate(config: CurveConfig) -> None:
     bad = [m for m in config.methods if m not in METHODS]
     if bad or not config.methods:

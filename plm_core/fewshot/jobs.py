@@ -14,7 +14,6 @@ from plm_core.fewshot.curves import (
     CurveConfig,
     CurveResult,
     ProgressInfo,
-    default_curve_config,
     run_curves,
     save_run,
     sensitivity,
@@ -82,8 +81,3 @@ def run_sensitivity_job(job: SensitivityJob, ctx: JobContext) -> pd.DataFrame:
 
     return sensitivity(lambda c: PromptScorer(lm, c, ds.labels), task, job.k, job.templates, job.orders,
                        job.seed, stop=ctx.stop, on_row=on_row)
-
-
-def default_curve_job(data: str = "movie-snippets") -> CurveJob:
-    """The curve the Few-shot lab starts with its default settings."""
-    return CurveJob(default_curve_config(data), DataRef(data))  # prompt None: the data's default template

@@ -5,7 +5,6 @@ bench/lessons.py times the default race (the five modes) and checks its shape: p
 
 from __future__ import annotations
 
-RACE_MODES: tuple[str, ...] = ("frozen", "finetune", "discriminative", "gradual", "scratch")
 RACE_N = 128  # training examples drawn for a race
 RACE_EPOCHS = 3  # gradual unfreezing needs three: head, + top layer, + the next one
 RACE_TEST = 150  # held-out examples every racer is scored on after every epoch
