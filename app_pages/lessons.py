@@ -11,6 +11,7 @@ from ui.figures import chart
 from ui.jobs import owner_id, service
 from ui.lesson import open_step, step_query
 from ui.pages import page_path
+from ui.watch import watch
 
 PREPARING = "lessons-preparing"  # lesson id -> {step index: job id}
 
@@ -39,18 +40,14 @@ def prepare_button(lesson: Lesson, view: cui.ClassView) -> None:
 
 
 def prepare_progress(lesson: Lesson) -> None:
-    """One progress bar for every job of the lesson, polled while any runs."""
-    from plm_core.lessons.jobs import overall_fraction
-
+    """One progress bar for every job of the lesson, watched while any runs."""
     job_ids = st.session_state[PREPARING][lesson.id]
 
-    @st.fragment(run_every=2.0)
-    def live() -> None:
-        snaps = [service().snapshot(j, owner_id()) for j in job_ids.values()]
+    def draw(snaps: list) -> None:
         done = sum(s.finished for s in snaps)
         failed = [s.status.value for s in snaps if s.finished and s.status.value != "done"]
         if done < len(snaps):
-            fraction = overall_fraction(service(), job_ids, owner_id())
+            fraction = sum(1.0 if s.finished else min(max(s.fraction, 0.0), 1.0) for s in snaps) / len(snaps)
             st.progress(fraction, text=tr("lessons.preparing", lesson=lesson.title.get(lang()),
                                           pct=round(100 * fraction), done=done, total=len(snaps)))
         elif failed:
@@ -58,7 +55,7 @@ def prepare_progress(lesson: Lesson) -> None:
         else:
             st.success(tr("lessons.prepared", lesson=lesson.title.get(lang())), icon=":material/task_alt:")
 
-    live()
+    watch(lambda: [service().snapshot(j, owner_id()) for j in job_ids.values()], draw)
 
 
 def worksheet_button(lesson: Lesson) -> None:

@@ -20,8 +20,9 @@ from typing import Any
 import streamlit as st
 
 from plm_core.errors import PLMError
-from plm_core.jobs import JobService, JobStatus, Snapshot, get_service
+from plm_core.jobs import JobService, JobStatus, Snapshot, get_service, run
 from ui.common import lang, show_error, tr
+from ui.watch import watch
 
 OWNER_PARAM = "u"  # where the id was kept before (an old link's ?u= is dropped, never adopted)
 OWNER_COOKIE = "plm_owner"
@@ -73,9 +74,9 @@ def submit(slot: str, kind: str, config: Any, live: bool = False) -> str:
     the panel of `slot` follows it. A refusal for lack of a free share (quota) is shown here; then "" and the
     panel keeps what it showed."""
     try:
-        job_id = service().submit(kind, config, owner=owner_id(), slot=slot, live=live,
-                                  group=str(st.session_state.get("class.group", "") or ""),
-                                  priority=int(st.session_state.get("class.priority", 0) or 0))
+        job_id = run((kind, config), service=service(), owner=owner_id(), slot=slot, live=live,  # the one door
+                     group=str(st.session_state.get("class.group", "") or ""),
+                     priority=int(st.session_state.get("class.priority", 0) or 0))
     except PLMError as err:
         if err.key not in QUOTA_KEYS:
             raise
@@ -113,33 +114,18 @@ def is_active(slot: str) -> bool:
     return bool(snap and snap.active)
 
 
-QUEUED_POLL_S = 5.0  # seconds between redraws of a panel whose job waits in the queue
-
-
 def job_panel(slot: str, draw: Callable[[Snapshot], None], every: float = 2.0,
               describe: Callable[[Snapshot], str] | None = None) -> Snapshot | None:
-    """Status, stop and the page's own drawing, redrawn every `every` s while the job is not finished."""
+    """Status, stop and the page's own drawing, redrawn every `every` s while the job is not finished (`watch`)."""
     job_id = current_job(slot)
     if job_id is None:
         return None
-    first = service().snapshot(job_id, owner_id())
-    # a queued job has nothing new to draw but its place in the queue: poll it less often (a class of
-    # queued panels polling every 2 s would take the server's CPU from the pages being used)
-    queued = first.status is JobStatus.QUEUED
-    interval = (max(every, QUEUED_POLL_S) if queued else every) if first.active else None
 
-    @st.fragment(run_every=interval)
-    def live() -> None:
-        snap = service().snapshot(job_id, owner_id())
-        status_block(slot, snap, describe)
-        draw(snap)
-        if snap.finished and first.active:
-            st.rerun(scope="app")  # ended: one full rerun draws the final view without polling
-        elif queued and snap.status is not JobStatus.QUEUED:
-            st.rerun(scope="app")  # started: redraw with the running job's faster poll
+    def panel(snaps: list[Snapshot]) -> None:
+        status_block(slot, snaps[0], describe)
+        draw(snaps[0])
 
-    live()
-    return first
+    return watch(lambda: [service().snapshot(job_id, owner_id())], panel, every)[0]
 
 
 def status_block(slot: str, snap: Snapshot, describe: Callable[[Snapshot], str] | None = None) -> None:

@@ -17,6 +17,7 @@ from plm_core.errors import PLMError
 from plm_core.lessons.model import Lesson, Question, Step
 from ui.common import guard, lang, md_escape, tr, tr_md
 from ui.figures import fig_text
+from ui.watch import watch
 
 if TYPE_CHECKING:
     from ui.classroom import ClassView
@@ -343,8 +344,7 @@ def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str
     (polled while its job runs), then what the outcome means (the step's `reveal` text)."""
     from plm_core.lessons.outcomes import matches
 
-    @st.fragment(run_every=2.0)
-    def live() -> None:
+    def live(_: list) -> None:
         outcome = step_outcome(step, question)
         if outcome is None:
             text = tr_md("lessons.reveal.waiting", said=said_text(question, said)) if said else tr(
@@ -362,7 +362,17 @@ def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str
         if step.reveal is not None:
             st.markdown(md_escape(step.reveal.get(lang())))
 
-    live()
+    watch(lambda: step_snapshots(step), live)  # redrawn while the step's job runs
+
+
+def step_snapshots(step: Step) -> list:
+    """The snapshot of the step's job in its page's slot (none: no job, or not submitted yet)."""
+    from plm_core.lessons.jobs import step_job
+    from ui.jobs import snapshot
+
+    job = step_job(step)
+    snap = snapshot(job.slot) if job is not None else None
+    return [snap] if snap is not None else []
 
 
 def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +26,7 @@ def cached_run(kind: str, config: Any, live: bool = False) -> tuple[Any, bool]:
     return snap.result, snap.cached
 
 
-def run_and_show(kind: str, config: Any, live: bool, show: Callable[[Any, dict[str, Any]], None]) -> int:
+def run_and_show(recipe: Any, live: bool, show: Callable[[Any, dict[str, Any]], None]) -> int:
     """`show(result, {"cached": ..., "computed_at": ...})`, then store; exit status 3 when storing failed."""
     from plm_core.jobs import run_here
     from plm_core.runs import EXIT_NOT_SAVED
@@ -40,7 +39,7 @@ def run_and_show(kind: str, config: Any, live: bool, show: Callable[[Any, dict[s
             show(snap.result, {"cached": snap.cached, "computed_at": when})
 
     with contextlib.redirect_stdout(sys.stderr):
-        snap = run_here((kind, config), live=live, show=shown)
+        snap = run_here(recipe, live=live, show=shown)
     if snap.save_error is not None:
         print(f"error: {snap.save_error.message()}", file=sys.stderr)
         return EXIT_NOT_SAVED
@@ -48,7 +47,8 @@ def run_and_show(kind: str, config: Any, live: bool, show: Callable[[Any, dict[s
 
 
 def cmd_proof(args: argparse.Namespace) -> int:
-    from plm_core.evidence.cards import card_ids, default_job, get_card
+    from plm_core.evidence.cards import card_ids, get_card
+    from plm_core.recipes.others import ProofCard
 
     if args.name == "list":
         rows = [{"card": c, "where": get_card(c).paper.where, "citation": get_card(c).paper.citation}
@@ -56,9 +56,7 @@ def cmd_proof(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2) if args.json else "\n".join(f"{r['card']:<11} {r['citation']}"
                                                                         for r in rows))
         return 0
-    job = default_job(args.name)
-    if args.seed is not None:
-        job = replace(job, preset=replace(job.preset, seed=args.seed), seed=args.seed)
+    recipe = ProofCard(card=get_card(args.name).id, seed=-1 if args.seed is None else args.seed)
 
     def show(result: Any, origin: dict[str, Any]) -> None:
         out = result.as_json() | origin
@@ -67,7 +65,7 @@ def cmd_proof(args: argparse.Namespace) -> int:
         else:
             print_card(out)
 
-    return run_and_show("proof", job, args.live, show)
+    return run_and_show(recipe, args.live, show)
 
 
 def print_card(out: dict) -> None:
@@ -100,7 +98,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         print("\n".join(summary_lines(result.summary())), flush=True)
         print(f"{'cached' if origin['cached'] else 'computed'}; {result.seconds:.0f} s live", file=sys.stderr)
 
-    return run_and_show("matrix", job, args.live, show)
+    return run_and_show(("matrix", job), args.live, show)
 
 
 def add_parser(sub: Any) -> None:

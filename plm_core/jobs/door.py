@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -42,6 +42,23 @@ def run(recipe: Work, *, owner: str = "", slot: str = "", live: bool = False, gr
     kind, config = unpack(recipe)
     return str((service or get_service()).submit(kind, config, owner=owner, slot=slot, live=live, group=group,
                                                  priority=priority))
+
+
+def wait_all(service: Any, job_ids: Mapping[Any, str], owner: str = "", timeout: float = 3600.0, poll: float = 0.5,
+             on_progress: Callable[[float], None] | None = None) -> dict[Any, Snapshot] | None:
+    """The core's one way to watch jobs (a CLI, a prepare): poll until all have finished; their snapshots, or
+    None at `timeout`. Each poll reports the mean fraction (a finished job counts 1) and is `owner`'s heartbeat."""
+    deadline = time.monotonic() + timeout
+    while True:
+        snaps = {i: service.snapshot(job_id, owner) for i, job_id in job_ids.items()}
+        if on_progress is not None:
+            on_progress(sum(1.0 if s.finished else min(max(s.fraction, 0.0), 1.0) for s in snaps.values())
+                        / max(len(snaps), 1))
+        if all(s.finished for s in snaps.values()):
+            return snaps
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(poll)
 
 
 def compute(kind: str, config: Any, on_update: Callable[[dict[str, Any]], None] | None = None,

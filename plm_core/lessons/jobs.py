@@ -73,34 +73,23 @@ class Prepared:
 def submit_lesson(service: Any, lesson: Lesson, owner: str = "", overrides: Mapping[str, str] | None = None
                   ) -> dict[int, str]:
     """Submit every step's job (identical ones are computed once); step index -> job id."""
-    return {i: service.submit(job.kind, job.config, owner=owner, slot=f"lesson:{lesson.id}:{i}")
+    from plm_core.jobs import run
+
+    return {i: run(job.recipe, service=service, owner=owner, slot=f"lesson:{lesson.id}:{i}")
             for i, job in lesson_jobs(lesson, overrides).items()}
-
-
-def overall_fraction(service: Any, job_ids: Mapping[int, str], owner: str = "") -> float:
-    """One progress bar for all of a lesson's jobs: the mean of their fractions (a finished job counts 1)."""
-    if not job_ids:
-        return 1.0
-    snaps = [service.snapshot(job_id, owner) for job_id in job_ids.values()]
-    return sum(1.0 if s.finished else min(max(s.fraction, 0.0), 1.0) for s in snaps) / len(snaps)
 
 
 def prepare(service: Any, lesson: Lesson, overrides: Mapping[str, str] | None = None,
             on_progress: Callable[[float], None] | None = None, timeout: float = 3600.0,
             poll: float = 0.5) -> list[Prepared]:
     """Run every step's job of `lesson` through `service` and wait for all of them."""
+    from plm_core.jobs import wait_all
+
     job_ids = submit_lesson(service, lesson, "lesson-prepare", overrides)
     deadline = time.monotonic() + timeout
-    while True:
-        fraction = overall_fraction(service, job_ids, "lesson-prepare")
-        if on_progress:
-            on_progress(fraction)
-        snaps = {i: service.snapshot(j, "lesson-prepare") for i, j in job_ids.items()}
-        if all(s.finished for s in snaps.values()):
-            break
-        if time.monotonic() > deadline:
-            raise PLMError("lessons.err.prepare_timeout", lesson=lesson.id, seconds=round(timeout))
-        time.sleep(poll)  # each snapshot above is also this owner's heartbeat
+    snaps = wait_all(service, job_ids, "lesson-prepare", timeout, poll, on_progress)
+    if snaps is None:
+        raise PLMError("lessons.err.prepare_timeout", lesson=lesson.id, seconds=round(timeout))
     wait_stored(service, lesson, snaps, overrides, deadline, poll)
     return [Prepared(i, s.job_id, s.status.value, bool(s.cached), 0.0 if s.cached else float(s.compute_seconds or 0))
             for i, s in snaps.items()]
