@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -270,7 +272,10 @@ def read_csv_bytes(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) -> pd.DataFra
 
 def _parse(text: str, sep: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, nrows=MAX_CSV_ROWS + 1)
+        with warnings.catch_warnings():  # "loss of data": only the empty fields of a row ending in the separator
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, nrows=MAX_CSV_ROWS + 1,
+                               index_col=False)  # never the first column as row names (that shifted every column)
     except (pd.errors.ParserError, csv.Error, ValueError) as err:
         raise PLMError("data.err.unreadable", detail=(str(err).splitlines() or ["?"])[0][:200]) from None
     except pd.errors.EmptyDataError:
@@ -289,11 +294,45 @@ def sniff_separator(text: str) -> str | None:
         return None
 
 
+def check_rows(text: str, sep: str) -> None:
+    """Read row by row with `sep` (only where the header then names `text` and `label`): a repeated header row
+    and a row with more fields than the header each raise their own message with the row's line number.
+
+    pandas would take the first of them silently: a longer *first* row turns the first column into row names
+    and shifts every column one place (the label read as text, blank labels below); a second header row
+    becomes a class named 'label'. Empty fields at the end of a row ("a,b,") are not extra fields.
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        header = next(reader, [])
+        names = [h.strip().lstrip("\ufeff").casefold() for h in header]
+        if not {"text", "label"} <= set(names):
+            return
+        first = True
+        for row in reader:
+            if not row or not any(field.strip() for field in row):
+                continue  # a blank line: pandas skips it too
+            while len(row) > len(header) and not row[-1].strip():
+                row = row[:-1]
+            line = reader.line_num
+            if [f.strip().casefold() for f in row] == names:
+                raise PLMError("data.err.repeated_header", row=line, header=sep.join(header))
+            if len(row) > len(header):
+                key = "data.err.shifted_columns" if first else "data.err.extra_fields"
+                raise PLMError(key, row=line, n=len(row), expected=len(header), sep=separator_name(sep),
+                               start=row[0][:40])
+            first = False
+    except csv.Error:
+        return  # an unclosed quote and the like: pandas names the problem
+
+
 def parse_csv_text(text: str) -> pd.DataFrame:
     """Comma-separated first; if that gives no text/label columns, the sniffed separator (e.g. ';' or tab).
+    Rows are checked first (`check_rows`): a repeated header or a row with too many fields is named.
 
     The separator used is kept in `df.attrs["separator"]`.
     """
+    check_rows(text, ",")
     try:
         df = _parse(text, ",")
     except PLMError:
@@ -301,6 +340,7 @@ def parse_csv_text(text: str) -> pd.DataFrame:
     if df is None or not has_columns(df):
         sep = sniff_separator(text)
         if sep and sep != ",":
+            check_rows(text, sep)
             try:
                 other = _parse(text, sep)
             except PLMError:
@@ -318,6 +358,46 @@ def separator_name(sep: str) -> str:
     return {"\t": "tab", ";": ";", "|": "|", ",": ","}.get(sep, sep)
 
 
+INVISIBLE = frozenset("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+                      "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068"
+                      "\u2069\u3164\ufeff\uffa0")  # zero-width, joiners, direction marks, soft hyphen, BOM, fillers
+
+
+def normalise_label(value: str) -> str:
+    """A label as it is compared and stored: Unicode NFC, invisible characters (ZWJ, ZWSP, BOM, direction
+    marks, soft hyphens, ...) removed, surrounding spaces trimmed — two labels that look the same are one."""
+    text = unicodedata.normalize("NFC", str(value))
+    return "".join(ch for ch in text if ch not in INVISIBLE and unicodedata.category(ch) != "Cf").strip()
+
+
+def visible(value: str) -> str:
+    """`value` with its invisible and space characters named, to show what a merge joined (“pos⟨U+200D⟩”)."""
+    out = []
+    decomposed = unicodedata.normalize("NFC", str(value)) != str(value)  # then its combining marks are named too
+    for ch in str(value):
+        if ch in INVISIBLE or unicodedata.category(ch) in ("Cf", "Zs") and ch != " " or ch in "\t\r\n" or \
+                decomposed and unicodedata.combining(ch):
+            out.append(f"⟨U+{ord(ch):04X}⟩")
+        else:
+            out.append(ch)
+    text = "".join(out)
+    lead, trail = len(text) - len(text.lstrip(" ")), len(text) - len(text.rstrip(" "))
+    return "⟨space⟩" * lead + text.strip(" ") + "⟨space⟩" * trail if text.strip(" ") else text
+
+
+def label_merges(raw: pd.Series, normalised: pd.Series, limit: int = 5) -> list[str]:
+    """For every label that more than one spelling became: “label” ← “spelling” (rows …), at most `limit`."""
+    out: list[str] = []
+    spellings = pd.DataFrame({"raw": raw.to_numpy(), "label": normalised.to_numpy()})
+    for name, group in spellings.groupby("label", sort=True):
+        forms = list(dict.fromkeys(group["raw"]))
+        if len(forms) < 2 or not name:
+            continue
+        shown = ", ".join(f"“{visible(f)}” ({_rows(raw == f)})" for f in forms if f != name)
+        out.append(f"“{name}” ← {shown}")
+    return out[:limit]
+
+
 def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
     """Check the `text` and `label` columns; return clean rows and notices (e.g. truncation)."""
     df = df.rename(columns={c: str(c).strip().lower() for c in df.columns})
@@ -330,7 +410,8 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
                 raise PLMError("data.err.missing_column_sep", column=column, found=found, sep=separator_name(hint))
             raise PLMError("data.err.missing_column", column=column, found=found)
     text = df["text"].astype(str).str.strip()
-    label = df["label"].astype(str).str.strip()
+    raw_label = df["label"].astype(str)
+    label = raw_label.map(normalise_label)
     if (text == "").all():
         raise PLMError("data.err.all_texts_empty")
     if (text == "").any():
@@ -344,6 +425,9 @@ def validate_frame(df: pd.DataFrame, max_chars: int = MAX_TEXT_CHARS) -> tuple[p
     if label.nunique() < 2:
         raise PLMError("data.err.single_class", label=label.iloc[0])
     notices: list[tuple[str, dict]] = []
+    merged = label_merges(raw_label, label)
+    if merged:
+        notices.append(("data.notice.labels_merged", {"n": len(merged), "merges": "; ".join(merged)}))
     too_long = text.str.len() > max_chars
     if too_long.any():
         text = text.where(~too_long, text.str.slice(0, max_chars))

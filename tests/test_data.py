@@ -84,6 +84,14 @@ BAD_CASES = {
     "single_class": (b"text,label\ngood,pos\ngreat,pos\n", {}, "data.err.single_class", "'pos'"),
     "class_too_small": (b"text,label\ngood,pos\ngreat,pos\nbad,neg\n", {}, "data.err.class_too_small_to_split",
                         "'neg'"),
+    # a second header row (was: "Class 'label' has only 1 example")
+    "repeated_header": (csv_bytes(GOOD.replace("\n", "\ntext,label\n", 1)), {}, "data.err.repeated_header", "Row 2 "),
+    # an unquoted comma in the first example (was: read shifted, "20 rows have a blank label")
+    "shifted_columns": (csv_bytes(GOOD.replace("\n", "\ngreat, fun movie,pos\n", 1)), {}, "data.err.shifted_columns",
+                        "Row 2 (the first example, starting “great”) has 3 fields but the header has 2"),
+    # an unquoted comma further down (was: pandas' English "Expected 2 fields in line 23, saw 3")
+    "extra_fields": (csv_bytes(GOOD + "great, fun movie,pos\n"), {}, "data.err.extra_fields",
+                     "Row 22 (starting “great”) has 3 fields"),
 }
 
 
@@ -134,3 +142,35 @@ def test_split_pool_test_share():
     df = pd.DataFrame({"text": [f"t{i}" for i in range(100)], "label": ["a"] * 50 + ["b"] * 50})
     pool, test = split_pool_test(df, 0.2)
     assert len(test) == 20 and test["label"].value_counts().to_dict() == {"a": 10, "b": 10}
+
+
+def test_a_first_row_ending_in_a_comma_is_not_shifted():
+    """'good movie,pos,' as the first example made pandas take the texts as row names (every label blank)."""
+    ds = load_csv(csv_bytes(GOOD.replace("\n", "\nfine movie,pos,\n", 1)))
+    assert sorted(ds.labels) == ["neg", "pos"] and len(ds.pool) + len(ds.test) == 21
+
+
+@pytest.mark.parametrize("spelling, shown", [
+    ("pos\u200d", "“pos⟨U+200D⟩” (22, 23, 24)"),  # a zero-width joiner: two classes that looked the same
+    ("\ufeffpos\u200b", "“⟨U+FEFF⟩pos⟨U+200B⟩” (22, 23, 24)"),  # BOM and zero-width space
+    (" pos ", "“⟨space⟩pos⟨space⟩” (22, 23, 24)"),  # spaces around it
+])
+def test_labels_that_look_the_same_are_one_class_and_the_merge_is_reported(spelling, shown):
+    extra = "".join(f"nice movie {i},{spelling}\n" for i in range(3))
+    ds = load_csv(csv_bytes(GOOD + extra))
+    assert ds.labels == ["neg", "pos"]
+    assert (pd.concat([ds.pool, ds.test])["label"] == "pos").sum() == 13
+    assert ds.notices == [("data.notice.labels_merged", {"n": 1, "merges": f"“pos” ← {shown}"})]
+
+
+def test_unicode_forms_of_a_label_are_one_class():
+    extra = "nice film,caf\u00e9\nfine film,cafe\u0301\nneat film,caf\u00e9\n"
+    ds = load_csv(csv_bytes(GOOD + extra))
+    assert ds.labels == ["café", "neg", "pos"] and "café" == "caf\u00e9"
+    assert ds.notices[0][1]["merges"] == "“café” ← “cafe⟨U+0301⟩” (23)"
+
+
+def test_a_label_of_invisible_characters_only_is_blank():
+    with pytest.raises(PLMError) as err:
+        load_csv(csv_bytes(GOOD + "odd movie,\u200d\n"))
+    assert err.value.key == "data.err.blank_labels" and err.value.params["rows"] == "22"

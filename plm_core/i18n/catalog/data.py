@@ -81,6 +81,22 @@ MESSAGES = {
         "en": "No file at {path}.",
         "ko": "{path}에 파일이 없습니다.",
     },
+    "data.err.repeated_header": {
+        "en": "Row {row} repeats the header ({header}): a second header line would be read as an example labelled 'label'. Delete that row.",
+        "ko": "{row}행이 헤더({header})를 다시 적고 있습니다. 두 번째 헤더 줄은 레이블이 'label'인 예시로 읽히니 그 행을 지우세요.",
+    },
+    "data.err.shifted_columns": {
+        "en": "Row {row} (the first example, starting “{start}”) has {n} fields but the header has {expected}: every column would be read one place to the right (the text as a row name, the label as the text). A '{sep}' inside the text? Put that text in double quotes (\"…\") or remove the '{sep}'.",
+        "ko": "{row}행(첫 예시, “{start}”로 시작)의 칸이 {n}개인데 헤더는 {expected}개입니다. 이대로면 모든 열이 한 칸씩 밀려 읽힙니다(텍스트는 행 이름으로, 레이블은 텍스트로). 텍스트 안에 '{sep}'가 있나요? 그 텍스트를 큰따옴표(\"…\")로 감싸거나 '{sep}'를 지우세요.",
+    },
+    "data.err.extra_fields": {
+        "en": "Row {row} (starting “{start}”) has {n} fields but the header has {expected}. A '{sep}' inside the text? Put that text in double quotes (\"…\") or remove the '{sep}'.",
+        "ko": "{row}행(“{start}”로 시작)의 칸이 {n}개인데 헤더는 {expected}개입니다. 텍스트 안에 '{sep}'가 있나요? 그 텍스트를 큰따옴표(\"…\")로 감싸거나 '{sep}'를 지우세요.",
+    },
+    "data.notice.labels_merged": {
+        "en": "{n} label(s) were written in more than one way that looks the same (invisible characters, Unicode form or spaces around them) and were merged: {merges}.",
+        "ko": "보기에는 같지만 다르게 적힌 레이블 {n}개(보이지 않는 문자, 유니코드 형태, 앞뒤 공백)를 하나로 합쳤습니다: {merges}.",
+    },
     "data.notice.truncated": {
         "en": "{n} text(s) were longer than {limit} characters and were cut to that length (rows {rows}).",
         "ko": "{n}개 텍스트가 {limit}자를 넘어서 그 길이로 잘랐습니다({rows}행).",
