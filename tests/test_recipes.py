@@ -114,7 +114,10 @@ def cli_argv(page: str, settings: dict[str, Any]) -> list[str]:
     """The command a teacher would type for this step."""
     values = {k: str(v) for k, v in settings.items() if k != "tab"}
     if page == "fewshot":
-        return ["fewshot", *[x for k, v in values.items() for x in (FLAGS[k], v)]]
+        backbones = [x for k, v in values.items() if k.startswith("bb_") for x in ("--backbone", f"{k[3:]}={v}")]
+        calibrate = ["--calibrate"] if values.pop("calibrate", "false").lower() in ("1", "true") else []
+        return ["fewshot", *backbones, *calibrate,
+                *[x for k, v in values.items() if not k.startswith("bb_") for x in (FLAGS[k], v)]]
     race = settings.get("tab") == "race"
     size = values.pop("n", str(TransferRun().n))
     argv = ["race" if race else "train", "--per-class" if values.pop("sizing", "n") == "k" else "--n", size]
@@ -128,26 +131,14 @@ def cli_argv(page: str, settings: dict[str, Any]) -> list[str]:
 
 
 def cli_key(page: str, settings: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> str:
-    argv = cli_argv(page, settings)
-    if page == "fewshot":
-        from plm_core.data import get_dataset
-        from plm_core.fewshot.cli import build_job
-
-        args = build_parser().parse_args(argv)
-        job = build_job(args, get_dataset(args.data).labels)
-        return cache_key("fewshot.curves", job)
-    if argv[0] == "race":  # the race command still drives run_race itself: its job is the one it prepares
-        from plm_core.transfer.cli import prepare
-
-        recipe, job, _ = prepare(build_parser().parse_args(argv))
-        return cache_key(recipe.kind, job)
+    """Run the step's command up to the job door (`jobs.run_here`), where its job is caught."""
 
     def door(recipe: Any, **kwargs: Any) -> Any:
         raise Caught(*recipe)
 
     monkeypatch.setattr("plm_core.jobs.run_here", door)
     with pytest.raises(Caught) as caught:
-        main(argv)
+        main(cli_argv(page, settings))
     return cache_key(*caught.value.args)
 
 
