@@ -153,8 +153,13 @@ def plan(config: CurveConfig, methods: dict[str, Method], task: FewShotTask) -> 
     most = task.max_k()
     for name in run_order(config.methods):
         method = methods[name]
+        shots = sorted(set(config.shots))
+        if not any(method.supports(k) for k in shots):  # e.g. similarity (K = 0 only) with K = 1, 2: say so
+            skipped.append(Skipped(name, shots[0], f"fewshot.skip.no_k.{method.kind}",
+                                   {"shots": ", ".join(map(str, shots))}))
+            continue
         units.append(Unit(name, -1, 0, unit_weight(name, -1, n_labels)))
-        for k in sorted(set(config.shots)):
+        for k in shots:
             if not method.supports(k):
                 continue
             if k > most:

@@ -59,6 +59,18 @@ MESSAGES = {
         "en": "K = {shots} is more examples per class than the smallest class has in the pool ({most}): use K ≤ {most}.",
         "ko": "K = {shots:은} 풀에서 가장 작은 클래스의 예시 수({most})보다 많습니다. K ≤ {most:으로} 하세요.",
     },
+    "fewshot.skip.no_k.zero": {
+        "en": "not run: this method works at K = 0 only (no examples), and the chosen K are {shots}. Add 0 to the K values.",
+        "ko": "실행하지 않음: 이 방법은 K = 0(예시 없음)에서만 작동하는데 고른 K는 {shots}입니다. K 값에 0을 넣으세요.",
+    },
+    "fewshot.skip.no_k.demo": {
+        "en": "not run: none of the chosen K ({shots}) is 0 or more.",
+        "ko": "실행하지 않음: 고른 K({shots}) 중 0 이상인 값이 없습니다.",
+    },
+    "fewshot.skip.no_k.train": {
+        "en": "not run: this method needs at least one example per class (K ≥ 1), and the chosen K are {shots}.",
+        "ko": "실행하지 않음: 이 방법은 클래스마다 예시가 하나 이상(K ≥ 1) 필요한데 고른 K는 {shots}입니다.",
+    },
     "fewshot.err.no_points": {
         "en": "These settings give no point at all: {reasons}",
         "ko": "이 설정으로는 점이 하나도 나오지 않습니다: {reasons}",
