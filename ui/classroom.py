@@ -270,3 +270,18 @@ def distribution(view: ClassView, index: int, question: Question, answer: str | 
         fig.update_layout(font={"size": 22}, title_font_size=26)
     with st.container(key="class-distribution"):
         chart(fig, key=f"class-dist-{index}", name=f"class-{view.code}-step{index + 1}", width="stretch")
+
+
+def allows(action: classroom.TeacherAction) -> bool:
+    """Outside a class: yes. In a class: only with its teacher key (checked in the core); else the refusal shows."""
+    from ui.common import show_error
+
+    code = st.session_state.get(CODE)
+    if not code:
+        return True
+    try:
+        classroom.check_teacher(str(code), st.session_state.get(KEY), action)
+    except PLMError as err:
+        show_error(err)
+        return False
+    return True

@@ -172,7 +172,10 @@ def done_block(slot: str, snap: Snapshot) -> None:
         cols = st.columns([4, 1])
         cols[0].caption(tr("jobs.cached", when=when, where=snap.computed_on,
                            seconds=round(snap.compute_seconds or 0, 1)))
-        if cols[1].button(tr("jobs.run_live"), key=f"{slot}-live-{snap.job_id}", icon=":material/replay:"):
+        from ui.classroom import allows  # in a class only its teacher runs a shared result again (checked in the core)
+
+        if cols[1].button(tr("jobs.run_live"), key=f"{slot}-live-{snap.job_id}", icon=":material/replay:") and allows(
+                "run_live"):
             if submit(slot, snap.kind, snap.config, live=True):
                 st.rerun()
     else:

@@ -259,7 +259,10 @@ def share_button(page: str) -> None:
     if not panel.open:  # built when opened: the link of the view as it is then
         return
     with panel:
-        url = up.link(page, values_of(page), share_base(), lang())
+        from ui.lesson import share_query  # a lesson step's link opens that step (lesson and step; no owner)
+
+        url = up.link(page, values_of(page), share_base(), lang()) + "".join(
+            f"&{k}={v}" for k, v in share_query().items())
         st.markdown(f"**{tr('share.title')}**")
         st.caption(tr("share.help"))
         st.code(url, language=None, wrap_lines=True)
