@@ -23,7 +23,7 @@ MESSAGES = {
     "domain.tab.korean": {"en": "The Korean case", "ko": "한국어 사례"},
     "domain.backbone": {"en": "Backbone", "ko": "백본"},
     "domain.data": {"en": "Target text", "ko": "대상 텍스트"},
-    "domain.data.upload": {"en": "My CSV file (column `text`)", "ko": "내 CSV 파일 (`text` 열)"},
+    "domain.data.upload": {"en": "My CSV file (column “text”)", "ko": "내 CSV 파일(“text” 열)"},  # an option: no Markdown
     "domain.upload": {"en": "Upload a CSV with a `text` column (a `label` column is needed only to continue "
                             "pretraining and transfer)",
                       "ko": "`text` 열이 있는 CSV를 올리세요 (`label` 열은 사전학습 이어 하기와 전이에만 필요합니다)"},
