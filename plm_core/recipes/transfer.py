@@ -112,7 +112,7 @@ class TransferRun(TransferSettings):
         return self.test
 
     def normalized(self) -> TransferRun:
-        return self.resolved((self.mode,))  # type: ignore[no-any-return]
+        return self.resolved((self.mode,))
 
     def job_config(self) -> Any:
         r = self.normalized()
@@ -138,7 +138,7 @@ class TransferRace(TransferSettings):
         return self.race_test
 
     def normalized(self) -> TransferRace:
-        return self.resolved(self.modes)  # type: ignore[no-any-return]
+        return self.resolved(self.modes)
 
     def job_config(self) -> Any:
         r = self.normalized()
