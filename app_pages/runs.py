@@ -122,8 +122,12 @@ def export(store: RunStore, targets: list[int]) -> None:
 
 
 def deleter() -> Deleter:
-    """Who this browser is when it deletes: its secret id (its own runs only)."""
-    return Deleter(owner=ui.jobs.owner_id())
+    """Who this browser is when it deletes: its secret id (its own runs), and the teacher key of the class it
+    leads (any run; the step bar has read the class into the session; the core checks the key)."""
+    from ui import classroom as class_ui
+
+    return Deleter(owner=ui.jobs.owner_id(), class_code=str(st.session_state.get(class_ui.CODE) or ""),
+                   teacher_key=str(st.session_state.get(class_ui.KEY) or ""))
 
 
 def ids_tag(ids: list[int]) -> str:
@@ -135,10 +139,13 @@ def delete(store: RunStore, ids: list[int]) -> None:
     """Delete the selected runs this browser may delete, after a confirmation bound to exactly those ids: a
     changed selection (also the one a deletion leaves behind) is a new, unticked box."""
     who = deleter()
-    allowed = sorted(ids) if who.may_delete_any() else sorted(store.owned(ids, who.owner))
+    teacher = who.may_delete_any()
+    allowed = sorted(ids) if teacher else sorted(store.owned(ids, who.owner))
     others = len(ids) - len(allowed)
     if others:
         st.caption(tr("runs.delete.not_yours", n=others))
+    elif teacher and set(ids) - store.owned(ids, who.owner):
+        st.caption(tr("runs.delete.as_teacher"))
     if not allowed:
         return
     tag = ids_tag(allowed)

@@ -347,8 +347,16 @@ class Deleter:
     teacher_key: str = ""  # that class's teacher key: may delete any run
 
     def may_delete_any(self) -> bool:
-        """A valid teacher key of a class may delete every run; checked here, in the core."""
-        return False
+        """The teacher key of a class that has not ended may delete every run; checked here, in the core."""
+        if not (self.class_code and self.teacher_key):
+            return False
+        from plm_core.lessons import classroom
+
+        try:
+            state = classroom.get_class(self.class_code)
+        except PLMError:  # no such class
+            return False
+        return not state.ended and classroom.is_teacher(state.code, self.teacher_key)
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,25 @@ def test_the_job_service_records_who_made_a_jobs_runs(tmp_path, monkeypatch) -> 
         svc.shutdown()
     assert snap.status is JobStatus.DONE and len(snap.saved) == 2
     assert RunStore().owned(snap.saved, ME) == set(snap.saved) and not RunStore().owned(snap.saved, OTHER)
+
+
+def test_a_class_teacher_may_delete_any_run_students_may_not(as_me) -> None:
+    from plm_core.lessons import classroom
+
+    theirs = fill(2, owner=OTHER)
+    state, key = classroom.start_class("2-transfer")
+    assert Deleter(ME, state.code, "a-guessed-key").may_delete_any() is False
+    assert Deleter(ME, "NOCLS", key).may_delete_any() is False
+    at = open_app_page("app_pages/runs.py", "en")
+    at.session_state["class.code"], at.session_state["class.key"] = state.code, key  # the teacher's browser
+    select(at, [0, 1], "en")
+    assert any("As the teacher of this class" in c.value for c in at.caption)
+    at.checkbox[0].check()
+    rerun(at, "en")
+    next(b for b in at.button if b.key and b.key.startswith("runs-delete-")).click()
+    rerun(at, "en")
+    assert not at.exception and RunStore().ids() == []
+    RunStore().undo(at.session_state["runs-deleted"].batch)
+    classroom.end_class(state.code, key)
+    assert Deleter(ME, state.code, key).may_delete_any() is False  # an ended class's key opens nothing
+    assert RunStore().delete_for(theirs, Deleter(ME, state.code, key)).deleted == ()

@@ -95,6 +95,10 @@ MESSAGES = {
         "en": "{n} of the selected runs were made in another browser: only that browser, or the teacher of a class, can delete them.",
         "ko": "선택한 실행 중 {n}개는 다른 브라우저에서 만들어졌습니다. 그 브라우저나 수업의 교사만 지울 수 있습니다.",
     },
+    "runs.delete.as_teacher": {
+        "en": "As the teacher of this class you may delete runs made in other browsers too.",
+        "ko": "이 수업의 교사이므로 다른 브라우저에서 만든 실행도 지울 수 있습니다.",
+    },
     "runs.delete.confirm": {"en": "Yes, delete these {n} run(s)", "ko": "네, 이 실행 {n}개를 지웁니다"},
     "runs.delete.button": {"en": "Delete {n} selected", "ko": "선택한 {n}개 지우기"},
     "runs.delete.done": {
