@@ -16,6 +16,13 @@ import numpy as np
 import pandas as pd
 
 from plm_core.errors import PLMError
+from plm_core.fewshot.defaults import (  # noqa: F401 - the lab's K values, read here too
+    CURVE_TEST_LIMIT,
+    DEFAULT_SHOTS,
+    PROMPT_K_CHOICES,
+    PROMPT_MAX_K,
+    SHOT_CHOICES,
+)
 from plm_core.fewshot.methods import (
     KINDS,
     METHODS,
@@ -32,13 +39,8 @@ from plm_core.fewshot.methods import (
 from plm_core.fewshot.prompting import PromptConfig
 from plm_core.training.callbacks import StopSignal
 
-DEFAULT_SHOTS: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
-SHOT_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32, 64, 128)
-PROMPT_K_CHOICES: tuple[int, ...] = (0, 1, 2, 4, 8, 16, 32)
 TRAINING_METHODS = ("frozen", "finetune")
 SLOW_METHODS = ("prompt", "finetune")  # run after the quick ones, so the chart has every quick curve at once
-CURVE_TEST_LIMIT = 60  # the default curve's test set: SmolLM2 reads every test text once per (K, seed)
-PROMPT_MAX_K = 2  # the default curve prompts with K = 0, 1, 2 ("zero, one, few"); the probe goes on to 32
 
 
 @dataclass

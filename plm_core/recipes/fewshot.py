@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from plm_core.fewshot.curves import CURVE_TEST_LIMIT, DEFAULT_SHOTS, PROMPT_K_CHOICES, PROMPT_MAX_K, SHOT_CHOICES
+from plm_core.fewshot.defaults import CURVE_TEST_LIMIT, DEFAULT_SHOTS, PROMPT_K_CHOICES, PROMPT_MAX_K, SHOT_CHOICES
 from plm_core.fewshot.methods import METHODS
 from plm_core.recipes.base import AUTO, Recipe, setting
 from plm_core.recipes.transfer import BACKBONES, DATA_SETS
