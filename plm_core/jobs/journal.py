@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS job_slots (
     PRIMARY KEY (owner, slot)
 );
 """
-KEEP_FINISHED_S = 7 * 24 * 3600.0  # finished rows (and the slots that point at them) are pruned after a week
+KEEP_FINISHED_S = 24 * 3600.0  # finished rows (and the slots that point at them) are pruned after a day
 
 
 @dataclass
