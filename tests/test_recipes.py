@@ -57,8 +57,8 @@ def test_normalized_resolves_what_the_form_and_a_lesson_write_differently() -> N
     assert recipe_key(lesson) != recipe_key(lesson.with_(layer=3))
     assert TransferRun(backbone="tiny-elmo-bilm").normalized().pooling == "mix"
     assert TransferRun(backbone="glove-6b-50d", layer=0).normalized().layer == -1  # no layers: one state
-    curve = FewShotCurve(shots=(8, 0, 2), methods=("prompt", "frozen"))
-    assert curve.normalized().shots == (0, 2, 8) and curve.normalized().methods == ("prompt", "frozen")
+    curve = FewShotCurve(shots=(16, 8, 0, 2), methods=("prompt", "frozen"))  # K in numeric order; methods kept
+    assert curve.normalized().shots == (0, 2, 8, 16) and curve.normalized().methods == ("prompt", "frozen")
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -198,7 +198,7 @@ class Recipe:
 
     def normalized(self: R) -> R:
         """The canonical form the cache key hashes (a subclass resolves what depends on the backbone)."""
-        lists = {f.name: tuple(sorted(getattr(self, f.name), key=str)) for f in dataclasses.fields(self)
+        lists = {f.name: tuple(sorted(getattr(self, f.name))) for f in dataclasses.fields(self)  # one item type
                  if f.metadata.get("param") and f.metadata["param"].kind == "list" and f.metadata.get("sort", True)}
         return dataclasses.replace(self, **lists)
 
