@@ -12,6 +12,7 @@ import streamlit as st
 
 from plm_core.evidence.cards import Card, ProofJob, ProofResult, card_ids, default_job, get_card
 from plm_core.evidence.cards_figures import bars_figure, curve_figure, layers_figure
+from plm_core.evidence.matrix import budget_text
 from plm_core.jobs import Snapshot
 from ui.common import dataset_label, guard, lang, md_escape, page_header, table, tr
 from ui.jobs import current_job, job_panel, service, submit
@@ -117,8 +118,6 @@ def draw_result(card: Card, snap: Snapshot) -> None:
     chart(card, result, frame)
     if card.id == "gpt3":
         sweep_block(result)
-    if card.id == "matrix":
-        st.caption(budget_caption(result.extra.get("budgets", [])))
     if card.id == "elmo" and result.extra.get("gamma"):
         st.caption(tr("proofs.gamma", gammas=", ".join(map(str, result.extra["gamma"])),
                       weights=", ".join(map(str, result.extra["layer_weights"]))))
@@ -136,12 +135,6 @@ def sweep_block(result: ProofResult) -> None:
     st.plotly_chart(fig, width="stretch", key="proof-chart-gpt3-sweep")
 
 
-def budget_caption(budgets: list[dict]) -> str:
-    items = [tr("proofs.budget_item", model=b["model"], tokens=f"{b['tokens_seen'] / 1e6:.1f}",
-                steps=f"{b['steps']:,}", seconds=f"{b['wall_time_s']:,}") for b in budgets]
-    return tr("proofs.budgets", budgets="; ".join(items))
-
-
 def card_block(card_id: str) -> None:
     card = get_card(card_id)
     slot = f"proof.{card_id}"
@@ -151,9 +144,7 @@ def card_block(card_id: str) -> None:
         st.markdown(f"**{tr('proofs.claim')}** {tr(f'proofs.{card_id}.claim')}")
         st.markdown(f"**{tr('proofs.setup')}** {tr(f'proofs.{card_id}.setup')}")
         if card_id == "matrix":
-            from plm_core.evidence.matrix import budget_rows
-
-            st.caption(budget_caption(budget_rows(card.preset.models)))
+            st.caption(budget_text(card.preset.models, lang()))
         job = default_job(card_id)
         st.markdown(f"**{tr('proofs.rule')}** {rule_text(card_id)}")
         if st.button(tr("proofs.run"), key=f"proof-run-{card_id}", icon=":material/play_arrow:") \

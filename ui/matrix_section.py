@@ -7,8 +7,16 @@ import numpy as np
 import streamlit as st
 
 from plm_core.evidence.cards_figures import matrix_heatmap
-from plm_core.evidence.matrix import MatrixJob, best_objective, heatmap_table, latest_matrix, stale_models
-from ui.common import dataset_label, tr
+from plm_core.evidence.matrix import (
+    MatrixJob,
+    best_objective,
+    budget_text,
+    heatmap_table,
+    heatmap_texts,
+    latest_matrix,
+    stale_models,
+)
+from ui.common import dataset_label, lang, tr
 from ui.jobs import current_job, job_panel, submit
 
 SLOT = "pretrain-matrix"
@@ -32,12 +40,16 @@ def draw_stored() -> bool:
     record, summary = found
     rows, cols, means, sds = heatmap_table(summary)
     st.caption(tr("matrix.lead", seeds=record["config"].get("seeds", "?")))
+    texts = heatmap_texts(summary, tr("matrix.na"), tr("matrix.chance"))
     fig = matrix_heatmap([row_label(r) for r in rows], [column_label(c) for c in cols], means, sds,
                          "", tr("matrix.axis.setting"), tr("matrix.axis.model"), tr("matrix.colorbar"),
-                         tr("matrix.na"))
+                         tr("matrix.na"), texts)
     st.plotly_chart(fig, width="stretch", key="matrix-heatmap")
     if np.isnan(means).any():
         st.caption(tr("matrix.na_note"))
+    if "at_chance" in summary and summary["at_chance"].fillna(False).astype(bool).any():
+        st.caption(tr("matrix.chance_note"))
+    st.caption(budget_text(list(dict.fromkeys(summary["model"])), lang()))
     for column, model in best_objective(summary).items():
         st.markdown("- " + tr("matrix.best", column=column_label(column), model=model))
     st.caption(tr("matrix.stored", id=record["id"], when=record["created_at"], cells=record["metrics"]["n_cells"],

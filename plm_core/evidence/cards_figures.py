@@ -62,12 +62,15 @@ def layers_figure(layers: Sequence[Mapping], measures: Mapping[str, str], title:
 
 
 def matrix_heatmap(rows: Sequence[str], cols: Sequence[str], means: np.ndarray, sds: np.ndarray, title: str,
-                   x_title: str, y_title: str, colorbar: str, na: str) -> go.Figure:
-    """Objective x setting heatmap: cell colour = mean accuracy, text = mean +- sd (or `na`)."""
+                   x_title: str, y_title: str, colorbar: str, na: str,
+                   texts: Sequence[Sequence[str]] | None = None) -> go.Figure:
+    """Objective x setting heatmap: cell colour = mean accuracy, text = `texts` (e.g. mean [95 % CI]) or mean +- sd
+    (or `na`)."""
     import plotly.graph_objects as go
 
-    text = [[na if np.isnan(m) else f"{m:.3f} ± {s:.3f}" for m, s in zip(mr, sr, strict=True)]
-            for mr, sr in zip(means, sds, strict=True)]
+    text = [list(t) for t in texts] if texts is not None else \
+        [[na if np.isnan(m) else f"{m:.3f} ± {s:.3f}" for m, s in zip(mr, sr, strict=True)]
+         for mr, sr in zip(means, sds, strict=True)]
     fig = go.Figure(go.Heatmap(z=means, x=list(cols), y=list(rows), text=text, texttemplate="%{text}",
                                textfont=dict(size=12), colorscale="Viridis", colorbar=dict(title=colorbar),
                                hoverongaps=False))

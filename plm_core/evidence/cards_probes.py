@@ -133,7 +133,7 @@ class WordLayers:
 
 
 def word_layers(backbone: Any, pset: Any, seeds: range) -> WordLayers:
-    from plm_core.backbones.base import require
+    from plm_core.backbones.capabilities import require
     from plm_core.explorer.polysemy import MAX_SENTENCE_TOKENS, cosine_matrix, token_baseline, word_vectors
 
     wv = word_vectors(backbone, pset)

@@ -195,11 +195,20 @@ def budget_rows(models: Sequence[str]) -> list[dict[str, Any]]:
     """Each tiny checkpoint's pretraining budget, read from its model card (assets/checkpoints/<name>/)."""
     from plm_core.pretrain.checkpoints import all_cards
 
-    cards = all_cards()
+    cards = {str(card.get("name", obj)): card for obj, card in all_cards().items()}  # by checkpoint name
     return [{"model": m, "objective": cards[m].get("objective", objective_of(m)),
              "tokens_seen": int(cards[m].get("tokens_seen", 0)), "steps": int(cards[m].get("steps", 0)),
              "wall_time_s": round(float(cards[m].get("wall_time_s", 0.0))), "params": int(cards[m].get("params", 0))}
             for m in models if m in cards]
+
+
+def budget_text(models: Sequence[str], lang: str) -> str:
+    """The budgets sentence, computed from the model cards (never written by hand), in `lang`."""
+    from plm_core.i18n import t
+
+    items = [t("proofs.budget_item", lang, model=b["model"], tokens=f"{b['tokens_seen'] / 1e6:.1f}",
+               steps=f"{b['steps']:,}", seconds=f"{b['wall_time_s']:,}") for b in budget_rows(models)]
+    return t("proofs.budgets", lang, budgets="; ".join(items))
 
 
 def heatmap_table(summary: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
@@ -212,6 +221,24 @@ def heatmap_table(summary: pd.DataFrame) -> tuple[list[str], list[str], np.ndarr
         i, j = rows.index(f"{r['model']} · {r['init']}"), cols.index(f"{r['setting']} · {r['data']}")
         means[i, j], sds[i, j] = r["mean"], r["sd"]
     return rows, cols, means, sds
+
+
+def heatmap_texts(summary: pd.DataFrame, na: str, chance: str) -> list[list[str]]:
+    """Cell texts in heatmap_table's layout: 'mean [low, high]' (the 95 % CI), '<chance> mean' where the CI reaches
+    the majority-class rate, 'mean ± sd' for a matrix stored without CIs (the sd only over >= 2 seeds), or `na`."""
+    rows, cols, _, _ = heatmap_table(summary)
+    text = [[na] * len(cols) for _ in rows]
+    for _, r in summary.iterrows():
+        i, j = rows.index(f"{r['model']} · {r['init']}"), cols.index(f"{r['setting']} · {r['data']}")
+        low, high = r.get("low"), r.get("high")
+        if low is not None and high is not None and not (pd.isna(low) or pd.isna(high)):
+            text[i][j] = f"{chance} {r['mean']:.3f}" if bool(r.get("at_chance")) else \
+                f"{r['mean']:.3f} [{low:.3f}, {high:.3f}]"
+        elif int(r["n"]) >= 2:
+            text[i][j] = f"{r['mean']:.3f} ± {r['sd']:.3f}"
+        else:
+            text[i][j] = f"{r['mean']:.3f}"
+    return text
 
 
 def best_objective(summary: pd.DataFrame) -> dict[str, str]:

@@ -203,6 +203,9 @@ def train_setfit(config: SetFitConfig, train_df: pd.DataFrame, test_df: pd.DataF
     train_dataset = Dataset.from_dict({"text": texts, "label": [int(v) for v in y]})
     trainer = Trainer(model=model, args=args, train_dataset=train_dataset,
                       callbacks=[relay_callback(progress, stop, steps)])
+    from transformers.trainer_callback import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)  # it printed each log dict on stdout (a --json command prints one object)
     memory.sample()
     trainer.train()
     memory.sample()
