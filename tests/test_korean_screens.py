@@ -149,6 +149,9 @@ def _fake_curves():
 
 def korean_figures() -> dict[str, object]:
     """name -> a Plotly figure built in Korean, one for every figure builder a lab or lesson draws."""
+    import pandas as pd
+
+    from plm_core.evidence import domain_figures as df
     from plm_core.fewshot import figures as ff
     from plm_core.fewshot.curves import crossovers, summarize
     from plm_core.figures import figure_text
@@ -177,7 +180,10 @@ def korean_figures() -> dict[str, object]:
         "runs.compare": tf.runs_figure(runs, "test_accuracy", ko),
         "fewshot.curve": ff.curve_figure(summary, (0, 1, 4), ko, "acc", 0.5, crossovers(summary)),
         "pretrain.loss": pf.loss_curve_figure([(1, 2.0), (2, 1.5)], [(2, 1.7)], ko, 10),
-        "pretrain.rank": pf.ranked_bar_figure([("▁1", 0.5), ("2", 0.2)], ko)  # pieces: data,
+        "pretrain.rank": pf.ranked_bar_figure([("▁1", 0.5), ("2", 0.2)], ko),  # the pieces are data
+        "domain.curve": df.perplexity_curve_figure([(1, 3.0), (2, 2.5)], [(2, 2.7)], ko, 10),
+        "domain.map": df.map_figure(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "side": ["target", "reference"],
+                                                  "text": ["가", "나"]}), ko, "MiniLM"),
     }
     for name, build in FIGURES.items():
         figures[f"lesson.{name}"] = build(_fake_curves() if name.startswith("curve") else race, ko)

@@ -10,8 +10,8 @@ import streamlit as st
 from plm_core.evidence import domain_figures as fg
 from plm_core.figures import chips_html
 from plm_core.jobs import DataRef, Snapshot
-from ui.common import backbone_label, csv_uploader, dataset_label, lang, md_escape, show_notices, table, tr, tr_md
-from ui.figures import chart
+from ui.common import backbone_label, csv_uploader, dataset_label, md_escape, show_notices, table, tr, tr_md
+from ui.figures import chart, fig_text
 
 UPLOAD = "__domain_upload__"
 UPLOAD_KEY = "domain_csv"
@@ -65,7 +65,7 @@ def draw_fit(snap: Snapshot) -> None:
         draw_example(report.example)
     if report.map is not None:
         st.subheader(tr("domain.map.header"))
-        chart(fg.map_figure(report.map, lang(), name), key=f"domain-map-{snap.job_id}", name="domain-map")
+        chart(fg.map_figure(report.map, fig_text(), name), key=f"domain-map-{snap.job_id}", name="domain-map")
         st.caption(tr("domain.map.separability", share=f"{report.separability:.0%}"))
 
 
@@ -106,7 +106,7 @@ def draw_continue(snap: Snapshot) -> None:
     state = snap.result or snap.state
     if state is None:
         return
-    chart(fg.perplexity_curve_figure(state.history, state.val_history, lang(), state.steps_total),
+    chart(fg.perplexity_curve_figure(state.history, state.val_history, fig_text(), state.steps_total),
           key=f"domain-curve-{snap.job_id}-{state.step}", name="continued-pretraining")
     if snap.result is not None and state.stopped_by == "user":
         st.info(tr("domain.cont.stopped"))
