@@ -26,9 +26,3 @@ st.sidebar.caption(tr("common.sidebar_note"))
 heartbeat()  # while this browser has jobs running, it tells the job service it is still here
 urlstate.warn(current)  # a link's bad values: one warning each, above the page
 urlstate.run(navigation, current)  # then the address bar holds the view (also when the page stopped early)
-
-# After the page is drawn: compile UMAP in a background thread once per server (the Embeddings page uses it),
-# so the first page is not slowed by ~25 s of JIT compilation competing for the CPU.
-from plm_core.explorer.projection import start_umap_warmup_for_server  # noqa: E402
-
-start_umap_warmup_for_server()

@@ -2,34 +2,30 @@
 
 import streamlit as st
 
-from plm_core.backbones import POOLINGS, Pooling, specs
+from plm_core.backbones import POOLINGS, specs
 from plm_core.backbones.capabilities import require
 from plm_core.data import DATASETS
 from plm_core.errors import PLMError
 from plm_core.explorer import polysemy as poly
 from plm_core.explorer.figures import contextuality_figure, sentence_map_figure, similarity_heatmap, word_map_figure
-from plm_core.explorer.projection import METHODS, project
-from plm_core.explorer.sentences import (
-    SentenceMap,
-    linear_probe_accuracy,
-    majority_share,
-    neighbours_table,
-    sample_texts,
-    sentence_map,
-)
+from plm_core.explorer.jobs import SentenceMapJob, SentenceMapResult
+from plm_core.explorer.projection import METHODS
+from plm_core.explorer.sentences import SentenceMap, majority_share, neighbours_table
 from plm_core.explorer.tokens import reading_warning
 from plm_core.i18n import t
+from plm_core.jobs import DataRef
 from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
-from ui.explorer import option_labels
+from ui.explorer import option_labels, projected
 from ui.figures import chart
+from ui.jobs import job_panel, snapshot, submit
 from ui.lesson import step_bar
-from ui.loaders import backbone as cached_backbone
-from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
+from ui.loaders import load_backbone_with_spinner
 
 CONTEXTUAL = ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")
 CUSTOM = "custom"
+SENT_SLOT = "embeddings.sentences"
 PAGE = "embeddings"  # the settings' page in plm_core.urlparams
 
 
@@ -107,7 +103,10 @@ def word_results(res: dict) -> None:
     method = c2.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"), horizontal=True,
                       key=us.key(PAGE, "method", METHODS))
     with guard():
-        points, proj = poly.layer_points(wv, layer, method)
+        proj = projected("emb.word.projection", poly.unit_rows(wv.vectors[min(layer, wv.vectors.shape[0] - 1)]), method)
+        if proj is None:
+            return
+        points, proj = poly.layer_points(wv, layer, method, proj)
         show_notices(proj.notices)
         titles = (f"{res['static_name']}<br>" + tr("embeddings.panel.static", word=pset.word, n=len(pset.texts)),
                   f"{wv.backbone}<br>" + (tr("embeddings.panel.sentence", n=len(wv.texts)) if wv.sentence_level
@@ -137,14 +136,6 @@ def word_results(res: dict) -> None:
             show_table(poly.occurrence_table(wv, pset, lang()))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def sentence_vectors(backbone: str, data: str, n: int, pooling: Pooling, csv: bytes | None = None) -> tuple:
-    ds = uploaded_dataset(csv, data) if csv is not None else dataset(data)
-    sample = sample_texts(ds, n)
-    smap = sentence_map(cached_backbone(backbone), sample["text"].tolist(), sample["label"].tolist(), pooling)
-    return smap.texts, smap.labels, smap.vectors
-
-
 def sentence_form() -> None:
     uploaded = st.session_state.get("uploaded_csv")
     choices = list(DATASETS) + (["uploaded"] if uploaded else [])
@@ -161,13 +152,17 @@ def sentence_form() -> None:
         pooling = c4.selectbox(tr("embeddings.sent.pooling"), POOLINGS, format_func=option_labels("embeddings.pooling"),
                                key=us.key(PAGE, "pooling", POOLINGS))
         submitted = st.form_submit_button(tr("embeddings.sent.run"), type="primary")
-    if submitted:
-        with guard():
-            name, csv = uploaded if uploaded and data == "uploaded" else (str(data), None)
-            with st.spinner(tr("embeddings.sent.computing", n=n)):
-                texts, labels, vectors = sentence_vectors(str(backbone), name, n, pooling or "mean", csv)
-            st.session_state["emb.sent"] = {"texts": texts, "labels": labels, "vectors": vectors, "backbone": backbone,
-                                            "data": label(data), "acc": linear_probe_accuracy(vectors, labels)}
+    if submitted:  # embedded by a worker (job kind "explorer.sentences"): up to 1,000 texts, not in the server
+        name, csv = uploaded if uploaded and data == "uploaded" else (str(data), None)
+        submit(SENT_SLOT, "explorer.sentences", SentenceMapJob(str(backbone), DataRef(name, csv), int(n),
+                                                               str(pooling or "mean")))
+    job_panel(SENT_SLOT, lambda snap: None)
+    snap = snapshot(SENT_SLOT)
+    if snap is not None and isinstance(snap.result, SentenceMapResult):
+        smap, ref = snap.result.map, snap.config.data
+        st.session_state["emb.sent"] = {"texts": smap.texts, "labels": smap.labels, "vectors": smap.vectors,
+                                        "backbone": snap.config.backbone, "acc": snap.result.probe_accuracy,
+                                        "data": uploaded_label if ref.csv is not None else names.get(ref.name, "")}
 
 
 def sentence_results(res: dict) -> None:
@@ -185,7 +180,9 @@ def sentence_results(res: dict) -> None:
         if own.strip():
             query, skip = load_backbone_with_spinner(res["backbone"]).embed([own])[0], None
         table = neighbours_table(SentenceMap(texts, labels, vectors, res["backbone"], -1, ""), query, 8, skip)
-        proj = project(vectors, method)
+        proj = projected("emb.sent.projection", vectors, method)
+        if proj is None:
+            return
         show_notices(proj.notices)
         neighbours = table.pop("index").tolist()
         title = tr("embeddings.sent.title", n=len(texts), data=res["data"], backbone=backbone_label(res["backbone"]))

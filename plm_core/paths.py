@@ -6,7 +6,6 @@ Environment variables:
     PLM_LAB_RUNS_DB  SQLite file of the runs store (default: <cache>/runs.sqlite).
     PLM_LAB_FEATURES_DIR  folder of cached extracted features (default: <cache>/features).
     PLM_LAB_SMOLLM_DIR    folder of the converted SmolLM2 (default: <cache>/models/smollm2-135m).
-    PLM_LAB_UMAP_WARMUP=0 skips compiling UMAP in the background when the server starts.
 """
 
 from __future__ import annotations

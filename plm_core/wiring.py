@@ -71,6 +71,12 @@ def _matrix() -> ModuleType:
     return matrix
 
 
+def _explorer() -> ModuleType:
+    from plm_core.explorer import jobs
+
+    return jobs
+
+
 def _testing() -> ModuleType:
     from plm_core.jobs import testing
 
@@ -89,6 +95,8 @@ JOB_KINDS: tuple[KindSpec, ...] = (
     KindSpec("domain.continue", lambda: _continue().run_continue),
     KindSpec("proof", lambda: _cards().run_proof),
     KindSpec("matrix", lambda: _matrix().run_matrix_job, lambda: _matrix().store_matrix),
+    KindSpec("explorer.sentences", lambda: _explorer().run_sentence_map),
+    KindSpec("explorer.project", lambda: _explorer().run_projection),
     # jobs for the service's own tests and benchmarks (tiny, no model weights)
     KindSpec("test.sleep", lambda: _testing().run_sleep),
     KindSpec("test.fail", lambda: _testing().run_fail, cache=False),

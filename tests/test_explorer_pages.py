@@ -37,7 +37,14 @@ def test_embeddings_page_draws_the_bank_set_and_a_sentence_map(lang):
     assert len(at.get("plotly_chart")) == 3  # word map, similarity heatmap, layer chart
     at.slider[0].set_value(0).run()  # the embedding layer
     assert_clean(at)
-    at.button[1].click().run()  # embed the default sample set
+    at.button[1].click().run()  # embed the default sample set: a job in a worker process, not in the page
+    assert_clean(at)
+    from plm_core.jobs import JobStatus, get_service, wait_all
+
+    snaps = wait_all(get_service(), {0: at.session_state["job:embeddings.sentences"]}, at.session_state["owner"],
+                     timeout=400)  # polled as this browser (its heartbeat), as the page's panel would
+    assert snaps is not None and snaps[0].status is JobStatus.DONE, snaps
+    at.run()
     assert_clean(at)
     assert len(at.get("plotly_chart")) == 4 and len(at.metric) == 2
 

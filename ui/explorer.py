@@ -55,3 +55,21 @@ def option_labels(prefix: str) -> Callable[[Any], str]:
 
     current = lang()
     return lambda value: t(f"{prefix}.{value}", current)
+
+
+def projected(slot: str, x: Any, method: str) -> Any:
+    """A 2-D projection of `x` (N, H): PCA here (instant); UMAP and t-SNE as a job with its panel (the server
+    never compiles UMAP). None while the job runs."""
+    from plm_core.explorer.jobs import ProjectionJob
+    from plm_core.explorer.projection import MIN_POINTS_NONLINEAR, project
+    from ui.jobs import job_panel, snapshot, submit
+
+    if method == "pca" or len(x) < MIN_POINTS_NONLINEAR:
+        return project(x, method)
+    job = ProjectionJob.of(x, method)
+    snap = snapshot(slot)
+    if snap is None or snap.config != job:
+        submit(slot, "explorer.project", job)
+    job_panel(slot, lambda snap: None)
+    snap = snapshot(slot)
+    return snap.result if snap is not None and snap.config == job else None

@@ -210,8 +210,9 @@ def add_specs(new: Iterable[BackboneSpec]) -> None:
 
 
 def specs() -> dict[str, BackboneSpec]:
-    """Every registered backbone, by name, in display order (real ones first)."""
-    return dict(_SPECS)
+    """Every registered backbone, by name, in display order (real ones first); the registry itself (a test may
+    add a fake one to it)."""
+    return _SPECS
 
 
 def get_spec(name: str) -> BackboneSpec:

@@ -310,7 +310,8 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-8)
 
 
-def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0) -> tuple[pd.DataFrame, Projection]:
+def layer_points(wv: WordVectors, layer: int, method: str = "pca", projection: Projection | None = None,
+                 seed: int = 0) -> tuple[pd.DataFrame, Projection]:
     """The occurrences of the word at one layer, projected to 2-D: columns x, y, sense, text, pieces.
 
     Vectors are scaled to unit length first, so with PCA the spread of the points is comparable across
@@ -319,7 +320,7 @@ def layer_points(wv: WordVectors, layer: int, method: str = "pca", seed: int = 0
     from plm_core.explorer.projection import project
 
     layer = int(np.clip(layer, 0, wv.vectors.shape[0] - 1))
-    proj = project(unit_rows(wv.vectors[layer]), method, seed)
+    proj = projection or project(unit_rows(wv.vectors[layer]), method, seed)  # (a job's, for UMAP in the app)
     df = pd.DataFrame({"x": proj.points[:, 0], "y": proj.points[:, 1], "sense": wv.labels, "text": wv.texts,
                        "pieces": [" ".join(p) for p in wv.pieces]})
     return df, proj

@@ -1,8 +1,8 @@
 """2-D pictures of high-dimensional vectors: PCA (default, instant), UMAP and t-SNE (on request).
 
-UMAP is compiled by numba the first time it runs in a process (25-40 s on a small CPU). The app starts
-`start_umap_warmup()` when the server starts: a background thread imports UMAP and fits a tiny random
-set, so that the first real request finds the compiled code. Results are cached by (method, data, seed).
+UMAP is compiled by numba the first time it runs in a process (25-40 s on a small CPU), so the app never runs
+it in the server: UMAP and t-SNE are the job kind "explorer.project" (plm_core/explorer/jobs.py), computed in
+a worker and kept in the result cache. Results are also cached in-process by (method, data, seed).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from plm_core.explorer.threads import few_threads, single_threaded
+from plm_core.explorer.threads import single_threaded
 
 Method = Literal["pca", "umap", "tsne"]
 METHODS: tuple[str, ...] = ("pca", "umap", "tsne")
@@ -24,7 +24,6 @@ PRE_REDUCE_DIMS = 50  # UMAP and t-SNE first reduce to this many PCA dimensions 
 MIN_POINTS_NONLINEAR = 6  # below this UMAP / t-SNE are meaningless: we use PCA (with a notice)
 UMAP_EPOCHS = 200  # optimisation epochs (umap-learn's default is 500 for small data; 200 looks the same)
 TSNE_ITER = 500  # gradient steps (sklearn's default is 1000)
-WARMUP_WAIT_S = 180.0  # longest a UMAP request waits for a running warm-up
 CACHE_SIZE = 32
 
 
@@ -64,15 +63,7 @@ def pca(x: np.ndarray, dims: int = 2) -> np.ndarray:
     return out
 
 
-# ---- UMAP warm-up ----------------------------------------------------------------------------------
-class _Warmup:
-    lock = threading.Lock()
-    thread: threading.Thread | None = None
-    done = threading.Event()
-    seconds: float = float("nan")
-    error: str = ""
-
-
+# ---- UMAP ------------------------------------------------------------------------------------------
 def euclidean_distances(x: np.ndarray) -> np.ndarray:
     """(N, H) -> (N, N) distances with one matrix product (umap-learn would loop over pairs in Python)."""
     sq = (x * x).sum(axis=1)  # (N,)
@@ -88,49 +79,6 @@ def _umap(x: np.ndarray, seed: int) -> np.ndarray:
     reducer = umap.UMAP(n_components=2, n_neighbors=n_neighbors, random_state=seed, n_epochs=UMAP_EPOCHS,
                         metric="precomputed", init="spectral" if x.shape[0] > n_neighbors + 2 else "random")
     return reducer.fit_transform(euclidean_distances(x.astype(np.float64)))
-
-
-def _warm_up() -> None:
-    start = time.perf_counter()
-    try:
-        rng = np.random.default_rng(0)
-        with few_threads():
-            _umap(rng.normal(size=(64, 8)), seed=0)  # compiles the same code paths a real call uses
-    except Exception as err:  # noqa: BLE001 - reported through umap_status(); a real call will raise it
-        _Warmup.error = f"{type(err).__name__}: {err}"
-    _Warmup.seconds = time.perf_counter() - start
-    _Warmup.done.set()
-
-
-def start_umap_warmup() -> bool:
-    """Start compiling UMAP in a daemon thread (once per process). True if this call started it."""
-    with _Warmup.lock:
-        if _Warmup.thread is not None:
-            return False
-        _Warmup.thread = threading.Thread(target=_warm_up, name="umap-warmup", daemon=True)
-        _Warmup.thread.start()
-        return True
-
-
-def start_umap_warmup_for_server() -> bool:
-    """`start_umap_warmup()` unless under pytest / AppTest or PLM_LAB_UMAP_WARMUP=0 (no 30 s of CPU per test)."""
-    import os
-    import sys
-
-    if "pytest" in sys.modules or os.environ.get("PLM_LAB_UMAP_WARMUP", "1") == "0":
-        return False
-    return start_umap_warmup()
-
-
-def umap_status() -> str:
-    """"cold" (never started), "warming" (thread running) or "ready"."""
-    if _Warmup.done.is_set():
-        return "ready"
-    return "cold" if _Warmup.thread is None else "warming"
-
-
-def umap_warmup_seconds() -> float:
-    return _Warmup.seconds
 
 
 # ---- the public entry point ------------------------------------------------------------------------
@@ -175,9 +123,6 @@ def _compute(x: np.ndarray, method: str, seed: int, notices: list[tuple[str, dic
         return pca(x)
     reduced = pca(x, min(PRE_REDUCE_DIMS, x.shape[0], x.shape[1])) if x.shape[1] > PRE_REDUCE_DIMS else x
     if method == "umap":
-        if umap_status() == "warming":
-            notices.append(("embeddings.notice.umap_warming", {}))
-            _Warmup.done.wait(WARMUP_WAIT_S)
         return np.asarray(_umap(reduced, seed), dtype=np.float64)
     from sklearn.manifold import TSNE
 

@@ -83,10 +83,6 @@ MESSAGES = {
         "en": "{method} needs more points than {n}; PCA is shown instead.",
         "ko": "{method}에는 점이 {n}개보다 많이 필요해 PCA로 대신 보여 줍니다.",
     },
-    "embeddings.notice.umap_warming": {
-        "en": "UMAP was still being prepared (compiled) in the background; this first call waited for it. Later calls are fast.",
-        "ko": "UMAP이 아직 백그라운드에서 준비(컴파일)되는 중이어서 이번 첫 호출은 기다렸습니다. 다음부터는 빠릅니다.",
-    },
     "embeddings.err.one_word": {
         "en": "Type exactly one word (you typed '{word}').",
         "ko": "단어를 정확히 하나만 입력하세요(입력: '{word}').",
@@ -121,7 +117,6 @@ MESSAGES = {
     "embeddings.pooling.first": {"en": "first token ([CLS])", "ko": "첫 토큰([CLS])"},
     "embeddings.pooling.last": {"en": "last token (GPT-style)", "ko": "마지막 토큰(GPT 방식)"},
     "embeddings.sent.run": {"en": "Embed and draw", "ko": "임베딩하고 그리기"},
-    "embeddings.sent.computing": {"en": "Embedding {n} sentences…", "ko": "문장 {n}개 임베딩 중…"},
     "embeddings.sent.title": {"en": "{n} sentences of {data} — {backbone}, coloured by label", "ko": "{data}의 문장 {n}개 — {backbone}, 레이블별 색"},
     "embeddings.sent.probe": {"en": "Linear head on frozen vectors", "ko": "고정 벡터 위 선형 헤드"},
     "embeddings.sent.probe_help": {
