@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import ui.jobs
+from plm_core.errors import PLMError
 from plm_core.i18n import all_messages
 from plm_core.runs import UNDO_SECONDS, Deleter, Deletion, RunStore
 from plm_core.transfer.figures import runs_figure
@@ -138,6 +139,8 @@ def ids_tag(ids: list[int]) -> str:
 def delete(store: RunStore, ids: list[int]) -> None:
     """Delete the selected runs this browser may delete, after a confirmation bound to exactly those ids: a
     changed selection (also the one a deletion leaves behind) is a new, unticked box."""
+    if store.read_only:
+        return
     who = deleter()
     teacher = who.may_delete_any()
     allowed = sorted(ids) if teacher else sorted(store.owned(ids, who.owner))
@@ -179,12 +182,24 @@ def deleted_note(store: RunStore) -> None:
         st.rerun()
 
 
+def open_store() -> RunStore:
+    """The runs database; one that cannot be opened is named without its server path."""
+    try:
+        return RunStore()
+    except PLMError as err:
+        if err.key == "runs.err.open":
+            raise PLMError("runs.err.unavailable") from None
+        raise
+
+
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("runs")
 with guard():
-    store = RunStore()
+    store = open_store()
     deleted_note(store)
     st.caption(tr("runs.count", n=store.count()))
+    if store.read_only:
+        st.info(tr("runs.read_only"), icon=":material/lock:")
     if store.count() == 0:
         st.info(tr("runs.empty"))
     else:

@@ -131,19 +131,45 @@ class RunStore:
         from plm_core.paths import runs_db_path
 
         self.path = Path(path).expanduser() if path else runs_db_path()
+        self.read_only = False  # an existing database this process may read but not write (a read-only folder)
+        self._uri = ""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.connect() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(SCHEMA)
+            self._set_up()
         except (sqlite3.Error, OSError) as err:
-            raise PLMError("runs.err.open", path=str(self.path), detail=str(err)[:200]) from err
+            if not self._open_read_only():
+                raise PLMError("runs.err.open", path=str(self.path), detail=str(err)[:200]) from err
+
+    def _set_up(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+
+    def _open_read_only(self) -> bool:
+        """An existing database that cannot be written (its folder or file read-only): open it for reading.
+        A WAL database in a read-only folder cannot make its shared-memory file: then as immutable."""
+        if not self.path.is_file():
+            return False
+        for query in ("mode=ro", "immutable=1"):
+            self._uri = f"{self.path.resolve().as_uri()}?{query}"
+            try:
+                with self.connect() as conn:
+                    conn.execute("SELECT COUNT(*) FROM runs").fetchone()
+                self.read_only = True
+                return True
+            except (sqlite3.Error, PLMError):
+                continue
+        self._uri = ""
+        return False
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         """A fresh connection with a busy timeout; commits on success, rolls back on error, then closes."""
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            if self._uri:
+                conn = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as err:
             raise PLMError("runs.err.open", path=str(self.path), detail=str(err)) from None
         with closing(conn):
@@ -223,7 +249,7 @@ class RunStore:
     def owned(self, ids: Iterable[int], owner: str) -> set[int]:
         """Which of `ids` the browser `owner` made."""
         ids = [int(i) for i in ids]
-        if not ids or not owner:
+        if not ids or not owner or self.read_only:  # nothing can be deleted from a read-only database
             return set()
         found: set[int] = set()
         with self.connect() as conn:
@@ -238,7 +264,7 @@ class RunStore:
         """Delete exactly `ids`, as far as `who` may: its own runs, or any run with a class's teacher key.
         The rest are refused (named in the result), never deleted. Undo with `undo(result.batch)`."""
         ids = sorted({int(i) for i in ids})
-        allowed = set(ids) if who.may_delete_any() else self.owned(ids, who.owner)
+        allowed = set() if self.read_only else set(ids) if who.may_delete_any() else self.owned(ids, who.owner)
         batch = secrets.token_hex(16)
         deleted = self.delete(sorted(allowed), batch) if allowed else 0
         return Deletion(tuple(sorted(allowed)), tuple(i for i in ids if i not in allowed), batch, deleted,

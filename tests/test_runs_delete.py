@@ -184,3 +184,36 @@ def test_a_class_teacher_may_delete_any_run_students_may_not(as_me) -> None:
     classroom.end_class(state.code, key)
     assert Deleter(ME, state.code, key).may_delete_any() is False  # an ended class's key opens nothing
     assert RunStore().delete_for(theirs, Deleter(ME, state.code, key)).deleted == ()
+
+
+def test_a_database_that_cannot_be_written_is_read(as_me, monkeypatch) -> None:
+    """A read-only folder (simulated: this test may run as root, whom file modes do not stop) used to break
+    the page ("cannot open"): it is read with SQLite's read-only mode, and nothing offers to delete."""
+    import sqlite3
+
+    fill(3)
+
+    def refuse(self) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(RunStore, "_set_up", refuse)
+    store = RunStore()
+    assert store.read_only and store.ids() == [3, 2, 1] and len(store.page(0, 10)) == 3
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.delete([1])  # SQLite itself refuses: the connection is read-only
+    assert store.delete_for([1, 2], Deleter(ME)).deleted == ()
+    for lang in ("en", "ko"):
+        at = open_app_page("app_pages/runs.py", lang)
+        assert not at.exception and not at.error and len(at.dataframe[0].value) == 3
+        assert len(at.info) == 1 and ("read-only" in at.info[0].value or "읽기 전용" in at.info[0].value)
+        select(at, [0], lang)
+        assert not at.checkbox and not [c for c in at.caption if "another browser" in c.value]
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_path(as_me, tmp_path, monkeypatch) -> None:
+    folder = tmp_path / "a-folder-not-a-file.sqlite"
+    folder.mkdir()
+    monkeypatch.setenv("PLM_LAB_RUNS_DB", str(folder))
+    at = open_app_page("app_pages/runs.py", "en")
+    assert not at.exception and len(at.error) == 1
+    assert "cannot be opened on this server" in at.error[0].value and str(tmp_path) not in at.error[0].value

@@ -95,6 +95,14 @@ MESSAGES = {
         "en": "{n} of the selected runs were made in another browser: only that browser, or the teacher of a class, can delete them.",
         "ko": "선택한 실행 중 {n}개는 다른 브라우저에서 만들어졌습니다. 그 브라우저나 수업의 교사만 지울 수 있습니다.",
     },
+    "runs.read_only": {
+        "en": "The runs database is read-only on this server: you can browse, compare and export runs, not delete them.",
+        "ko": "이 서버의 실행 기록 데이터베이스는 읽기 전용입니다. 실행을 보고 비교하고 내보낼 수는 있지만 지울 수는 없습니다.",
+    },
+    "runs.err.unavailable": {
+        "en": "The runs database cannot be opened on this server. Whoever runs the app can check the file set by PLM_LAB_RUNS_DB (or its folder).",
+        "ko": "이 서버에서 실행 기록 데이터베이스를 열 수 없습니다. 앱을 운영하는 사람이 PLM_LAB_RUNS_DB로 지정된 파일(또는 그 폴더)을 확인하세요.",
+    },
     "runs.delete.as_teacher": {
         "en": "As the teacher of this class you may delete runs made in other browsers too.",
         "ko": "이 수업의 교사이므로 다른 브라우저에서 만든 실행도 지울 수 있습니다.",
