@@ -19,7 +19,7 @@ from ui.common import (
     tr,
 )
 from ui.common import table as show_table
-from ui.figures import chart
+from ui.figures import chart, fig_text
 from ui.lesson import step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
@@ -95,11 +95,8 @@ def sample_set_view(ds) -> None:
     cols[2].metric(tr("models.ds.labels"), len(ds.labels))
     st.caption(tr("models.ds.cleaned", dups=ds.duplicates_removed, cut=ds.texts_cut))
     left, right = st.columns(2)
-    names = (tr("chart.pool"), tr("chart.test"))
-    chart(label_balance_figure(ds.pool, ds.test, tr("models.ds.balance"), names), "models-balance", "label-balance",
-          left, width="stretch")
-    chart(length_histogram(ds.pool["text"], tr("models.ds.lengths"), x_title=tr("chart.words"),
-                           y_title=tr("chart.texts")), "models-lengths", "text-lengths", right, width="stretch")
+    chart(label_balance_figure(ds.pool, ds.test, fig_text()), "models-balance", "label-balance", left, width="stretch")
+    chart(length_histogram(ds.pool["text"], fig_text()), "models-lengths", "text-lengths", right, width="stretch")
     st.markdown(f"**{tr('models.ds.examples')}**")
     show_table(ds.pool.head(8)[["text", "label"]])
 

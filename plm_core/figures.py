@@ -191,26 +191,27 @@ def tokens_html(tok: Tokenized) -> str:
     return chips_html(tok.tokens, colors)
 
 
-def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, title: str = "",
-                         names: tuple[str, str] = ("pool", "test")) -> go.Figure:
+def label_balance_figure(pool: pd.DataFrame, test: pd.DataFrame, text: FigureText = EN) -> go.Figure:
+    """How many texts of each label the pool and the test set hold, side by side."""
     import plotly.graph_objects as go
 
     labels = sorted(set(pool["label"]) | set(test["label"]))
     fig = go.Figure()
-    for name, df, color in ((names[0], pool, PALETTE[0]), (names[1], test, PALETTE[1])):
+    for name, df, color in ((text("chart.pool"), pool, PALETTE[0]), (text("chart.test"), test, PALETTE[1])):
         counts = df["label"].value_counts().reindex(labels, fill_value=0)
         fig.add_bar(x=labels, y=counts.values, name=name, marker_color=color)
-    fig.update_layout(barmode="group", title=title, height=320, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(barmode="group", title=text("models.ds.balance"), height=320, margin=dict(l=10, r=10, t=40, b=10))
     return fig
 
 
-def length_histogram(texts: pd.Series, title: str = "", unit: str = "words", x_title: str = "words",
-                     y_title: str = "texts") -> go.Figure:
+def length_histogram(texts: pd.Series, text: FigureText = EN) -> go.Figure:
+    """Text lengths in words (runs of non-space) as a histogram."""
     import plotly.express as px
 
-    lengths = texts.str.count(r"\S+") if unit == "words" else texts.str.len()  # words: runs of non-space
-    fig = px.histogram(x=lengths, nbins=40, title=title, color_discrete_sequence=[PALETTE[2]])
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=x_title, yaxis_title=y_title)
+    lengths = texts.str.count(r"\S+")
+    fig = px.histogram(x=lengths, nbins=40, title=text("models.ds.lengths"), color_discrete_sequence=[PALETTE[2]])
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=40, b=10), xaxis_title=text("chart.words"),
+                      yaxis_title=text("chart.texts"))
     return fig
 
 

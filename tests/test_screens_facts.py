@@ -37,9 +37,11 @@ def test_sample_set_charts_take_their_axis_and_legend_text():
     import pandas as pd
 
     pool = pd.DataFrame({"text": ["a b", "c d e"], "label": ["x", "y"]})
-    fig = label_balance_figure(pool, pool, "t", ("학습용 풀", "테스트"))
+    from plm_core.figures import figure_text
+
+    fig = label_balance_figure(pool, pool, figure_text("ko"))
     assert [d.name for d in fig.data] == ["학습용 풀", "테스트"]
-    hist = length_histogram(pool["text"], "t", x_title="단어 수", y_title="텍스트 수")
+    hist = length_histogram(pool["text"], figure_text("ko"))
     assert hist.layout.xaxis.title.text == "단어 수" and hist.layout.yaxis.title.text == "텍스트 수"
 
 
