@@ -14,7 +14,7 @@ from plm_core.evidence.cards import Card, ProofJob, ProofResult, card_ids, defau
 from plm_core.evidence.cards_figures import bars_figure, curve_figure, layers_figure
 from plm_core.evidence.matrix import budget_text
 from plm_core.jobs import Snapshot
-from ui.common import dataset_label, guard, lang, md_escape, page_header, table, tr
+from ui.common import backbone_label, dataset_label, guard, lang, md_escape, page_header, table, tr
 from ui.jobs import current_job, job_panel, service, submit
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"]
@@ -40,7 +40,9 @@ def group_label(group: str) -> str:
     if " · " in group:
         setting, data = group.split(" · ", 1)
         return f"{tr(f'matrix.setting.{setting}')} · {dataset_label(data)}"
-    return dataset_label(group)
+    from plm_core.backbones import specs
+
+    return backbone_label(group) if group in specs() else dataset_label(group)
 
 
 def ours_frame(result: ProofResult) -> pd.DataFrame:

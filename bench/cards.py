@@ -28,8 +28,10 @@ def main() -> int:
     p.add_argument("--cards", default="", help="comma-separated card ids (default: all)")
     p.add_argument("--threads", type=int, default=2, help="torch threads of this process")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "cards.json")
+    p.add_argument("--store", type=Path, default=None, help="runs DB + feature cache folder (default: a temp dir)")
     args = p.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="plm-cards-bench-"))
+    tmp = args.store or Path(tempfile.mkdtemp(prefix="plm-cards-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
     os.environ["PLM_LAB_RUNS_DB"] = str(tmp / "runs.sqlite")
     os.environ["PLM_LAB_FEATURES_DIR"] = str(tmp / "features")
 
@@ -45,7 +47,11 @@ def main() -> int:
         job = default_job(card)
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
-        result, cached = cached_run("proof", job, live=True)
+        try:
+            result, _ = cached_run("proof", job, live=True)
+        except Exception as err:  # noqa: BLE001 - one failing card must not hide the others' times
+            print(f"{card:<11} FAILED after {time.perf_counter() - t0:.1f} s: {err!r}", flush=True)
+            continue
         live = time.perf_counter() - t0
         load_after = os.getloadavg()[0]
         t1 = time.perf_counter()

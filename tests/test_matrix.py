@@ -88,3 +88,42 @@ def test_a_corner_of_the_grid_runs(private_stores, one_torch_thread) -> None:
     assert all(0.0 <= c.accuracy <= 1.0 for c in result.cells)
     twin = [c for c in result.cells if c.init == "random" and c.setting == "finetune"]
     assert len(twin) == 1  # fine-tuning the twin = training from scratch
+
+
+def cells_with_predictions(pre_acc: float, twin_acc: float, seeds: int = 3, n: int = 200) -> list[MatrixCell]:
+    """Fixed per-text predictions: the checkpoint right on pre_acc of the texts, its twin on twin_acc."""
+    truth = np.arange(n) % 2
+    rows = []
+    for seed in range(seeds):
+        rng = np.random.default_rng(seed)
+        for init, acc in (("pretrained", pre_acc), ("random", twin_acc)):
+            right = rng.random(n) < acc
+            pred = np.where(right, truth, 1 - truth)
+            rows.append(MatrixCell("tiny-gpt-clm", init, "finetune", "movie-snippets", seed, float(right.mean()),
+                                   float(right.mean()), 1.0, pred.tolist(), truth.tolist()))
+    return rows
+
+
+def test_summary_carries_cis_and_flags_cells_at_chance() -> None:
+    from plm_core.evidence.matrix import heatmap_texts
+
+    clear = MatrixResult(MatrixJob(seeds=3), cells_with_predictions(0.75, 0.55)).summary()
+    pre = clear[clear["init"] == "pretrained"].iloc[0]
+    assert pre["low"] < pre["mean"] < pre["high"] and pre["chance"] == pytest.approx(0.5)
+    assert not pre["at_chance"] and 0 < pre["gain_low"] < pre["gain"] < pre["gain_high"]
+    assert best_objective(clear) == {"finetune · movie-snippets": "tiny-gpt-clm"}
+    text = heatmap_texts(clear, "n/a", "≈ chance")
+    assert text[0][0].startswith(f"{pre['mean']:.3f} [")
+    chance = MatrixResult(MatrixJob(seeds=3), cells_with_predictions(0.51, 0.49)).summary()
+    assert chance["at_chance"].all()
+    assert best_objective(chance) == {}  # fine-tune cells at chance are no finding
+    assert heatmap_texts(chance, "n/a", "≈ chance")[0][0].startswith("≈ chance")
+
+
+def test_budgets_come_from_the_model_cards() -> None:
+    from plm_core.evidence.matrix import budget_rows, budget_text
+
+    rows = {r["model"]: r for r in budget_rows(("tiny-bert-mlm", "tiny-gpt-clm"))}
+    assert rows["tiny-bert-mlm"]["tokens_seen"] == 59_520_000 and rows["tiny-gpt-clm"]["tokens_seen"] == 12_480_000
+    assert rows["tiny-bert-mlm"]["wall_time_s"] == 2587
+    assert "59.5M" in budget_text(("tiny-bert-mlm",), "en") and "59.5M" in budget_text(("tiny-bert-mlm",), "ko")

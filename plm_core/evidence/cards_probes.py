@@ -59,7 +59,7 @@ def prompt_curve(name: str, backbone: Any, task: Any, p: PromptPreset, report: A
     truth = np.array([index[str(lab)] for lab in task.test["label"]], dtype=np.int64)
     arms: dict[int, Arm] = {}
     for j, k in enumerate(p.shots):
-        per_seed = []
+        per_seed: list[np.ndarray] = []
         for seed in range(p.seed, p.seed + p.seeds):
             report(j / len(p.shots), f"{name} K={k} · seed {seed}")
             if k == 0 and per_seed:  # no demonstrations: every seed scores the same prompt
@@ -86,7 +86,7 @@ def read_sweep(path: Path = SWEEP_FILE) -> dict[str, dict[int, list[float]]] | N
         curve = e.get("accuracy") or e.get("acc") or e.get("curves") or {}
         per_k: dict[int, list[float]] = {}
         for k, v in curve.items():
-            vals = v.get("per_seed") or v.get("seeds") or v.get("values") if isinstance(v, dict) else v
+            vals = (v.get("per_seed") or v.get("seeds") or v.get("values") or []) if isinstance(v, dict) else v
             per_k[int(k)] = [float(x) for x in vals]
         size = float(e.get("d_model") or e.get("width") or e.get("params") or i)
         out.append((size, str(e.get("name", name)), per_k))
@@ -103,7 +103,10 @@ def run_gpt3(p: PromptPreset, ctx: Any) -> ProofResult:
 
     report = progress_of(ctx)
     task = make_task(get_dataset(p.data), p.test_limit)
-    rows, curves, base_arms, majority = [], {}, {}, 0.0
+    rows: list[ProofRow] = []
+    curves: dict[str, dict[str, float]] = {}
+    base_arms: dict[int, Arm] = {}
+    majority = 0.0
     names = (p.base, *p.also)
     for i, name in enumerate(names):
         arms, majority = prompt_curve(name, ctx.backbone(name), task, p,
