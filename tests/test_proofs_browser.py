@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from test_pretrain_browser import body, press_xpath, wait_until
 
+from plm_core.evidence.stats import OUTCOMES
 from plm_core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,6 +26,7 @@ def test_the_elmo_card_shows_its_verdict(app_server, browser, lang: str) -> None
         press_card(browser, "elmo")
     wait_until(browser, lambda b: gamma in b, timeout=400)
     text = body(browser)
-    outcomes = [t(f"proofs.verdict.{o}", lang) for o in ("reproduced", "partly", "not_reproduced")]
+    outcomes = [t(f"proofs.verdict.{o}", lang) for o in OUTCOMES]
     assert any(o in text for o in outcomes)
+    assert t("proofs.diff_table", lang) in text  # the compared difference with its 95 % CI
     assert t("proofs.paper_table", lang, where="Table 2") in text  # the tables themselves draw on a canvas
