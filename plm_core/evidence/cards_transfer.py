@@ -8,7 +8,7 @@ compared difference gets a paired bootstrap CI (plm_core.evidence.stats) over th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,15 +90,22 @@ def _split(data: str, seed: int, test_limit: int, n: int | None = None, per_clas
     return make_split(get_dataset(data), n=n, per_class=per_class, seed=seed, test_limit=test_limit)
 
 
+def in_split_order(predictions: Sequence[int], run_labels: Sequence[str], split: Any) -> np.ndarray:
+    """Class indices of a run (in its own label list: the classes of ITS training draw and the test set) as indices
+    of `split.labels` (the data set's classes), so every seed's predictions and the truth share one order."""
+    index = {str(lab): i for i, lab in enumerate(split.labels)}
+    return np.array([index[str(run_labels[int(i)])] for i in predictions], dtype=np.int64)
+
+
 def run_predicting(config: Any, split: Any, backbone: Any, stop: Any = None) -> tuple[Any, np.ndarray]:
-    """One transfer run; (its result, its (N,) test predictions as class indices)."""
+    """One transfer run; (its result, its (N,) test predictions as indices of split.labels)."""
     from plm_core.transfer import train
 
     keep = KeepPredictions()
     result = train(config, split.train, split.test, backbone=backbone, callbacks=[keep], stop=stop)
     if keep.predictions is None or len(keep.predictions) != len(split.test):
         raise RuntimeError(f"{config.preset}: no test predictions")  # a stopped run: the job says stopped
-    return result, keep.predictions
+    return result, in_split_order(keep.predictions, result.labels, split)
 
 
 class Collect:
@@ -242,8 +249,9 @@ def run_setfit(p: SetFitPreset, ctx: Any) -> ProofResult:
             if variant == "setfit":
                 config = SetFitConfig(backbone=p.backbone, seed=seed, num_iterations=p.num_iterations,
                                       max_length=p.max_length)
-                pred = np.asarray(train_setfit(config, split.train, split.test, backbone, stop=ctx.stop,
-                                               map_limit=0).predictions)  # no embedding map: a card shows scores
+                fit = train_setfit(config, split.train, split.test, backbone, stop=ctx.stop,
+                                   map_limit=0)  # no embedding map: a card shows scores
+                pred = in_split_order(fit.predictions, fit.labels, split)
             else:
                 tc = TrainConfig(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,
                                  batch_size=8, lr_body=5e-5, max_length=p.max_length, seed=seed)

@@ -108,7 +108,7 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     """One transfer run of the grid (the twin: frozen random features, or fine-tuning from scratch)."""
     from plm_core.backbones import get_spec, load_backbone
     from plm_core.data import get_dataset
-    from plm_core.evidence.cards_transfer import KeepPredictions
+    from plm_core.evidence.cards_transfer import KeepPredictions, in_split_order
     from plm_core.transfer import TrainConfig, train
     from plm_core.transfer.config import default_pooling
     from plm_core.transfer.split import make_split
@@ -123,7 +123,7 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     start = time.perf_counter()
     keep = KeepPredictions()
     result = train(config, split.train, split.test, backbone=backbone, callbacks=[keep])
-    predictions = [] if keep.predictions is None else keep.predictions.tolist()
+    predictions = [] if keep.predictions is None else in_split_order(keep.predictions, result.labels, split).tolist()
     return MatrixCell(model, init, setting, data, seed, float(result.test_accuracy), float(result.test_macro_f1),
                       time.perf_counter() - start, predictions, split.encode(split.test["label"]).tolist())
 
