@@ -3,6 +3,7 @@
 import streamlit as st
 
 from plm_core.data import DATASETS
+from plm_core.errors import PLMError
 from plm_core.fewshot import curves as fc
 from plm_core.fewshot import figures as ff
 from plm_core.fewshot import settings as fs
@@ -58,7 +59,22 @@ def curve_recipe() -> FewShotCurve:
 
 
 def prompt_from_state(ds) -> PromptConfig:
-    return curve_recipe().prompt_config(ds)
+    """The prompt as the curve will use it, with the label descriptions the user wrote (a bad line: none)."""
+    recipe = curve_recipe()
+    try:
+        written = fs.parse_pairs(recipe.descriptions, ds.labels) if recipe.descriptions else {}
+    except PLMError:
+        written = {}
+    return fc.prompt_with_descriptions(recipe.prompt_config(ds), written, ds.labels, ds.info.task)
+
+
+def describe_hint(ds) -> bool:
+    """Labels that are short or unusual words: suggest saying what each means (True when suggested)."""
+    vague = fs.labels_to_describe(ds.labels, fs.ordinary_words())
+    if vague:
+        st.info(tr("fewshot.describe_hint", labels=", ".join(f"“{lab}”" for lab in vague), example=vague[0]),
+                icon=":material/edit_note:")
+    return bool(vague)
 
 
 def backbone_box(method: str, ds) -> str:
@@ -88,6 +104,7 @@ def settings_form(ds, methods: list[str]) -> FewShotCurve | None:
     """The curve's form, drawn from the recipe's fields; its recipe when submitted."""
     base, language = default_prompt(ds.info.task), lang()  # labels fixed now: format_func may run elsewhere
     curve_estimate(ds)
+    hint = describe_hint(ds)
     with st.form("fewshot-settings"):
         st.multiselect(us.label(PAGE, "methods"), methods, format_func=lambda m: t(f"fewshot.method.{m}", language),
                        help=tr("fewshot.methods_help"), placeholder=tr("common.choose"),
@@ -101,7 +118,7 @@ def settings_form(ds, methods: list[str]) -> FewShotCurve | None:
                 backbone_box(m, ds)
             if "finetune" in methods:
                 us.ranged(st.slider, PAGE, "epochs")
-        with st.expander(tr("fewshot.prompt_settings")):
+        with st.expander(tr("fewshot.prompt_settings"), expanded=hint):
             line = fs.template_to_line(base.template)
             text_setting(st.text_input, "template", line, help=tr("fewshot.template_help"))
             words = {k: v.strip() for k, v in verbalizers_for(base, ds.labels).items()}

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from plm_core.backbones import specs
+from plm_core.backbones.gemma import TERMS_OF_USE, terms_file
 from plm_core.data import DATASETS
 from plm_core.explorer.tokens import has_hangul, readable_tokens, reading_warning
 from plm_core.figures import architecture_table, backbone_overview, label_balance_figure, length_histogram, tokens_html
@@ -43,8 +44,25 @@ def backbone_card(spec) -> None:
     st.markdown("\n".join(f"- **{k}**: {v}" for k, v in facts.items()))
     if spec.notes:
         st.info(spec_text(spec, "notes"), icon=":material/info:")
+    terms_panel(spec)
     st.markdown(f"**{tr('models.architecture')}**")
     show_table(architecture_table(spec, lang()))
+
+
+def terms_panel(spec) -> None:
+    """A backbone under its own terms of use (Gemma): what they say, and the full text shipped with the package."""
+    prefix = TERMS_OF_USE.get(spec.name)
+    if prefix is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{tr(prefix + '.title')}**")
+        st.markdown(tr(prefix + ".body"))
+        path = terms_file()
+        if path is None:
+            st.caption(tr(prefix + ".missing"))
+        else:
+            st.download_button(tr(prefix + ".download"), path.read_bytes(), file_name=path.name, mime="text/html",
+                               icon=":material/gavel:")
 
 
 def tokenizer_view(spec) -> None:

@@ -76,8 +76,11 @@ def test_overrides_shrink_a_lesson_only_where_a_page_has_the_setting() -> None:
 
 def test_the_fewshot_lesson_draws_both_meanings_of_k_on_one_chart() -> None:
     lesson = get_lesson("5-fewshot")
-    methods = [step_job(s).config.config.methods for s in lesson.steps]
-    assert methods == [("frozen",), ("prompt",), ("prompt", "frozen")]
+    configs = [step_job(s).config.config for s in lesson.steps]
+    assert [c.methods for c in configs] == [("prompt", "frozen")] * 3
+    assert [c.backbone_for("prompt") for c in configs] == ["gemma3-270m", "smollm2-135m", "gemma3-270m"]
+    assert configs[0] == configs[2] and all(c.prompt_max_k == 8 and 0 in c.shots for c in configs)
+    assert [s.question.answer_from for s in lesson.steps] == ["curves_trend", "curves_trend", "curves_cross"]
     assert all(s.figure == "curves" for s in lesson.steps)
 
 

@@ -73,6 +73,9 @@ def chunk_files() -> list[Path]:
     return found
 
 
+TERMS_OF_USE: dict[str, str] = {GEMMA_NAME: "gemma.terms"}  # backbone -> catalog prefix of its terms of use
+
+
 def terms_file() -> Path | None:
     """The Gemma Terms of Use as shipped in the package (None when the package is not installed)."""
     module, _, sub = GEMMA_TERMS.partition("/")

@@ -63,6 +63,13 @@ def parse_verbalizers(text: str, labels: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def prompt_k_for(shots: Sequence[int]) -> int:
+    """Without --prompt-max-k, prompting goes as far as --shots asks (up to the largest K the lab offers)."""
+    from plm_core.fewshot.curves import PROMPT_K_CHOICES
+
+    return max((k for k in PROMPT_K_CHOICES if k <= max(shots, default=0)), default=0)
+
+
 def recipe_from_args(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
     """The flags as the Few-shot lab's curve recipe: the same settings its URL and a lesson step name."""
     from plm_core.data import DATASETS
@@ -75,9 +82,10 @@ def recipe_from_args(args: argparse.Namespace, labels: Sequence[str] = ()) -> An
     missing = [m for m in methods if m not in offered]
     if missing:
         raise PLMError("fewshot.err.method_unavailable", method=", ".join(missing), choices=", ".join(offered))
+    shots = tuple(dict.fromkeys(parse_ints(args.shots, "shots")))
     flags = {"data": args.data if args.data in DATASETS else FewShotCurve().data, "methods": methods,
-             "shots": tuple(dict.fromkeys(parse_ints(args.shots, "shots"))), "seeds": args.seeds,
-             "test": args.test_limit, "prompt_k": args.prompt_max_k, "epochs": args.epochs,
+             "shots": shots, "seeds": args.seeds, "test": args.test_limit,
+             "prompt_k": prompt_k_for(shots) if args.prompt_max_k is None else args.prompt_max_k, "epochs": args.epochs,
              "calibrate": args.calibrate, "template": args.template,
              "words": pairs_text(parse_verbalizers(args.verbalizers, labels)),
              "desc": pairs_text(parse_label_texts(args.label_text, labels)),
@@ -183,7 +191,8 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--shots", default=",".join(map(str, curve.shots)), help="K values per class, comma-separated")
     p.add_argument("--seeds", type=int, default=curve.seeds, help="K-shot draws (and demonstration orders) per K")
     p.add_argument("--test-limit", type=int, default=curve.test, help="first N examples of the fixed test set")
-    p.add_argument("--prompt-max-k", type=int, default=curve.prompt_k, help="prompting stops at this K")
+    p.add_argument("--prompt-max-k", type=int, default=None,
+                   help="prompting stops at this K (default: the largest K in --shots, at most 32)")
     p.add_argument("--template", default="",
                    help=r"prompt template with {text} and a final {label}, e.g. 'Review: {text}\nSentiment:{label}'")
     p.add_argument("--verbalizers", default="", help="label=word pairs, e.g. 'positive= good,negative= bad'")

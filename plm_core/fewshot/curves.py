@@ -255,7 +255,8 @@ def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
     """Run the whole grid. `load(name)` gives a backbone (shared is fine: nothing here trains it in place)."""
     validate(config)
     result = CurveResult(config, task.labels, len(task.test), majority_rate(task.test["label"]))
-    prompt = prompt_with_descriptions(config.prompt or default_prompt(task.task), config.descriptions, task)
+    prompt = prompt_with_descriptions(config.prompt or default_prompt(task.task), config.descriptions, task.labels,
+                                      task.task)
     methods = {m: build_method(m, load(config.backbone_for(m)), prompt=prompt,
                                descriptions=config.descriptions, cloze=config.cloze, finetune=config.finetune,
                                stop=stop) for m in config.methods}
@@ -284,10 +285,11 @@ def run_curves(config: CurveConfig, task: FewShotTask, load: BackboneLoader,
     return result
 
 
-def prompt_with_descriptions(prompt: PromptConfig, descriptions: dict[str, str], task: FewShotTask) -> PromptConfig:
+def prompt_with_descriptions(prompt: PromptConfig, descriptions: dict[str, str], labels: Sequence[str],
+                             task: str) -> PromptConfig:
     """The prompt with the user's label descriptions (those that differ from the data set's defaults, which
     only restate the label: 'a positive movie review'); a prompt that has its own keeps them."""
-    defaults = default_descriptions(task.labels, task.task)
+    defaults = default_descriptions(labels, task)
     written = {lab: " ".join(str(text).split()) for lab, text in descriptions.items()
                if lab in defaults and str(text).strip() and " ".join(str(text).split()) != defaults[lab]}
     if prompt.descriptions or not written:
@@ -308,9 +310,13 @@ def run_unit(unit: Unit, method: Method, task: FewShotTask, config: CurveConfig,
     except PLMError as err:
         return Skipped(unit.method, unit.k, err.key, dict(err.params))
     seeds = range(config.seeds) if method.deterministic(unit.k) else [unit.seed]
+    extra = dict(out.extra)
+    if len(out.predictions) == len(task.test):  # which test texts it got right: paired noise bands (`change`)
+        extra["correct"] = "".join("1" if str(p) == str(y) else "0"
+                                   for p, y in zip(out.predictions, task.test["label"], strict=True))
     for s in seeds:
         point = CurvePoint(unit.method, unit.k, s, out.accuracy, out.macro_f1, seconds if s == unit.seed else 0.0,
-                           dict(out.extra))
+                           extra)
         result.points.append(point)
         if on_point is not None:
             on_point(point)
@@ -380,6 +386,113 @@ def crossovers(summary: pd.DataFrame, reference: str = "prompt", metric: str = "
     return found
 
 
+# ---- what a curve shows, as numbers a sentence can be generated from --------------------------------
+NOISE_Z = 1.96  # a difference counts when it is beyond 1.96 standard errors (a two-sided 95 % rule)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One mean accuracy against another, in points, with the noise band a difference must leave to count."""
+
+    method: str
+    k_from: int
+    acc_from: float  # mean accuracy at k_from, 0..1
+    k_to: int
+    acc_to: float
+    other: str = ""  # for a comparison of two methods: the method `acc_from` belongs to
+    noise: float = 0.0  # NOISE_Z standard errors of the difference, in accuracy points
+
+    @property
+    def points(self) -> float:
+        return round(100 * (self.acc_to - self.acc_from), 1)
+
+    @property
+    def verdict(self) -> str:
+        """"up" / "down" beyond the noise band, "flat" inside it (within noise)."""
+        if abs(self.points) <= self.noise:
+            return "flat"
+        return "up" if self.points > 0 else "down"
+
+
+def draw_var(values: Sequence[float]) -> float:
+    """Variance of a mean over seeds from the spread between the seeds' draws (sample variance / seeds)."""
+    return float(np.var(values, ddof=1)) / len(values) if len(values) > 1 else 0.0
+
+
+def mean_noise(values: Sequence[float], n_test: int) -> float:
+    """Variance of a mean accuracy: the test texts' binomial sampling (p(1-p)/n; every seed reads the same texts,
+    so this part does not shrink with seeds) plus the spread between seeds' draws."""
+    p = float(np.mean(values))
+    return p * (1 - p) / max(1, n_test) + draw_var(values)
+
+
+def paired_text_var(a: Sequence[str], b: Sequence[str]) -> float | None:
+    """Variance of the mean difference from per-text right/wrong strings ('0110…', one per seed) of two points
+    on the same test texts: var over texts of (b's mean correctness - a's) / n. None if they cannot be paired."""
+    if not a or not b or len({len(x) for x in (*a, *b)}) != 1 or not a[0]:
+        return None
+    rate = [np.frombuffer(x.encode(), dtype=np.uint8) - ord("0") for x in (*a, *b)]  # each (N,) of 0/1
+    diff = np.mean(rate[len(a):], axis=0) - np.mean(rate[: len(a)], axis=0)  # (N,) per text
+    return float(np.var(diff, ddof=1)) / len(diff) if len(diff) > 1 else None
+
+
+def change(points: pd.DataFrame, n_test: int, method: str, k_from: int, k_to: int, other: str = "",
+           correct: pd.Series | None = None) -> Change:
+    """The mean accuracy of `method` at k_to against `other` (default: the same method) at k_from, with a noise
+    band of NOISE_Z standard errors. Both read the same test texts: with each point's per-text right/wrong
+    (`correct`, aligned with `points`) the text part of the error is paired (the variance of the per-text
+    difference); without, the two means count as independent (wider). The seeds' spread is added either way."""
+    pick_a = (points["method"] == (other or method)) & (points["k"] == k_from)
+    pick_b = (points["method"] == method) & (points["k"] == k_to)
+    a, b = points[pick_a]["accuracy"].tolist(), points[pick_b]["accuracy"].tolist()
+    if not a or not b:
+        raise PLMError("fewshot.err.no_points", reasons=f"{other or method} K={k_from} / {method} K={k_to}")
+    paired = None if correct is None else paired_text_var(correct[pick_a].tolist(), correct[pick_b].tolist())
+    var = mean_noise(a, n_test) + mean_noise(b, n_test) if paired is None else paired + draw_var(a) + draw_var(b)
+    return Change(method, k_from, float(np.mean(a)), k_to, float(np.mean(b)), other,
+                  round(100 * NOISE_Z * float(np.sqrt(var)), 1))
+
+
+def correct_column(result: CurveResult) -> pd.Series:
+    """Each point's per-text right/wrong string ('' where the method does not report predictions)."""
+    return pd.Series([str(p.extra.get("correct", "")) for p in result.points], dtype=object)
+
+
+def prompt_trend(result: CurveResult, method: str = "prompt") -> Change:
+    """Prompting's accuracy at its largest K against K = 0 (or its smallest K): did demonstrations help?"""
+    df = result.frame()
+    ks = sorted(int(k) for k in df[df["method"] == method]["k"].unique())
+    if len(ks) < 2:
+        raise PLMError("fewshot.err.no_points", reasons=f"{method}: one K")
+    return change(df, result.n_test, method, ks[0], ks[-1], correct=correct_column(result))
+
+
+def cross_margin(result: CurveResult, reference: str = "prompt") -> Change | None:
+    """The first K where a training method's mean beats prompting's (see `crossovers`), with its margin and
+    noise band; None where it never does."""
+    found = crossovers(summarize(result.points), reference)
+    if not found:
+        return None
+    first = min(found, key=lambda c: c.k)
+    df = result.frame()
+    ref_ks = sorted(int(k) for k in df[df["method"] == reference]["k"].unique())
+    k_ref = max([k for k in ref_ks if k <= first.k] or ref_ks[:1])  # prompting's own K (it may stop earlier)
+    return change(df, result.n_test, first.method, k_ref, first.k, other=reference, correct=correct_column(result))
+
+
+def trends_json(result: CurveResult) -> dict[str, Any]:
+    """Per method with two K or more: its smallest K against its largest, in points, with the noise band."""
+    out: dict[str, Any] = {}
+    df = result.frame()
+    for name in result.config.methods:
+        ks = sorted(int(k) for k in df[df["method"] == name]["k"].unique())
+        if len(ks) >= 2:
+            c = change(df, result.n_test, name, ks[0], ks[-1], correct=correct_column(result))
+            out[name] = {"k_from": c.k_from, "k_to": c.k_to, "points": c.points, "noise_points": c.noise,
+                         "verdict": c.verdict}
+    return out
+
+
 def to_json(result: CurveResult) -> dict[str, Any]:
     """The CLI's JSON object: per method and K, mean and std of test accuracy plus the per-seed values."""
     df = result.frame()
@@ -403,6 +516,7 @@ def to_json(result: CurveResult) -> dict[str, Any]:
         "majority_baseline": round(result.majority, 4), "shots": sorted(set(result.config.shots)),
         "seeds": result.config.seeds, "methods": methods,
         "crossovers": [asdict(c) for c in crossovers(summary)],
+        "trends": trends_json(result),
         "skipped": [asdict(s) for s in result.skipped], "stopped": result.stopped,
         "timings": {k: round(v, 2) for k, v in result.timings.items()}, "run_id": result.run_id,
     }

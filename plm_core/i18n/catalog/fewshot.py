@@ -34,6 +34,31 @@ MESSAGES = {
         "en": "similarity and cloze are zero-shot only (drawn as a dashed line); prompt puts K examples per class into the prompt; frozen and fine-tuning train on them.",
         "ko": "유사도와 클로즈는 제로샷 전용입니다(점선으로 표시). 프롬프트는 클래스당 K개 예시를 프롬프트에 넣고, 고정 특징과 미세조정은 그것으로 학습합니다.",
     },
+    # lesson outcomes: sentences generated from the measured curve (plm_core.fewshot.curves.Change)
+    "fewshot.outcome.trend_up": {
+        "en": "Prompting scored {acc0}% at K = {k0} and {acc}% at K = {k}: {gap} points higher, beyond the noise band of ±{noise} points. The demonstrations helped.",
+        "ko": "프롬프트 정확도는 K = {k0}에서 {acc0}%, K = {k}에서 {acc}%였습니다: {gap}%p 높아졌고 잡음 범위(±{noise}%p)를 넘습니다. 시범이 도움이 되었습니다.",
+    },
+    "fewshot.outcome.trend_down": {
+        "en": "Prompting scored {acc0}% at K = {k0} and {acc}% at K = {k}: {gap} points lower, beyond the noise band of ±{noise} points. The demonstrations hurt.",
+        "ko": "프롬프트 정확도는 K = {k0}에서 {acc0}%, K = {k}에서 {acc}%였습니다: {gap}%p 낮아졌고 잡음 범위(±{noise}%p)를 넘습니다. 시범이 오히려 방해가 되었습니다.",
+    },
+    "fewshot.outcome.trend_flat": {
+        "en": "Prompting scored {acc0}% at K = {k0} and {acc}% at K = {k}: a difference of {gap} points, inside the noise band of ±{noise} points. Within noise: no clear change.",
+        "ko": "프롬프트 정확도는 K = {k0}에서 {acc0}%, K = {k}에서 {acc}%였습니다: 차이 {gap}%p는 잡음 범위(±{noise}%p) 안입니다. 잡음 범위 안: 뚜렷한 변화가 없습니다.",
+    },
+    "fewshot.outcome.cross_up": {
+        "en": "{method} first beat prompting at K = {k}: {acc}% against {ref}% (prompting at K = {k_ref}), {gap} points ahead, beyond the noise band of ±{noise} points.",
+        "ko": "{method:이} K = {k}에서 처음으로 프롬프트를 앞섰습니다: {acc}% 대 {ref}%(프롬프트, K = {k_ref}), {gap}%p 차이로 잡음 범위(±{noise}%p)를 넘습니다.",
+    },
+    "fewshot.outcome.cross_flat": {
+        "en": "{method} first scored above prompting at K = {k}: {acc}% against {ref}% (prompting at K = {k_ref}), but the {gap}-point lead is inside the noise band of ±{noise} points: within noise.",
+        "ko": "{method:이} K = {k}에서 처음으로 프롬프트보다 높았습니다: {acc}% 대 {ref}%(프롬프트, K = {k_ref}). 하지만 {gap}%p 차이는 잡음 범위(±{noise}%p) 안입니다: 잡음 범위 안.",
+    },
+    "fewshot.outcome.cross_down": {
+        "en": "{method} first scored above prompting at K = {k}: {acc}% against {ref}% (prompting at K = {k_ref}).",
+        "ko": "{method:이} K = {k}에서 처음으로 프롬프트보다 높았습니다: {acc}% 대 {ref}%(프롬프트, K = {k_ref}).",
+    },
     "fewshot.method.similarity": {"en": "similarity (zero-shot)", "ko": "유사도 (제로샷)"},
     "fewshot.method.prompt": {"en": "prompt (in-context)", "ko": "프롬프트 (문맥 내)"},
     "fewshot.method.cloze": {"en": "cloze (masked LM)", "ko": "클로즈 (마스크 LM)"},
@@ -61,7 +86,11 @@ MESSAGES = {
         "en": "Divide each label's probability by the one the model gives a content-free input (“N/A”, “”, “[MASK]”) with the same demonstrations — removes the bias toward one label word.",
         "ko": "같은 시범 뒤에 내용 없는 입력(“N/A”, “”, “[MASK]”)을 넣었을 때의 레이블 확률로 각 확률을 나눕니다 — 특정 레이블 단어로 쏠리는 편향을 없앱니다.",
     },
-    "fewshot.descriptions": {"en": "Label descriptions for similarity (label = description)", "ko": "유사도용 레이블 설명 (레이블 = 설명)"},
+    "fewshot.descriptions": {"en": "Label descriptions: what each label means (label = description); similarity and prompting read them", "ko": "레이블 설명: 각 레이블의 뜻 (레이블 = 설명). 유사도와 프롬프트가 읽습니다"},
+    "fewshot.describe_hint": {
+        "en": "The labels {labels} are short or unusual words: similarity and prompting only see the label itself. Say what each one means under “Prompt settings → Label descriptions”, one line per label, e.g. “{example} = …”.",
+        "ko": "짧거나 흔하지 않은 단어인 레이블이 있습니다: {labels}. 유사도와 프롬프트는 레이블 자체만 봅니다. “프롬프트 설정 → 레이블 설명”에 레이블마다 한 줄씩 뜻을 적어 주세요. 예: “{example} = …”.",
+    },
     "fewshot.epochs": {"en": "Fine-tuning epochs", "ko": "미세조정 에폭"},
     "fewshot.run": {"en": "Run the curves", "ko": "곡선 그리기 실행"},
     "fewshot.stop": {"en": "Stop", "ko": "중지"},
