@@ -19,6 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+STAGES = (  # module prefix -> the stage of "recipe -> job -> plan -> trainer -> result -> store" it belongs to
+    ("plm_core.recipes", "recipe"), ("plm_core.jobs", "job"), ("plm_core.wiring", "job"),
+    ("plm_core.transfer.jobs", "job"), ("plm_core.transfer.config", "plan"), ("plm_core.transfer.strategies", "plan"),
+    ("plm_core.transfer.groups", "plan"),
+    ("plm_core.transfer.lora", "plan"), ("plm_core.training", "trainer"), ("plm_core.transfer.trainer", "trainer"),
+    ("plm_core.transfer.modules", "trainer"), ("plm_core.transfer.features", "trainer"),
+    ("plm_core.transfer.records", "store"), ("plm_core.runs", "store"),
+)
 QUIET = ("plm_core.i18n", "plm_core.errors", "plm_core.paths", "plm_core.backbones", "plm_core.data",
          "plm_core.jobs.refs", "plm_core.jobs.keys", "plm_core.manifest")
 
@@ -52,7 +60,14 @@ def main() -> None:
     print(f"run: accuracy {snap.result.runs[0].result.test_accuracy:.3f}, stored as run(s) {snap.saved}")
     print(f"{len(first)} modules, {len(trail)} stays, {len(trail) - len(first)} returns to a module already left")
     for i, module in enumerate(first, 1):
-        print(f"{i:>3}. {module:<40} {stays[module]:>3} stay(s)")
+        print(f"{i:>3}. {module:<40} {stage(module):<8} {stays[module]:>3} stay(s)")
+    path = [s for i, s in enumerate(map(stage, trail)) if i == 0 or s != stage(trail[i - 1])]
+    print(f"stages in order ({len(path)} stays; 6 would read recipe -> job -> plan -> trainer -> result -> store):")
+    print("  " + " -> ".join(path))
+
+
+def stage(module: str) -> str:
+    return next((name for prefix, name in STAGES if module.startswith(prefix)), "result")
 
 
 if __name__ == "__main__":
