@@ -182,11 +182,17 @@ def curves_view(snap: Snapshot) -> None:
     st.dataframe(ff.summary_table(summary, fig_text()), hide_index=True, width="stretch")
 
 
+def progress_line(snap: Snapshot) -> str:
+    """The job's own line ("prompt K=4") with the method by its name in the user's language."""
+    method, _, rest = (snap.current or "").partition(" ")
+    return f"{fig_text().method(method)} {rest}".strip() if method else ""
+
+
 def curves_panel() -> None:
     if current_job(JOB) is None:
         st.info(tr("fewshot.empty"))
         return
-    job_panel(JOB, curves_view)
+    job_panel(JOB, curves_view, describe=progress_line)
 
 
 def sensitivity_section(ds, task) -> None:
