@@ -300,3 +300,18 @@ def test_a_small_card_runs_from_the_cli_then_comes_from_the_cache(private_stores
     assert main(["proof", "elmo", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert second["cached"] and second["ours"] == first["ours"]
+
+
+def test_the_width_sweep_file_is_read_in_either_layout(tmp_path) -> None:
+    from plm_core.evidence.cards_probes import read_sweep
+
+    assert read_sweep(tmp_path / "none.json") is None  # not there yet: part (b) says so
+    listed = {"widths": [{"name": "tiny-gpt-icl-128", "d_model": 128, "accuracy": {"0": [0.1, 0.1], "8": [0.9, 0.8]}},
+                         {"name": "tiny-gpt-icl-32", "d_model": 32, "accuracy": {"0": [0.1, 0.1], "8": [0.2, 0.3]}}]}
+    (tmp_path / "a.json").write_text(json.dumps(listed))
+    sweep = read_sweep(tmp_path / "a.json")
+    assert list(sweep) == ["tiny-gpt-icl-32", "tiny-gpt-icl-128"]  # narrowest first
+    assert sweep["tiny-gpt-icl-128"][8] == pytest.approx([90.0, 80.0])  # fractions become points
+    mapped = {"widths": {"w64": {"width": 64, "accuracy": {"0": {"per_seed": [20.0, 22.0]}, "4": [40.0, 41.0]}}}}
+    (tmp_path / "b.json").write_text(json.dumps(mapped))
+    assert read_sweep(tmp_path / "b.json") == {"w64": {0: [20.0, 22.0], 4: [40.0, 41.0]}}
