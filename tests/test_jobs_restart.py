@@ -147,16 +147,17 @@ def test_workers_of_a_vanished_server_exit_by_themselves(tmp_path, quick_workers
 def page_script() -> None:
     import streamlit as st
 
-    from ui.jobs import current_job, keep_owner, owner_id, submit
+    from ui.jobs import current_job, heartbeat, owner_id, submit
 
-    keep_owner()  # what every page does (ui.jobs.heartbeat)
     if st.session_state.get("mode") == "gone":
+        heartbeat()  # what every page does (app.py)
         st.session_state["job:lab"] = "feedfacecafe"
         current_job("lab")
     else:
         st.session_state["class.group"], st.session_state["class.priority"] = "ABCD", 1
         st.session_state["job"] = submit("lab", "test.sleep", st.session_state["config"])
         st.session_state["me"] = owner_id()
+        heartbeat()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -191,3 +192,5 @@ def test_jobs_carry_the_class_and_the_owner_id_stays_out_of_the_url(tmp_path, mo
     me = at.session_state["me"]
     assert len(me) == 32 and me != "0123456789abcdef" and "u" not in at.query_params
     assert svc.group_usage("ABCD").teacher == 1 and svc.latest(me, "lab") == at.session_state["job"]
+    usage = t("jobs.usage", "ko", running=0, queued=0, limit=30, students=0, teacher=1)
+    assert [c.value for c in at.sidebar.caption] == [usage]  # the teacher sees the class's share of the queue

@@ -203,6 +203,9 @@ def heartbeat() -> None:
     """On every page (sidebar): tells the service this browser is still here while it has active jobs (and
     keeps the browser's secret id in its cookie)."""
     keep_owner()
+    if str(st.session_state.get("class.group", "") or "") and int(st.session_state.get("class.priority", 0) or 0):
+        with st.sidebar:
+            st.fragment(run_every=10.0)(class_usage)()  # the teacher sees the class's share of the queue
     owner = owner_id()
     if service().heartbeat(owner) == 0:
         return
