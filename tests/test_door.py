@@ -94,3 +94,27 @@ def test_evidence_cli_says_cached_when_the_cache_has_it(private_stores, monkeypa
     assert main(["proof", "elmo", "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert (first["cached"], again["cached"]) == (False, True) and again["computed_at"] == first["computed_at"]
+
+
+class SlowStore:
+    """A service whose one job is done at once and reaches the result cache at the third look."""
+
+    def __init__(self) -> None:
+        self.looks = 0
+        self.cache = self
+
+    def snapshot(self, job_id, owner=""):
+        return jobs.Snapshot(job_id, "test.sleep", jobs.JobStatus.DONE, config=SleepConfig(), fraction=1.0)
+
+    def get(self, key):
+        self.looks += 1
+        return object() if self.looks >= 3 else None
+
+
+def test_wait_all_waits_for_the_store_when_asked():
+    svc, seen = SlowStore(), []
+    assert jobs.wait_all(svc, {0: "a"}, poll=0.01, on_progress=seen.append)[0].status is jobs.JobStatus.DONE
+    assert svc.looks == 0 and seen == [1.0]  # finished is enough
+    snaps = jobs.wait_all(svc, {0: "a"}, poll=0.01, stored=True)
+    assert snaps is not None and svc.looks == 3  # polled until the result cache had it
+    assert jobs.wait_all(SlowStore(), {0: "a"}, poll=0.01, stored=True, timeout=0.0) is None

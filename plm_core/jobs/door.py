@@ -45,20 +45,33 @@ def run(recipe: Work, *, owner: str = "", slot: str = "", live: bool = False, gr
 
 
 def wait_all(service: Any, job_ids: Mapping[Any, str], owner: str = "", timeout: float = 3600.0, poll: float = 0.5,
-             on_progress: Callable[[float], None] | None = None) -> dict[Any, Snapshot] | None:
-    """The core's one way to watch jobs (a CLI, a prepare): poll until all have finished; their snapshots, or
-    None at `timeout`. Each poll reports the mean fraction (a finished job counts 1) and is `owner`'s heartbeat."""
+             on_progress: Callable[[float], None] | None = None, stored: bool = False) -> dict[Any, Snapshot] | None:
+    """The core's one way to watch jobs (a CLI, a prepare): poll until all have finished (`stored`: and their
+    results reached the result cache, or failed to); their snapshots, or None at `timeout`. Each poll reports
+    the mean fraction (a finished job counts 1) and is `owner`'s heartbeat."""
     deadline = time.monotonic() + timeout
     while True:
         snaps = {i: service.snapshot(job_id, owner) for i, job_id in job_ids.items()}
         if on_progress is not None:
             on_progress(sum(1.0 if s.finished else min(max(s.fraction, 0.0), 1.0) for s in snaps.values())
                         / max(len(snaps), 1))
-        if all(s.finished for s in snaps.values()):
+        if all(s.finished and (not stored or _stored(service, s)) for s in snaps.values()):
             return snaps
         if time.monotonic() > deadline:
             return None
         time.sleep(poll)
+
+
+def _stored(service: Any, snap: Snapshot) -> bool:
+    """A finished job's result is in the result cache, or will not be (not done, not cached, or its store failed)."""
+    from plm_core.jobs.keys import cache_key
+    from plm_core.jobs.kinds import kind_spec
+
+    if snap.status is not JobStatus.DONE or snap.cached or snap.save_error is not None:
+        return True
+    if not kind_spec(snap.kind).cache:
+        return True
+    return service.cache.get(cache_key(snap.kind, snap.config)) is not None
 
 
 def compute(kind: str, config: Any, on_update: Callable[[dict[str, Any]], None] | None = None,

@@ -4,7 +4,6 @@ job through the job service ahead of class, so that during class each step's res
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -86,30 +85,12 @@ def prepare(service: Any, lesson: Lesson, overrides: Mapping[str, str] | None = 
     from plm_core.jobs import wait_all
 
     job_ids = submit_lesson(service, lesson, "lesson-prepare", overrides)
-    deadline = time.monotonic() + timeout
-    snaps = wait_all(service, job_ids, "lesson-prepare", timeout, poll, on_progress)
+    # done as soon as a result can be shown; stored a moment later: a CLI that exits at once would lose it
+    snaps = wait_all(service, job_ids, "lesson-prepare", timeout, poll, on_progress, stored=True)
     if snaps is None:
         raise PLMError("lessons.err.prepare_timeout", lesson=lesson.id, seconds=round(timeout))
-    wait_stored(service, lesson, snaps, overrides, deadline, poll)
     return [Prepared(i, s.job_id, s.status.value, bool(s.cached), 0.0 if s.cached else float(s.compute_seconds or 0))
             for i, s in snaps.items()]
-
-
-def wait_stored(service: Any, lesson: Lesson, snaps: Mapping[int, Any], overrides: Mapping[str, str] | None,
-                deadline: float, poll: float) -> None:
-    """A job is DONE as soon as its result can be shown; it reaches the result cache a moment later. Wait for
-    that (a CLI that exits at once would lose it)."""
-    from plm_core.jobs.keys import recipe_key
-
-    jobs = lesson_jobs(lesson, overrides)
-    waiting = {s.job_id: recipe_key(jobs[i].recipe) for i, s in snaps.items()
-               if s.status.value == "done" and not s.cached}
-    while waiting and time.monotonic() < deadline:
-        for job_id, key in list(waiting.items()):
-            if service.snapshot(job_id).save_error is not None or service.cache.get(key) is not None:
-                del waiting[job_id]  # stored (or its store failed: the service reports that)
-        if waiting:
-            time.sleep(poll)
 
 
 def cached_result(lesson: Lesson, index: int, overrides: Mapping[str, str] | None = None,
