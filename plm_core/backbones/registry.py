@@ -60,7 +60,6 @@ REAL_SPECS: list[BackboneSpec] = [
         capabilities=frozenset({"token_states", "attention", "mask_swap", "causal_lm", "trainable",
                                 "sentence_vectors"}),
     ),
-    GEMMA_SPEC,  # Gemma 3 270M base (plm_core/backbones/gemma.py)
     BackboneSpec(
         name="glove-6b-50d",
         display="GloVe 6B 50d",
@@ -100,6 +99,7 @@ REAL_SPECS: list[BackboneSpec] = [
         notes="Sentence vectors only: no token vectors, no attention, no fine-tuning.",
         capabilities=frozenset({"sentence_vectors"}),
     ),
+    GEMMA_SPEC,  # Gemma 3 270M base (plm_core/backbones/gemma.py); after USE, which stays the first Korean reader
 ]
 
 def smollm_cache_dir() -> Path:
