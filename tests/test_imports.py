@@ -41,8 +41,15 @@ FORK_SERVER = textwrap.dedent("""
         except Exception:
             pass
     assert not any(m == "plm_core" or m.startswith(("plm_core.", "ui.")) for m in sys.modules)
-    failed = []
-    for name in sys.argv[1:]:
+    failed, running, at_once = [], {}, min(4, len(os.sched_getaffinity(0)))  # children at once: the cores
+    for name in sys.argv[1:] + [None] * at_once:
+        if len(running) >= at_once or (name is None and running):
+            pid, status = os.wait()
+            if status != 0:
+                failed.append(running[pid])
+            del running[pid]
+        if name is None:
+            continue
         pid = os.fork()
         if pid == 0:
             try:
@@ -52,10 +59,8 @@ FORK_SERVER = textwrap.dedent("""
                 sys.stderr.flush()
                 os._exit(1)
             os._exit(0)
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            failed.append(name)
-    print("FAILED:" + ",".join(failed))
+        running[pid] = name
+    print("FAILED:" + ",".join(sorted(failed)))
 """)
 
 
