@@ -389,8 +389,8 @@ def label_merges(raw: pd.Series, normalised: pd.Series, limit: int = 5) -> list[
     """For every label that more than one spelling became: “label” ← “spelling” (rows …), at most `limit`."""
     out: list[str] = []
     spellings = pd.DataFrame({"raw": raw.to_numpy(), "label": normalised.to_numpy()})
-    for name, group in spellings.groupby("label", sort=True):
-        forms = list(dict.fromkeys(group["raw"]))
+    for key, group in spellings.groupby("label", sort=True):
+        name, forms = str(key), [str(f) for f in dict.fromkeys(group["raw"])]
         if len(forms) < 2 or not name:
             continue
         shown = ", ".join(f"“{visible(f)}” ({_rows(raw == f)})" for f in forms if f != name)
