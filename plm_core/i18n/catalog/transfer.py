@@ -222,7 +222,6 @@ MESSAGES = {
     },
     # ---- Runs page ----------------------------------------------------------------------------------------
     "runs.empty": {"en": "No runs stored yet. Train something in the Transfer lab (or with `python -m plm_core train`).", "ko": "아직 저장된 실행이 없습니다. 전이학습 실험실에서(또는 `python -m plm_core train`으로) 학습해 보세요."},
-    "runs.db": {"en": "Database: {path} · {n} runs", "ko": "데이터베이스: {path} · 실행 {n}개"},
     "runs.filter.kind": {"en": "Kind", "ko": "종류"},
     "runs.filter.backbone": {"en": "Backbone", "ko": "백본"},
     "runs.filter.mode": {"en": "Mode", "ko": "방식"},
@@ -237,8 +236,5 @@ MESSAGES = {
     "runs.compare": {"en": "Selected runs on one chart", "ko": "선택한 실행을 한 차트에"},
     "runs.export_csv": {"en": "Export CSV ({n})", "ko": "CSV 내보내기({n}개)"},
     "runs.export_json": {"en": "Export JSON ({n})", "ko": "JSON 내보내기({n}개)"},
-    "runs.delete": {"en": "Delete {n} selected", "ko": "선택한 {n}개 지우기"},
-    "runs.confirm": {"en": "Yes, delete them for good", "ko": "네, 완전히 지웁니다"},
-    "runs.deleted": {"en": "Deleted {n} run(s).", "ko": "실행 {n}개를 지웠습니다."},
     "runs.none_selected": {"en": "Nothing selected: the exports below hold every run in the filtered table.", "ko": "선택한 것이 없어 아래 내보내기에는 걸러진 표의 모든 실행이 들어갑니다."},
 }
