@@ -17,7 +17,9 @@ this process's RSS when the 50th and the last job finished (growth must stay und
 Measured 2026-12-07 (2-core CPU shared with other work, load average ~20; defaults): 500 jobs in 858 s, 2 restarts,
 50 workers killed; completed 441 / failed with a message 59 (the 50 killed jobs and 9 identical requests that had
 joined them: "the worker process ... stopped unexpectedly") / lost 0; orphan processes 0 of 55 workers started;
-RSS 43.6 MB at job 50, 46.2 MB at job 500 (+2.7 MB); no traceback in the output.
+RSS 43.6 MB at job 50, 46.2 MB at job 500 (+2.7 MB); no traceback in the output. The issue's case, 200 jobs
+with 1 MB payloads (`--jobs 200 --kills 0 --restarts 0 --payload-kb 1024`; before: 21 -> 169 MB over 200 jobs):
+RSS 80.2 MB at job 50, 80.3 MB at job 200 (the window of 24 recent jobs is full by job 50, then flat).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from plm_core.jobs.journal import JobJournal  # noqa: E402
 from plm_core.jobs.local import LocalBackend  # noqa: E402
 from plm_core.jobs.testing import TinyTrainConfig  # noqa: E402
 
-PAYLOAD = 128 * 1024
+PAYLOAD_KB = 128
 
 
 def rss_mb() -> float:
@@ -103,9 +105,9 @@ def chaos(server: Server, target: int, total: int, progress: Callable[[], int], 
                 pass
 
 
-def make_config(steps: int, seed: int) -> TinyTrainConfig:
+def make_config(steps: int, seed: int, payload_kb: int = PAYLOAD_KB) -> TinyTrainConfig:
     """A new object each time (as a new upload would be), equal for equal (steps, seed)."""
-    return TinyTrainConfig(steps=steps, seed=seed, payload=random.Random(seed).randbytes(PAYLOAD))
+    return TinyTrainConfig(steps=steps, seed=seed, payload=random.Random(seed).randbytes(payload_kb * 1024))
 
 
 def classify(snap: Any, messages: dict[str, Any]) -> str:
@@ -126,6 +128,7 @@ def main() -> None:
     ap.add_argument("--kills", type=float, default=0.1, help="workers killed, as a fraction of the jobs")
     ap.add_argument("--restarts", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=1800.0, help="seconds; jobs unfinished by then are lost")
+    ap.add_argument("--payload-kb", type=int, default=PAYLOAD_KB, help="each job's payload (an uploaded CSV's size)")
     ap.add_argument("--json", default="", help="also write the figures to this file")
     args = ap.parse_args()
 
@@ -170,7 +173,7 @@ def main() -> None:
                 outcome[i] = classify(snap, messages)
         active = len(submitted) - len(outcome)
         while nxt < args.jobs and active < args.inflight:
-            submitted[nxt] = svc.submit("test.tiny_train", make_config(*specs[nxt]))
+            submitted[nxt] = svc.submit("test.tiny_train", make_config(*specs[nxt], args.payload_kb))
             nxt, active = nxt + 1, active + 1
         if "job_50" not in rss and len(outcome) >= 50:
             rss["job_50"] = rss_mb()
@@ -191,7 +194,8 @@ def main() -> None:
 
     kinds = Counter(v.split(":")[0] for v in outcome.values())
     figures = {
-        "jobs": args.jobs, "seconds": round(seconds, 1), "workers": args.workers, "restarts": server.restarts,
+        "jobs": args.jobs, "payload_kb": args.payload_kb, "seconds": round(seconds, 1), "workers": args.workers,
+        "restarts": server.restarts,
         "workers_killed": len(kills), "completed": kinds["completed"],
         "failed_with_message": kinds["failed_with_message"], "lost": kinds["lost"],
         "other": kinds["other"], "details": dict(Counter(v for v in outcome.values() if v != "completed")),
