@@ -194,3 +194,14 @@ def test_jobs_carry_the_class_and_the_owner_id_stays_out_of_the_url(tmp_path, mo
     assert svc.group_usage("ABCD").teacher == 1 and svc.latest(me, "lab") == at.session_state["job"]
     usage = t("jobs.usage", "ko", running=0, queued=0, limit=30, students=0, teacher=1)
     assert [c.value for c in at.sidebar.caption] == [usage]  # the teacher sees the class's share of the queue
+
+
+def test_a_shutdown_leaves_its_jobs_to_the_next_start(tmp_path) -> None:
+    backend = ManualBackend(capacity=1)
+    svc = JobService(backend, ResultCache(tmp_path / "s.sqlite"), journal=JobJournal(tmp_path / "sj.sqlite"))
+    job_id = svc.submit("test.sleep", job("cut short"), owner="u1")
+    svc.shutdown()
+    backend.on_event({"type": "stopped", "id": job_id, "result": None})  # what a worker told to quit says
+    after = ManualBackend(capacity=1)
+    JobService(after, ResultCache(tmp_path / "s.sqlite"), journal=JobJournal(tmp_path / "sj.sqlite"))
+    assert after.started == [job_id]  # run again, not remembered as "stopped"

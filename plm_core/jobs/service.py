@@ -279,6 +279,9 @@ class JobService:
                     "workers": self.backend.describe()}
 
     def shutdown(self) -> None:
+        """Stop the workers. The journal is left as it is: jobs cut short here run again at the next start."""
+        with self._lock:
+            self.journal = None
         self._closed.set()
         self.backend.shutdown()
 
