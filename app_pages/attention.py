@@ -8,14 +8,14 @@ from plm_core.backbones import Backbone
 from plm_core.explorer import attention as attn
 from plm_core.explorer import figures as figs
 from plm_core.explorer.lm import fill_masks, next_token_stats, next_tokens
-from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, architecture_masks
+from plm_core.explorer.masks import architecture_masks
 from plm_core.explorer.tokens import compare_tokenizers, readable_tokens, words_with_pieces
 from plm_core.figures import tokens_html
 from ui import diagrams
 from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
-from ui.figures import chart
+from ui.figures import chart, fig_text
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
@@ -59,15 +59,13 @@ def masks_section(inp: dict) -> None:
                        key=us.key(PAGE, "prefix", lo=0, hi=len(tok.tokens)))
     dec = ["<start>"] + [t for t, s in zip(target.tokens, target.special, strict=True) if not s]
     masks = architecture_masks(tok.tokens, dec, n_pad, prefix)
-    legend = {ALLOWED: tr("attention.mask.allowed"), BLOCKED: tr("attention.mask.blocked"),
-              PADDING: tr("attention.mask.padding")}
     single = [masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]]
-    chart(figs.mask_figure(single, [tr(f"attention.masks.{k}") for k in ("encoder", "decoder", "prefix_lm")], legend),
+    chart(figs.mask_figure(single, [f"attention.masks.{k}" for k in ("encoder", "decoder", "prefix_lm")], fig_text()),
           "attention-masks", "attention-masks", width="stretch")
     st.markdown(f"**{tr('attention.masks.encdec')}**")
-    chart(figs.mask_figure(masks["encoder-decoder"],
-                           [tr(f"attention.masks.{k}") for k in ("enc_self", "dec_self", "cross")], legend),
-          "attention-masks-encdec", "attention-masks-encoder-decoder", width="stretch")
+    encdec = [f"attention.masks.{k}" for k in ("enc_self", "dec_self", "cross")]
+    chart(figs.mask_figure(masks["encoder-decoder"], encdec, fig_text()), "attention-masks-encdec",
+          "attention-masks-encoder-decoder", width="stretch")
     st.caption(tr("attention.masks.legend"))
 
 
@@ -100,8 +98,7 @@ def weights_section(inp: dict) -> None:
                                      colorscale="Purples"), "attention-rollout", f"attention-layer{layer}-rollout",
               right, width="stretch")
         right.caption(tr("attention.rollout_help"))
-    chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, tr("attention.layer_short"),
-                                     tr("attention.head_short"), tr("attention.grid")), "attention-grid",
+    chart(figs.attention_grid_figure(dig.mosaic, n_layers, n_heads, dig.cell, fig_text()), "attention-grid",
           "attention-layers-heads", width="stretch")
     st.caption(tr("attention.grid_help", side=dig.cell))
 
@@ -125,9 +122,10 @@ def mlm_section(inp: dict) -> None:
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
         part = res.predictions[res.predictions["position"] == pos]
-        chart(figs.probability_bars(part, "prediction", "probability", tr("attention.mlm.preds", token=tok.tokens[pos]),
-                                    ("prediction", "probability")), f"attention-mlm-{pos}", f"mlm-predictions-{pos}",
-              cols[i % len(cols)], width="stretch")
+        title = tr("attention.mlm.preds", token=tok.tokens[pos])
+        hover = ("prediction", "probability")
+        chart(figs.probability_bars(part, "prediction", "probability", title, fig_text(), hover),
+              f"attention-mlm-{pos}", f"mlm-predictions-{pos}", cols[i % len(cols)], width="stretch")
     table(res.original_rank)
     top = res.attention_masked.shape[0]
     us.resolve(PAGE, "mlm_layer", top)  # the default: the top layer
@@ -147,7 +145,7 @@ def next_section(inp: dict) -> None:
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
-    chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"),
+    chart(figs.probability_bars(view.table, "actual", "probability", tr("attention.next.chart"), fig_text(),
                                 ("after", "actual", "probability", "rank"), log=True), "attention-next",
           "next-token-probabilities", width="stretch")
     pos = st.selectbox(tr("attention.next.position"), view.table["position"].tolist(),

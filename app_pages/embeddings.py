@@ -18,7 +18,7 @@ from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.common import table as show_table
 from ui.explorer import option_labels, projected
-from ui.figures import chart
+from ui.figures import chart, fig_text
 from ui.jobs import job_panel, snapshot, submit
 from ui.lesson import step_bar
 from ui.loaders import load_backbone_with_spinner
@@ -121,17 +121,15 @@ def word_results(res: dict) -> None:
         chart(similarity_heatmap(sim, wv.labels, wv.texts, names, tr("embeddings.heatmap.title", layer=layer)),
               "embeddings-heatmap", f"similarity-layer-{layer}", left, width="stretch")
         df = poly.contextuality(wv)
-        series = {c: tr(f"embeddings.ctx.{c}") for c in ("all", "same_sense", "different_sense", "baseline")}
         if wv.n_layers:
-            static_label = tr("embeddings.ctx.static", name=res["static_name"]) if res["static"] is not None else ""
-            chart(contextuality_figure(df, series, tr("embeddings.ctx.title"), tr("embeddings.ctx.x"),
-                                       tr("embeddings.ctx.y"), layer, static_label), "embeddings-contextuality",
+            static_name = res["static_name"] if res["static"] is not None else ""
+            chart(contextuality_figure(df, fig_text(), layer, static_name), "embeddings-contextuality",
                   "contextuality", right, width="stretch")
             st.caption(tr("embeddings.ctx.explain"))
         else:  # one vector per sentence: no layers to compare, just the three mean similarities
             right.markdown(f"**{tr('embeddings.ctx.y')}**")
             for col in ("all", "same_sense", "different_sense"):
-                right.metric(series[col], f"{df[col].iloc[0]:.3f}")
+                right.metric(tr(f"embeddings.ctx.{col}"), f"{df[col].iloc[0]:.3f}")
         with st.expander(tr("embeddings.occurrences")):
             show_table(poly.occurrence_table(wv, pset, lang()))
 

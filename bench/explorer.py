@@ -100,7 +100,7 @@ def bench_attention() -> None:
         fig_list = [figs.attention_heatmap(w[-1, 0], q, k, "one head"),
                     figs.attention_heatmap(attn.head_average(w)[-1], q, k, "avg"),
                     figs.attention_heatmap(attn.rollout(w)[-1], q, k, "rollout"),
-                    figs.attention_grid_figure(mosaic, w.shape[0], w.shape[1], cell, "L", "H", "grid")]
+                    figs.attention_grid_figure(mosaic, w.shape[0], w.shape[1], cell)]
         payload = sum(len(f.to_json()) for f in fig_list)
         build = time.perf_counter() - start
         n = w.shape[-1]

@@ -57,6 +57,12 @@ class FigureText:
 
         return run_name(label, self.lang)
 
+    def column(self, name: str) -> str:
+        """A table column's header (`col.<name>`), as tables and hover labels show it; else the name itself."""
+        from plm_core.i18n import all_messages
+
+        return self(f"col.{name}") if f"col.{name}" in all_messages() else name
+
     def method(self, method: str) -> str:
         from plm_core.i18n.names import method_name
 

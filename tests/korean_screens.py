@@ -43,6 +43,7 @@ def studied_words() -> frozenset[str]:
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*[A-Za-z0-9]|[A-Za-z]{2,}")
 NUMBER = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d+")  # 1e-03, 2.5E+04: a number, not a word
+NUMBERED = re.compile(r"^[LH]\d+$")  # the attention grid's layer / head numbers (L3, H12), as the catalog writes them
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +68,7 @@ def english_words(text: str) -> list[str]:
     """Latin words in `text` that are not on the allow-list."""
     allowed = ALLOWED | studied_words()
     return [w for w in LATIN_WORD.findall(NUMBER.sub(" ", text))
-            if w.lower() not in allowed and w.split("-")[0].lower() not in allowed]
+            if w.lower() not in allowed and w.split("-")[0].lower() not in allowed and not NUMBERED.match(w)]
 
 
 def offending(text: str) -> bool:

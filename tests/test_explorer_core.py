@@ -380,7 +380,7 @@ def test_figures_keep_repeated_tokens_apart_and_stay_light():
     big = figs.attention_heatmap(np.full((512, 512), 1 / 512), ["x"] * 512, ["x"] * 512, "t")
     assert np.asarray(big.data[0].z).shape == (attn.LARGE_SIDE, attn.LARGE_SIDE) and big.data[0].hovertext is None
     mos, cell = attn.mosaic(np.full((30, 9, 512, 512), 1 / 512, dtype=np.float16))
-    grid = figs.attention_grid_figure(mos, 30, 9, cell, "L", "H", "t")
+    grid = figs.attention_grid_figure(mos, 30, 9, cell)
     assert len(grid.data) == 1 and len(grid.to_json()) < 2_000_000
 
 

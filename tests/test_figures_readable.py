@@ -58,11 +58,13 @@ def test_mask_subplot_titles_wrap_to_fit_their_third_of_the_page(lang):
     from plm_core.diagrams import text_width
     from plm_core.explorer.figures import mask_figure
     from plm_core.explorer.masks import architecture_masks
+    from plm_core.figures import figure_text
     from plm_core.i18n import t
 
     masks = architecture_masks(["a", "b", "c"], ["<start>", "x"], 0, 2)
-    titles = [t(f"attention.masks.{k}", lang) for k in ("encoder", "decoder", "prefix_lm")]
-    fig = mask_figure([masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]], titles, {0: "", 1: "", 2: ""})
+    keys = [f"attention.masks.{k}" for k in ("encoder", "decoder", "prefix_lm")]
+    titles = [t(k, lang) for k in keys]
+    fig = mask_figure([masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]], keys, figure_text(lang))
     shown = [a.text for a in fig.layout.annotations]
     assert [s.replace("<br>", " ") for s in shown] == titles  # the same words, only broken into lines
     for title in shown:

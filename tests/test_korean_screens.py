@@ -149,9 +149,12 @@ def _fake_curves():
 
 def korean_figures() -> dict[str, object]:
     """name -> a Plotly figure built in Korean, one for every figure builder a lab or lesson draws."""
+    import numpy as np
     import pandas as pd
 
     from plm_core.evidence import domain_figures as df
+    from plm_core.explorer import figures as xf
+    from plm_core.explorer.masks import architecture_masks
     from plm_core.fewshot import figures as ff
     from plm_core.fewshot.curves import crossovers, summarize
     from plm_core.figures import figure_text
@@ -161,6 +164,8 @@ def korean_figures() -> dict[str, object]:
     from plm_core.transfer.race import seed_table
 
     ko = figure_text("ko")
+    masks = architecture_masks(["a", "b", "c"], ["<start>", "x"], 0, 2)
+    next_table = pd.DataFrame({"after": ["a", "b"], "actual": ["b", "c"], "probability": [0.5, 0.25], "rank": [1, 3]})
     race = _fake_race(RACE_LABELS)
     seeded = _fake_race(["frozen", "finetune", "lora r=8"], seeds=2)
     summary = summarize(_fake_curves().points)
@@ -184,6 +189,13 @@ def korean_figures() -> dict[str, object]:
         "domain.curve": df.perplexity_curve_figure([(1, 3.0), (2, 2.5)], [(2, 2.7)], ko, 10),
         "domain.map": df.map_figure(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "side": ["target", "reference"],
                                                   "text": ["가", "나"]}), ko, "MiniLM"),
+        "attention.masks": xf.mask_figure([masks["encoder"][0], masks["decoder"][0], masks["prefix"][0]],
+                                          [f"attention.masks.{k}" for k in ("encoder", "decoder", "prefix_lm")], ko),
+        "attention.grid": xf.attention_grid_figure(np.zeros((2 * 5, 2 * 5)), 2, 2, 4, ko),
+        "attention.next": xf.probability_bars(next_table, "actual", "probability", "", ko, tuple(next_table.columns)),
+        "embeddings.contextuality": xf.contextuality_figure(pd.DataFrame({
+            "layer": [0, 1], "all": [0.5, 0.4], "same_sense": [0.6, 0.5], "different_sense": [0.4, 0.3],
+            "baseline": [0.2, 0.2]}), ko, 1, "GloVe"),
     }
     for name, build in FIGURES.items():
         figures[f"lesson.{name}"] = build(_fake_curves() if name.startswith("curve") else race, ko)

@@ -108,7 +108,7 @@ def test_attention_grid_keeps_its_labels_beside_the_cells():
 
     from plm_core.explorer.figures import attention_grid_figure
 
-    fig = attention_grid_figure(np.zeros((30 * 5, 9 * 5)), 30, 9, 4, "L", "H", "grid")  # SmolLM2: 30 x 9
+    fig = attention_grid_figure(np.zeros((30 * 5, 9 * 5)), 30, 9, 4)  # SmolLM2: 30 x 9
     assert fig.layout.xaxis.constrain == "domain" and fig.layout.yaxis.constrain == "domain"
 
 

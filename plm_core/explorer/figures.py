@@ -1,8 +1,9 @@
 """Pure Plotly builders for the Embeddings and Attention pages: data in, `go.Figure` out.
 
-Every piece of text on a figure (titles, legend names, axis names) is passed in by the caller, already
-translated. Token axes are numeric with tick labels, because Plotly would merge repeated tokens
-('the', 'the') on a categorical axis.
+The fixed words of a figure (legend and series names, axis names, hover labels) come from its `FigureText`
+(`plm_core.figures.figure_text(lang)`); a title that depends on the data (a layer, a head, a word) is made by
+the caller from the same catalog. Token axes are numeric with tick labels, because Plotly would merge repeated
+tokens ('the', 'the') on a categorical axis.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from plm_core.explorer.attention import LARGE_SIDE, pool_matrix
-from plm_core.explorer.masks import MaskMatrix
-from plm_core.figures import PALETTE, fit_titles
+from plm_core.explorer.masks import ALLOWED, BLOCKED, PADDING, MaskMatrix
+from plm_core.figures import EN, PALETTE, FigureText, fit_titles
 
 MAX_TICK_LABELS = 100  # token axes with more pieces than this get no per-token labels
 HOVER_CELLS = 64 * 64  # heatmaps with more cells get position-only hover text
@@ -113,12 +114,17 @@ def similarity_heatmap(sim: np.ndarray, labels: Sequence[str], texts: Sequence[s
     return fig
 
 
-def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str, x_title: str, y_title: str,
-                         layer: int | None = None, static_label: str = "") -> go.Figure:
+CONTEXTUALITY = ("all", "same_sense", "different_sense", "baseline")  # the columns drawn, `embeddings.ctx.<col>`
+
+
+def contextuality_figure(df: pd.DataFrame, text: FigureText = EN, layer: int | None = None,
+                         static_name: str = "") -> go.Figure:
     """Lines per layer: mean similarity of occurrences (all / same sense / different sense) and the baseline.
 
-    `static_label`: draw the static vector's line (1.0 at every layer) with this name.
+    `static_name`: draw that static model's line (1.0 at every layer).
     """
+    series = {c: text(f"embeddings.ctx.{c}") for c in CONTEXTUALITY}
+    static_label = text("embeddings.ctx.static", name=static_name) if static_name else ""
     styles = {"all": dict(color="#1F2430", width=3), "same_sense": dict(color=PALETTE[2]),
               "different_sense": dict(color=PALETTE[3]), "baseline": dict(color="#999999", dash="dot"),
               "static": dict(color=PALETTE[1], dash="dash")}
@@ -130,8 +136,9 @@ def contextuality_figure(df: pd.DataFrame, series: Mapping[str, str], title: str
         fig.add_scatter(x=df["layer"], y=np.ones(len(df)), mode="lines", name=static_label, line=styles["static"])
     if layer is not None:
         fig.add_vline(x=layer, line=dict(color="#BBBBBB", width=1))
-    fig.update_layout(title=title, height=460, margin=dict(l=10, r=10, t=60, b=10), xaxis_title=x_title,
-                      yaxis_title=y_title, xaxis=dict(dtick=1 if len(df) <= 13 else 5),
+    fig.update_layout(title=text("embeddings.ctx.title"), height=460, margin=dict(l=10, r=10, t=60, b=10),
+                      xaxis_title=text("embeddings.ctx.x"), yaxis_title=text("embeddings.ctx.y"),
+                      xaxis=dict(dtick=1 if len(df) <= 13 else 5),
                       legend=dict(orientation="h", y=-0.2))
     return fig
 
@@ -170,8 +177,12 @@ def _token_axis(tokens: Sequence[str], x: bool = True) -> dict:
                 tickfont=dict(size=11 if len(tokens) <= 48 else 8))
 
 
-def mask_figure(mask_list: Sequence[MaskMatrix], titles: Sequence[str], legend: Mapping[int, str]) -> go.Figure:
-    """Masks side by side: blue = may attend, white = blocked by the architecture, grey = padding."""
+def mask_figure(mask_list: Sequence[MaskMatrix], title_keys: Sequence[str], text: FigureText = EN) -> go.Figure:
+    """Masks side by side (titles: catalog keys): blue = may attend, white = blocked by the architecture, grey =
+    padding; each cell's hover says which."""
+    titles = [text(k) for k in title_keys]
+    legend = {ALLOWED: text("attention.mask.allowed"), BLOCKED: text("attention.mask.blocked"),
+              PADDING: text("attention.mask.padding")}
     scale = [[0.0, "#FFFFFF"], [0.33, "#FFFFFF"], [0.34, "#4C78A8"], [0.66, "#4C78A8"], [0.67, "#C8C8C8"],
              [1.0, "#C8C8C8"]]
     shown = fit_titles(titles, len(mask_list))  # a long title wraps instead of running off the chart
@@ -211,9 +222,10 @@ def attention_heatmap(weights: np.ndarray, query_tokens: Sequence[str], key_toke
     return fig
 
 
-def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell: int, layer_label: str,
-                          head_label: str, title: str) -> go.Figure:
+def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell: int,
+                          text: FigureText = EN) -> go.Figure:
     """Every layer x head map as one heatmap (see `attention.mosaic`): rows = layers (top first)."""
+    layer_label, head_label, title = text("attention.layer_short"), text("attention.head_short"), text("attention.grid")
     step = cell + 1
     fig = go.Figure(go.Heatmap(z=mosaic.astype(np.float32), colorscale="Blues", zmin=0, showscale=False,
                                hoverinfo="skip"))
@@ -228,11 +240,13 @@ def attention_grid_figure(mosaic: np.ndarray, n_layers: int, n_heads: int, cell:
     return fig
 
 
-def probability_bars(df: pd.DataFrame, x: str, y: str, title: str, hover_cols: Sequence[str] = (),
-                     color: str = PALETTE[0], log: bool = False) -> go.Figure:
-    """Bars of probabilities along a numeric position axis labelled with `x` (repeated labels kept apart)."""
-    hover = ["<br>".join(f"{c}: {row[c]:.4f}" if isinstance(row[c], float) else f"{c}: {row[c]}" for c in hover_cols)
-             for _, row in df.iterrows()]
+def probability_bars(df: pd.DataFrame, x: str, y: str, title: str, text: FigureText = EN,
+                     hover_cols: Sequence[str] = (), color: str = PALETTE[0], log: bool = False) -> go.Figure:
+    """Bars of probabilities along a numeric position axis labelled with `x` (repeated labels kept apart); the
+    hover names each of `hover_cols` as the tables do (`col.<name>`)."""
+    names = {c: text.column(c) for c in hover_cols}
+    hover = ["<br>".join(f"{names[c]}: {row[c]:.4f}" if isinstance(row[c], float) else f"{names[c]}: {row[c]}"
+                         for c in hover_cols) for _, row in df.iterrows()]
     fig = go.Figure(go.Bar(x=list(range(len(df))), y=df[y], marker_color=color, hovertext=hover, hoverinfo="text"))
     fig.update_xaxes(_token_axis(list(df[x])))
     fig.update_layout(title=title, height=360, margin=MARGIN, yaxis=dict(type="log" if log else "linear"))
