@@ -57,3 +57,25 @@ def test_no_catalog_template_puts_a_parameter_in_a_code_span() -> None:
     inside = [(key, lang) for key, texts in all_messages().items() for lang, text in texts.items()
               if re.search(r"`[^`]*\{[a-z_]+\}[^`]*`", text)]
     assert not inside, inside
+
+
+def test_plotly_safe_escapes_user_labels_and_keeps_builder_markup() -> None:
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from ui.escape import plotly_safe
+
+    fig = go.Figure(go.Bar(x=["<b>neg</b>", "pos"], y=[1, 2], name="A & B",
+                           hovertext=["<b>neg</b><br><a href='http://x.y'>link</a>", "<i>ok</i>"]))
+    fig.add_heatmap(z=np.zeros((2, 2)), text=np.array([["<span style='color:red'>a</span>", "b"], ["c", "d"]],
+                                                        dtype=object))
+    fig.update_xaxes(categoryarray=["<b>neg</b>", "pos"])
+    safe = plotly_safe(fig)
+    assert safe.data[0].x == ("&lt;b&gt;neg&lt;/b&gt;", "pos") and safe.data[0].name == "A &amp; B"
+    assert safe.layout.xaxis.categoryarray == ("&lt;b&gt;neg&lt;/b&gt;", "pos")
+    assert safe.data[0].hovertext == ("<b>neg</b><br>&lt;a href='http://x.y'&gt;link&lt;/a&gt;", "<i>ok</i>")
+    assert safe.data[1].text[0][0] == "&lt;span style='color:red'&gt;a&lt;/span&gt;"
+    assert fig.data[0].x == ("<b>neg</b>", "pos")  # the figure passed in (maybe shared) is unchanged
+    assert plotly_safe(safe) is safe  # escaped once: entities are not escaped again
+    clean = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], text=["a", "b"], hovertext=["<b>a</b><br>1", "b"]))
+    assert plotly_safe(clean) is clean  # nothing to escape: nothing copied
