@@ -88,8 +88,8 @@ MESSAGES = {
     },
     "fewshot.descriptions": {"en": "Label descriptions: what each label means (label = description); similarity and prompting read them", "ko": "레이블 설명: 각 레이블의 뜻 (레이블 = 설명). 유사도와 프롬프트가 읽습니다"},
     "fewshot.describe_hint": {
-        "en": "The labels {labels} are short or unusual words: similarity and prompting only see the label itself. Say what each one means under “Prompt settings → Label descriptions”, one line per label, e.g. “{example} = …”.",
-        "ko": "짧거나 흔하지 않은 단어인 레이블이 있습니다: {labels}. 유사도와 프롬프트는 레이블 자체만 봅니다. “프롬프트 설정 → 레이블 설명”에 레이블마다 한 줄씩 뜻을 적어 주세요. 예: “{example} = …”.",
+        "en": "The labels {labels} are short or unusual words: similarity and prompting only see the label itself. Say what each one means under “Prompt, label words and descriptions” → “Label descriptions”, one line per label, e.g. “{example} = …”.",
+        "ko": "짧거나 흔하지 않은 단어인 레이블이 있습니다: {labels}. 유사도와 프롬프트는 레이블 자체만 봅니다. “프롬프트, 레이블 단어, 레이블 설명” → “레이블 설명”에 레이블마다 한 줄씩 뜻을 적어 주세요. 예: “{example} = …”.",
     },
     "fewshot.epochs": {"en": "Fine-tuning epochs", "ko": "미세조정 에폭"},
     "fewshot.run": {"en": "Run the curves", "ko": "곡선 그리기 실행"},
