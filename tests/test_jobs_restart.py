@@ -205,3 +205,25 @@ def test_a_shutdown_leaves_its_jobs_to_the_next_start(tmp_path) -> None:
     after = ManualBackend(capacity=1)
     JobService(after, ResultCache(tmp_path / "s.sqlite"), journal=JobJournal(tmp_path / "sj.sqlite"))
     assert after.started == [job_id]  # run again, not remembered as "stopped"
+
+
+def test_the_jobs_of_a_server_still_running_are_not_taken_over(tmp_path) -> None:
+    """Two servers over one runs database (two test servers, say): each keeps its own; a dead one's are taken."""
+    import socket
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        journal = JobJournal(tmp_path / "two.sqlite")
+        journal.holder = f"{socket.gethostname()}:{other.pid}"
+        first = JobService(ManualBackend(), ResultCache(tmp_path / "two-r.sqlite"), journal=journal)
+        job_id = first.submit("test.sleep", job("theirs"), owner="u1")
+        first.abandon()
+        mine = ManualBackend()
+        JobService(mine, ResultCache(tmp_path / "two-r.sqlite"), journal=JobJournal(tmp_path / "two.sqlite"))
+        assert mine.started == []  # the other server is alive: its job stays its own
+    finally:
+        other.kill()
+        other.wait()
+    later = ManualBackend()
+    JobService(later, ResultCache(tmp_path / "two-r.sqlite"), journal=JobJournal(tmp_path / "two.sqlite"))
+    assert later.started == [job_id]  # it died: its job runs here

@@ -29,6 +29,7 @@ def restarted_server(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("restart")
     journal = JobJournal(folder / "jobs.sqlite")
+    journal.holder = "the-server-before:1"  # the server that wrote these rows is gone
     for i, owner in enumerate(OWNERS.values()):
         job_id = f"{i:012x}"
         journal.add(JournalRow(job_id, "pretrain.live", "key", i, 0, "", [owner], "running", 2, time.time(),

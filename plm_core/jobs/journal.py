@@ -12,7 +12,9 @@ folder) turns itself off: jobs still run, they just do not survive a restart.
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import socket
 import sqlite3
 import threading
 import time
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS job_queue (
+CREATE TABLE IF NOT EXISTS job_journal (
     id        TEXT PRIMARY KEY,
     kind      TEXT NOT NULL,
     key       TEXT NOT NULL,
@@ -35,9 +37,10 @@ CREATE TABLE IF NOT EXISTS job_queue (
     submitted REAL NOT NULL,
     finished  REAL,
     config    BLOB NOT NULL,
-    error     BLOB
+    error     BLOB,
+    holder    TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS job_queue_status ON job_queue(status);
+CREATE INDEX IF NOT EXISTS job_journal_status ON job_journal(status);
 CREATE TABLE IF NOT EXISTS job_slots (
     owner  TEXT NOT NULL,
     slot   TEXT NOT NULL,
@@ -64,6 +67,7 @@ class JournalRow:
     config: Any = None
     error: Any = None  # a JobError, for a finished job that failed
     finished: float | None = None
+    holder: str = ""  # "host:pid" of the server that queued or last started it
 
 
 class JobJournal:
@@ -71,6 +75,7 @@ class JobJournal:
         self._path = Path(path).expanduser() if path else None
         self._lock = threading.Lock()
         self.broken: str = ""  # why writing failed (the journal is off), or ""
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
 
     @property
     def path(self) -> Path:
@@ -96,22 +101,25 @@ class JobJournal:
             self.broken = f"{type(err).__name__}: {err}"[:200]
 
     def add(self, row: JournalRow) -> None:
-        self._write("INSERT OR REPLACE INTO job_queue VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._write("INSERT OR REPLACE INTO job_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row.id, row.kind, row.key, row.seq, row.priority, row.group, json.dumps(row.owners),
-                    row.status, row.attempts, row.submitted, row.finished, _dump(row.config), _dump(row.error))
+                    row.status, row.attempts, row.submitted, row.finished, _dump(row.config), _dump(row.error),
+                    self.holder)
 
     def started(self, job_id: str, attempts: int) -> None:
-        self._write("UPDATE job_queue SET status = 'running', attempts = ? WHERE id = ?", attempts, job_id)
+        self._write("UPDATE job_journal SET status = 'running', attempts = ?, holder = ? WHERE id = ?", attempts,
+                    self.holder, job_id)
 
     def requeued(self, job_id: str, priority: int) -> None:
-        self._write("UPDATE job_queue SET status = 'queued', priority = ? WHERE id = ?", priority, job_id)
+        self._write("UPDATE job_journal SET status = 'queued', priority = ?, holder = ? WHERE id = ?", priority,
+                    self.holder, job_id)
 
     def finished(self, job_id: str, status: str, error: Any = None) -> None:
-        self._write("UPDATE job_queue SET status = ?, finished = ?, error = ? WHERE id = ?",
+        self._write("UPDATE job_journal SET status = ?, finished = ?, error = ? WHERE id = ?",
                     status, time.time(), _dump(error), job_id)
 
     def owners(self, job_id: str, owners: list[str]) -> None:
-        self._write("UPDATE job_queue SET owners = ? WHERE id = ?", json.dumps(owners), job_id)
+        self._write("UPDATE job_journal SET owners = ? WHERE id = ?", json.dumps(owners), job_id)
 
     def slot(self, owner: str, slot: str, job_id: str) -> None:
         self._write("INSERT OR REPLACE INTO job_slots VALUES (?, ?, ?, ?)", owner, slot, job_id, time.time())
@@ -128,11 +136,29 @@ class JobJournal:
 
     def active(self) -> list[JournalRow]:
         """The queued and running jobs, in submission order (what a restarted service takes over)."""
-        rows = self._read("SELECT * FROM job_queue WHERE status IN ('queued', 'running') ORDER BY seq")
+        rows = self._read("SELECT * FROM job_journal WHERE status IN ('queued', 'running') ORDER BY seq")
         return [_row(r) for r in rows]
 
+    def held_by_a_live_server(self, row: JournalRow) -> bool:
+        """Whether another server process on this machine that is still running holds the job (two servers over
+        one runs database: each keeps its own jobs; only a dead server's jobs are taken over)."""
+        host, _, pid = row.holder.rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            return True
+        try:  # a killed server its parent has not reaped yet is dead too
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rpartition(")")[2].split()[0] != "Z"
+        except (OSError, IndexError):
+            return True
+
     def get(self, job_id: str) -> JournalRow | None:
-        rows = self._read("SELECT * FROM job_queue WHERE id = ?", job_id)
+        rows = self._read("SELECT * FROM job_journal WHERE id = ?", job_id)
         return _row(rows[0]) if rows else None
 
     def slots(self) -> dict[tuple[str, str], str]:
@@ -143,13 +169,13 @@ class JobJournal:
         return str(rows[0][0]) if rows else None
 
     def max_seq(self) -> int:
-        rows = self._read("SELECT MAX(seq) FROM job_queue")
+        rows = self._read("SELECT MAX(seq) FROM job_journal")
         return int(rows[0][0]) if rows and rows[0][0] is not None else -1
 
     def prune(self, keep_s: float = KEEP_FINISHED_S) -> None:
         """Forget finished jobs older than `keep_s` (their results stay in the result cache and runs store)."""
         cutoff = time.time() - keep_s
-        self._write("DELETE FROM job_queue WHERE finished IS NOT NULL AND finished < ?", cutoff)
+        self._write("DELETE FROM job_journal WHERE finished IS NOT NULL AND finished < ?", cutoff)
         self._write("DELETE FROM job_slots WHERE at < ?", cutoff)
 
 
@@ -169,4 +195,4 @@ def _load(blob: bytes | None) -> Any:
 def _row(r: tuple[Any, ...]) -> JournalRow:
     return JournalRow(id=r[0], kind=r[1], key=r[2], seq=int(r[3]), priority=int(r[4]), group=r[5],
                       owners=list(json.loads(r[6] or "[]")), status=r[7], attempts=int(r[8]), submitted=float(r[9]),
-                      finished=r[10], config=_load(r[11]), error=_load(r[12]))
+                      finished=r[10], config=_load(r[11]), error=_load(r[12]), holder=r[13])

@@ -479,6 +479,8 @@ class JobService:
         self._slots.update(journal.slots())
         now = time.monotonic()
         for row in journal.active():
+            if journal.held_by_a_live_server(row):
+                continue
             rec = _Record(row.id, row.kind, row.config, row.key, row.seq, priority=row.priority, group=row.group,
                           attempts=row.attempts, submitted=row.submitted)
             rec.owners = dict.fromkeys(row.owners, now)  # their pages get ORPHAN_AFTER_S to come back
