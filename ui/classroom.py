@@ -264,12 +264,34 @@ def distribution(view: ClassView, index: int, question: Question, answer: str | 
     if not counts:
         st.info(tr("classroom.no_answers"))
         return
-    fig = predictions_figure(counts, labels_of(question), tr("classroom.class_said", n=sum(counts.values())),
+    labels = labels_of(question)
+    if big:  # the projector: short lines under the bars, never turned on their side
+        labels = {k: wrap(v) for k, v in labels.items()}
+    fig = predictions_figure(counts, labels, tr("classroom.class_said", n=sum(counts.values())),
                              tr("classroom.count_axis"), answer, height=height)
-    if big:
-        fig.update_layout(font={"size": 22}, title_font_size=26)
     with st.container(key="class-distribution"):
-        chart(fig, key=f"class-dist-{index}", name=f"class-{view.code}-step{index + 1}", width="stretch")
+        if big:  # the projector: large text, the height the presenter view gives it
+            from ui.lesson import projector_style
+
+            projector_style(fig)
+            fig.update_layout(margin={"r": 30, "l": 80, "t": 70}, showlegend=False, title_font_size=22)
+            fig.update_xaxes(tickangle=0)
+            st.plotly_chart(fig, key=f"class-dist-{index}", width="stretch", height="stretch",
+                            config={"displayModeBar": False})
+            return
+        chart(fig, key=f"class-dist-{index}", name=f"class-{view.code}-step{index + 1}", width="stretch",
+              config={"displayModeBar": False})
+
+
+def wrap(text: str, width: int = 12) -> str:
+    """A label in lines of about `width` characters (plotly's <br>), split at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def allows(action: classroom.TeacherAction) -> bool:

@@ -50,14 +50,44 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stSegmentedControl"], [data-testid="stTabs"] [role="tablist"], [data-testid="stToggle"],
 .st-key-page-settings, .st-key-lesson-explain, .st-key-lesson-bar [data-testid="stCaptionContainer"] {
   display: none !important; }
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.6rem 1.5rem 0.5rem !important; }
-.st-key-lesson-bar h3 { font-size: 1.9rem; padding: 0; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0.3rem 1.2rem 0.3rem !important; }
 .st-key-lesson-bar p { font-size: 1.2rem; line-height: 1.35; }
 .st-key-lesson-figure [data-testid="stCaptionContainer"], .st-key-lesson-figure [data-testid="stCaptionContainer"] p
   { display: block !important; font-size: 1.05rem; color: #333; }
-.st-key-lesson-figure [data-testid="stPlotlyChart"] { height: max(300px, calc(100vh - var(--plm-above, 330px)))
+.st-key-lesson-figure [data-testid="stPlotlyChart"] { height: max(260px, calc(100vh - var(--plm-above, 330px)))
   !important; }
+.st-key-lesson-figure [data-testid="stDownloadButton"], .st-key-lesson-figure .modebar-container,
+.st-key-lesson-figure [data-testid="stElementToolbar"] { display: none !important; }
+.st-key-lesson-bar { padding: 0.4rem 0.9rem !important; gap: 0.4rem !important; }
+.st-key-lesson-bar button { min-height: 34px; padding: 2px 12px; }
+.st-key-lesson-bar button p, .st-key-class-line p { font-size: 17px; }
+.st-key-lesson-bar h3 { font-size: 1.45rem !important; padding: 0 !important; }
+.st-key-lesson-bar h4 { font-size: 1.2rem; padding: 0.1rem 0; }
+.st-key-lesson-figure p { font-size: 1.05rem; }
 </style>"""
+# Presenter view: the figures take the height left on this screen (1920x1080 or 1280x720 alike): a script of the
+# app's own document measures where they start and how tall the caption under them is, every 300 ms
+PRESENT_JS = """<script>
+const doc = window.parent.document;
+if (!doc.getElementById("plm-present-fit")) {
+  const s = doc.createElement("script");
+  s.id = "plm-present-fit";
+  s.textContent = `setInterval(() => {
+    const box = document.querySelector(".st-key-lesson-figure");
+    const charts = box ? [...box.querySelectorAll('[data-testid="stPlotlyChart"]')] : [];
+    if (!charts.length) return;
+    const top = Math.min(...charts.map(c => c.getBoundingClientRect().top)) + window.scrollY;
+    const caps = box.querySelectorAll('[data-testid="stCaptionContainer"]');
+    const below = caps.length ? caps[caps.length - 1].getBoundingClientRect().height + 28 : 24;
+    const want = Math.round(top + below) + "px";
+    if (document.documentElement.style.getPropertyValue("--plm-above") !== want) {
+      document.documentElement.style.setProperty("--plm-above", want);
+      window.dispatchEvent(new Event("resize"));
+    }
+  }, 300);`;
+  doc.head.appendChild(s);
+}
+</script>"""
 HIDE_LAB_CSS = """<style>
 /* a question not yet revealed: the page below the step bar (the lab, its result) waits for the reveal */
 [data-testid="stVerticalBlock"] > :is(.st-key-lesson-bar, :has(> .st-key-lesson-bar)) ~ * { display: none; }
@@ -164,6 +194,9 @@ def step_bar(page: str | None = None) -> None:
     step = lesson.steps[index]
     if presenting():
         st.html(PRESENT_CSS)
+        with st.container(key="lesson-present-fit"):
+            st.html("<style>.st-key-lesson-present-fit { display: none; }</style>")
+            st.iframe(PRESENT_JS, height=1)
     with st.container(border=True, key="lesson-bar"):
         if view is not None:
             cui.class_line(view, lesson, index)
@@ -175,6 +208,8 @@ def step_bar(page: str | None = None) -> None:
                 submit_step_job(lesson, index, step)
                 if presenting():
                     presenter_figure(lesson, index, step, view)
+                else:
+                    figure_first(lesson, index, step)
             else:
                 st.html(HIDE_LAB_CSS)
                 st.caption(tr("classroom.lab_after"))
@@ -248,7 +283,8 @@ def class_question(view: ClassView, lesson: Lesson, index: int, step: Step, ques
 
     revealed = index in view.state.revealed
     if view.teacher:
-        st.markdown(f"#### {tr('lessons.predict.title')} · {md_escape(question.prompt.get(lang()))}")
+        if not (revealed and presenting()):  # revealed on the projector: the question heads the outcome's line
+            st.markdown(f"#### {tr('lessons.predict.title')} · {md_escape(question.prompt.get(lang()))}")
         if not revealed:
             cui.answers_live(view, index)
             cui.reveal_button(view, index)
@@ -269,6 +305,7 @@ def class_question(view: ClassView, lesson: Lesson, index: int, step: Step, ques
             st.info(tr_md("classroom.your_prediction", said=said_text(question, said)), icon=":material/lock:")
             change_button(lesson, index)
         return False
+    st.markdown(f"**{md_escape(question.prompt.get(lang()))}**")
     reveal(lesson, index, step, question, said)
     cui.distribution(view, index, question, outcome_value(step, question))
     return True
@@ -390,6 +427,23 @@ def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
         st.caption(tr("lessons.bar.result_below"))
 
 
+def figure_first(lesson: Lesson, index: int, step: Step) -> None:
+    """Lesson mode: the step's figure at the top, in the step bar (the lab's whole form and panels follow below)."""
+    from plm_core.lessons.jobs import step_job
+    from plm_core.lessons.outcomes import FIGURES
+    from ui.jobs import snapshot
+
+    job = step_job(step) if step.figure else None
+    snap = snapshot(job.slot) if job is not None else None
+    if job is None or snap is None or snap.result is None or snap.config != job.config:
+        return
+    fig = FIGURES[step.figure](snap.result, lang())
+    fig.update_layout(height=380, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    with st.container(key="lesson-step-figure"):
+        st.plotly_chart(fig, width="stretch", key=f"lesson-step-figure-{lesson.id}-{index}",
+                        config={"displayModeBar": False})
+
+
 # ---- presenter view -----------------------------------------------------------------------------------
 def presenter_figure(lesson: Lesson, index: int, step: Step, view: ClassView | None = None) -> None:
     """Presenter view: the step's figure filling the screen (beside the class's answers once revealed), its
@@ -404,21 +458,21 @@ def presenter_figure(lesson: Lesson, index: int, step: Step, view: ClassView | N
     with st.container(key="lesson-figure"):
         if view is not None and question is not None:
             outcome = step_outcome(step, question)
-            if outcome is not None:
-                st.markdown(f"**{tr('classroom.outcome')}:** {outcome_text(question, outcome)}")
+            st.markdown(f"**{md_escape(question.prompt.get(lang()))}** → " + (
+                outcome_text(question, outcome) if outcome is not None else tr("classroom.wait_reveal")))
         snap = snapshot(job.slot) if step.figure and job is not None else None
         fig = FIGURES[step.figure](snap.result, fig_text()) if snap is not None and snap.result is not None else None
         if view is not None and question is not None:
             left, right = st.columns([1, 2]) if fig is not None else (st.container(), None)
             with left:
-                cui.distribution(view, index, question, outcome_value(step, question), height=420, big=True)
+                cui.distribution(view, index, question, outcome_value(step, question), big=True)
             target = right
         else:
             target = st.container()
         if fig is not None and target is not None:
             projector_style(fig)
             target.plotly_chart(fig, width="stretch", height="stretch", key=f"lesson-figure-{lesson.id}-{index}",
-                                config={"responsive": True})
+                                config={"responsive": True, "displayModeBar": False})
         caption = step.explain.get(lang()) + (f" {step.reveal.get(lang())}" if step.reveal is not None and (
             question is None or view is None or index in view.state.revealed) else "")
         st.caption(md_escape(caption))
@@ -430,6 +484,9 @@ def projector_style(fig: Any) -> None:
     fig.update_layout(height=None, autosize=True, font={"size": size}, title_font_size=size + 6,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0,
                               "font": {"size": size}},
-                      margin={"t": 110, "b": 80, "l": 90, "r": 30})
+                      margin={"t": 110, "b": 80, "l": 100, "r": 150})
+    fig.update_traces(cliponaxis=False, selector={"type": "scatter"})  # a point's label at the edge stays whole
+    if fig.layout.xaxis.type == "log":  # one tick per decade: large tick labels never run into each other
+        fig.update_xaxes(dtick=1, tickformat=".2~%" if str(fig.layout.xaxis.tickformat or "").endswith("%") else None)
     fig.update_xaxes(tickfont_size=size, title_font_size=size, automargin=True)
     fig.update_yaxes(tickfont_size=size, title_font_size=size, automargin=True)
