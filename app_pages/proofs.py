@@ -113,8 +113,11 @@ def draw_result(card: Card, snap: Snapshot) -> None:
     one_seed = "sd" not in frame
     title = "proofs.ours_table_one" if one_seed else "proofs.ours_table"
     st.markdown(f"**{tr(title, metric=tr(f'proofs.metric.{result.metric}'))}**")
-    table(renamed(frame.assign(sd=0.0) if one_seed else frame).drop(columns=[tr("proofs.col.sd")] if one_seed else [])
-          .round(3 if result.metric == "similarity" else 1))
+    digits = 3 if result.metric == "similarity" else 1
+    shown = frame.assign(value=frame["value"].map(lambda x: f"{x:.{digits}f}"))
+    if not one_seed:
+        shown = shown.assign(sd=frame["sd"].map(lambda x: f"{x:.{digits}f}"))
+    table(renamed(shown))
     st.markdown(f"**{tr('proofs.diff_table')}**")
     table(renamed(difference_frame(result)))
     chart(card, result, frame)
