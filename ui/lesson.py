@@ -437,7 +437,7 @@ def figure_first(lesson: Lesson, index: int, step: Step) -> None:
     snap = snapshot(job.slot) if job is not None else None
     if job is None or snap is None or snap.result is None or snap.config != job.config:
         return
-    fig = FIGURES[step.figure](snap.result, lang())
+    fig = FIGURES[step.figure](snap.result, fig_text())
     fig.update_layout(height=380, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
     with st.container(key="lesson-step-figure"):
         st.plotly_chart(fig, width="stretch", key=f"lesson-step-figure-{lesson.id}-{index}",
