@@ -90,7 +90,7 @@ def _split(data: str, seed: int, test_limit: int, n: int | None = None, per_clas
     return make_split(get_dataset(data), n=n, per_class=per_class, seed=seed, test_limit=test_limit)
 
 
-def in_split_order(predictions: Sequence[int], run_labels: Sequence[str], split: Any) -> np.ndarray:
+def in_split_order(predictions: Sequence[int] | np.ndarray, run_labels: Sequence[str], split: Any) -> np.ndarray:
     """Class indices of a run (in its own label list: the classes of ITS training draw and the test set) as indices
     of `split.labels` (the data set's classes), so every seed's predictions and the truth share one order."""
     index = {str(lab): i for i, lab in enumerate(split.labels)}
