@@ -164,10 +164,11 @@ def test_the_cli_defaults_are_the_recipes() -> None:
 
 def test_every_proof_card_has_one_key_from_the_page_the_recipe_and_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     from plm_core.evidence.cards import card_ids, default_job
+    from plm_core.jobs import unpack
 
-    caught: list[tuple[str, Any]] = []
+    caught: list[tuple[str, Any]] = []  # what `proof CARD` hands to the job door
     monkeypatch.setattr("plm_core.evidence.cli.run_and_show",
-                        lambda kind, config, live, show: caught.append((kind, config)) or 0)
+                        lambda recipe, live, show: caught.append(unpack(recipe)) or 0)
     for card in card_ids():
         assert main(["proof", card]) == 0
         page = cache_key("proof", default_job(card))  # what the Proofs page submits for the card's button
