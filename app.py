@@ -5,7 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from ui import urlstate
-from ui.common import init_language, language_switch, tr
+from ui.backend_banner import backend_banner
+from ui.common import guard, init_language, language_switch, tr
 from ui.jobs import heartbeat
 from ui.pages import available_pages
 
@@ -23,6 +24,8 @@ current = navigation.url_path or "home"
 urlstate.bind(current)  # the page's settings from the URL (a copied link, a lesson step) or from this session
 urlstate.share_button(current)
 st.sidebar.caption(tr("common.sidebar_note"))
-heartbeat()  # while this browser has jobs running, it tells the job service it is still here
+with guard():  # the job service (Ray connecting, lost, unreachable) never stops a page
+    heartbeat()  # while this browser has jobs running, it tells the job service it is still here
+    backend_banner()  # which backend runs jobs: local workers, Ray at host:port, or Ray unreachable
 urlstate.warn(current)  # a link's bad values: one warning each, above the page
 urlstate.run(navigation, current)  # then the address bar holds the view (also when the page stopped early)

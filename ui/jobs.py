@@ -30,7 +30,7 @@ _OWNER_RE = re.compile(r"^[0-9a-f]{32}$")
 COOKIE_SCRIPT = ('<script>document.cookie = "{name}={value}; path=/; max-age=31536000; SameSite=Strict";'
                  "</script>")
 QUOTA_KEYS = ("jobs.err.student_limit", "jobs.err.owner_limit", "jobs.err.class_limit")
-RERUN_KEYS = ("jobs.err.interrupted", "jobs.err.result_gone", "jobs.err.worker_died")
+RERUN_KEYS = ("jobs.err.interrupted", "jobs.err.result_gone", "jobs.err.worker_died", "ray.err.lost")
 
 
 def service() -> JobService:

@@ -402,9 +402,12 @@ class JobService:
             self._recent.popitem(last=False)
 
     def _on_event(self, event: dict[str, Any]) -> None:
-        """Events from the backend: started, update, done, stopped, error."""
+        """Events from the backend: started, update, done, stopped, error; capacity (more jobs may run now)."""
         kind = event.get("type")
         with self._lock:
+            if kind == "capacity":  # e.g. a Ray cluster connected, or local workers took over from a lost one
+                self._dispatch()
+                return
             rec = self._jobs.get(event.get("id", ""))
             if rec is None or rec.snap is None or self._abandoned:
                 return
@@ -564,7 +567,8 @@ _SERVICE_LOCK = threading.Lock()
 
 
 def get_service() -> JobService:
-    """The process's one service: Ray when PLM_LAB_RAY_ADDRESS is set, else local worker processes."""
+    """The process's one service: Ray when PLM_LAB_RAY_ADDRESS is set (connected in the background by a dispatcher
+    process; local workers whenever the cluster is unreachable or lost), else local worker processes."""
     global _SERVICE
     with _SERVICE_LOCK:
         if _SERVICE is None:
