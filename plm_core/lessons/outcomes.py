@@ -142,23 +142,6 @@ def matches(question: Question, said: str, outcome: Outcome) -> bool:
     return str(said).strip().lower() == str(outcome.value).strip().lower()
 
 
-# ---- figures ------------------------------------------------------------------------------------------
-def race_share_figure(result: Any, text: FigureText = EN) -> go.Figure:
-    from plm_core.transfer.figures import share_figure
-
-    return share_figure(_race_table(result), text)
-
-
-def race_drift_figure(result: Any, text: FigureText = EN) -> go.Figure:
-    from plm_core.transfer.figures import drift_heatmap
-
-    done = [r for r in result.runs if r.result is not None]
-    return drift_heatmap([r.label for r in done], [r.result.drift for r in done], text)
-
-
-def single_accuracy_figure(result: Any, text: FigureText = EN) -> go.Figure:
-    from plm_core.transfer.figures import accuracy_figure
-
 def outcome_params(outcome: Outcome, lang: str, question: Question | None = None) -> dict[str, Any]:
     """The outcome's params as a person reads them: a value the question offers as a choice by the choice's own
     label, any other strategy, racer or few-shot method by its catalog name (never "frozen", "finetune" …)."""
@@ -178,6 +161,23 @@ def outcome_sentence(outcome: Outcome, lang: str, question: Question | None = No
     return t(outcome.key, lang, **outcome_params(outcome, lang, question))
 
 
+# ---- figures ------------------------------------------------------------------------------------------
+def race_share_figure(result: Any, text: FigureText = EN) -> go.Figure:
+    from plm_core.transfer.figures import share_figure
+
+    return share_figure(_race_table(result), text)
+
+
+def race_drift_figure(result: Any, text: FigureText = EN) -> go.Figure:
+    from plm_core.transfer.figures import drift_heatmap
+
+    done = [r for r in result.runs if r.result is not None]
+    return drift_heatmap([r.label for r in done], [r.result.drift for r in done], text)
+
+
+def single_accuracy_figure(result: Any, text: FigureText = EN) -> go.Figure:
+    from plm_core.transfer.figures import accuracy_figure
+
     return accuracy_figure([(r.label, r.history) for r in result.runs if r.history], text)
 
 
@@ -186,7 +186,7 @@ def curves_figure(result: Any, text: FigureText = EN) -> go.Figure:
     from plm_core.fewshot.figures import curve_figure
 
     summary = _curve_summary(result)
-    return curve_figure(summary, result.config.shots, lang, "acc", result.majority, crossovers(summary))
+    return curve_figure(summary, result.config.shots, text, "acc", result.majority, crossovers(summary))
 
 
 FIGURES: dict[str, Callable[[Any, FigureText], go.Figure]] = {
