@@ -118,6 +118,8 @@ def test_summary_carries_cis_and_flags_cells_at_chance() -> None:
     assert chance["at_chance"].all()
     assert best_objective(chance) == {}  # fine-tune cells at chance are no finding
     assert heatmap_texts(chance, "n/a", "≈ chance")[0][0].startswith("≈ chance")
+    noisy = MatrixResult(MatrixJob(seeds=3), cells_with_predictions(0.60, 0.58)).summary()
+    assert not noisy["at_chance"].any() and best_objective(noisy) == {}  # a gain inside the noise names no winner
 
 
 def test_budgets_come_from_the_model_cards() -> None:

@@ -242,7 +242,8 @@ def heatmap_texts(summary: pd.DataFrame, na: str, chance: str) -> list[list[str]
 
 
 def best_objective(summary: pd.DataFrame) -> dict[str, str]:
-    """(setting · data) -> the pretrained model with the largest gain over its own twin."""
+    """(setting · data) -> the pretrained model with the largest gain over its own twin (with CIs: among the gains
+    whose CI is above 0, in columns not at chance)."""
     out = {}
     pre = summary[summary["init"] == "pretrained"].dropna(subset=["gain"])
     if "at_chance" in pre:  # a column where both a checkpoint and its twin sit at chance shows no finding
@@ -250,6 +251,8 @@ def best_objective(summary: pd.DataFrame) -> dict[str, str]:
         keep = [not (bool(r["at_chance"]) and bool(twin_chance.get((r["model"], r["setting"], r["data"]), False)))
                 for _, r in pre.iterrows()]
         pre = pre[keep]
+    if "gain_low" in pre:  # with CIs: only a gain over the twin beyond noise (its CI above 0) is named
+        pre = pre[pre["gain_low"].isna() | (pre["gain_low"].astype(float) > 0)]
     for (setting, data), group in pre.groupby(["setting", "data"], sort=False):
         best = group.sort_values("gain", ascending=False).iloc[0]
         out[f"{setting} · {data}"] = str(best["model"])
