@@ -61,8 +61,10 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 .st-key-lesson-bar { padding: 0.4rem 0.9rem !important; gap: 0.4rem !important; }
 .st-key-lesson-bar button { min-height: 34px; padding: 2px 12px; }
 .st-key-lesson-bar button p, .st-key-class-line p { font-size: 17px; }
-.st-key-lesson-bar h3 { font-size: 1.45rem !important; padding: 0 !important; }
-.st-key-lesson-bar h4 { font-size: 1.2rem; padding: 0.1rem 0; }
+.st-key-lesson-bar h3 { font-size: 1.45rem !important; }
+.st-key-lesson-bar h4 { font-size: 1.2rem !important; }
+.st-key-lesson-bar h3, .st-key-lesson-bar h4 { line-height: 1.4 !important; padding: 0.1rem 0 !important;
+  margin: 0 !important; }
 .st-key-lesson-figure p { font-size: 1.05rem; }
 </style>"""
 # Presenter view: the figures take the height left on this screen (1920x1080 or 1280x720 alike): a script of the
