@@ -14,10 +14,11 @@ Prints: completed / failed with a catalog message (a killed worker's job) / lost
 to the service: must be 0); orphan worker processes alive 10 s after the last service shut down (must be 0);
 this process's RSS when the 50th and the last job finished (growth must stay under 50 MB).
 
-Measured 2026-12-07 (2-core CPU shared with other work, load average ~20; defaults): 500 jobs in 858 s, 2 restarts,
-50 workers killed; completed 441 / failed with a message 59 (the 50 killed jobs and 9 identical requests that had
-joined them: "the worker process ... stopped unexpectedly") / lost 0; orphan processes 0 of 55 workers started;
-RSS 43.6 MB at job 50, 46.2 MB at job 500 (+2.7 MB); no traceback in the output. The issue's case, 200 jobs
+Measured 2026-12-08 (2-core CPU shared with other work, load average ~20; defaults): 500 jobs in 773 s, 2 restarts,
+50 workers killed; completed 446 / failed with a message 54 (the 50 killed jobs and 4 identical requests that had
+joined them: "the worker process ... stopped unexpectedly") / lost 0; orphan processes 0 of 56 workers started;
+RSS 43.7 MB at job 50, 47.2 MB at job 500 (+3.5 MB); no traceback in the output. (An earlier run: 441 / 59 / 0,
+0 orphans, +2.7 MB.) The issue's case, 200 jobs
 with 1 MB payloads (`--jobs 200 --kills 0 --restarts 0 --payload-kb 1024`; before: 21 -> 169 MB over 200 jobs):
 RSS 80.2 MB at job 50, 80.3 MB at job 200 (the window of 24 recent jobs is full by job 50, then flat).
 """
