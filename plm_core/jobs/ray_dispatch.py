@@ -30,7 +30,8 @@ from plm_core.paths import REPO_ROOT
 Event = dict[str, Any]
 EXCLUDES = [".venv", ".git", "bench/out", "**/__pycache__", "*.sqlite*", ".pytest_cache", ".mypy_cache",
             ".ruff_cache", ".hypothesis"]
-LOST_CHECK_S = 3.0  # after an actor died: how long the cluster's GCS is watched before calling the cluster lost
+LOST_CHECK_S = 8.0  # after an actor died: how long the GCS is watched before calling the cluster lost (`ray stop`
+# ends it ~3 s after the raylet and the actors)
 EXIT_GRACE_S = 5.0  # leaving (server gone, quit): the process ends this long after, whatever Ray still does
 
 
