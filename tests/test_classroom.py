@@ -151,3 +151,11 @@ def test_several_classes_at_once_and_a_restart(db) -> None:
     # a restart: nothing lives in memory, a fresh read of the file has it all
     assert cl.get_class(a.code, db).step == 2 and cl.prediction(b.code, 3, "s", db) == "frozen"
     assert cl.is_teacher(b.code, key_b, db) and not cl.is_teacher(b.code, key_a, db)
+
+
+def test_projector_labels_wrap_by_width_with_hangul_counted_double() -> None:
+    from ui.classroom import wrap
+
+    assert wrap("Discriminative learning rates") == "Discriminative<br>learning<br>rates"
+    assert wrap("전체 미세조정") == "전체<br>미세조정"  # 4 + 1 + 8 columns > 12
+    assert wrap("Fine-tune all") == "Fine-tune<br>all" and wrap("frozen") == "frozen"

@@ -284,10 +284,15 @@ def distribution(view: ClassView, index: int, question: Question, answer: str | 
 
 
 def wrap(text: str, width: int = 12) -> str:
-    """A label in lines of about `width` characters (plotly's <br>), split at spaces."""
+    """A label in lines of about `width` columns (plotly's <br>), split at spaces; a Hangul or CJK character
+    takes two columns."""
+
+    def cols(s: str) -> int:
+        return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in s)
+
     lines: list[str] = []
     for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        if lines and cols(lines[-1]) + 1 + cols(word) <= width:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
