@@ -177,6 +177,7 @@ def test_losing_the_cluster_mid_job_ends_the_job_with_a_message_and_the_next_run
         stopped_at = time.monotonic()
         cluster.stop()
         wait_for(lambda: svc.snapshot(job).finished, 30, "the job to end after `ray stop`")
+        print(f"ray stop -> the job ended: {time.monotonic() - stopped_at:.1f} s")
         snap = svc.snapshot(job)
         assert snap.status is JobStatus.ERROR and snap.error is not None and snap.error.key == "ray.err.lost"
         assert f":{cluster.port})" in snap.error.message("en") and f":{cluster.port})" in snap.error.message("ko")
@@ -186,6 +187,7 @@ def test_losing_the_cluster_mid_job_ends_the_job_with_a_message_and_the_next_run
         after = svc.wait(svc.submit("test.sleep", SleepConfig(steps=3, seconds=0.05, tag="after")), timeout=240)
         assert after.status is JobStatus.DONE, after.error
         assert after.computed_on.endswith("(local)")
+        print(f"ray stop -> the next job done on a local worker: {time.monotonic() - stopped_at:.1f} s")
         time.sleep(max(0.0, GCS_TIMEOUT_S + 5 - (time.monotonic() - stopped_at)))  # Ray's core would end us here
         assert svc.snapshot(after.job_id).status is JobStatus.DONE
         assert svc.stats()["backend"] == "local"
