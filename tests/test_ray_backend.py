@@ -243,9 +243,10 @@ def test_a_cluster_that_never_answers_is_given_up_after_the_timeout(tmp_path, mo
 def test_home_says_ray_is_unreachable_in_both_languages_without_a_traceback(tmp_path, monkeypatch):
     """AppTest of the router (Home) with PLM_LAB_RAY_ADDRESS pointing at nothing: the page renders, the sidebar
     banner says Ray is unreachable and jobs run locally, in English and in Korean, and nothing raised."""
+    from streamlit.testing.v1 import AppTest
+
     import plm_core.jobs.service as service_module
     from plm_core.i18n import t
-    from streamlit.testing.v1 import AppTest
 
     address = f"127.0.0.1:{free_port()}"
     monkeypatch.setenv("PLM_LAB_RAY_ADDRESS", address)

@@ -68,13 +68,10 @@ class RayBackend:
         self._send_lock = threading.Lock()
         self._on_event: Callable[[Event], None] = lambda event: None
         self._closed = threading.Event()
+        self.name = "local"  # where jobs run now ("computed on … (ray)" or "(local)"): "ray" once connected
         self.local.bind(self._emit)
 
     # ---- the Backend protocol -------------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return "ray" if self._mode == "ray" else "local"
-
     def bind(self, on_event: Callable[[Event], None]) -> None:
         self._on_event = on_event
         threading.Thread(target=self._connect, daemon=True, name="plm-ray-connect").start()
@@ -181,6 +178,7 @@ class RayBackend:
             return
         with self._lock:
             self._mode, self._gcs, self._n = "ray", str(word["address"]), int(word["workers"])
+            self.name = "ray"
         self._on_event({"type": "capacity"})  # the queued jobs may start now
         self._watch(proc)
 
@@ -221,7 +219,7 @@ class RayBackend:
         with self._lock:
             if self._mode != "ray":
                 return
-            self._mode, self._reason = "lost", reason
+            self._mode, self._reason, self.name = "lost", reason, "local"
             jobs, self._ray_jobs = sorted(self._ray_jobs), set()
         self._end_dispatcher()
         for job_id in jobs:
