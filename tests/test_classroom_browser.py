@@ -104,7 +104,7 @@ def start_class(browser: Chromium, url: str, lang: str) -> tuple[str, str]:
     d.get(f"{url}/lessons?lang={lang}")
     wait_until(d, lambda b: t("classroom.start", lang) in b, timeout=240)
     click(d, "//div[contains(@class, 'st-key-start-class-2-transfer')]//button")
-    wait_until(d, lambda b: t("lessons.bar.step", lang, i=1, n=5) in b, timeout=120)
+    wait_until(d, lambda b: t("lessons.bar.step", lang, i=1, n=5) in b, timeout=300)
     found = re.search(r"[?&]class=([A-Z0-9]+)", d.current_url)
     assert found, d.current_url
     code = found.group(1)
@@ -134,8 +134,8 @@ def qr_link(browser: Chromium, url: str, teacher: str, lang: str, code: str) -> 
     src = d.find_element(By.CSS_SELECTOR, ".st-key-class-panel [data-testid='stImage'] img").get_attribute("src")
     png = urllib.request.urlopen(src if src.startswith("http") else f"{url}{src}", timeout=30).read()
     assert decode_qr(png) == shown and f"class={code}" in shown and "u=" not in shown
-    press(d, t("classroom.go_to_step", lang))
-    wait_until(d, lambda b: t("lessons.bar.step", lang, i=1, n=5) in b, timeout=120)
+    press(d, t("classroom.go_to_step", lang))  # a fresh session's first Transfer lab: slow on a busy machine
+    wait_until(d, lambda b: t("lessons.bar.step", lang, i=1, n=5) in b, timeout=300)
     return shown
 
 
@@ -167,7 +167,7 @@ def field(d, label: str):
     return WebDriverWait(d, 60).until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"input[aria-label=\"{label}\"]")))
 
 
-def on_step(browser: Chromium, handles: list[str], lang: str, i: int, title: str, timeout: float = 30) -> None:
+def on_step(browser: Chromium, handles: list[str], lang: str, i: int, title: str, timeout: float = 60) -> None:
     d = browser.driver
     for h in handles:
         d.switch_to.window(h)
