@@ -156,6 +156,8 @@ class RayBackend:
         env = auth_env(dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT),
                                                                      os.environ.get("PYTHONPATH", "")])))
         args = [self.address, str(self._workers or 0), str(self._num_cpus or 0)]
+        if self._closed.is_set():  # shut down before it could start
+            return
         try:
             proc = subprocess.Popen([sys.executable, "-m", "plm_core.jobs.ray_dispatch", *args],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(REPO_ROOT),
