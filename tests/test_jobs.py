@@ -20,7 +20,8 @@ pytestmark = pytest.mark.usefixtures("private_stores")  # runs DB (and so the re
 
 @pytest.fixture
 def service(tmp_path):
-    svc = JobService(LocalBackend(workers=2), ResultCache(tmp_path / "runs.sqlite"), stop_grace=1.5)
+    svc = JobService(LocalBackend(workers=2), ResultCache(tmp_path / "runs.sqlite"), stop_grace=1.5,
+                     orphan_after=3600)  # owners "a", "b" send no heartbeat: on a loaded CPU a job may take > 90 s
     yield svc
     svc.shutdown()
 
@@ -29,7 +30,7 @@ def toy_job(mode: str = "finetune", epochs: int = 2, seed: int = 0, race: tuple[
             n: int = 12) -> TransferJob:
     texts = [f"good fine film {i}" for i in range(n)] + [f"bad dull film {i}" for i in range(n)]
     df = pd.DataFrame({"text": texts, "label": ["pos"] * n + ["neg"] * n})
-    base = TrainConfig(backbone="tiny-bert-mlm", mode=mode, epochs=epochs, batch_size=4, lr_body=1e-3,
+    base = TrainConfig.of(backbone="tiny-bert-mlm", mode=mode, epochs=epochs, batch_size=4, lr_body=1e-3,
                        lr_head=1e-2, max_length=16, seed=seed)
     configs = tuple(base.with_(mode=m) for m in race) if race else (base,)
     return TransferJob(configs, split=split_from_frames(df.iloc[::2], df.iloc[1::2]), race=bool(race))
