@@ -145,7 +145,7 @@ def run_class(browser, url: str, n: int, lang: str) -> None:
         d.switch_to.window(h)
         wait_until(d, lambda b: markers[0] in b, timeout=180)
         d.execute_script(TRACK_JS, markers)
-    print(f"joined   {len(classroom.members(code))} of {n} students in {time.monotonic() - started:.0f} s")
+    print(f"joined   {len(classroom.members(code))} of {n} students in {time.monotonic() - started:.0f} s", flush=True)
 
     follows: list[float] = []
     reveals: list[float] = []
@@ -156,7 +156,9 @@ def run_class(browser, url: str, n: int, lang: str) -> None:
         wait_until(d, lambda b: bool(b), timeout=30)
         clicked = time.time()
         press(d, t(f"lessons.bar.{direction}", lang))
-        follows += follow_times(browser, students, markers[target], clicked)
+        moved = follow_times(browser, students, markers[target], clicked)
+        follows += moved
+        print(f"move to step {target + 1}: follow {summary(moved)}", flush=True)
         question = lesson.steps[target].question
         if question is None or target in classroom.get_class(code).revealed:
             continue
@@ -176,8 +178,9 @@ def run_class(browser, url: str, n: int, lang: str) -> None:
         d.switch_to.window(teacher)
         clicked = time.time()
         press(d, t("classroom.reveal", lang))
-        reveals += seen_times(browser, students, seen_text, clicked)
-        print(f"step {target + 1}: {counted} predictions counted in the class")
+        shown = seen_times(browser, students, seen_text, clicked)
+        reveals += shown
+        print(f"step {target + 1}: {counted} predictions counted in the class; reveal {summary(shown)}", flush=True)
     total = sum(classroom.answer_count(code, i) for i, s in enumerate(lesson.steps) if s.question is not None)
     print(f"follow   {summary(follows)}  (teacher's click -> the student's screen shows the step; "
           f"{len(moves)} moves x {n} students)")
@@ -195,8 +198,11 @@ def vote(d, lang: str, question, k: int, click, press, wait_until) -> None:
         click(d, f"//label[.//p[text()=\"{label}\"]]")
     else:
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
 
-        d.find_element(By.CSS_SELECTOR, "[data-testid='stNumberInputField']").send_keys(str(1 + k % 7))
+        box = (By.CSS_SELECTOR, "[data-testid='stNumberInputField']")
+        WebDriverWait(d, 120).until(ec.element_to_be_clickable(box)).send_keys(str(1 + k % 7))
     press(d, t("lessons.predict.save", lang))
     wait_until(d, lambda b: t("lessons.predict.save", lang) not in b, timeout=120)
 
