@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -98,43 +97,17 @@ def assemble_gguf(target: Path) -> Path:
 
 
 def convert_gemma(target: Path | None = None) -> Path:
-    """De-quantise the packaged GGUF once and save it as a normal transformers folder (fp32 safetensors)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    """Join and check the packaged GGUF, then de-quantise it once into a transformers folder (fp32 safetensors)."""
+    from plm_core.backbones.hf import save_gguf_as_hf
 
-    target = target or gemma_cache_dir()
     with tempfile.TemporaryDirectory(prefix="plm-gemma-") as tmp:
         folder = Path(tmp)
-        assemble_gguf(folder / GEMMA_GGUF)
-        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=GEMMA_GGUF)
-        gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=GEMMA_GGUF, dtype=torch.float32)
-    config = gguf_model.config
-    if "quantization_config" in vars(config):
-        del config.quantization_config  # the GGUF-loaded model refuses save_pretrained otherwise
-    model = AutoModelForCausalLM.from_config(config)
-    model.load_state_dict(gguf_model.state_dict())
-    partial = target.with_name(target.name + f".partial-{os.getpid()}")
-    shutil.rmtree(partial, ignore_errors=True)
-    model.save_pretrained(partial)
-    tokenizer.save_pretrained(partial)
-    if target.exists():  # another process converted it meanwhile
-        shutil.rmtree(partial, ignore_errors=True)
-    else:
-        partial.replace(target)
-    return target
+        assemble_gguf(folder / GEMMA_GGUF)  # a missing package: the install command, before a long conversion
+        return save_gguf_as_hf(folder, GEMMA_GGUF, target or gemma_cache_dir())
 
 
 def load_gemma(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
     """The converted folder through `load_hf` (converted here first when `prepare` was not run)."""
-    from plm_core.backbones.hf import load_hf
-    from plm_core.manifest import check_cached, damaged
+    from plm_core.backbones.hf import load_converted
 
-    folder = gemma_cache_dir()
-    if not (folder / "config.json").exists():
-        chunk_files()  # a missing package: the install command, before a long conversion
-        convert_gemma(folder)
-    check_cached(folder, "Gemma 3 270M conversion")  # a truncated or missing file: a message naming the repair
-    try:
-        return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
-    except (OSError, ValueError, RuntimeError, KeyError) as err:
-        raise damaged("Gemma 3 270M conversion", folder, err) from err
+    return load_converted(spec, gemma_cache_dir(), "Gemma 3 270M conversion", convert_gemma, random_init, seed)

@@ -6,8 +6,11 @@ One class serves every transformer family; what differs is which body gives the 
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -370,3 +373,41 @@ def load_hf(spec: BackboneSpec, path: str, head: str = "", random_init: bool = F
     else:
         model = cls.from_pretrained(path, attn_implementation="eager", dtype=torch.float32, **model_kwargs)
     return HFBackbone(spec, model, tokenizer, head=head, random_init=random_init)
+
+
+def save_gguf_as_hf(folder: Path, gguf_file: str, target: Path) -> Path:
+    """De-quantise `folder/gguf_file` once and save it at `target` as a normal transformers folder (fp32
+    safetensors); written beside it first and moved in place, so two processes converting at once leave one."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf_file)
+    gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf_file, dtype=torch.float32)
+    config = gguf_model.config
+    if "quantization_config" in vars(config):
+        del config.quantization_config  # the GGUF-loaded model refuses save_pretrained otherwise
+    model = AutoModelForCausalLM.from_config(config)
+    model.load_state_dict(gguf_model.state_dict())
+    partial = target.with_name(target.name + f".partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save_pretrained(partial)
+    tokenizer.save_pretrained(partial)
+    if target.exists():  # another process converted it meanwhile
+        shutil.rmtree(partial, ignore_errors=True)
+    else:
+        partial.replace(target)
+    return target
+
+
+def load_converted(spec: BackboneSpec, folder: Path, what: str, convert: Callable[[Path], Path],
+                   random_init: bool, seed: int) -> Backbone:
+    """A causal LM converted from GGUF into `folder` (by `convert` here first when `prepare` was not run)."""
+    from plm_core.manifest import check_cached, damaged
+
+    if not (folder / "config.json").exists():
+        convert(folder)
+    check_cached(folder, what)  # a truncated or missing file: a message naming the repair
+    try:
+        return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
+    except (OSError, ValueError, RuntimeError, KeyError) as err:
+        raise damaged(what, folder, err) from err

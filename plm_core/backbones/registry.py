@@ -8,7 +8,6 @@ also called by the composition root). Nothing here imports a module by name.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -118,42 +117,15 @@ def require_package(spec: BackboneSpec) -> Path:
 
 def convert_smollm(target: Path | None = None) -> Path:
     """De-quantise the packaged GGUF once and save it as a normal transformers folder (~517 MB)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from plm_core.backbones.hf import save_gguf_as_hf
 
-    spec = get_spec("smollm2-135m")
-    folder = require_package(spec)
-    target = target or smollm_cache_dir()
-    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=SMOLLM_GGUF)
-    gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=SMOLLM_GGUF, dtype=torch.float32)
-    config = gguf_model.config
-    if "quantization_config" in vars(config):
-        del config.quantization_config  # the GGUF-loaded model refuses save_pretrained otherwise
-    model = AutoModelForCausalLM.from_config(config)
-    model.load_state_dict(gguf_model.state_dict())
-    tmp = target.with_name(target.name + f".partial-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    if target.exists():  # another process converted it meanwhile
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        tmp.replace(target)
-    return target
+    return save_gguf_as_hf(require_package(get_spec("smollm2-135m")), SMOLLM_GGUF, target or smollm_cache_dir())
 
 
 def _load_smollm(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
-    from plm_core.backbones.hf import load_hf
-    from plm_core.manifest import check_cached, damaged
+    from plm_core.backbones.hf import load_converted
 
-    folder = smollm_cache_dir()
-    if not (folder / "config.json").exists():
-        convert_smollm(folder)
-    check_cached(folder, "SmolLM2 conversion")  # a truncated or missing file: a message naming the repair
-    try:
-        return load_hf(spec, str(folder), head="clm", random_init=random_init, seed=seed)
-    except (OSError, ValueError, RuntimeError, KeyError) as err:
-        raise damaged("SmolLM2 conversion", folder, err) from err
+    return load_converted(spec, smollm_cache_dir(), "SmolLM2 conversion", convert_smollm, random_init, seed)
 
 
 def _load_hf_package(spec: BackboneSpec, random_init: bool, seed: int) -> Backbone:
