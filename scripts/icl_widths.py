@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("sweep", help="evaluate the shipped widths and write the sweep file")
     s.add_argument("--seeds", type=int, default=3)
     s.add_argument("--sequences", type=int, default=1000, help="held-out sequences per seed")
+    s.add_argument("--widths", default=",".join(str(w) for w in (16, 32, 64)), help="shipped widths, narrowest first")
     s.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
 
@@ -46,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
               f"check {card['check']['accuracy']}", flush=True)
         return 0
     torch.set_num_threads(1)
-    record = icl.run_sweep(seeds=tuple(range(args.seeds)), sequences=args.sequences, out=args.out)
+    widths = tuple(int(w) for w in args.widths.split(","))
+    record = icl.run_sweep(widths, seeds=tuple(range(args.seeds)), sequences=args.sequences, out=args.out)
     print("\n".join(icl.sweep_table(record)))
     return 0
 

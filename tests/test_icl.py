@@ -100,3 +100,5 @@ def test_sweep_file_round_trip_is_what_the_gpt3_card_reads(random_model, tmp_pat
     assert sweep["tiny-gpt-icl-16"][8] == pytest.approx([100 * x for x in curves[16].accuracy[:, 2]], abs=0.01)
     assert record["widths"][0]["sd"]["0"] == pytest.approx(np.std(curves[8].accuracy[:, 0], ddof=1), abs=1e-4)
     assert len(icl.sweep_table(record)) == 4
+    readme = icl.write_icl_readme(icl.icl_dir(8), record["widths"][0]).read_text(encoding="utf-8")
+    assert readme.startswith("# tiny-gpt-icl-8") and "| K | 0 | 1 | 8 |" in readme

@@ -309,6 +309,9 @@ def run_sweep(widths: tuple[int, ...] = WIDTHS, seeds: tuple[int, ...] = (0, 1, 
     record = sweep_record(curves, cards, seeds, sequences, task)
     target = out or sweep_path()
     write_json(target, record)
+    if out is None:
+        for entry in record["widths"]:
+            write_icl_readme(icl_dir(int(entry["d_model"])), entry)
     return record
 
 
@@ -321,6 +324,33 @@ def sweep_table(record: dict) -> list[str]:
     ideal = [100 * float(np.mean(record["ideal"][str(k)])) for k in record["ks"]]
     lines.append("ideal   " + "  ".join(f"{v:5.1f}{'':9}" for v in ideal))
     return lines
+
+
+def write_icl_readme(folder: Path, entry: dict | None = None) -> Path:
+    """README.md of one width from its model card (and its row of the sweep, when given)."""
+    card = read_json(folder / "model_card.json")
+    arch, t = card["architecture"], card["task"]
+    lines = [f"# {card['name']}", "",
+             f"A tiny GPT-2 ({arch['layers']} layers, d_model {arch['hidden']}, {arch['heads']} heads, "
+             f"{card['params']:,} parameters) trained from scratch on a synthetic in-context task: {t['description']} "
+             f"({t['symbols']} letters, {t['pairs']} pairs a sequence, chance {100 / t['symbols']:.1f} %).", "",
+             f"- steps {card['train']['steps']:,} x batch {card['train']['batch_size']} "
+             f"({card['sequences_seen']:,} sequences, {card['tokens_seen']:,} tokens), AdamW lr {card['train']['lr']}, "
+             f"seed {card['train']['seed']}",
+             f"- {card['threads']} thread: {card['cpu_time_s']} CPU s, {card['wall_time_s']} s wall on a shared "
+             "2-core machine",
+             f"- training loss {card['final_train_loss']} (chance {card['chance_loss']})",
+             f"- rebuild: `{card['rebuild']}`"]
+    if entry is not None:
+        ks = list(entry["mean"])
+        lines += ["", "Accuracy (%) after K demonstrations, mean ± sd over the held-out seeds (icl_width_sweep.json):",
+                  "",
+                  "| K | " + " | ".join(ks) + " |", "|---|" + "---|" * len(ks),
+                  "| accuracy | " + " | ".join(f"{100 * entry['mean'][k]:.1f} ± {100 * entry['sd'][k]:.1f}"
+                                              for k in ks) + " |"]
+    path = folder / "README.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def load_sweep(path: Path | None = None) -> dict | None:
