@@ -36,7 +36,7 @@ def run_strategy(backbone, ds, strategy: str, seeds: int, n: int, test_limit: in
     split = make_split(ds, n=n, seed=0, test_limit=test_limit)
     accs, shares, seconds = [], [], []
     for seed in range(seeds):
-        cfg = TrainConfig(backbone="minilm-l6", strategy=strategy, seed=seed, **config)
+        cfg = TrainConfig.of(backbone="minilm-l6", strategy=strategy, seed=seed, **config)
         t0 = time.perf_counter()
         result = train(cfg, split.train, split.test, backbone=backbone)
         seconds.append(time.perf_counter() - t0)
@@ -73,7 +73,7 @@ def bench_setfit(backbone, seeds: int, per_class: int, test_limit: int,
         probe, setfit = [], []
         for seed in range(seeds):
             split = make_split(ds, per_class=per_class, seed=seed, test_limit=test_limit)
-            frozen = train(TrainConfig(backbone="minilm-l6", mode="frozen", seed=seed), split.train, split.test,
+            frozen = train(TrainConfig.of(backbone="minilm-l6", mode="frozen", seed=seed), split.train, split.test,
                            backbone=backbone)
             sf = train_setfit(SetFitConfig(backbone="minilm-l6", seed=seed, num_iterations=iterations,
                                            body_lr=body_lr or SetFitConfig.body_lr, epochs=setfit_epochs), split.train,

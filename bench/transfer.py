@@ -65,7 +65,7 @@ def bench_extraction(backbone, texts: list[str], max_length: int) -> dict:
 def bench_cache(backbone, train_df, test_df) -> dict:
     from plm_core.transfer import TrainConfig, train
 
-    cfg = TrainConfig(backbone=backbone.spec.name, mode="frozen", max_length=64, threads=current_threads())
+    cfg = TrainConfig.of(backbone=backbone.spec.name, mode="frozen", max_length=64, threads=current_threads())
     t0 = time.perf_counter()
     first = train(cfg, train_df, test_df, backbone=backbone)
     t_first = time.perf_counter() - t0
@@ -103,7 +103,7 @@ def bench_finetune(backbone, train_df, test_df) -> dict:
             self.last = time.perf_counter()
 
     clock = Clock()
-    cfg = TrainConfig(backbone=backbone.spec.name, mode="finetune", epochs=1, max_length=64, batch_size=16,
+    cfg = TrainConfig.of(backbone=backbone.spec.name, mode="finetune", epochs=1, max_length=64, batch_size=16,
                       threads=current_threads())
     result = train(cfg, train_df, test_df.head(16), backbone=backbone, callbacks=[clock])
     seconds = clock.last - clock.start

@@ -50,7 +50,7 @@ def main() -> int:
         for random_init in (False, True):
             bb = load_backbone(name, random_init=random_init, seed=0)
             extra = {"pooling": args.pooling} if args.pooling else {}
-            config = TrainConfig(backbone=name, mode="frozen", seed=0, **extra)
+            config = TrainConfig.of(backbone=name, mode="frozen", seed=0, **extra)
             result = train(config, split.train, split.test, backbone=bb)
             scores.append(result.test_accuracy)
         rows[name] = {"pretrained": round(scores[0], 3), "random": round(scores[1], 3), "n_train": len(split.train),
@@ -84,7 +84,7 @@ def many_splits(args: argparse.Namespace) -> int:
         pooling = args.pooling or default_pooling(get_spec(name))  # as the lab reads each model (the matrix too)
         for s in range(args.splits):
             split = make_split(data, n=args.n, seed=s, test_limit=args.test_limit)
-            config = TrainConfig(backbone=name, mode="frozen", seed=s, pooling=pooling)
+            config = TrainConfig.of(backbone=name, mode="frozen", seed=s, pooling=pooling)
             shipped.append(train(config, split.train, split.test, backbone=load_backbone(name, seed=s)).test_accuracy)
             twins.append([train(config, split.train, split.test,
                                 backbone=load_backbone(name, random_init=True, seed=d)).test_accuracy

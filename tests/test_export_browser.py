@@ -52,7 +52,7 @@ def default_job(page: str, button: str, lang: str, tab: tuple[str, str] | None,
 
 
 def small_race(job: Any) -> Any:
-    configs = tuple(dataclasses.replace(c, epochs=1, frozen_iters=10) for c in job.configs[:2])
+    configs = tuple(c.with_(epochs=1, frozen_iters=10) for c in job.configs[:2])
     return dataclasses.replace(job, configs=configs, n=32, test_limit=32, seeds=1)
 
 

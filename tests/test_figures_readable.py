@@ -13,7 +13,7 @@ from plm_core.transfer.diagram import COLOURS, ROW_PX, transfer_diagram
 
 
 def rows(mode: str) -> list[dict]:
-    config = TrainConfig(backbone="tiny", mode=mode, lr_body=1e-4, lr_head=2e-3, max_length=16)
+    config = TrainConfig.of(backbone="tiny", mode=mode, lr_body=1e-4, lr_head=2e-3, max_length=16)
     return [r.as_row() for r in param_groups(tiny_random_backbone("encoder", seed=1), mode, config)]
 
 

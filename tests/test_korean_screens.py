@@ -43,8 +43,8 @@ def test_korean_result_cards_have_no_english_left():
 
     from plm_core.transfer import TrainConfig
 
-    base = TrainConfig(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
-    elmo = TrainConfig(backbone="tiny-elmo-bilm", mode="frozen", pooling="mix", batch_size=4, max_length=12)
+    base = TrainConfig.of(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
+    elmo = TrainConfig.of(backbone="tiny-elmo-bilm", mode="frozen", pooling="mix", batch_size=4, max_length=12)
     at = open_app_page("app_pages/transfer_lab.py", "ko", timeout=120)
     at.session_state["job:transfer-single"] = finished_job([elmo], race=False)
     at.session_state["job:transfer-race"] = finished_job([base.with_(mode="frozen"), base.with_(mode="finetune")],

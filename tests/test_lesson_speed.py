@@ -102,8 +102,8 @@ def test_default_race_job_races_the_five_modes_with_the_page_defaults() -> None:
     job = TransferRace(modes=FIVE_MODES).job_config()
     assert [c.mode for c in job.configs] == ["frozen", "finetune", "discriminative", "gradual", "scratch"]
     assert (job.n, job.test_limit, job.race, job.seeds) == (RACE_N, RACE_TEST, True, 1)
-    assert all(c.epochs == RACE_EPOCHS and c.backbone == "minilm-l6" for c in job.configs)
-    assert all(c == TrainConfig(backbone="minilm-l6", epochs=RACE_EPOCHS, strategy=c.strategy, layer=6)
+    assert all(c.optim.epochs == RACE_EPOCHS and c.backbone == "minilm-l6" for c in job.configs)
+    assert all(c == TrainConfig.of(backbone="minilm-l6", epochs=RACE_EPOCHS, strategy=c.preset, layer=6)
                for c in job.configs)  # the top layer's index (the form's and the lesson's)
     seconds = estimate_seconds(job.configs, RACE_N, RACE_TEST, 1, 22_700_000)
     assert 30 < seconds < 90  # calibrated on this machine; bench/lessons.py measures the real thing

@@ -59,10 +59,10 @@ def test_lesson_2_races_frozen_finetune_and_discriminative_on_minilm_and_movie_s
     assert set(jobs) == set(range(5))
     race = jobs[3].config
     assert jobs[3].slot == "transfer-race" and race.race
-    assert [c.strategy for c in race.configs] == ["frozen", "finetune", "discriminative"]
+    assert [c.preset for c in race.configs] == ["frozen", "finetune", "discriminative"]
     assert {c.backbone for c in race.configs} == {"minilm-l6"} and race.data.name == "movie-snippets"
     assert jobs[4].config == race  # the drift step shows the same race: one job, prepared once
-    assert [jobs[i].config.configs[0].strategy for i in range(3)] == ["frozen", "finetune", "discriminative"]
+    assert [jobs[i].config.configs[0].preset for i in range(3)] == ["frozen", "finetune", "discriminative"]
     assert lesson.steps[3].question.kind == "choice" and lesson.steps[4].figure == "race_drift"
 
 
@@ -70,7 +70,7 @@ def test_overrides_shrink_a_lesson_only_where_a_page_has_the_setting() -> None:
     lesson = get_lesson("transfer")
     small = step_job(lesson.steps[3], {"n": "32", "race_test": "40", "epochs": "1", "shots": "1"})
     assert small is not None
-    assert (small.config.n, small.config.test_limit, small.config.configs[0].epochs) == (32, 40, 1)
+    assert (small.config.n, small.config.test_limit, small.config.configs[0].optim.epochs) == (32, 40, 1)
     assert step_job(get_lesson("3").steps[0], {"n": "32"}) is None  # a page without a job
 
 

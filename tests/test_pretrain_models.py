@@ -29,6 +29,7 @@ from plm_core.pretrain.train import (
     validation_batches,
 )
 from plm_core.training import Callback
+from plm_core.training.plan import set_rates
 
 V = 60
 
@@ -285,3 +286,42 @@ def test_the_token_embedding_gets_its_own_learning_rate_from_a_step_on() -> None
         rates.append({g["name"]: g["lr"] for g in trainer.optimizer.param_groups})
     assert rates[0]["embeddings"] == rates[0]["matrices"] > 0
     assert rates[1]["embeddings"] == pytest.approx(10 * rates[1]["matrices"]) and rates[1]["matrices"] > 0
+
+
+def _optimizer_before_the_plan(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.Optimizer:
+    """pretrain/train.py's make_optimizer as it was before the group plan built every optimizer (the reference)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    own = [model.get_input_embeddings().weight] if cfg.embedding_lr_scale != 1.0 else []
+    decay = [p for p in params if p.dim() >= 2 and not any(p is e for e in own)]
+    rest = [p for p in params if p.dim() < 2]
+    groups = [{"name": "matrices", "params": decay, "weight_decay": cfg.weight_decay, "lr_scale": 1.0},
+              {"name": "biases and norms", "params": rest, "weight_decay": 0.0, "lr_scale": 1.0}]
+    if own:
+        groups.append({"name": "embeddings", "params": own, "weight_decay": cfg.weight_decay,
+                       "lr_scale": cfg.embedding_lr_scale, "lr_from": cfg.embedding_lr_from})
+    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98))
+
+
+def test_the_span_recipe_optimizer_from_the_plan_is_the_one_the_checkpoint_was_trained_with() -> None:
+    """The shipped T5's recipe (40x embedding rate from step 3,000) through the group plan: the same groups, the
+    same rates at every step around the switch, and bit-identical updates."""
+    cfg = DEFAULT_TRAIN["span"]
+    old_model, new_model = build_hf_model("span", V, 0, 3), build_hf_model("span", V, 0, 3)
+    old, new = _optimizer_before_the_plan(old_model, cfg), make_optimizer(new_model, cfg)
+    assert [g["name"] for g in new.param_groups] == ["matrices", "biases and norms", "embeddings"]
+    gen = torch.Generator().manual_seed(0)
+    for step in (0, 1, cfg.warmup - 1, cfg.embedding_lr_from - 1, cfg.embedding_lr_from, cfg.steps - 1):
+        for group in old.param_groups:  # the old trainer's rule
+            scale = group["lr_scale"] if step >= group.get("lr_from", 0) else 1.0
+            group["lr"] = lr_at(step, cfg) * scale
+        set_rates(new, step, lr_at(step, cfg))
+        for a, b in zip(old.param_groups, new.param_groups, strict=True):
+            assert a["name"] == b["name"] and a["lr"] == b["lr"] and a["weight_decay"] == b["weight_decay"]
+            assert a["betas"] == b["betas"] and a["eps"] == b["eps"] and len(a["params"]) == len(b["params"])
+        assert new.param_groups[2]["lr"] == (40 if step >= 3000 else 1) * new.param_groups[0]["lr"]
+        for p, q in zip(old_model.parameters(), new_model.parameters(), strict=True):
+            p.grad = torch.randn(p.shape, generator=gen)
+            q.grad = p.grad.clone()
+        old.step()
+        new.step()
+    assert all(torch.equal(p, q) for p, q in zip(old_model.parameters(), new_model.parameters(), strict=True))

@@ -39,7 +39,7 @@ def encoder():
 
 def config(mode: str, **kw) -> TrainConfig:
     base = dict(backbone="tiny", mode=mode, epochs=3, batch_size=8, lr_body=1e-3, lr_head=1e-2, max_length=16)
-    return TrainConfig(**(base | kw))
+    return TrainConfig.of(**(base | kw))
 
 
 def test_layer_weight_chart_has_every_layer_including_0_on_its_axis():

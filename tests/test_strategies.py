@@ -10,9 +10,9 @@ import torch
 
 from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
-from plm_core.training.schedules import lr_curve, slanted_triangular
+from plm_core.training.schedules import lr_multiplier, slanted_triangular
 from plm_core.transfer import Callback, TrainConfig, param_groups, train
-from plm_core.transfer.groups import is_bitfit_param, optimizer_param_ids
+from plm_core.transfer.groups import is_bitfit_param
 from plm_core.transfer.strategies import (
     STRATEGIES,
     GroupSetting,
@@ -26,6 +26,11 @@ POS = ["a good and lovely film", "great acting, a joy", "wonderful, moving and f
 NEG = ["a bad and dull film", "terrible acting, a bore", "awful, tedious and long", "boring and cold"]
 
 pytestmark = pytest.mark.usefixtures("private_stores")
+
+
+def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
+    """Every parameter the optimizer holds, by id."""
+    return {id(p) for group in optimizer.param_groups for p in group["params"]}
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +49,7 @@ def config(strategy: str, **kw) -> TrainConfig:
     base = dict(backbone="tiny", strategy=strategy, epochs=2, batch_size=8, lr_body=1e-3, lr_head=1e-2,
                 max_length=16, k=1, lora_rank=4)
     base.update(kw)
-    return TrainConfig(**base)
+    return TrainConfig.of(**base)
 
 
 class Watch(Callback):
@@ -78,6 +83,11 @@ def run(strategy: str, frames, backbone, **kw):
 
 def changed(watch: Watch) -> set[str]:
     return {n for n, p in watch.start.items() if not torch.equal(p, watch.end[n])}
+
+
+def lr_curve(name: str, total: int, warmup: float = 0.1) -> list[float]:
+    """The schedule's multiplier at every step 0 .. total - 1."""
+    return [float(lr_multiplier(name, total, warmup)(step)) for step in range(total)]
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
@@ -203,9 +213,9 @@ def test_preview_table_is_the_training_table(encoder, frames):
 
 
 def test_modes_are_presets(encoder, frames):
-    old = train(TrainConfig(backbone="tiny", mode="discriminative", epochs=1, batch_size=8, max_length=16),
+    old = train(TrainConfig.of(backbone="tiny", mode="discriminative", epochs=1, batch_size=8, max_length=16),
                 *frames, backbone=encoder)
-    new = train(TrainConfig(backbone="tiny", strategy="discriminative", epochs=1, batch_size=8, max_length=16),
+    new = train(TrainConfig.of(backbone="tiny", strategy="discriminative", epochs=1, batch_size=8, max_length=16),
                 *frames, backbone=encoder)
     assert [r["lr"] for r in old.param_groups] == [r["lr"] for r in new.param_groups]
 

@@ -37,13 +37,13 @@ def long_frames(n: int = 40) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_auto_max_length_covers_95_percent_and_reports_the_cut(encoder):
     train_df, test_df = long_frames()
-    result = train(TrainConfig(backbone="tiny", strategy="frozen", epochs=1), train_df, test_df, backbone=encoder)
+    result = train(TrainConfig.of(backbone="tiny", strategy="frozen", epochs=1), train_df, test_df, backbone=encoder)
     lengths = result.lengths
     assert lengths["auto"] and result.config["max_length"] == lengths["max_length"]
     assert lengths["covered"] >= 0.95 and lengths["max_length"] % 8 == 0
     assert lengths["cut"] >= 1 and lengths["n"] == len(train_df) + len(test_df)
     assert any(key == "transfer.length_cut" for key, _ in result.notices)
-    fixed = train(TrainConfig(backbone="tiny", strategy="frozen", epochs=1, max_length=16), train_df, test_df,
+    fixed = train(TrainConfig.of(backbone="tiny", strategy="frozen", epochs=1, max_length=16), train_df, test_df,
                   backbone=encoder)
     assert not fixed.lengths["auto"] and fixed.lengths["covered"] < 0.5  # 64-style fixed lengths cut most
 
@@ -76,7 +76,7 @@ def test_seed_table_means_sds_and_the_noise_note():
 def test_a_race_over_seeds_runs_every_strategy_per_seed(encoder):
     train_df, test_df = long_frames()
     split = split_from_frames(train_df, test_df)
-    base = TrainConfig(backbone="tiny", epochs=1, batch_size=8, max_length=16, lr_body=1e-3)
+    base = TrainConfig.of(backbone="tiny", epochs=1, batch_size=8, max_length=16, lr_body=1e-3)
     configs = [base.with_(strategy="frozen"), base.with_(strategy="bitfit"), base.with_(strategy="lora", lora_rank=2)]
     race = run_race(configs, split, encoder, seeds=2)
     assert race.labels == ["frozen"] * 2 + ["bitfit"] * 2 + ["lora r=2"] * 2

@@ -127,7 +127,7 @@ class Flag:
 
 def test_transfer_callbacks_fire_in_order(encoder, frames):
     rec = Recorder()
-    cfg = TrainConfig(backbone="tiny", mode="finetune", epochs=2, batch_size=8, max_length=16)
+    cfg = TrainConfig.of(backbone="tiny", mode="finetune", epochs=2, batch_size=8, max_length=16)
     train(cfg, *frames, backbone=encoder, callbacks=[rec])
     per_epoch = [("phase", "train"), ("step", None), ("phase", "train"), ("step", None), ("phase", "train"),
                  ("step", None), ("phase", "evaluate")]
@@ -166,7 +166,7 @@ def test_stop_takes_effect_within_one_step(encoder, frames):
             if step == self.at:
                 flag.value = True
 
-    cfg = TrainConfig(backbone="tiny", mode="finetune", epochs=4, batch_size=4, max_length=16)
+    cfg = TrainConfig.of(backbone="tiny", mode="finetune", epochs=4, batch_size=4, max_length=16)
     result = train(cfg, *frames, backbone=encoder, callbacks=[StopAt(3)], stop=flag)
     assert result.stop_reason == "user" and len(result.steps) == 3
     flag.value = False
@@ -222,7 +222,7 @@ def test_base_trainer_loop_skeleton():
 
 def test_frozen_mode_leaves_the_body_bit_identical(encoder, frames):
     before = {k: v.detach().clone() for k, v in encoder.model.state_dict().items()}
-    result = train(TrainConfig(backbone="tiny", mode="frozen", epochs=2, max_length=16), *frames, backbone=encoder)
+    result = train(TrainConfig.of(backbone="tiny", mode="frozen", epochs=2, max_length=16), *frames, backbone=encoder)
     after = encoder.model.state_dict()
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert all(v == 0.0 for k, v in result.drift.items() if k != "head") and result.drift["head"] > 0

@@ -13,13 +13,17 @@ from plm_core.backbones.tiny import tiny_random_backbone
 from plm_core.errors import PLMError
 from plm_core.training import own_process
 from plm_core.transfer import MODES, Callback, TrainConfig, describe_head_surgery, param_groups, train
-from plm_core.transfer.groups import optimizer_param_ids
 
 POS = ["a good and lovely film", "great acting, a joy", "wonderful, moving and funny", "superb and warm"]
 NEG = ["a bad and dull film", "terrible acting, a bore", "awful, tedious and long", "boring and cold"]
 
 
 pytestmark = pytest.mark.usefixtures("private_stores")  # runs store + feature cache in tmp_path
+
+
+def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
+    """Every parameter the optimizer holds, by id."""
+    return {id(p) for group in optimizer.param_groups for p in group["params"]}
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +41,12 @@ def encoder():
 def config(mode: str, **kw) -> TrainConfig:
     base = dict(backbone="tiny", mode=mode, epochs=2, batch_size=8, lr_body=1e-3, lr_head=1e-2, max_length=16)
     base.update(kw)
-    return TrainConfig(**base)
+    return TrainConfig.of(**base)
 
 
 def alone(cfg: TrainConfig, frames, backbone):
     """A run as a job that owns its process makes it: own_process first (dropout's global seed), then train."""
-    own_process(cfg.seed, torch.get_num_threads())
+    own_process(cfg.data.seed, torch.get_num_threads())
     return train(cfg, *frames, backbone=backbone)
 
 
@@ -260,7 +264,7 @@ def test_stop_flag_stops_training(encoder, frames):
     (dict(lr_body=10.0), "transfer.err.bad_lr"),
     (dict(lr_head=10.0), "transfer.err.bad_lr"),
     (dict(epochs=0), "transfer.err.bad_epochs"),
-    (dict(mode="sideways"), "transfer.err.bad_mode"),
+    (dict(mode="sideways"), "transfer.err.bad_strategy"),  # a mode is the name of a preset
     (dict(pooling="max"), "transfer.err.bad_pooling"),
     (dict(layer=7), "transfer.err.bad_layer"),
     (dict(layer_decay=0.0), "transfer.err.bad_decay"),

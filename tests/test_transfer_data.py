@@ -57,7 +57,7 @@ def test_cache_key_separates_weights_pooling_and_length(encoder):
 
 def test_second_frozen_run_reuses_features(encoder):
     df = pd.DataFrame({"text": TEXTS * 4, "label": ["a", "b"] * 8})
-    cfg = TrainConfig(backbone="tiny", mode="frozen", epochs=1, max_length=32)
+    cfg = TrainConfig.of(backbone="tiny", mode="frozen", epochs=1, max_length=32)
     first = train(cfg, df, df, backbone=encoder)
     second = train(cfg.with_(layer=0, pooling="mean"), df, df, backbone=encoder)  # other layer, same file
     assert first.timings["cache_hit"] is False and second.timings["cache_hit"] is True

@@ -41,7 +41,7 @@ def setup():
     texts = [f"good fine film {i}" for i in range(12)] + [f"bad dull film {i}" for i in range(12)]
     df = pd.DataFrame({"text": texts, "label": ["pos"] * 12 + ["neg"] * 12})
     split = split_from_frames(df.iloc[::2], df.iloc[1::2])
-    base = TrainConfig(backbone="tiny", epochs=2, batch_size=4, lr_body=1e-3, lr_head=1e-2, max_length=12)
+    base = TrainConfig.of(backbone="tiny", epochs=2, batch_size=4, lr_body=1e-3, lr_head=1e-2, max_length=12)
     return tiny_random_backbone("encoder", seed=2), split, base
 
 

@@ -92,7 +92,7 @@ def finished_job(configs, race: bool) -> str:
 def test_result_card_and_race_summary_render(lang):
     from plm_core.transfer import TrainConfig
 
-    base = TrainConfig(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
+    base = TrainConfig.of(backbone="tiny-bert-mlm", epochs=2, batch_size=4, max_length=12)
     single = finished_job([base.with_(mode="frozen", pooling="mix")], race=False)
     race = finished_job([base.with_(mode="frozen"), base.with_(mode="gradual")], race=True)
     at = open_page("app_pages/transfer_lab.py", lang)
@@ -115,7 +115,7 @@ def test_a_reload_reattaches_to_the_browsers_job():
     from plm_core.jobs import get_service
     from plm_core.transfer import TrainConfig
 
-    base = TrainConfig(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12)
+    base = TrainConfig.of(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12)
     job_id = finished_job([base.with_(mode="frozen"), base.with_(mode="finetune")], race=True)
     owner = "0123456789abcdef"
     mine = get_service().submit("transfer", get_service().snapshot(job_id).config, owner=owner, slot="transfer-race")
@@ -142,7 +142,8 @@ def test_result_card_with_a_not_saved_warning_when_the_runs_db_is_unusable(lang,
     from plm_core.transfer import TrainConfig
 
     monkeypatch.setenv("PLM_LAB_RUNS_DB", str(tmp_path))  # a directory: no database can be opened there
-    base = TrainConfig(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12, seed=7 if lang == "en" else 8)
+    base = TrainConfig.of(backbone="tiny-bert-mlm", epochs=1, batch_size=4, max_length=12,
+                          seed=7 if lang == "en" else 8)
     job_id = finished_job([base.with_(mode="frozen")], race=False)
     deadline = time.monotonic() + 10
     while get_service().snapshot(job_id).save_error is None and time.monotonic() < deadline:

@@ -128,12 +128,12 @@ def test_experiment_settings_are_the_recipes_fields_and_their_defaults_the_cores
     assert set(available_methods()) <= set(up.param("fewshot", "methods").choices or ())
     assert up.param("embeddings", "set").choices == (*polysemy_sets(), "custom")
     assert up.param("embeddings", "method").choices == tuple(METHODS)
-    base = importlib.import_module("plm_core.transfer.config").TrainConfig(backbone="minilm-l6")
+    base = importlib.import_module("plm_core.transfer.config").TrainConfig(backbone="minilm-l6").as_dict()
     for name, field in (("epochs", "epochs"), ("lr_body", "lr_body"), ("lr_head", "lr_head"),
                         ("decay", "layer_decay"), ("batch", "batch_size"), ("seed", "seed"), ("k", "k"),
                         ("rank", "lora_rank"), ("schedule", "schedule"), ("warmup", "warmup"), ("head", "head"),
                         ("budget", "length_budget"), ("max_len", "max_length")):
-        assert up.param("transfer", name).default == getattr(base, field), name
+        assert up.param("transfer", name).default == base[field], name
     setfit = SetFitRun().job_config()
     assert (setfit.setfit.backbone, setfit.setfit.num_iterations, setfit.per_class) == \
         (SetFitConfig().backbone, SetFitConfig().num_iterations, 8)

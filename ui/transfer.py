@@ -115,13 +115,12 @@ def group_editor(key: str, spec: BackboneSpec, strategy: str, k: int, rank: int)
     """The preset as an editable table (behind a toggle); the edits as a `--groups` string."""
     import pandas as pd
 
-    from plm_core.transfer.strategies import GroupSetting, StrategyParams, format_edits, group_names, preset_settings
+    from plm_core.transfer.strategies import GroupSetting, format_edits, group_names, preset_settings
 
     if not st.toggle(tr("transfer.groups_table"), key=f"{key}-edit-groups"):
         return ""
     st.caption(tr("transfer.groups_help"))
-    base = TrainConfig(backbone=spec.name)
-    params = StrategyParams(base.lr_body, base.lr_head, base.layer_decay, base.epochs, k, rank)
+    params = TrainConfig.of(backbone=spec.name, k=k, lora_rank=rank)  # the form's k and rank, default rates
     preset = preset_settings(strategy, group_names(spec.layers), spec.layers, params)
     frame = pd.DataFrame([{"group": s.name, "trainable": s.trainable, "lr": s.lr, "lora_rank": s.lora_rank,
                            "bias_only": s.bias_only, "unfreeze_epoch": s.unfreeze_epoch} for s in preset])

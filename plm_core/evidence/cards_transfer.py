@@ -73,7 +73,7 @@ class KeepPredictions(Callback):
             return
         if self.held is None:
             self.held = (trainer.test_ids, trainer.y_test)
-        last = epoch >= trainer.config.epochs
+        last = epoch >= trainer.config.optim.epochs
         trainer.test_ids, trainer.y_test = self.held if last else ([], np.zeros(0, dtype=np.int64))
 
     def on_train_end(self, trainer: Any) -> None:
@@ -147,7 +147,7 @@ def ulmfit_config(p: TransferPreset, variant: str, seed: int) -> Any:
     from plm_core.transfer import TrainConfig
 
     head = "" if variant == "frozen" else f"head:lr={p.lr_head:g}"
-    return TrainConfig(backbone=p.backbone, strategy=variant, epochs=p.epochs, max_length=p.max_length, seed=seed,
+    return TrainConfig.of(backbone=p.backbone, strategy=variant, epochs=p.epochs, max_length=p.max_length, seed=seed,
                        lr_body=p.lr_body, lr_head=p.lr_head, layer_decay=ULMFIT_DECAY, schedule=p.schedule,
                        groups=head)
 
@@ -200,7 +200,7 @@ def run_bert(p: TransferPreset, ctx: Any) -> ProofResult:
             done += 1
             for variant, mode, pooling in (("mix", "frozen", "mix"), ("finetune", "finetune", "mean")):
                 report(done / total, f"{data} · {variant} · seed {seed}")
-                config = TrainConfig(backbone=p.backbone, mode=mode, pooling=pooling, epochs=p.epochs,
+                config = TrainConfig.of(backbone=p.backbone, mode=mode, pooling=pooling, epochs=p.epochs,
                                      max_length=p.max_length, seed=seed, lr_body=p.lr_body, lr_head=p.lr_head,
                                      schedule=p.schedule, groups="" if mode == "frozen" else f"head:lr={p.lr_head:g}")
                 _, pred = run_predicting(config, split, backbone, ctx.stop)
@@ -222,7 +222,7 @@ def run_elmo(p: TransferPreset, ctx: Any) -> ProofResult:
         report(i / p.seeds, f"seed {seed}")
         for variant in ELMO_VARIANTS:
             pooling = "mix" if variant == "mix" else "mean"
-            config = TrainConfig(backbone=p.backbone, mode="frozen", pooling=pooling, layer=-1,
+            config = TrainConfig.of(backbone=p.backbone, mode="frozen", pooling=pooling, layer=-1,
                                  max_length=p.max_length, seed=seed)
             result, pred = run_predicting(config, split, backbone, ctx.stop)
             got.add(data, variant, split, pred)
@@ -253,7 +253,7 @@ def run_setfit(p: SetFitPreset, ctx: Any) -> ProofResult:
                                    map_limit=0)  # no embedding map: a card shows scores
                 pred = in_split_order(fit.predictions, fit.labels, split)
             else:
-                tc = TrainConfig(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,
+                tc = TrainConfig.of(backbone=p.backbone, mode=variant, epochs=p.finetune_epochs,
                                  batch_size=8, lr_body=5e-5, max_length=p.max_length, seed=seed)
                 _, pred = run_predicting(tc, split, backbone, ctx.stop)
             got.add(p.data, variant, split, pred)

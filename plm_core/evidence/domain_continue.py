@@ -184,7 +184,7 @@ def transfer_runs(job: ContinueJob, backbone: Any, split: Any, stop: Any) -> lis
 
     results = []
     for mode in TRANSFER_MODES:
-        config = TrainConfig(backbone=job.backbone, mode=mode, epochs=job.epochs, seed=job.seed,
+        config = TrainConfig.of(backbone=job.backbone, mode=mode, epochs=job.epochs, seed=job.seed,
                              pooling="last" if job.objective == "clm" else "mean")
         results.append(train(config, split.train, split.test, backbone, [], stop))
     return results

@@ -118,7 +118,7 @@ def run_cell(job: MatrixJob, model: str, init: str, setting: str, data: str, see
     mode = "frozen" if frozen else ("finetune" if init == "pretrained" else "scratch")
     backbone = load_backbone(model, random_init=frozen and init == "random", seed=seed)
     # each model read the way the Transfer lab reads it by default (GPT: last token; ELMo, T5: the scalar mix)
-    config = TrainConfig(backbone=model, mode=mode, seed=seed, epochs=job.epochs,
+    config = TrainConfig.of(backbone=model, mode=mode, seed=seed, epochs=job.epochs,
                          pooling=default_pooling(get_spec(model)))
     start = time.perf_counter()
     keep = KeepPredictions()

@@ -75,17 +75,19 @@ def neighbours_table(smap: SentenceMap, query: np.ndarray, k: int = 5, skip: int
 
 @single_threaded
 def linear_probe_accuracy(vectors: np.ndarray, labels: list[str], seed: int = 0) -> float:
-    """Cross-validated accuracy of a logistic-regression head on frozen vectors (NaN if too few per class)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    """Cross-validated accuracy of the one frozen probe (`fit_probe`) on these vectors (NaN if too few per class)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from plm_core.transfer.features import fit_probe
 
     counts = pd.Series(labels).value_counts()
     folds = int(min(PROBE_FOLDS, counts.min()))
     if folds < 2 or len(counts) < 2:
         return float("nan")
-    head = LogisticRegression(max_iter=1000)
+    y = np.asarray(labels)
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    return float(cross_val_score(head, vectors, labels, cv=cv).mean())
+    folds_acc = [fit_probe(vectors[tr], y[tr], vectors[te], y[te], seed=seed)[0] for tr, te in cv.split(vectors, y)]
+    return float(np.mean(folds_acc))
 
 
 def majority_share(labels: list[str]) -> float:

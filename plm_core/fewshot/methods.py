@@ -336,14 +336,10 @@ class FrozenMethod(Method):
         return self._features[[self._rows[t] for t in texts]]
 
     def run(self, train_k: pd.DataFrame, task: FewShotTask, seed: int) -> Outcome:
-        from threadpoolctl import threadpool_limits
+        from plm_core.transfer.features import fit_probe  # the one frozen probe (the Transfer lab's frozen mode)
 
-        from plm_core.transfer.features import fit_probe
-
-        with threadpool_limits(1):  # a 2K x H problem: extra BLAS threads only wait on each other
-            acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
-                                      self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(),
-                                      seed=seed)
+        acc, f1, pred = fit_probe(self.vectors(train_k["text"].tolist()), train_k["label"].to_numpy(),
+                                  self.vectors(task.test["text"].tolist()), task.test["label"].to_numpy(), seed=seed)
         return Outcome(acc, f1, [str(p) for p in pred])
 
 
@@ -373,7 +369,7 @@ class FinetuneMethod(Method):
         from plm_core.transfer.config import TrainConfig
 
         s = self.settings
-        config = TrainConfig(backbone=self.backbone.spec.name, mode="finetune", epochs=s.epochs, lr_body=s.lr_body,
+        config = TrainConfig.of(backbone=self.backbone.spec.name, mode="finetune", epochs=s.epochs, lr_body=s.lr_body,
                              lr_head=s.lr_head, batch_size=s.batch_size, max_length=s.max_length, seed=seed)
         result = train(config, train_k, task.test, backbone=self.backbone, stop=self.stop)
         return Outcome(float(result.test_accuracy), float(result.test_macro_f1),

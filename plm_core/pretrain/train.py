@@ -12,7 +12,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 import torch
@@ -23,6 +23,7 @@ from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, S
 from plm_core.pretrain.tokenizer import CLS, MASK, PAD, SENTINELS, SEP, SPECIAL_TOKENS
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import init_module, run_generators
+from plm_core.training.plan import GroupPlan, NamedGroup, OptimizerKind, build_optimizer, set_rates
 from plm_core.training.schedules import warmup_cosine
 from plm_core.training.trainer import Trainer
 
@@ -286,26 +287,34 @@ def lr_at(step: int, cfg: PretrainConfig) -> float:
     return warmup_cosine(step, cfg.lr, cfg.warmup, cfg.steps)
 
 
-def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.Optimizer:
-    """AdamW; matrices decay, biases and norms do not. The skip-gram's sparse tables get plain SGD (word2vec)."""
+def pretrain_plans(model: torch.nn.Module, cfg: PretrainConfig) -> list[GroupPlan]:
+    """The pretraining optimizer as a group plan, rates as multiples of the schedule's lr (`lr_at`): matrices
+    decay, biases and norms do not; a transformers model's token table may learn at its own rate from a step on
+    (`embedding_lr_scale` from `embedding_lr_from`). The skip-gram's tables are one group (word2vec's SGD)."""
     params = [p for p in model.parameters() if p.requires_grad]
     if isinstance(model, SkipGram):
-        return torch.optim.SGD(params, lr=cfg.lr)
+        return [GroupPlan(NamedGroup("tables", params, "random", 0), True, 1.0)]
     from transformers import PreTrainedModel
 
-    own: list[torch.Tensor] = []  # the token table of a transformers model, when it learns at its own rate
+    own: list[torch.nn.Parameter] = []  # the token table of a transformers model, when it learns at its own rate
     if cfg.embedding_lr_scale != 1.0 and isinstance(model, PreTrainedModel):
         table = model.get_input_embeddings()
         assert isinstance(table, torch.nn.Embedding)  # the transformers declare it an nn.Module
-        own = [table.weight]
+        own = [cast(torch.nn.Parameter, table.weight)]
     decay = [p for p in params if p.dim() >= 2 and not any(p is e for e in own)]
     rest = [p for p in params if p.dim() < 2]
-    groups = [{"name": "matrices", "params": decay, "weight_decay": cfg.weight_decay, "lr_scale": 1.0},
-              {"name": "biases and norms", "params": rest, "weight_decay": 0.0, "lr_scale": 1.0}]
+    plans = [GroupPlan(NamedGroup("matrices", decay, "random", 1), True, 1.0, weight_decay=cfg.weight_decay),
+             GroupPlan(NamedGroup("biases and norms", rest, "random", 1), True, 1.0, weight_decay=0.0)]
     if own:
-        groups.append({"name": "embeddings", "params": own, "weight_decay": cfg.weight_decay,
-                       "lr_scale": cfg.embedding_lr_scale, "lr_from": cfg.embedding_lr_from})
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.98))
+        plans.append(GroupPlan(NamedGroup("embeddings", own, "random", 0), True, cfg.embedding_lr_scale,
+                               weight_decay=cfg.weight_decay, lr_from=cfg.embedding_lr_from, lr_before=1.0))
+    return plans
+
+
+def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.Optimizer:
+    """AdamW (betas 0.9, 0.98; the per-tensor loop the checkpoints were trained with), or SGD for the skip-gram."""
+    kind: OptimizerKind = "sgd" if isinstance(model, SkipGram) else "adamw"
+    return build_optimizer(pretrain_plans(model, cfg), kind=kind, betas=(0.9, 0.98), fused=False)
 
 
 class PretrainTrainer(Trainer):
@@ -335,9 +344,7 @@ class PretrainTrainer(Trainer):
     def train_step(self, step: int) -> float:
         """One optimizer step at learning rate lr_at(step); returns the loss before the update."""
         assert self.optimizer is not None
-        for group in self.optimizer.param_groups:
-            scale = group.get("lr_scale", 1.0) if step >= group.get("lr_from", 0) else 1.0  # a group's own rate
-            group["lr"] = lr_at(step, self.cfg) * scale
+        set_rates(self.optimizer, step, lr_at(step, self.cfg))  # each group's planned rate x the schedule
         task = self.task_at(step)
         blocks = random_blocks(self.stream, self.cfg.batch_size, task.block_len, self.rng)
         loss, n = task.loss(self.model, task.batch(blocks, self.rng))

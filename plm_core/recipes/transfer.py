@@ -78,7 +78,7 @@ class TransferSettings(Recipe):
         """The TrainConfig of one strategy (the caller normalizes first)."""
         from plm_core.transfer.config import TrainConfig
 
-        return TrainConfig(backbone=self.backbone, strategy=strategy, pooling=self.pooling, layer=self.layer,
+        return TrainConfig.of(backbone=self.backbone, strategy=strategy, pooling=self.pooling, layer=self.layer,
                            head=self.head, epochs=self.epochs, lr_body=self.lr_body, lr_head=self.lr_head,
                            layer_decay=self.layer_decay, batch_size=self.batch_size, max_length=self.max_length,
                            length_budget=self.length_budget, seed=self.seed, k=self.k, lora_rank=self.lora_rank,

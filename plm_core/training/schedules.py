@@ -51,9 +51,3 @@ def lr_multiplier(name: str, total: int, warmup: float = 0.1) -> Callable[[int],
     warm = 0 if name == "constant" else int(round(warmup * total))
     scheduler = get_scheduler(name, dummy, num_warmup_steps=warm, num_training_steps=max(total, 1))
     return scheduler.lr_lambdas[0]
-
-
-def lr_curve(name: str, total: int, warmup: float = 0.1) -> list[float]:
-    """The multiplier at every step 0 .. total - 1 (what the page draws next to the loss)."""
-    f = lr_multiplier(name, total, warmup)
-    return [float(f(step)) for step in range(total)]

@@ -1,7 +1,7 @@
 """Transfer learning: five modes as operations on named parameter groups, a small trainer, features.
 
     from plm_core.transfer import TrainConfig, train
-    result = train(TrainConfig(backbone="minilm-l6", mode="discriminative"), train_df, test_df)
+    result = train(TrainConfig.of(backbone="minilm-l6", mode="discriminative"), train_df, test_df)
 
 Names are imported on first use, so `import plm_core.transfer.cli` (the CLI's parser) stays light:
 torch and transformers load only when training or features are asked for.

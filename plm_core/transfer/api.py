@@ -8,7 +8,7 @@ on a freshly built random twin.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +19,12 @@ from plm_core.backbones.base import Backbone
 from plm_core.backbones.capabilities import Trainable, require
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
-from plm_core.transfer.config import TrainConfig, token_pooling, validate_config
+from plm_core.training.plan import NamedGroup, build_optimizer, probe_plans
+from plm_core.transfer.config import MODES, TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import extract_layer_features, is_hf
 from plm_core.transfer.groups import (
     GroupInfo,
-    NamedGroup,
     body_groups,
-    build_optimizer,
     group_table,
     head_groups,
     mark_unused,
@@ -38,11 +37,18 @@ from plm_core.transfer.groups import (
 from plm_core.transfer.lengths import FALLBACK, LengthReport, choose_max_length, length_report, token_lengths
 from plm_core.transfer.lora import attach_lora
 from plm_core.transfer.split import Split, split_from_frames
-from plm_core.transfer.strategies import lora_ranks
+from plm_core.transfer.strategies import GroupSetting, lora_ranks
 from plm_core.transfer.trainer import EndToEndTrainer, FeatureTrainer, TransferTrainer
 
 if TYPE_CHECKING:
     import torch
+
+
+SUMMARY_CONFIG = ("backbone", "mode", "data", "strategy", "groups", "schedule", "pooling", "layer", "head", "seed",
+                  "epochs", "max_length")  # the settings the CLI's JSON repeats, then the result's own fields:
+SUMMARY_RESULT = ("n_train", "n_test", "labels", "test_accuracy", "test_macro_f1", "trainable_params", "total_params",
+                  "stop_reason", "layer_weights", "mix_gamma", "drift", "confusion", "history", "param_groups",
+                  "timings", "lengths")
 
 
 @dataclass
@@ -74,22 +80,9 @@ class TrainResult:
 
     def summary(self) -> dict[str, Any]:
         """The CLI's JSON object."""
-        cfg = self.config
-        return {
-            "backbone": cfg.get("backbone"), "mode": cfg.get("mode"), "data": cfg.get("data"),
-            "strategy": cfg.get("strategy") or cfg.get("mode"), "groups": cfg.get("groups", ""),
-            "schedule": cfg.get("schedule", "constant"),
-            "pooling": cfg.get("pooling"), "layer": cfg.get("layer"), "head": cfg.get("head"),
-            "seed": cfg.get("seed"), "epochs": cfg.get("epochs"),
-            "n_train": self.n_train, "n_test": self.n_test, "labels": self.labels,
-            "test_accuracy": self.test_accuracy, "test_macro_f1": self.test_macro_f1,
-            "trainable_params": self.trainable_params, "total_params": self.total_params,
-            "train_seconds": round(self.train_seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1),
-            "stop_reason": self.stop_reason, "layer_weights": self.layer_weights, "mix_gamma": self.mix_gamma,
-            "drift": self.drift, "confusion": self.confusion, "history": self.history,
-            "param_groups": self.param_groups, "timings": self.timings, "max_length": cfg.get("max_length"),
-            "lengths": self.lengths,
-        }
+        mine = asdict(self)
+        return {k: self.config.get(k) for k in SUMMARY_CONFIG} | {k: mine[k] for k in SUMMARY_RESULT} | {
+            "train_seconds": round(self.train_seconds, 3), "peak_memory_mb": round(self.peak_memory_mb, 1)}
 
     def surgery(self) -> pd.DataFrame:
         return surgery_frame([GroupInfo(**row) for row in self.param_groups])
@@ -115,15 +108,15 @@ def resolve_backbone(config: TrainConfig, backbone: Backbone | None,
     """The backbone to read or train, and whether it is private (safe to train in place)."""
     from plm_core.backbones import load_backbone
 
-    gens = gens or run_generators(config.seed)
+    gens = gens or run_generators(config.data.seed)
     scratch = config.mode == "scratch"
     if backbone is None:
-        loaded = load_backbone(config.backbone, random_init=scratch, seed=config.seed)
+        loaded = load_backbone(config.backbone, random_init=scratch, seed=config.data.seed)
         if scratch and is_hf(loaded):
             init_transformer(require(loaded, "trainable").model, gens.torch)  # the run's draws, not the loader's
         return loaded, True
     if scratch and is_hf(backbone):
-        return random_twin(backbone, config.seed, gens.torch), True
+        return random_twin(backbone, config.data.seed, gens.torch), True
     return backbone, False
 
 
@@ -133,9 +126,9 @@ def n_states(backbone: Backbone) -> int:
 
 def read_state(config: TrainConfig, backbone: Backbone) -> int | None:
     """Index of the hidden state the head reads (None for the scalar mix: it reads all of them)."""
-    if config.pooling == "mix":
+    if config.strategy.pooling == "mix":
         return None
-    return config.layer % n_states(backbone)
+    return config.strategy.layer % n_states(backbone)
 
 
 def static_groups(backbone: Backbone) -> list[NamedGroup]:
@@ -170,61 +163,62 @@ def frozen_body_groups(backbone: Backbone) -> list[NamedGroup]:
 # ---- the two kinds of run -------------------------------------------------------------------------
 
 def _frozen_run(config: TrainConfig, split: Split, backbone: Backbone, callbacks: Sequence[Callback],
-                stop: StopSignal | None, gens: RunGenerators) -> tuple[TransferTrainer, list[NamedGroup], dict]:
-    import torch
-
-    from plm_core.transfer.modules import FeatureClassifier
-
+                stop: StopSignal | None) -> tuple[TransferTrainer, list[NamedGroup], dict]:
     pooling = token_pooling(config, backbone.spec.family)
-    phase = PhaseRelay(callbacks)
     t0 = time.perf_counter()
-    X_tr, hit_tr = extract_layer_features(backbone, split.train["text"].tolist(), pooling, config.max_length,
-                                          "train", progress=phase("extract_train"))
-    X_te, hit_te = extract_layer_features(backbone, split.test["text"].tolist(), pooling, config.max_length,
-                                          "test", progress=phase("extract_test"))
+    X_tr, hit_tr = extract_layer_features(backbone, split.train["text"].tolist(), pooling, config.data.max_length,
+                                          "train", progress=relay(callbacks, "extract_train"))
+    X_te, hit_te = extract_layer_features(backbone, split.test["text"].tolist(), pooling, config.data.max_length,
+                                          "test", progress=relay(callbacks, "extract_test"))
     timings = {"extract_seconds": time.perf_counter() - t0, "cache_hit": bool(hit_tr and hit_te)}
-    if config.pooling != "mix":
-        X_tr, X_te = X_tr[:, config.layer], X_te[:, config.layer]  # (N, H)
-    mean, std = X_tr.mean(axis=0), X_tr.std(axis=0) + 1e-6  # standardise with training statistics only
-    X_tr, X_te = (X_tr - mean) / std, (X_te - mean) / std
-    n_mix = X_tr.shape[1] if config.pooling == "mix" else 0
-    model = FeatureClassifier(X_tr.shape[-1], len(split.labels), config.head, n_mix, config.mlp_hidden)
-    init_module(model.head, gens.torch)  # the run's own draws (the scalar mix starts uniform)
+    if config.strategy.pooling != "mix":
+        X_tr, X_te = X_tr[:, config.strategy.layer], X_te[:, config.strategy.layer]  # (N, H)
     groups = frozen_body_groups(backbone)
     mark_unused(groups, read_state(config, backbone))
-    new = head_groups(model, backbone.n_layers)
-    trainer = FeatureTrainer(model, groups + new, torch.from_numpy(X_tr).float(), split.encode(split.train["label"]),
-                             torch.from_numpy(X_te).float(), split.encode(split.test["label"]), config,
-                             len(split.labels), callbacks, stop)
-    return trainer, groups + new, timings
+    trainer = FeatureTrainer(config, X_tr, split.encode(split.train["label"]), X_te, split.encode(split.test["label"]),
+                             len(split.labels), groups, backbone.n_layers, callbacks, stop)
+    return trainer, trainer.groups, timings
 
 
 def _end_to_end_run(config: TrainConfig, split: Split, backbone: Backbone, private: bool,
                     callbacks: Sequence[Callback], stop: StopSignal | None,
                     gens: RunGenerators) -> tuple[TransferTrainer, list[NamedGroup], dict]:
-    from plm_core.transfer.modules import TransferClassifier
 
     t0 = time.perf_counter()
     trainable = require(backbone, "trainable")
     work = trainable if private else trainable.copy()
-    limit = min(config.max_length, work.max_length)
+    limit = min(config.data.max_length, work.max_length)
     tok = work.tokenizer
     train_ids = tok(split.train["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
     test_ids = tok(split.test["text"].tolist(), truncation=True, max_length=limit)["input_ids"]
-    model = TransferClassifier(work.body, work.hidden_size, len(split.labels), config.head, config.pooling,
-                               config.layer, token_pooling(config, work.spec.family), work.n_layers + 1,
-                               config.mlp_hidden, config.dropout)
-    init_module(model.head, gens.torch)  # only the new head: the body keeps its weights
     origin = "random" if work.random_init else "pretrained"
-    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
-    ranks = lora_ranks(strategy_settings(groups, config, work.n_layers))
-    adapted = attach_lora(work.body, ranks, config.seed) if ranks else 0  # on the private copy only
-    if adapted:
-        groups = end_to_end_groups(work, model, origin, read_state(config, backbone))  # now with the adapters
-    trainer = EndToEndTrainer(model, groups, work.n_layers, train_ids, split.encode(split.train["label"]),
+    model, groups, settings, adapted = end_to_end_setup(config, work, len(split.labels), origin,
+                                                        read_state(config, backbone))
+    init_module(model.head, gens.torch)  # only the new head: the body keeps its weights
+    trainer = EndToEndTrainer(model, groups, settings, train_ids, split.encode(split.train["label"]),
                               test_ids, split.encode(split.test["label"]), tok.pad_token_id, config,
                               len(split.labels), callbacks, stop, rng=gens.numpy)
     return trainer, groups, {"prepare_seconds": time.perf_counter() - t0, "lora_projections": adapted}
+
+
+def end_to_end_model(config: TrainConfig, work: Trainable, n_classes: int) -> Any:
+    """The body with a fresh head on top (a TransferClassifier), pooling and reading what the strategy says."""
+    from plm_core.transfer.modules import TransferClassifier
+
+    s = config.strategy
+    return TransferClassifier(work.body, work.hidden_size, n_classes, s.head, s.pooling, s.layer,
+                              token_pooling(config, work.spec.family), work.n_layers + 1, s.mlp_hidden, s.dropout)
+
+
+def end_to_end_setup(config: TrainConfig, work: Trainable, n_classes: int, origin: str,
+                     state: int | None) -> tuple[Any, list[NamedGroup], list[GroupSetting], int]:
+    """The model, its groups, the strategy's setting per group (the plan, decided once) and the LoRA projections
+    adapted where it puts adapters (`work` must be a private copy then: adapters change its modules)."""
+    model = end_to_end_model(config, work, n_classes)
+    groups = end_to_end_groups(work, model, origin, state)
+    settings = strategy_settings(groups, config, work.n_layers)
+    adapted = attach_lora(work.body, lora_ranks(settings), config.data.seed) if lora_ranks(settings) else 0
+    return model, end_to_end_groups(work, model, origin, state) if adapted else groups, settings, adapted
 
 
 def end_to_end_groups(work: Trainable, model: Any, origin: str, state: int | None) -> list[NamedGroup]:
@@ -254,27 +248,22 @@ def drift_reference(groups: list[NamedGroup], original: Any) -> dict:
     return untouched | snapshot([g for g in groups if g.origin == "new"])
 
 
-class PhaseRelay:
-    """Turns feature-extraction progress into `on_phase` callbacks."""
-
-    def __init__(self, callbacks: Sequence[Callback]) -> None:
-        self.callbacks = callbacks
-
-    def __call__(self, phase: str):
-        def report(done: int, total: int) -> None:
-            for cb in self.callbacks:
-                cb.on_phase(None, phase, done, total)
-        return report
+def relay(callbacks: Sequence[Callback], phase: str) -> Callable[[int, int], None]:
+    """Feature-extraction progress (done, total) -> `on_phase` callbacks."""
+    def report(done: int, total: int) -> None:
+        for cb in callbacks:
+            cb.on_phase(None, phase, done, total)
+    return report
 
 
 def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, backbone: Backbone | None = None,
           callbacks: Sequence[Callback] = (), stop: StopSignal | None = None) -> TrainResult:
     """Train a classifier on `train_df` in `config.mode`, score it on `test_df` (columns text, label).
 
-    Every random draw comes from the run's own generators (seeded with config.seed), so runs started
+    Every random draw comes from the run's own generators (seeded with config.data.seed), so runs started
     at once in one process give the numbers each gives alone. Process-wide settings (torch threads,
     the global seed dropout uses) are left alone: a process that owns the run sets them with
-    `plm_core.training.own_process(config.seed, config.threads)` before calling this.
+    `plm_core.training.own_process(config.data.seed, config.data.threads)` before calling this.
     """
     validate_config(config)
     if backbone is None:
@@ -290,14 +279,14 @@ def train(config: TrainConfig, train_df: pd.DataFrame, test_df: pd.DataFrame, ba
 def _train(config: TrainConfig, split: Split, backbone: Backbone | None, callbacks: Sequence[Callback],
            stop: StopSignal | None) -> TrainResult:
     start = time.perf_counter()
-    gens = run_generators(config.seed)
+    gens = run_generators(config.data.seed)
     work, private = resolve_backbone(config, backbone, gens)
     load_seconds = time.perf_counter() - start if backbone is None else 0.0
     validate_config(config, work.spec)
     config, lengths = resolve_max_length(config, split, work)
     start = time.perf_counter()
     if config.mode == "frozen":
-        trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop, gens)
+        trainer, groups, timings = _frozen_run(config, split, work, callbacks, stop)
         reference = snapshot([g for g in groups if g.origin == "new"])
     else:
         trainer, groups, timings = _end_to_end_run(config, split, work, private, callbacks, stop, gens)
@@ -321,14 +310,14 @@ def resolve_max_length(config: TrainConfig, split: Split,
     """max_length 0 (auto) -> cover 95% of the training texts, capped by the model and the CPU budget;
     with a tokenizer, count the texts the chosen length cuts."""
     if not is_hf(backbone):
-        return (config.with_(max_length=FALLBACK) if config.max_length == 0 else config), None
+        return (config.with_(max_length=FALLBACK) if config.data.max_length == 0 else config), None
     body = require(backbone, "trainable")
     train_lengths = token_lengths(body.tokenizer, split.train["text"].tolist())
     test_lengths = token_lengths(body.tokenizer, split.test["text"].tolist())
-    auto = config.max_length == 0
-    chosen = choose_max_length(train_lengths, body.max_length, config.length_budget) if auto \
-        else min(config.max_length, body.max_length)
-    report = length_report(train_lengths, test_lengths, chosen, auto, config.length_budget, body.max_length)
+    auto = config.data.max_length == 0
+    chosen = choose_max_length(train_lengths, body.max_length, config.data.length_budget) if auto \
+        else min(config.data.max_length, body.max_length)
+    report = length_report(train_lengths, test_lengths, chosen, auto, config.data.length_budget, body.max_length)
     return config.with_(max_length=chosen), report
 
 
@@ -357,70 +346,29 @@ def build_result(config: TrainConfig, split: Split, trainer: TransferTrainer, gr
 
 # ---- inspecting the surgery before training ---------------------------------------------------------
 
-def param_groups(model_or_backbone: Any, mode: str | None, config: TrainConfig | None = None, epoch: int = 1,
-                 optimizer: Any = None, groups: Sequence[NamedGroup] | None = None,
+def param_groups(backbone: Backbone, mode: str | None, config: TrainConfig | None = None, epoch: int = 1,
                  n_classes: int = 2) -> list[GroupInfo]:
-    """The head-surgery rows, read from an optimizer.
-
-    Given a trainer's `groups` and `optimizer`, reads them directly. Given a backbone, builds the new
-    head and the optimizer the mode would use at `epoch` (over the shared parameters, without changing
-    them or their requires_grad flags) and reads that.
-    """
-    if groups is not None and optimizer is not None:
-        return group_table(groups, optimizer)
-    backbone = model_or_backbone
-    config = config or TrainConfig(backbone=backbone.spec.name)
-    config = config.with_(mode=mode) if mode is not None and not config.strategy else config
+    """The head-surgery rows the strategy would give at `epoch`, read from the optimizer it would build with a new
+    head over the shared parameters (neither they nor their requires_grad flags change; LoRA previews on a copy)."""
+    config = config or TrainConfig.of(backbone=backbone.spec.name)
+    config = config.with_(mode=mode) if mode is not None and config.preset in MODES else config
     validate_config(config, backbone.spec)
-    preview_groups, optimizer, schedule, plans = _preview(backbone, config, epoch, n_classes)
-    return group_table(preview_groups, optimizer, schedule, plans)
-
-
-def _preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
-    from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
-
-    model: torch.nn.Module
-    optimizer: torch.optim.Optimizer
     if config.mode == "frozen" or not is_hf(backbone):
+        from plm_core.transfer.modules import FeatureClassifier
+
         groups = frozen_body_groups(backbone)
-        mix = n_states(backbone) if config.pooling == "mix" else 0
-        model = FeatureClassifier(backbone.hidden_size, n_classes, config.head, mix, config.mlp_hidden)
-    else:
-        body = require(backbone, "trainable")
-        model = TransferClassifier(body.body, body.hidden_size, n_classes, config.head,
-                                   config.pooling, config.layer, token_pooling(config, backbone.spec.family),
-                                   n_states(backbone), config.mlp_hidden, config.dropout)
-        origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
-        groups = body_groups(body.body, body.n_layers, origin) + dropped_groups(body, origin)
-    mark_unused(groups, read_state(config, backbone))
-    groups += head_groups(model, backbone.n_layers)
-    plans = plan_groups(groups, config, backbone.n_layers, epoch)
-    if config.mode != "frozen" and lora_ranks(strategy_settings(groups, config, backbone.n_layers)):
-        return _lora_preview(backbone, config, epoch, n_classes)
-    if config.mode == "frozen":
-        import torch
-
-        params = [p for g in groups if g.origin == "new" for p in g.params]
-        optimizer = torch.optim.LBFGS(params, lr=1.0)
-    else:
-        optimizer = build_optimizer(plans, config.weight_decay)
-    return groups, optimizer, {p.group.name: p.unfreeze_epoch for p in plans}, plans
-
-
-def _lora_preview(backbone: Backbone, config: TrainConfig, epoch: int, n_classes: int):
-    """LoRA changes the modules: the preview runs on a private copy of the body (the shared one is untouched)."""
-    from plm_core.transfer.modules import TransferClassifier
-
-    work = require(backbone, "trainable").copy()
-    model = TransferClassifier(work.body, work.hidden_size, n_classes, config.head, config.pooling, config.layer,
-                               token_pooling(config, backbone.spec.family), n_states(backbone), config.mlp_hidden,
-                               config.dropout)
-    origin = "random" if work.random_init else "pretrained"
-    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
-    attach_lora(work.body, lora_ranks(strategy_settings(groups, config, work.n_layers)), config.seed)
-    groups = end_to_end_groups(work, model, origin, read_state(config, backbone))
-    plans = plan_groups(groups, config, work.n_layers, epoch)
-    return groups, build_optimizer(plans, config.weight_decay), {p.group.name: p.unfreeze_epoch for p in plans}, plans
+        mark_unused(groups, read_state(config, backbone))
+        mix = n_states(backbone) if config.strategy.pooling == "mix" else 0
+        groups += head_groups(FeatureClassifier(backbone.hidden_size, n_classes, config.strategy.head, mix,
+                                                config.strategy.mlp_hidden), backbone.n_layers)
+        plans = plan_groups(groups, strategy_settings(groups, config, backbone.n_layers), epoch)
+        return group_table(groups, build_optimizer(probe_plans(groups), kind="lbfgs"), plans)
+    work = require(backbone, "trainable")
+    work = work.copy() if config.strategy.adapters else work
+    origin = "random" if config.mode == "scratch" or backbone.random_init else "pretrained"
+    _, groups, settings, _ = end_to_end_setup(config, work, n_classes, origin, read_state(config, backbone))
+    plans = plan_groups(groups, settings, epoch)
+    return group_table(groups, build_optimizer(plans, config.optim.weight_decay), plans)
 
 
 def describe_head_surgery(backbone: Backbone, config: TrainConfig, epoch: int = 1, n_classes: int = 2) -> pd.DataFrame:

@@ -164,28 +164,32 @@ def extract_features(backbone: Backbone, texts: Sequence[str], pooling: str = "m
     return array[:, int(layer), :]
 
 
+def standardise(X_train: np.ndarray, X_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both sets scaled with the training set's mean and sd only (per feature; any leading shape)."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0) + 1e-6
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
 def fit_probe(X_train: np.ndarray, y_train: Sequence | np.ndarray, X_test: np.ndarray, y_test: Sequence | np.ndarray,
               head: str = "logreg", seed: int = 0, C: float = 1.0) -> tuple[float, float, np.ndarray]:
-    """Fit a standardised logistic regression (or small MLP) on features; (accuracy, macro-F1, predictions).
+    """The one frozen probe on given features: (accuracy, macro-F1, predicted labels).
 
-    One BLAS thread: on a shared CPU the multi-threaded fit was 10x slower (0.86 s vs 0.08 s, 1,000 x 384).
+    The Transfer lab's frozen mode itself (`FeatureTrainer`): standardised features, a seeded head, one
+    full-batch L-BFGS solve of cross-entropy + L2 (sklearn's C = 1/l2). Labels may be any values; a class seen
+    only in the test set is never predicted (its logit only learns to lose). Figures: bench/probe.py.
     """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from plm_core.transfer.config import TrainConfig
+    from plm_core.transfer.trainer import FeatureTrainer
 
-    if len(set(np.asarray(y_train).tolist())) < 2:
-        raise PLMError("transfer.err.one_class_drawn", n=len(y_train), label=str(np.asarray(y_train)[0]))
-    from threadpoolctl import threadpool_limits
-
-    if head == "mlp":
-        clf = MLPClassifier(hidden_layer_sizes=(256,), max_iter=300, random_state=seed)
-    else:
-        clf = LogisticRegression(C=C, max_iter=1000, random_state=seed)
-    with threadpool_limits(1):
-        model = make_pipeline(StandardScaler(), clf).fit(np.asarray(X_train), np.asarray(y_train))
-        pred = model.predict(np.asarray(X_test))
-    return (float(accuracy_score(y_test, pred)), float(f1_score(y_test, pred, average="macro", zero_division=0)),
-            pred)
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    if len(set(y_train.tolist())) < 2:
+        raise PLMError("transfer.err.one_class_drawn", n=len(y_train), label=str(y_train[0]))
+    classes = np.unique(np.concatenate([y_train, y_test]))
+    trainer = FeatureTrainer(TrainConfig.of(backbone="", head=head, l2=1.0 / C, seed=seed),
+                             np.asarray(X_train, dtype=np.float32), np.searchsorted(classes, y_train),
+                             np.asarray(X_test, dtype=np.float32), np.searchsorted(classes, y_test), len(classes))
+    trainer.fit()
+    ev = trainer.last_eval
+    if ev is None:  # the loss diverged (features with inf / NaN): nothing was predicted
+        raise PLMError("transfer.err.nan_loss", epoch=1, step=1, lr="1")
+    return ev.accuracy, ev.macro_f1, classes[ev.predictions]

@@ -8,18 +8,18 @@ and every table the UI shows is read back from that optimizer.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
 import torch
 from torch import nn
 
+from plm_core.training.plan import GroupPlan, NamedGroup
 from plm_core.transfer.config import MAX_LR, TrainConfig
 from plm_core.transfer.strategies import (
     GroupSetting,
-    StrategyParams,
     apply_edits,
     check_settings,
     preset_settings,
@@ -27,27 +27,6 @@ from plm_core.transfer.strategies import (
 
 LAYER_RE = re.compile(r"(?:^|\.)(?:layer|layers|h|block)\.(\d+)\.")
 EMBED_HINTS = ("embed", "wte", "wpe", "shared")
-
-
-@dataclass
-class NamedGroup:
-    """One named slice of the model: its parameters, where they come from and how deep they sit."""
-
-    name: str  # "embeddings", "layer.0" ... "layer.{L-1}", "mix", "head", "pooler"
-    params: list[nn.Parameter]  # empty for bodies that are not torch modules (GloVe, USE)
-    origin: str  # "pretrained" | "random" (scratch twin) | "new" (head, mix)
-    depth: int  # 0 = embeddings, l = layer l-1 (so hidden state l), L+1 = head
-    n_params: int = 0  # filled from params when there are any
-    note: str = ""  # "unused": never on the forward path (pooler, layers above the read one); "dropped": left out
-    param_names: list[str] = field(default_factory=list)  # parameter names in the model (BitFit, LoRA pick by name)
-
-    def __post_init__(self) -> None:
-        if self.params:
-            self.n_params = sum(p.numel() for p in self.params)
-
-    def named(self) -> list[tuple[str, nn.Parameter]]:
-        names = self.param_names if len(self.param_names) == len(self.params) else [""] * len(self.params)
-        return list(zip(names, self.params, strict=False))
 
 
 @dataclass
@@ -67,27 +46,6 @@ class GroupInfo:
 
     def as_row(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass
-class GroupPlan:
-    """What a strategy decides for one group at one epoch."""
-
-    group: NamedGroup
-    trainable: bool
-    lr: float
-    unfreeze_epoch: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    chosen: list[nn.Parameter] | None = None  # the part that learns (BitFit, LoRA); None = every parameter
-    lora_rank: int = 0
-    bias_only: bool = False
-
-    @property
-    def train_params(self) -> list[nn.Parameter]:
-        """The parameters the optimizer gets (empty when the group is frozen at this epoch)."""
-        if not self.trainable:
-            return []
-        return list(self.group.params) if self.chosen is None else list(self.chosen)
 
 
 def layer_index(param_name: str) -> int | None:
@@ -142,12 +100,9 @@ def mark_unused(groups: Sequence[NamedGroup], read_state: int | None) -> None:
 
 
 def strategy_settings(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int) -> list[GroupSetting]:
-    """The config's strategy preset for these groups, with the table's (`config.groups`) edits on top."""
-    params = StrategyParams(config.lr_body, config.lr_head, config.layer_decay, config.epochs, config.k,
-                            config.lora_rank)
-    names = [g.name for g in groups]
-    settings = preset_settings(config.preset, names, n_layers, params)
-    settings = apply_edits(settings, config.groups) if config.groups else settings
+    """The config's strategy preset for these groups, with the table's (`config.strategy.groups`) edits on top."""
+    settings = preset_settings(config.preset, [g.name for g in groups], n_layers, config)
+    settings = apply_edits(settings, config.strategy.groups) if config.strategy.groups else settings
     check_settings(settings, MAX_LR)
     return settings
 
@@ -177,43 +132,19 @@ def chosen_params(group: NamedGroup, setting: GroupSetting) -> list[nn.Parameter
     return None
 
 
-def plan_groups(groups: Sequence[NamedGroup], config: TrainConfig, n_layers: int, epoch: int = 1) -> list[GroupPlan]:
-    """The strategy as data: per group, trainable or not, which part, its learning rate, at this epoch."""
+def plan_groups(groups: Sequence[NamedGroup], settings: Sequence[GroupSetting], epoch: int = 1) -> list[GroupPlan]:
+    """The strategy's settings (`strategy_settings`, decided once per run) at this epoch: per group, trainable or
+    not, which part, its learning rate."""
     plans = []
-    for g, s in zip(groups, strategy_settings(groups, config, n_layers), strict=False):
+    for g, s in zip(groups, settings, strict=False):
         trainable = s.active(epoch) and g.note != "unused" and bool(g.params)
         plans.append(GroupPlan(g, trainable, float(s.lr), s.unfreeze_epoch, chosen=chosen_params(g, s),
                                lora_rank=s.lora_rank, bias_only=s.bias_only))
     return plans
 
 
-def apply_trainability(plans: Iterable[GroupPlan]) -> None:
-    """Set requires_grad to match the plan (only ever on a private copy, never on a shared model)."""
-    for plan in plans:
-        chosen = {id(p) for p in plan.train_params}
-        for p in plan.group.params:
-            p.requires_grad_(id(p) in chosen)
-
-
-def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float) -> torch.optim.Optimizer:
-    """AdamW over the trainable parameters only; each group keeps its name and (base) learning rate."""
-    param_groups = [
-        {"params": p.train_params, "lr": p.lr, "initial_lr": p.lr, "name": p.group.name}
-        for p in plans if p.train_params
-    ]
-    try:  # the fused CPU kernel is about twice as fast as the per-tensor loop
-        return torch.optim.AdamW(param_groups, weight_decay=weight_decay, fused=True)
-    except (RuntimeError, TypeError, ValueError):
-        return torch.optim.AdamW(param_groups, weight_decay=weight_decay)
-
-
-def optimizer_param_ids(optimizer: torch.optim.Optimizer) -> set[int]:
-    return {id(p) for group in optimizer.param_groups for p in group["params"]}
-
-
 def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer | None,
-                schedule: dict[str, int | None] | None = None,
-                plans: Sequence[GroupPlan] | None = None) -> list[GroupInfo]:
+                plans: Sequence[GroupPlan] = ()) -> list[GroupInfo]:
     """Read every group's state back from the optimizer: trainable iff the optimizer holds (its part of) it.
 
     The learning rate shown is the group's base rate (`initial_lr`), not the schedule's value of the moment;
@@ -224,7 +155,7 @@ def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer |
     if optimizer is not None:
         for og in optimizer.param_groups:
             held.update({id(p): None if line_search else float(og.get("initial_lr", og["lr"])) for p in og["params"]})
-    by_name = {p.group.name: p for p in plans or ()}
+    by_name = {p.group.name: p for p in plans}
     rows = []
     for g in groups:
         lrs = {lr for p in g.params if (lr := held.get(id(p))) is not None}
@@ -238,7 +169,7 @@ def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer |
         else:
             status = g.note if g.note in ("unused", "dropped") else "frozen"
         rows.append(GroupInfo(g.name, g.n_params, trainable or bool(n_held), max(lrs) if lrs else None, g.origin,
-                              status, (schedule or {}).get(g.name), n_held,
+                              status, plan.unfreeze_epoch if plan else None, n_held,
                               plan.lora_rank if plan else 0, plan.bias_only if plan else False))
     return rows
 
@@ -260,7 +191,6 @@ def relative_drift(groups: Sequence[NamedGroup], reference: dict[str, list[torch
     for g in groups:
         ref = reference.get(g.name)
         if not g.params or ref is None or g.name == "mix":  # the mix starts at zero: see its layer weights
-            continue
             continue
         with torch.no_grad():
             diff = sum(float((p.detach() - r).double().pow(2).sum()) for p, r in zip(g.params, ref, strict=True))

@@ -15,18 +15,19 @@ from typing import Any
 
 from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
+from plm_core.training import Callback, Trainer
 from plm_core.transfer.api import TrainResult, train
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
 from plm_core.transfer.split import Split, make_split
-from plm_core.transfer.trainer import TRAIN_COST, Callback, Trainer, TransferTrainer
+from plm_core.transfer.trainer import TRAIN_COST, TransferTrainer
 
 
 def estimated_cost(config: TrainConfig, n_train: int, n_test: int) -> float:
     """Rough work of a run in forward passes over one example (to weight the progress bar)."""
     if config.mode == "frozen":
         return float(n_train + n_test)
-    return float(config.epochs * (TRAIN_COST * n_train + n_test))
+    return float(config.optim.epochs * (TRAIN_COST * n_train + n_test))
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class TransferJob:
 
     @property
     def seed(self) -> int:
-        return self.configs[0].seed
+        return self.configs[0].data.seed
 
     def labels(self) -> list[str]:
         return unique_labels(self.configs)
@@ -54,7 +55,7 @@ class TransferJob:
         out = []
         for racer, config in zip(self.labels(), self.configs, strict=False):
             for variant in seed_variants(config, self.seeds):
-                label = f"{racer} · seed {variant.seed}" if self.seeds > 1 else racer
+                label = f"{racer} · seed {variant.data.seed}" if self.seeds > 1 else racer
                 out.append((racer, label, variant))
         return out
 
@@ -190,5 +191,5 @@ SECONDS_PER_UNIT = 5.7e-4  # seconds per (forward pass over one example) per mil
 def estimate_seconds(configs: Sequence[TrainConfig], n_train: int, n_test: int, seeds: int,
                      params: int) -> float:
     """About how long a race takes: every racer's work x seeds, scaled by model size and text length."""
-    units = sum(estimated_cost(c, n_train, n_test) * max(c.max_length or 64, 16) / 64 for c in configs)
+    units = sum(estimated_cost(c, n_train, n_test) * max(c.data.max_length or 64, 16) / 64 for c in configs)
     return units * max(int(seeds), 1) * SECONDS_PER_UNIT * params / 1e6

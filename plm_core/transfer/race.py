@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,8 +11,8 @@ import pandas as pd
 from plm_core.backbones.base import Backbone
 from plm_core.errors import PLMError
 from plm_core.figures import sample_sd
-from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.transfer.api import TrainResult, train
+from plm_core.training.callbacks import StopSignal
+from plm_core.transfer.api import TrainResult
 from plm_core.transfer.config import Mode, TrainConfig
 from plm_core.transfer.split import Split
 
@@ -23,7 +23,7 @@ MAX_SEEDS = 5
 def check_race(configs: Sequence[TrainConfig]) -> None:
     if not (MIN_RACERS <= len(configs) <= MAX_RACERS):
         raise PLMError("transfer.err.race_size", n=len(configs), low=MIN_RACERS, high=MAX_RACERS)
-    if len({c.seed for c in configs}) > 1:
+    if len({c.data.seed for c in configs}) > 1:
         raise PLMError("transfer.err.race_seed")
 
 
@@ -38,7 +38,7 @@ def unique_labels(configs: Sequence[TrainConfig]) -> list[str]:
     for c in configs:
         label: str = c.strategy_label
         if sum(o.strategy_label == c.strategy_label for o in configs) > 1:
-            label += f" ({c.pooling}, {c.head}, L{c.layer})"
+            label += f" ({c.strategy.pooling}, {c.strategy.head}, L{c.strategy.layer})"
         labels.append(label)
     return labels
 
@@ -59,7 +59,7 @@ class RaceResult:
 
 def seed_variants(config: TrainConfig, seeds: int) -> list[TrainConfig]:
     """The racer with seeds seed, seed + 1, ..., seed + n - 1 (same split: only training randomness varies)."""
-    return [config.with_(seed=config.seed + i) for i in range(max(int(seeds), 1))]
+    return [config.with_(seed=config.data.seed + i) for i in range(max(int(seeds), 1))]
 
 
 def check_seeds(seeds: int) -> None:
@@ -108,20 +108,14 @@ def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> p
 
 
 def run_race(configs: Sequence[TrainConfig], split: Split, backbone: Backbone | None = None,
-             callbacks: Sequence[Callback] = (), stop: StopSignal | None = None,
-             on_result: Callable[[int, TrainResult], None] | None = None, seeds: int = 1) -> RaceResult:
-    """Train every config on the same examples, each over `seeds` seeds; stops early when `stop` is set."""
-    check_race(configs)
-    check_seeds(seeds)
-    runs = [(label, c) for label, config in zip(unique_labels(configs), configs, strict=False)
-            for c in seed_variants(config, seeds)]
-    labels, results = [], []
-    for i, (label, config) in enumerate(runs):
-        if stop is not None and stop.is_set():
-            break
-        result = train(config, split.train, split.test, backbone, callbacks, stop)
-        labels.append(label)
-        results.append(result)
-        if on_result:
-            on_result(i, result)
-    return RaceResult(labels, results)
+             stop: StopSignal | None = None, seeds: int = 1) -> RaceResult:
+    """Every config on the same examples, each over `seeds` seeds, through the Transfer job's own loop
+    (`run_transfer`, as the lab and the CLI run it) in this process; stops early when `stop` is set."""
+    from plm_core.jobs.model import JobContext
+    from plm_core.transfer.jobs import TransferJob, run_transfer
+
+    loader = None if backbone is None else (lambda name, random_init=False: backbone)
+    ctx = JobContext(lambda event: None, stop, loader)
+    state = run_transfer(TransferJob(tuple(configs), split=split, race=True, seeds=seeds), ctx)
+    done = [r for r in state.runs if r.result is not None]
+    return RaceResult([r.racer for r in done], [r.result for r in done if r.result is not None])

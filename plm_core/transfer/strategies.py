@@ -15,8 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from plm_core.errors import PLMError
+
+if TYPE_CHECKING:
+    from plm_core.transfer.config import TrainConfig
 
 STRATEGIES: tuple[str, ...] = (
     "frozen", "finetune", "discriminative", "gradual", "chain_thaw", "freeze_bottom", "embeddings_frozen",
@@ -69,38 +73,32 @@ def depth_of(name: str, n_layers: int) -> int:
     return n_layers + 1
 
 
-@dataclass(frozen=True)
-class StrategyParams:
-    """The numbers a preset reads (taken from a TrainConfig)."""
-
-    lr_body: float
-    lr_head: float
-    layer_decay: float
-    epochs: int
-    k: int  # freeze bottom k / train top k layers
-    lora_rank: int
+Preset = Callable[[str, int, "TrainConfig"], GroupSetting]
 
 
-Preset = Callable[[str, int, StrategyParams], GroupSetting]
+def _discriminative_lr(name: str, n_layers: int, p: TrainConfig) -> float:
+    o = p.optim
+    return o.lr_head if name in NEW_GROUPS else o.lr_body * o.layer_decay ** (n_layers - depth_of(name, n_layers))
 
 
-def _discriminative_lr(name: str, n_layers: int, p: StrategyParams) -> float:
-    return p.lr_head if name in NEW_GROUPS else p.lr_body * p.layer_decay ** (n_layers - depth_of(name, n_layers))
+def _base_lr(name: str, p: TrainConfig) -> float:
+    """The head's rate for the new groups (head, scalar mix), the body's for the rest."""
+    return p.optim.lr_head if name in NEW_GROUPS else p.optim.lr_body
 
 
-def _finetune(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
-    return GroupSetting(name, True, p.lr_body)  # one learning rate for everything (head included)
+def _finetune(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
+    return GroupSetting(name, True, p.optim.lr_body)  # one learning rate for everything (head included)
 
 
-def _frozen(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
-    return GroupSetting(name, name in NEW_GROUPS, p.lr_head)
+def _frozen(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
+    return GroupSetting(name, name in NEW_GROUPS, p.optim.lr_head)
 
 
-def _discriminative(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _discriminative(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     return GroupSetting(name, True, _discriminative_lr(name, n_layers, p))
 
 
-def _gradual(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _gradual(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     """ULMFiT: the head at epoch 1, the top layer at 2, ..., the embeddings at L + 2."""
     when = 1 if name in NEW_GROUPS else n_layers - depth_of(name, n_layers) + 2
     return GroupSetting(name, True, _discriminative_lr(name, n_layers, p), unfreeze_epoch=when)
@@ -113,48 +111,47 @@ def chain_thaw_phase(epoch: int, n_phases: int, epochs: int) -> int:
     return round((epoch - 1) * (n_phases - 1) / (epochs - 1))
 
 
-def _chain_thaw(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _chain_thaw(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     """Felbo et al. 2017: the head alone, then one body group at a time bottom to top, then everything.
 
     Phases: 0 = head, 1 = embeddings, ..., L + 1 = top layer, L + 2 = all; spread over the epochs.
     """
     n_phases = n_layers + 3
-    phase_of = {e: chain_thaw_phase(e, n_phases, p.epochs) for e in range(1, p.epochs + 1)}
+    phase_of = {e: chain_thaw_phase(e, n_phases, p.optim.epochs) for e in range(1, p.optim.epochs + 1)}
     own = 0 if name in NEW_GROUPS else depth_of(name, n_layers) + 1
     epochs = tuple(e for e, ph in phase_of.items() if ph in (own, n_phases - 1))
-    lr = p.lr_head if name in NEW_GROUPS else p.lr_body
-    return GroupSetting(name, bool(epochs), lr, thaw_epochs=epochs)
+    return GroupSetting(name, bool(epochs), _base_lr(name, p), thaw_epochs=epochs)
 
 
-def _freeze_bottom(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
-    frozen = depth_of(name, n_layers) <= p.k and name not in NEW_GROUPS  # embeddings + the bottom k layers
-    return GroupSetting(name, not frozen, p.lr_head if name in NEW_GROUPS else p.lr_body)
+def _freeze_bottom(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
+    frozen = depth_of(name, n_layers) <= p.strategy.k and name not in NEW_GROUPS  # embeddings + the bottom k layers
+    return GroupSetting(name, not frozen, _base_lr(name, p))
 
 
-def _embeddings_frozen(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
-    return GroupSetting(name, name != "embeddings", p.lr_head if name in NEW_GROUPS else p.lr_body)
+def _embeddings_frozen(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
+    return GroupSetting(name, name != "embeddings", _base_lr(name, p))
 
 
-def _top_k(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _top_k(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     depth = depth_of(name, n_layers)
-    keep = name in NEW_GROUPS or (name.startswith("layer.") and depth > n_layers - p.k)
-    return GroupSetting(name, keep, p.lr_head if name in NEW_GROUPS else p.lr_body)
+    keep = name in NEW_GROUPS or (name.startswith("layer.") and depth > n_layers - p.strategy.k)
+    return GroupSetting(name, keep, _base_lr(name, p))
 
 
-def _bitfit(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _bitfit(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     """Ben Zaken et al. 2022: only biases (and LayerNorm) in the body, plus the new head."""
     if name in NEW_GROUPS:
-        return GroupSetting(name, True, p.lr_head)
-    return GroupSetting(name, True, p.lr_body * ADAPTER_LR_FACTOR, bias_only=True)
+        return GroupSetting(name, True, p.optim.lr_head)
+    return GroupSetting(name, True, p.optim.lr_body * ADAPTER_LR_FACTOR, bias_only=True)
 
 
-def _lora(name: str, n_layers: int, p: StrategyParams) -> GroupSetting:
+def _lora(name: str, n_layers: int, p: TrainConfig) -> GroupSetting:
     """Hu et al. 2021: rank-r adapters on every layer's attention projections; the base stays frozen."""
     if name in NEW_GROUPS:
-        return GroupSetting(name, True, p.lr_head)
+        return GroupSetting(name, True, p.optim.lr_head)
     if name.startswith("layer."):
-        return GroupSetting(name, True, p.lr_body * ADAPTER_LR_FACTOR, lora_rank=p.lora_rank)
-    return GroupSetting(name, False, p.lr_body)
+        return GroupSetting(name, True, p.optim.lr_body * ADAPTER_LR_FACTOR, lora_rank=p.strategy.lora_rank)
+    return GroupSetting(name, False, p.optim.lr_body)
 
 
 PRESETS: dict[str, Preset] = {
@@ -164,8 +161,8 @@ PRESETS: dict[str, Preset] = {
 }
 
 
-def preset_settings(strategy: str, names: Sequence[str], n_layers: int, params: StrategyParams) -> list[GroupSetting]:
-    """The preset's setting for every named group."""
+def preset_settings(strategy: str, names: Sequence[str], n_layers: int, params: TrainConfig) -> list[GroupSetting]:
+    """The preset's setting for every named group, from the config's rates, epochs, k and LoRA rank."""
     if strategy not in PRESETS:
         raise PLMError("transfer.err.bad_strategy", strategy=strategy, choices=", ".join(STRATEGIES))
     return [PRESETS[strategy](name, n_layers, params) for name in names]

@@ -20,23 +20,22 @@ from torch import nn
 
 from plm_core.backbones.base import pad_batch
 from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.training.schedules import lr_multiplier
-from plm_core.training.trainer import MemoryMonitor, Trainer
-from plm_core.transfer.config import TrainConfig
-from plm_core.transfer.groups import (
-    GroupInfo,
+from plm_core.training.generators import init_module, run_generators
+from plm_core.training.plan import (
     GroupPlan,
     NamedGroup,
     apply_trainability,
     build_optimizer,
-    group_table,
-    plan_groups,
+    probe_plans,
+    set_rates,
 )
-
-__all__ = [  # Callback, Trainer and MemoryMonitor live in plm_core.training; importable from here too
-    "Callback", "EndToEndTrainer", "Evaluation", "FeatureTrainer", "MemoryMonitor", "TRAIN_COST", "Trainer",
-    "TransferTrainer", "bucket_batches", "classification_metrics", "collate", "length_order",
-]
+from plm_core.training.schedules import lr_multiplier
+from plm_core.training.trainer import Trainer
+from plm_core.transfer.config import TrainConfig
+from plm_core.transfer.features import standardise
+from plm_core.transfer.groups import GroupInfo, group_table, head_groups, plan_groups
+from plm_core.transfer.modules import FeatureClassifier
+from plm_core.transfer.strategies import GroupSetting
 
 TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + backward)
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
@@ -110,7 +109,7 @@ class TransferTrainer(Trainer):
 
     def n_epochs(self) -> int:
         """Passes over the training examples (frozen mode overrides: one solve, no epochs)."""
-        return self.config.epochs
+        return self.config.optim.epochs
 
     def loop(self) -> None:
         for epoch in range(1, self.n_epochs() + 1):
@@ -148,46 +147,39 @@ class TransferTrainer(Trainer):
 class EndToEndTrainer(TransferTrainer):
     """finetune / discriminative / gradual / scratch: the body's layers learn with the head."""
 
-    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], n_layers: int, train_ids: list[list[int]],
+    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], settings: Sequence[GroupSetting],
+                 train_ids: list[list[int]],
                  y_train: np.ndarray, test_ids: list[list[int]], y_test: np.ndarray, pad_id: int,
                  config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
                  stop: StopSignal | None = None, rng: np.random.Generator | None = None) -> None:
         super().__init__(config, n_classes, callbacks, stop)
-        self.model, self.groups, self.n_layers = model, list(groups), n_layers
+        self.model, self.groups, self.settings = model, list(groups), list(settings)
         self.train_ids, self.y_train = train_ids, torch.as_tensor(y_train)
         self.test_ids, self.y_test = test_ids, y_test
         self.pad_id = pad_id
-        self.rng = rng if rng is not None else np.random.default_rng(config.seed)  # the run's batch order
+        self.rng = rng if rng is not None else np.random.default_rng(config.data.seed)  # the run's batch order
         self.plans: list[GroupPlan] = []
         self.trainable_key: tuple[bool, ...] = ()
         self.optimizer_builds = 0
         self.global_step = 0
-        steps = math.ceil(len(train_ids) / config.batch_size)
+        steps = math.ceil(len(train_ids) / config.optim.batch_size)
         self.steps_per_epoch = steps
-        self.lr_factor = lr_multiplier(config.schedule, config.epochs * steps, config.warmup)  # step -> x base lr
-        self.work_total = config.epochs * (TRAIN_COST * len(train_ids) + len(test_ids))
+        o = config.optim
+        self.lr_factor = lr_multiplier(o.schedule, o.epochs * steps, o.warmup)  # step -> x the planned rates
+        self.work_total = config.optim.epochs * (TRAIN_COST * len(train_ids) + len(test_ids))
 
     def begin_epoch(self, epoch: int) -> None:
         """Apply the mode's plan for this epoch; rebuild the optimizer only if trainability changed."""
-        self.plans = plan_groups(self.groups, self.config, self.n_layers, epoch)
+        self.plans = plan_groups(self.groups, self.settings, epoch)
         key = tuple(p.trainable for p in self.plans)
         if key != self.trainable_key:
             apply_trainability(self.plans)
-            self.optimizer = build_optimizer(self.plans, self.config.weight_decay)  # fresh state
+            self.optimizer = build_optimizer(self.plans, self.config.optim.weight_decay)  # fresh state
             self.optimizer_builds += 1
             self.trainable_key = key
 
     def surgery(self) -> list[GroupInfo]:
-        schedule = {p.group.name: p.unfreeze_epoch for p in self.plans}
-        return group_table(self.groups, self.optimizer, schedule, self.plans)
-
-    def set_step_lr(self) -> float:
-        """Every group's lr = its base lr x the schedule at this (global) step; the largest lr now."""
-        assert self.optimizer is not None
-        factor = float(self.lr_factor(self.global_step))
-        for group in self.optimizer.param_groups:
-            group["lr"] = group["initial_lr"] * factor
-        return max(g["lr"] for g in self.optimizer.param_groups)
+        return group_table(self.groups, self.optimizer, self.plans)
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
@@ -195,8 +187,8 @@ class EndToEndTrainer(TransferTrainer):
         total_loss, correct, seen = 0.0, 0, 0
         assert self.optimizer is not None
         lr = max(g["lr"] for g in self.optimizer.param_groups)
-        for batch in bucket_batches(lengths, self.config.batch_size, self.rng):
-            lr = self.set_step_lr()
+        for batch in bucket_batches(lengths, self.config.optim.batch_size, self.rng):
+            lr = set_rates(self.optimizer, self.global_step, float(self.lr_factor(self.global_step)))
             input_ids, mask = collate([self.train_ids[i] for i in batch], self.pad_id)  # (B, T)
             logits = self.model(input_ids, mask)  # (B, C)
             target = self.y_train[batch]
@@ -207,9 +199,9 @@ class EndToEndTrainer(TransferTrainer):
                 break
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            if self.config.grad_clip > 0:
+            if self.config.optim.grad_clip > 0:
                 torch.nn.utils.clip_grad_norm_([p for g in self.optimizer.param_groups for p in g["params"]],
-                                               self.config.grad_clip)
+                                               self.config.optim.grad_clip)
             self.optimizer.step()
             total_loss += loss_value * len(batch)
             correct += int((logits.argmax(-1) == target).sum())
@@ -225,7 +217,7 @@ class EndToEndTrainer(TransferTrainer):
         self.model.eval()
         order = length_order([len(x) for x in self.test_ids])
         logits_all = torch.empty((len(self.test_ids), self.n_classes))
-        batch = max(self.config.batch_size, 64)
+        batch = max(self.config.optim.batch_size, 64)
         with torch.inference_mode():
             for start in range(0, len(order), batch):
                 idx = order[start : start + batch]
@@ -237,24 +229,30 @@ class EndToEndTrainer(TransferTrainer):
 
 
 class FeatureTrainer(TransferTrainer):
-    """Frozen mode: the head (and scalar mix) learn on cached features with full-batch L-BFGS."""
+    """Frozen mode, the one frozen probe: the head (and scalar mix) learn on cached features with full-batch L-BFGS.
 
-    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], X_train: torch.Tensor, y_train: np.ndarray,
-                 X_test: torch.Tensor, y_test: np.ndarray, config: TrainConfig, n_classes: int,
+    Features (N, H), or (N, L+1, H) under a scalar mix, are standardised with the training set's statistics; the
+    head is drawn from the run's seed; the body's groups are only listed (they never enter the optimizer).
+    """
+
+    def __init__(self, config: TrainConfig, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
+                 y_test: np.ndarray, n_classes: int, body: Sequence[NamedGroup] = (), n_layers: int = 0,
                  callbacks: Sequence[Callback] = (), stop: StopSignal | None = None) -> None:
         super().__init__(config, n_classes, callbacks, stop)
-        self.model, self.groups = model, list(groups)
-        self.X_train, self.y_train = X_train, torch.as_tensor(y_train)
-        self.X_test, self.y_test = X_test, y_test
-        params = [p for g in self.groups if g.origin == "new" for p in g.params]  # head (+ mix) only
-        self.optimizer = torch.optim.LBFGS(params, lr=1.0, max_iter=config.frozen_iters,
-                                           history_size=20, line_search_fn="strong_wolfe")
-        self.optimizer.param_groups[0]["name"] = "head"
+        X_train, X_test = standardise(X_train, X_test)
+        s = config.strategy
+        self.model = FeatureClassifier(X_train.shape[-1], n_classes, s.head, X_train.shape[1] if X_train.ndim == 3
+                                       else 0, s.mlp_hidden)
+        init_module(self.model.head, run_generators(config.data.seed).torch)  # the scalar mix starts uniform
+        self.groups = [*body, *head_groups(self.model, n_layers)]
+        self.X_train, self.y_train = torch.from_numpy(X_train).float(), torch.as_tensor(y_train)  # (N, [L+1,] H)
+        self.X_test, self.y_test = torch.from_numpy(X_test).float(), y_test
+        self.optimizer = build_optimizer(probe_plans(self.groups), kind="lbfgs", max_iter=config.optim.frozen_iters)
         self.work_total = len(X_train) + len(X_test)
 
     def n_epochs(self) -> int:
         """One full-batch L-BFGS solve on fixed features: there are no epochs to draw (the history has one
-        record, the charts one point), whatever config.epochs says for the end-to-end modes."""
+        record, the charts one point), whatever config.optim.epochs says for the end-to-end modes."""
         return 1
 
     def surgery(self) -> list[GroupInfo]:
@@ -275,7 +273,7 @@ class FeatureTrainer(TransferTrainer):
         penalty = scale * (weights[0] ** 2).sum() + sum((w ** 2).sum() for w in weights[1:])
         if mix is not None:  # ELMo regularises the layer weights towards the uniform mix
             penalty = penalty + (mix.scalars ** 2).sum()
-        return loss + penalty * (0.5 * self.config.l2 / len(self.y_train))
+        return loss + penalty * (0.5 * self.config.optim.l2 / len(self.y_train))
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()

@@ -11,10 +11,6 @@ MESSAGES = {
         "ko": "모든 학습 실행이 여기에 저장되며 재시작해도 남습니다. 찾아보고, 거르고, 한 차트에서 비교하고, 내보내거나 지울 수 있습니다.",
     },
     # ---- errors (core) -----------------------------------------------------------------------------
-    "transfer.err.bad_mode": {
-        "en": "Unknown transfer mode '{mode}'. Choose one of: {choices}.",
-        "ko": "알 수 없는 전이 방식 '{mode}'입니다. 다음 중에서 고르세요: {choices}.",
-    },
     "transfer.err.bad_pooling": {
         "en": "Unknown pooling '{pooling}'. Choose one of: {choices}.",
         "ko": "알 수 없는 풀링 '{pooling}'입니다. 다음 중에서 고르세요: {choices}.",
