@@ -90,10 +90,7 @@ def recipe_from_args(args: argparse.Namespace, labels: Sequence[str] = ()) -> An
              "words": pairs_text(parse_verbalizers(args.verbalizers, labels)),
              "desc": pairs_text(parse_label_texts(args.label_text, labels)),
              **{f"bb_{m}": name for m, name in parse_backbones(args.backbone, methods).items()}}
-    recipe, problems = FewShotCurve.parse({k: v for k, v in flags.items() if v is not None}, bounds=False)
-    if problems:
-        raise problems[0]
-    return recipe
+    return FewShotCurve.from_flags(flags)
 
 
 def build_job(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:

@@ -187,6 +187,14 @@ class Recipe:
                 problems.append(bad_value(params[key], raw))
         return cls(**values), problems
 
+    @classmethod
+    def from_flags(cls: type[R], flags: Mapping[str, Any]) -> R:
+        """The recipe from the CLI's typed flags keyed by URL name (None: not given); a bad one raises its problem."""
+        recipe, problems = cls.parse({k: v for k, v in flags.items() if v is not None}, bounds=False)
+        if problems:
+            raise problems[0]
+        return recipe
+
     def values(self) -> dict[str, Any]:
         """URL name -> value."""
         return {url: getattr(self, name) for url, name in self.field_names().items()}

@@ -81,10 +81,7 @@ def recipe_from_args(args: argparse.Namespace) -> TransferRun | TransferRace:
     else:
         flags |= {"mode": args.strategy or args.mode, "test": args.test_limit, "groups": args.groups}
     recipe_type = TransferRace if getattr(args, "command", "") == "race" else TransferRun
-    recipe, problems = recipe_type.parse({k: v for k, v in flags.items() if v is not None}, bounds=False)
-    if problems:
-        raise problems[0]
-    return recipe
+    return recipe_type.from_flags(flags)
 
 
 def prepare(args: argparse.Namespace, *_: Any) -> tuple[Any, Any, dict[str, Any]]:
