@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,10 +98,12 @@ def server_log_tail(chars: int = 3000) -> str:
     return SERVER_LOG[0].read_text(errors="replace")[-chars:]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory):
-    """Start `streamlit run app.py` on a free local port; yield its URL; stop it afterwards. Its output goes
-    to a file (a pipe nobody reads fills up after 64 KB and then blocks every thread and job worker that logs)."""
+@contextmanager
+def streamlit_server(env: dict[str, str] | None = None, log: Path | None = None, script: str = "app.py",
+                     start_s: float = 90) -> Iterator[tuple[str, int]]:
+    """`streamlit run <script>` on a free local port, `env` over this environment; yields its URL and pid once it
+    answers, stops it afterwards. Its output goes to the file `log` or nowhere (a pipe nobody reads fills up
+    after 64 KB and then blocks every thread and job worker that logs)."""
     import os
     import subprocess
     import sys
@@ -107,40 +111,48 @@ def app_server(tmp_path_factory):
     import urllib.request
 
     port = free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    SERVER_LOG[:] = [log_path]
-    log = log_path.open("wb")
+    out = log.open("wb") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        log.close()
-        raise RuntimeError("streamlit did not start within 90 s: " + server_log_tail(2000))
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        deadline = time.time() + start_s
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+            if time.time() > deadline:
+                tail = log.read_text(errors="replace")[-2000:] if log else ""
+                raise RuntimeError(f"streamlit did not start within {start_s:.0f} s: {tail}")
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """The app on a free local port for the whole session; yields its URL. Its output goes to a file."""
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    SERVER_LOG[:] = [log_path]
+    with streamlit_server(log=log_path) as (url, _pid):
+        yield url
     print(f"\napp server output: {log_path.stat().st_size} bytes in {log_path}")
 
 
-@pytest.fixture
-def browser():
-    """Headless Debian Chromium driven by Selenium through the system chromedriver (no downloads)."""
+def chromium(performance_log: bool = False, page_load_s: float = 60):
+    """Headless Debian Chromium driven by Selenium through the system chromedriver (no downloads); with
+    `performance_log`, its log records every network request (Chrome DevTools events). Skips without them."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("chromium/chromedriver not installed (make test installs them: scripts/install_browser.sh)")
     from selenium import webdriver
@@ -152,8 +164,16 @@ def browser():
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--window-size=1400,1000"):
         opts.add_argument(flag)
+    if performance_log:
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
-    driver.set_page_load_timeout(60)
+    driver.set_page_load_timeout(page_load_s)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = chromium()
     yield driver
     driver.quit()
 

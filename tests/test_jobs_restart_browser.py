@@ -4,16 +4,12 @@ and another browser sees none of it. The server here starts over a journal left 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 from test_pretrain_browser import body, press_xpath, wait_until
 
-from conftest import REPO, free_port
+from conftest import streamlit_server
 from plm_core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,27 +32,9 @@ def restarted_server(tmp_path_factory):
                                config=LivePretrainJob("mlm", steps=30, seed=i)))
         journal.slot(owner, "pretrain-live", job_id)
         journal.slot(owner, "fewshot-curves", f"gone{i:08x}")
-    port = free_port()
-    env = dict(os.environ, PLM_LAB_RUNS_DB=str(folder / "runs.sqlite"), PLM_LAB_WORKERS="1")
-    log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    env = {"PLM_LAB_RUNS_DB": str(folder / "runs.sqlite"), "PLM_LAB_WORKERS": "1"}
+    with streamlit_server(env, log=folder / "server.log") as (url, _pid):
+        yield url
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import CHROMEDRIVER, CHROMIUM
+from conftest import chromium, streamlit_server
 from plm_core.i18n import t
 from ui.pages import available_pages
 
@@ -26,20 +26,7 @@ NETWORK_EVENTS = ("Network.requestWillBeSent", "Network.webSocketCreated")
 @pytest.fixture(scope="module")
 def logging_browser():
     """Headless Chromium whose performance log records every network request (Chrome DevTools events)."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("chromium/chromedriver not installed (make test installs them: scripts/install_browser.sh)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1400,1000"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
-    driver.set_page_load_timeout(90)
+    driver = chromium(performance_log=True, page_load_s=90)
     yield driver
     driver.quit()
 
@@ -136,29 +123,10 @@ st.write("END")
 @pytest.fixture
 def user_text_app(tmp_path):
     """A one-page Streamlit app that shows hostile user text the way the pages do (ui.common, ui.figures)."""
-    import subprocess
-    import sys
-    import urllib.request
-
-    from conftest import free_port
-
     script = tmp_path / "user_text.py"
     script.write_text(USER_TEXT_APP, encoding="utf-8")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with streamlit_server(script=str(script)) as (url, _pid):
+        yield url
 
 
 def test_user_text_is_never_a_link_or_markup(user_text_app, logging_browser) -> None:

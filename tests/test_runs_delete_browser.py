@@ -4,15 +4,11 @@ two rows with the box still ticked, and a second click deleted them.)"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
-from conftest import REPO, free_port
+from conftest import streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,22 +26,9 @@ def runs_server(tmp_path, browser):
     ids = [store.save("transfer", config | {"seed": i}, {"test_accuracy": 0.6 + i / 100}, {"history": []},
                       {"train_seconds": 1.0}) for i in range(6)]
     claim_runs(ids[:4], [OWNER], store)  # runs 1-4; 5 and 6 (the newest, on top) are another browser's
-    port = free_port()
-    env = dict(os.environ, PLM_LAB_RUNS_DB=str(db), PLM_LAB_FEATURES_DIR=str(tmp_path / "features"))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url, store
-    proc.terminate()
-    proc.wait(timeout=10)
+    env = {"PLM_LAB_RUNS_DB": str(db), "PLM_LAB_FEATURES_DIR": str(tmp_path / "features")}
+    with streamlit_server(env) as (url, _pid):
+        yield url, store
 
 
 def wait_for(driver, text: str, timeout: float = 120) -> None:
