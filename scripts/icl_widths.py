@@ -24,11 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--steps", type=int, default=3000)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--threads", type=int, default=1)
+    t.add_argument("--symbols", type=int, default=8, help="letters of the mapping (8 shipped; chance = 1/symbols)")
     t.add_argument("--out", type=Path, default=None, help="folder (default: assets/checkpoints/tiny-gpt-icl-<width>)")
     s = sub.add_parser("sweep", help="evaluate the shipped widths and write the sweep file")
     s.add_argument("--seeds", type=int, default=3)
     s.add_argument("--sequences", type=int, default=1000, help="held-out sequences per seed")
     s.add_argument("--widths", default=",".join(str(w) for w in (16, 32, 64)), help="shipped widths, narrowest first")
+    s.add_argument("--root", type=Path, default=None, help="folder holding tiny-gpt-icl-<width>/ (default: shipped)")
     s.add_argument("--out", type=Path, default=None)
     args = p.parse_args(argv)
 
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         torch.set_num_threads(args.threads)
         torch.manual_seed(args.seed)
-        task = icl.IclTask()
+        task = icl.IclTask(symbols=args.symbols)
         cfg = icl.IclTrainConfig(d_model=args.width, steps=args.steps, seed=args.seed)
         result = icl.train_icl(task, cfg, log=lambda line: print(line, flush=True))
         card = icl.save_icl(result, task, cfg, args.out or icl.icl_dir(args.width), args.threads)
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     torch.set_num_threads(1)
     widths = tuple(int(w) for w in args.widths.split(","))
-    record = icl.run_sweep(widths, seeds=tuple(range(args.seeds)), sequences=args.sequences, out=args.out)
+    record = icl.run_sweep(widths, seeds=tuple(range(args.seeds)), sequences=args.sequences, out=args.out,
+                           root=args.root)
     print("\n".join(icl.sweep_table(record)))
     return 0
 

@@ -297,19 +297,21 @@ def sweep_record(curves: dict[int, IclCurve], cards: dict[int, dict], seeds: tup
 
 
 def run_sweep(widths: tuple[int, ...] = WIDTHS, seeds: tuple[int, ...] = (0, 1, 2), sequences: int = 1000,
-              out: Path | None = None) -> dict:
-    """Evaluate every shipped width on the same held-out draws and write the sweep file; returns its record."""
+              out: Path | None = None, root: Path | None = None) -> dict:
+    """Evaluate every width (shipped, or under `root`) on the same held-out draws and write the sweep file
+    (shipped: the sweep file and each width's README); returns its record."""
     curves: dict[int, IclCurve] = {}
     cards: dict[int, dict] = {}
     task = IclTask()
+    folders = {d: (root / f"tiny-gpt-icl-{d}") if root else icl_dir(d) for d in widths}
     for d in widths:
-        model, task = load_icl(icl_dir(d))
+        model, task = load_icl(folders[d])
         curves[d] = icl_curve(model, task, SWEEP_KS, seeds, sequences)
-        cards[d] = read_json(icl_dir(d) / "model_card.json")
+        cards[d] = read_json(folders[d] / "model_card.json")
     record = sweep_record(curves, cards, seeds, sequences, task)
-    target = out or sweep_path()
+    target = out or (root / SWEEP_NAME if root else sweep_path())
     write_json(target, record)
-    if out is None:
+    if out is None and root is None:
         for entry in record["widths"]:
             write_icl_readme(icl_dir(int(entry["d_model"])), entry)
     return record
