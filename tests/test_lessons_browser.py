@@ -10,7 +10,8 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import yaml
 from test_jobs_browser import press
 from test_pretrain_browser import body, click, wait_until
 
-from conftest import free_port
+from conftest import streamlit_server
 from plm_core import urlparams
 from plm_core.i18n import all_messages, t
 from plm_core.i18n.names import run_name
@@ -44,33 +45,25 @@ def small_lessons(folder: Path) -> Path:
     return folder
 
 
+@contextmanager
+def prepared_lesson_2(tmp: Path, lessons: Path) -> Iterator[tuple[str, int, str]]:
+    """Lesson 2 of the lessons in `lessons` prepared through the CLI (`lesson prepare`) on a private runs DB and
+    caches in `tmp`, then an app server on the same; yields its URL, its pid and what `lesson prepare` printed."""
+    env = {"PYTHONUNBUFFERED": "1", "PLM_LAB_UMAP_WARMUP": "0", "PLM_LAB_RUNS_DB": str(tmp / "runs.sqlite"),
+           "PLM_LAB_FEATURES_DIR": str(tmp / "features"), "PLM_LAB_LESSONS_DIR": str(lessons)}
+    prepared = subprocess.run([sys.executable, "-m", "plm_core", "lesson", "prepare", "2"], cwd=REPO,
+                              env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
+    assert prepared.returncode == 0, prepared.stderr[-2000:]
+    with streamlit_server(env) as (url, pid):
+        yield url, pid, prepared.stdout
+
+
 @pytest.fixture(scope="module")
 def lesson_app(tmp_path_factory):
     """Lesson 2 prepared through the CLI, then an app server on the same private runs DB and caches."""
     tmp = tmp_path_factory.mktemp("lessons")
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PLM_LAB_UMAP_WARMUP="0", PLM_LAB_RUNS_DB=str(tmp / "runs.sqlite"),
-               PLM_LAB_FEATURES_DIR=str(tmp / "features"), PLM_LAB_LESSONS_DIR=str(small_lessons(tmp / "lessons")))
-    prepared = subprocess.run([sys.executable, "-m", "plm_core", "lesson", "prepare", "2"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=900)
-    assert prepared.returncode == 0, prepared.stderr[-2000:]
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url, proc.pid
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with prepared_lesson_2(tmp, small_lessons(tmp / "lessons")) as (url, pid, _printed):
+        yield url, pid
 
 
 def fixed_part(key: str, lang: str) -> str:
@@ -160,7 +153,9 @@ def walk_lesson_2(url: str, pid: int, browser, lang: str) -> None:
     assert not sidebar or not sidebar[0].is_displayed()
     assert not any(e.is_displayed() for e in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stForm']"))
 
-    browser.get(f"{url}/lessons?lang={lang}&teacher=1")  # the teacher sees the class's predictions
-    wait_until(browser, lambda b: title[3]["question"]["prompt"][lang] in b, timeout=120)
-    wait_until(browser, lambda b: bool(browser.find_elements(
-        By.CSS_SELECTOR, ".st-key-teacher-2-transfer-3 [data-testid='stPlotlyChart']")), timeout=60)
+    # ?teacher=1 opens nothing any more: the teacher view, clear and prepare belong to a class's teacher (the
+    # class panel, tests/test_classroom_browser.py)
+    browser.get(f"{url}/lessons?lang={lang}&teacher=1")
+    wait_until(browser, lambda b: t("classroom.start", lang) in b, timeout=120)
+    page = body(browser)
+    assert t("classroom.clear", lang) not in page and t("lessons.prepare", lang) not in page

@@ -3,20 +3,15 @@ changing anything is answered from the result cache (the form's recipe has the l
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 from test_jobs_browser import press
-from test_lessons_browser import fixed_part
+from test_lessons_browser import fixed_part, prepared_lesson_2
 from test_pretrain_browser import body, wait_until
 
-from conftest import free_port
 from plm_core.i18n import t
 from plm_core.i18n.names import run_name
 
@@ -39,29 +34,9 @@ def prepared_app(tmp_path_factory):
     """The step prepared through `lesson prepare`, then an app server on the same private runs DB and caches."""
     tmp = tmp_path_factory.mktemp("recipes")
     settings = one_step_lesson(tmp / "lessons")
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PLM_LAB_UMAP_WARMUP="0", PLM_LAB_RUNS_DB=str(tmp / "runs.sqlite"),
-               PLM_LAB_FEATURES_DIR=str(tmp / "features"), PLM_LAB_LESSONS_DIR=str(tmp / "lessons"))
-    prepared = subprocess.run([sys.executable, "-m", "plm_core", "lesson", "prepare", "2"], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=900)
-    assert prepared.returncode == 0 and "step 1: done" in prepared.stdout, prepared.stderr[-2000:]
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=REPO, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url, settings
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with prepared_lesson_2(tmp, tmp / "lessons") as (url, _pid, printed):
+        assert "step 1: done" in printed, printed[-2000:]
+        yield url, settings
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
