@@ -13,6 +13,7 @@ Helpers every stage calls (catalog, errors, paths, the backbone registry, data l
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 import tempfile
@@ -30,6 +31,7 @@ STAGES = (  # module prefix -> its stage of recipe -> job -> plan -> trainer -> 
     ("plm_core.transfer.modules", "trainer"), ("plm_core.transfer.features", "trainer"),
     ("plm_core.transfer.records", "store"), ("plm_core.runs", "store"),
 )
+CORE = str(Path(__file__).resolve().parent.parent / "plm_core")
 HELPERS = ("plm_core.i18n", "plm_core.errors", "plm_core.paths", "plm_core.backbones", "plm_core.data",
            "plm_core.manifest", "plm_core.jobs.refs", "plm_core.jobs.keys")
 
@@ -44,7 +46,8 @@ def trace(quiet_too: bool = False) -> tuple[list[str], Any]:
     trail: list[str] = []
 
     def profile(frame, event, arg) -> None:  # noqa: ANN001 - sys.setprofile's signature
-        if event == "call" and frame.f_code.co_name != "<module>":  # a function, not an import
+        code = frame.f_code  # a function of a plm_core file: no import, class body or dataclass-made method
+        if event == "call" and code.co_flags & inspect.CO_OPTIMIZED and code.co_filename.startswith(CORE):
             module = str(frame.f_globals.get("__name__", ""))
             if module.startswith("plm_core") and (quiet_too or not module.startswith(HELPERS)) \
                     and (not trail or trail[-1] != module):
