@@ -28,37 +28,16 @@ from plm_core.errors import PLMError
 
 BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's lock
 EXIT_NOT_SAVED = 3  # CLI exit status: the result was printed, but storing it failed
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind        TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    app_version TEXT NOT NULL,
-    config      TEXT NOT NULL,
-    metrics     TEXT NOT NULL,
-    curves      TEXT NOT NULL,
-    timings     TEXT NOT NULL
-);
+RUN_DATA = ("kind", "created_at", "app_version", "config", "metrics", "curves", "timings")  # TEXT, in runs and trash
+RUN_COLUMNS = ", ".join(("id", *RUN_DATA))  # a run's row: the trash holds the same columns, then when and batch
+_DATA_SQL = ", ".join(f"{column} TEXT NOT NULL" for column in RUN_DATA)
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY AUTOINCREMENT, {_DATA_SQL});
 CREATE INDEX IF NOT EXISTS runs_kind ON runs(kind);
-CREATE TABLE IF NOT EXISTS run_owners (
-    run_id      INTEGER NOT NULL,
-    owner       TEXT NOT NULL,
-    PRIMARY KEY (run_id, owner)
-);
-CREATE TABLE IF NOT EXISTS runs_trash (
-    id          INTEGER PRIMARY KEY,
-    kind        TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    app_version TEXT NOT NULL,
-    config      TEXT NOT NULL,
-    metrics     TEXT NOT NULL,
-    curves      TEXT NOT NULL,
-    timings     TEXT NOT NULL,
-    deleted_at  REAL NOT NULL,
-    batch       TEXT NOT NULL
-);
+CREATE TABLE IF NOT EXISTS run_owners (run_id INTEGER NOT NULL, owner TEXT NOT NULL, PRIMARY KEY (run_id, owner));
+CREATE TABLE IF NOT EXISTS runs_trash (id INTEGER PRIMARY KEY, {_DATA_SQL},
+                                       deleted_at REAL NOT NULL, batch TEXT NOT NULL);
 """
-RUN_COLUMNS = "id, kind, created_at, app_version, config, metrics, curves, timings"
 UNDO_SECONDS = 60.0  # a deletion can be undone this long (by the session that holds its batch token)
 TRASH_KEEP_S = 30 * 24 * 3600.0  # deleted runs stay in `runs_trash` this long (recoverable with SQL), then go
 
