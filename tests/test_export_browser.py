@@ -10,11 +10,7 @@ shows that result from the cache, charts and buttons included.
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -23,7 +19,7 @@ import pytest
 from test_jobs_browser import press, tab
 from test_pretrain_browser import body, wait_until
 
-from conftest import REPO, free_port, open_app_page
+from conftest import open_app_page, streamlit_server
 from plm_core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -94,26 +90,9 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("export")
     db = tmp / "runs.sqlite"
     seed_defaults(db, tmp / "features")
-    port = free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1", PLM_LAB_RUNS_DB=str(db), PLM_LAB_FEATURES_DIR=str(tmp / "features"))
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
+    env = {"PLM_LAB_RUNS_DB": str(db), "PLM_LAB_FEATURES_DIR": str(tmp / "features")}
+    with streamlit_server(env, log=tmp / "server.log") as (url, _pid):
         yield Server(url, tmp / "server.log")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture
