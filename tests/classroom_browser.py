@@ -83,7 +83,9 @@ class Chromium:
     def new_context(self, width: int, height: int, phone: bool = False) -> str:
         """A fresh browser context (no cookies shared with the others) with one tab of this size; its handle."""
         context = self.cdp("Target.createBrowserContext")["browserContextId"]
-        target = str(self.cdp("Target.createTarget", url="about:blank", browserContextId=context)["targetId"])
+        # its own window: a background tab of a shared window is throttled (its screen would not follow in time)
+        target = str(self.cdp("Target.createTarget", url="about:blank", browserContextId=context,
+                              newWindow=True)["targetId"])
         self.driver.switch_to.window(target)
         set_viewport(self.driver, width, height, phone)
         return target
