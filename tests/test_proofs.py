@@ -146,6 +146,22 @@ def test_gpt3_three_outcomes_and_the_missing_sweep() -> None:
     assert "a_outcome" in alone.params and "reproduced" not in alone.message("en").split(" — ")[0]
     flat = {"w32": {0: [50.0] * 3, 8: [60.0, 62.0, 61.0]}, "w128": {0: [50.0] * 3, 8: [59.0, 61.0, 60.0]}}
     assert v.gpt3_verdict("gemma3-270m", rising, flat).outcome == "not_reproduced"
+    at_ceiling = v.gpt3_verdict("gemma3-270m", rising, flat, ceiling=True)  # every width at the ideal reader
+    assert at_ceiling.outcome == "inconclusive" and at_ceiling.reason == "inconclusive_ceiling"
+    assert v.gpt3_verdict("smollm2-135m", falling, flat, ceiling=True).reason == "not_reproduced_ceiling"
+
+
+def test_the_shipped_width_sweep_sits_at_the_ideal_readers_ceiling(tmp_path) -> None:
+    import json
+
+    from plm_core.evidence.cards_probes import SWEEP_FILE, sweep_at_ceiling
+
+    assert sweep_at_ceiling(SWEEP_FILE)  # 16 / 32 / 64 wide all match the ideal reader within 2 points
+    raw = json.loads(SWEEP_FILE.read_text(encoding="utf-8"))
+    raw["widths"][0]["accuracy"] = {k: [x * 0.5 for x in v] for k, v in raw["widths"][0]["accuracy"].items()}
+    (tmp_path / "sweep.json").write_text(json.dumps(raw), encoding="utf-8")
+    assert not sweep_at_ceiling(tmp_path / "sweep.json")
+    assert not sweep_at_ceiling(tmp_path / "missing.json")
 
 
 def test_ethayarajh_three_outcomes_and_its_bootstrap() -> None:

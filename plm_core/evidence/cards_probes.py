@@ -96,6 +96,22 @@ def read_sweep(path: Path = SWEEP_FILE) -> dict[str, dict[int, list[float]]] | N
         if out else None
 
 
+CEILING_POINTS = 2.0  # a width within this many points of the ideal reader at every K is at the task's ceiling
+
+
+def sweep_at_ceiling(path: Path = SWEEP_FILE) -> bool:
+    """Whether every width of the sweep scores within CEILING_POINTS of the ideal reader (who answers from the
+    demonstrations perfectly) at every K: then the task is too easy to tell widths apart."""
+    if not path.exists():
+        return False
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    ideal = {int(k): float(np.mean(v)) for k, v in (raw.get("ideal") or {}).items()}
+    widths = read_sweep(path) or {}
+    scale = 100.0 if ideal and max(ideal.values()) <= 1.0 else 1.0
+    return bool(ideal) and all(abs(float(np.mean(v)) - scale * ideal[k]) <= CEILING_POINTS
+                               for curve in widths.values() for k, v in curve.items() if k in ideal)
+
+
 def run_gpt3(p: PromptPreset, ctx: Any) -> ProofResult:
     """(a) accuracy vs K demonstrations with a base decoder (and any `also` beside it); (b) the width sweep file."""
     from plm_core.data import get_dataset
@@ -122,7 +138,7 @@ def run_gpt3(p: PromptPreset, ctx: Any) -> ProofResult:
     extra = {"curves": curves, "majority": round(majority, 2), "base": p.base, "test": len(task.test),
              "sweep": {w: {str(k): [round(x, 2) for x in v] for k, v in c.items()} for w, c in sweep.items()}
              if sweep else None}
-    return ProofResult("gpt3", rows, gpt3_verdict(p.base, base_arms, sweep), "accuracy", extra)
+    return ProofResult("gpt3", rows, gpt3_verdict(p.base, base_arms, sweep, sweep_at_ceiling()), "accuracy", extra)
 
 
 # ---- Ethayarajh -------------------------------------------------------------------------------------

@@ -172,11 +172,12 @@ def seed_difference(label: tuple[str, str, str], a: Sequence[float], b: Sequence
     return judged(name, float(x.mean()), low, high, unit, rule, margin, len(x), 0, label)
 
 
-def gpt3_verdict(model: str, by_k: Mapping[int, Arm], sweep: Mapping[str, Mapping[int, Sequence[float]]] | None
-                 ) -> Verdict:
+def gpt3_verdict(model: str, by_k: Mapping[int, Arm], sweep: Mapping[str, Mapping[int, Sequence[float]]] | None,
+                 ceiling: bool = False) -> Verdict:
     """(a) demonstrations help a base model: accuracy at the largest K minus zero-shot (superiority, paired per text
     and seed); (b) steeper with size, from the width sweep (width -> K -> accuracy per seed, narrowest first): the
-    widest model's gain from K = 0 to the largest K minus the narrowest model's. Missing (b) is inconclusive."""
+    widest model's gain from K = 0 to the largest K minus the narrowest model's. Missing (b), or (b) with every width
+    at the ideal reader's ceiling (`ceiling`), is inconclusive."""
     k_max = max(by_k)
     arms = {str(k): a for k, a in by_k.items()}
     a = compare((model, shot_name(k_max), "zero"), arms, {str(k_max): 1.0, "0": -1.0}, "superiority", GPT3_MARGIN,
@@ -192,10 +193,11 @@ def gpt3_verdict(model: str, by_k: Mapping[int, Arm], sweep: Mapping[str, Mappin
                             GPT3_MARGIN, "accuracy")
         parts.append(b)
         params["b"] = b.text()
-        outcome = combine([a.outcome, b.outcome])
+        # every width at the ideal reader's ceiling: the task cannot tell the widths apart, so (b) says nothing
+        outcome = combine([a.outcome, "inconclusive" if ceiling else b.outcome])
     else:
         outcome = combine([a.outcome, "inconclusive"])
-    reason = f"{outcome}{'' if sweep else '_no_sweep'}"
+    reason = f"{outcome}{'_ceiling' if sweep and ceiling else '' if sweep else '_no_sweep'}"
     return Verdict("gpt3", outcome, reason, params, tuple(parts))
 
 
