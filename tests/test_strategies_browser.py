@@ -7,6 +7,7 @@ from test_pretrain_browser import body as body_text
 from test_pretrain_browser import wait_until
 
 from plm_core.i18n import t
+from plm_core.i18n.names import run_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,7 +59,8 @@ def test_three_strategy_race_with_lora(app_server, browser, lang):
     assert t("transfer.one_seed_note", lang) in text
     from selenium.webdriver.support.ui import WebDriverWait
 
-    names = ("lora r=8", "frozen", "finetune")  # the table is a canvas; the charts' labels are SVG text, drawn
+    names = tuple(run_name(s, lang) for s in ("lora r=8", "frozen", "finetune"))  # the table is a canvas; the
+    # charts' labels (catalog names, as the screen names the strategies) are SVG text, drawn
     WebDriverWait(browser, 60, poll_frequency=0.5).until(  # a moment after the heading
         lambda d: all(name in d.page_source for name in names))
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid='stPlotlyChart']")
