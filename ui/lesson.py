@@ -401,6 +401,7 @@ def reveal(lesson: Lesson, index: int, step: Step, question: Question, said: str
         if step.reveal is not None:
             st.markdown(md_escape(step.reveal.get(lang())))
 
+    ensure_step_job(step)  # before watching: a job submitted later in this run would never be polled
     watch(lambda: step_snapshots(step), live)  # redrawn while the step's job runs
 
 
@@ -414,8 +415,8 @@ def step_snapshots(step: Step) -> list:
     return [snap] if snap is not None else []
 
 
-def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
-    """The step's job into the page's own slot (once: unless the slot already shows exactly this config)."""
+def ensure_step_job(step: Step) -> None:
+    """The step's job in its page's slot, submitted unless the slot already shows exactly this config."""
     from plm_core.lessons.jobs import step_job
     from ui.jobs import snapshot, submit
 
@@ -425,6 +426,15 @@ def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
     snap = snapshot(job.slot)
     if snap is None or snap.config != job.config:
         submit(job.slot, job.kind, job.config)
+
+
+def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
+    """The step's job into the page's own slot (once: unless the slot already shows exactly this config)."""
+    from plm_core.lessons.jobs import step_job
+
+    ensure_step_job(step)
+    if step_job(step) is None:
+        return
     if not presenting():
         st.caption(tr("lessons.bar.result_below"))
 

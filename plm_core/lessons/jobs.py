@@ -30,7 +30,8 @@ class StepJob:
 
     @property
     def config(self) -> Any:
-        return self.recipe.job_config()
+        """The job config of the normalized recipe: what the form and `jobs.run` submit for the same settings."""
+        return self.recipe.normalized().job_config()
 
 
 def step_recipe(step: Step, overrides: Mapping[str, str] | None = None) -> tuple[str, Recipe] | None:
