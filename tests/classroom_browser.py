@@ -4,14 +4,13 @@ Selenium's window to it, with its own viewport (a phone is 390x844 with touch)."
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from conftest import free_port
+from conftest import streamlit_server as app_server  # noqa: F401 - the class tests' and bench's app server
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -116,42 +115,6 @@ def watch(driver, texts: list[str]) -> None:
 def seen(driver) -> dict[str, float]:
     """Text -> when (unix seconds) it first appeared in this tab."""
     return {k: v / 1000.0 for k, v in (driver.execute_script("return window.plmSeen || {}") or {}).items()}
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def app_server(env: dict[str, str], log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """The real app (streamlit run app.py) on a free port with `env`; yields its URL and pid."""
-    port = free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=REPO,
-                            env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log:
-            out.close()  # type: ignore[union-attr]
 
 
 def rss_mb(pid: int) -> float:
