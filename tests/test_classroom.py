@@ -127,16 +127,18 @@ def test_teacher_moves_reveals_clears_and_ends(db) -> None:
 def test_prepare_submits_the_lessons_jobs_for_the_teacher(db) -> None:
     class Service:
         def __init__(self) -> None:
-            self.calls: list[tuple[str, str]] = []
+            self.calls: list[tuple[str, str, str, int]] = []
 
-        def submit(self, kind, config, owner="", slot="", **_):
-            self.calls.append((owner, slot))
+        def submit(self, kind, config, owner="", slot="", group="", priority=0, **_):
+            self.calls.append((owner, slot, group, priority))
             return f"job{len(self.calls)}"
 
     state, key = cl.start_class("2-transfer", db)
     service = Service()
     ids = cl.prepare_class(state.code, key, service, "teacher-browser", db)
-    assert ids and all(owner == "teacher-browser" for owner, _ in service.calls)
+    # the teacher's jobs, in the class's group, ahead of the students' (priority 1)
+    assert ids and all((owner, group, priority) == ("teacher-browser", state.code, 1)
+                       for owner, _, group, priority in service.calls)
 
 
 def test_several_classes_at_once_and_a_restart(db) -> None:

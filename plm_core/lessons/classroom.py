@@ -312,9 +312,10 @@ def open_classes(lesson: str | None = None, path: Path | None = None) -> list[Cl
 
 def prepare_class(code: str, key: str | None, service: object, owner: str, path: Path | None = None
                   ) -> dict[int, str]:
-    """Teacher only: every step's job of the class's lesson through the job service (step index -> job id)."""
+    """Teacher only: every step's job of the class's lesson through the job service (step index -> job id), as the
+    class's teacher's: in the class's group, ahead of its students' jobs in the queue."""
     from plm_core.lessons.jobs import submit_lesson
     from plm_core.lessons.model import get_lesson
 
     state = _live(require_teacher(code, key, "prepare", path))
-    return submit_lesson(service, get_lesson(state.lesson), owner)
+    return submit_lesson(service, get_lesson(state.lesson), owner, group=state.code, priority=1)

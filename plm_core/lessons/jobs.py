@@ -70,13 +70,14 @@ class Prepared:
     seconds: float  # how long it took to compute (0 when it was cached)
 
 
-def submit_lesson(service: Any, lesson: Lesson, owner: str = "", overrides: Mapping[str, str] | None = None
-                  ) -> dict[int, str]:
-    """Submit every step's job (identical ones are computed once); step index -> job id."""
+def submit_lesson(service: Any, lesson: Lesson, owner: str = "", overrides: Mapping[str, str] | None = None,
+                  group: str = "", priority: int = 0) -> dict[int, str]:
+    """Submit every step's job (identical ones are computed once); step index -> job id. `group` and `priority`:
+    a class's code and 1 for its teacher (the class's quota; ahead of the students' jobs in the queue)."""
     from plm_core.jobs import run
 
-    return {i: run(job.recipe, service=service, owner=owner, slot=f"lesson:{lesson.id}:{i}")
-            for i, job in lesson_jobs(lesson, overrides).items()}
+    return {i: run(job.recipe, service=service, owner=owner, slot=f"lesson:{lesson.id}:{i}", group=group,
+                   priority=priority) for i, job in lesson_jobs(lesson, overrides).items()}
 
 
 def prepare(service: Any, lesson: Lesson, overrides: Mapping[str, str] | None = None,
