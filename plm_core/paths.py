@@ -10,8 +10,8 @@ Environment variables:
 
 from __future__ import annotations
 
-import importlib.util
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,11 +43,12 @@ def runs_db_path() -> Path:
 
 
 def package_dir(module: str) -> Path | None:
-    """Folder of an installed package, found without importing it (some __init__s import missing deps)."""
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
+    """Folder of an installed package (`a` or `a.b`), found on sys.path without importing it (some packages'
+    __init__s import dependencies that are not installed); None when no entry of sys.path has it."""
+    if not module or any(not part.isidentifier() for part in module.split(".")):
         return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
+    for entry in sys.path:
+        folder = Path(entry or ".").joinpath(*module.split("."))
+        if folder.is_dir():
+            return folder
+    return None

@@ -71,3 +71,12 @@ def test_cli_datasets_json():
 def test_cli_rejects_bad_usage(args, fragment):
     out = cli(*args)
     assert out.returncode != 0 and fragment in out.stderr
+
+
+def test_every_catalog_module_is_listed():
+    """The catalog's modules are listed by hand (no import by name): a module in the folder but not in CATALOGS
+    would silently drop its messages."""
+    from plm_core.i18n.catalog import CATALOGS
+
+    files = {p.stem for p in (REPO / "plm_core" / "i18n" / "catalog").glob("*.py") if p.stem != "__init__"}
+    assert files == {m.__name__.rsplit(".", 1)[1] for m in CATALOGS}

@@ -12,9 +12,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-# importlib below the root only where it finds data, not code: the catalog folder's modules (each area adds
-# its own file) and an installed package's folder (`paths.package_dir`, find_spec)
-IMPORTLIB_ALLOWED = {"plm_core/wiring.py", "plm_core/i18n/__init__.py", "plm_core/paths.py"}
+# importlib only in the composition root (the catalog lists its modules; `paths.package_dir` reads sys.path)
+IMPORTLIB_ALLOWED = {"plm_core/wiring.py"}
 STRING_TARGET = re.compile(r"""["']plm_core(\.\w+)+:\w+["']""")  # "plm_core.module:function"
 
 

@@ -1,7 +1,8 @@
 """Message catalog: every piece of UI text, in Korean and English.
 
-Each module in `plm_core/i18n/catalog/` defines `MESSAGES = {key: {"en": "...", "ko": "..."}}`; one module
-per page or area, so features add their own text without touching each other's. Values are
+Each module in `plm_core/i18n/catalog/` (listed in its `CATALOGS`) defines
+`MESSAGES = {key: {"en": "...", "ko": "..."}}`; one module per page or area, so features add their own text
+without touching each other's. Values are
 `str.format` templates: `t("data.err.missing_column", "ko", column="text", found="a, b")`. A Korean particle
 after a value is a format spec naming it, chosen by how the value ends (`plm_core.i18n.korean`):
 "{name:은} 고정됩니다" → "MiniLM은 고정됩니다"; never a "은(는)" fallback.
@@ -9,8 +10,6 @@ after a value is a format spec naming it, chosen by how the value ends (`plm_cor
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
 from typing import Any
 
@@ -23,14 +22,13 @@ DEFAULT_LANGUAGE = "ko"
 @lru_cache(maxsize=1)
 def all_messages() -> dict[str, dict[str, str]]:
     """All messages from every catalog module, merged; a key defined twice is an error."""
-    pkg = importlib.import_module("plm_core.i18n.catalog")
+    from plm_core.i18n.catalog import CATALOGS
 
     merged: dict[str, dict[str, str]] = {}
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for module in CATALOGS:
         for key, texts in module.MESSAGES.items():
             if key in merged:
-                raise ValueError(f"message key {key!r} is defined twice (second time in {info.name}.py)")
+                raise ValueError(f"message key {key!r} is defined twice (second time in {module.__name__})")
             merged[key] = texts
     return merged
 
