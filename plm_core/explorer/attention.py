@@ -166,17 +166,6 @@ def row_sum_error(weights: np.ndarray) -> float:
     return float(np.abs(weights.sum(axis=-1) - 1.0).max())
 
 
-def head_table(weights: np.ndarray) -> pd.DataFrame:
-    """Per layer and head: entropy of the rows (spread) and mean distance |i - j| attended (locality)."""
-    tq, tk = weights.shape[-2:]
-    dist = np.abs(np.arange(tq)[:, None] - np.arange(tk)[None, :])  # (Tq, Tk)
-    entropy = -(weights * np.log(np.clip(weights, 1e-12, None))).sum(-1).mean(-1)  # (L, nh)
-    distance = (weights * dist).sum(-1).mean(-1)  # (L, nh)
-    rows = [{"layer": li + 1, "head": h + 1, "entropy": float(entropy[li, h]), "mean_distance": float(distance[li, h])}
-            for li in range(weights.shape[0]) for h in range(weights.shape[1])]
-    return pd.DataFrame(rows)
-
-
 # ---- running a model with a mask of our choice -----------------------------------------------------
 MaskRun = PieceRun  # one forward pass with a chosen mask (the backbone's `run_pieces` computes it)
 

@@ -38,10 +38,6 @@ class MLMResult:
     attention_original: np.ndarray  # (L, T, T) head-averaged, original text
 
 
-def maskable_positions(tokens: Sequence[str], special: Sequence[bool]) -> list[int]:
-    return [i for i, s in enumerate(special) if not s]
-
-
 def fill_masks(backbone: Backbone, text: str, positions: Sequence[int], top_k: int = 5,
                mask_kind: MaskKind = "native") -> MLMResult:
     """Replace the pieces at `positions` by [MASK] and ask the masked-LM head what goes there."""

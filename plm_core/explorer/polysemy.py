@@ -300,10 +300,6 @@ def occurrence_table(wv: WordVectors, pset: PolysemySet, lang: str = "en") -> pd
     return pd.DataFrame(rows, columns=["sense", "text", "pieces", "found"])
 
 
-def sense_names(pset: PolysemySet, keys: Sequence[str], lang: str = "en") -> list[str]:
-    return [pset.sense_name(k, lang) for k in keys]
-
-
 # ---- points to draw --------------------------------------------------------------------------------
 def unit_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to length 1: distances between them then depend on cosine similarity only."""

@@ -31,10 +31,6 @@ def _byte_decoder() -> dict[str, int]:
     return {chr(c): b for b, c in zip(printable, codes, strict=True)}
 
 
-def is_byte_level(backbone: Backbone) -> bool:
-    return backbone.byte_level
-
-
 def readable_piece(raw: str) -> str:
     """A byte-level piece as text ('Ġbank' -> '▁bank'); bytes that are only part of a character as '⟨EB⟩'."""
     table = _byte_decoder()

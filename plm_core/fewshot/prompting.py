@@ -256,9 +256,3 @@ def context_length(model: Any) -> int:
     """Longest input the model's position embeddings allow."""
     cfg = model.config
     return int(getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None) or 512)
-
-
-def prompt_pieces(backbone: Any, prompt: str) -> list[str]:
-    """The prompt cut into the pieces the model reads (for the 'exactly as the model sees it' view)."""
-    ids = backbone.tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    return [backbone.piece(i) for i in ids]

@@ -93,16 +93,3 @@ def prepare(service: Any, lesson: Lesson, overrides: Mapping[str, str] | None = 
         raise PLMError("lessons.err.prepare_timeout", lesson=lesson.id, seconds=round(timeout))
     return [Prepared(i, s.job_id, s.status.value, bool(s.cached), 0.0 if s.cached else float(s.compute_seconds or 0))
             for i, s in snaps.items()]
-
-
-def cached_result(lesson: Lesson, index: int, overrides: Mapping[str, str] | None = None,
-                  cache: Any = None) -> Any | None:
-    """The prepared result of one step from the result cache (None: not prepared, or no job)."""
-    from plm_core.jobs.cache import ResultCache
-    from plm_core.jobs.keys import recipe_key
-
-    job = step_job(lesson.steps[index], overrides)
-    if job is None:
-        return None
-    hit = (cache or ResultCache()).get(recipe_key(job.recipe))
-    return hit.result if hit is not None else None

@@ -22,7 +22,6 @@ reads the y after exactly K pairs, on held-out sequences drawn from generators t
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import asdict, dataclass
@@ -353,8 +352,3 @@ def write_icl_readme(folder: Path, entry: dict | None = None) -> Path:
     path = folder / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def load_sweep(path: Path | None = None) -> dict | None:
-    p = path or sweep_path()
-    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None

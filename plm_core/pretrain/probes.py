@@ -258,61 +258,6 @@ def readme_text(card: dict, answer: Ranked | str) -> str:
     return "\n".join(lines)
 
 
-def write_overview() -> Path:
-    """assets/checkpoints/README.md: one row per shipped checkpoint, from the model cards."""
-    from plm_core.pretrain.checkpoints import all_cards, checkpoints_root, folder_size
-
-    rows = ["| checkpoint | objective | params | steps | tokens seen | wall time | val loss | random-init val loss "
-            "| size | probe |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
-    for objective, c in all_cards().items():
-        size = folder_size(checkpoints_root() / c["name"]) / 1e6
-        probe = c.get("probe", {})
-        rows.append(f"| {c['name']} | {objective} | {c['params']:,} | {c['steps']:,} | {c['tokens_seen']:,} | "
-                    f"{c['wall_time_s']:.0f} s | {c['final_val_loss']:.3f} | {c['random_init_val_loss']:.3f} | "
-                    f"{size:.1f} MB | `{probe.get('text', '')}` → {'pass' if probe.get('passed') else 'fail'} |")
-    text = "\n".join([
-        "# Tiny pretrained checkpoints", "",
-        "Five tiny models pretrained by this project on one corpus (assets/corpus) with one WordPiece vocabulary "
-        "(`tokenizer/`) on a 2-core CPU (threads per run in each model card). Weights are float16 safetensors. "
-        "Each folder has `model_card.json` and a README with its documented probe.", "", *rows, "",
-        "Losses are per objective (masked pieces, next pieces, span pieces, both directions, or the SGNS "
-        "binary losses), so compare each model with its own random-init twin, not with each other.", "",
-        "Rebuild: `python -m plm_core corpus` (only if the cache has no corpus), then "
-        "`python -m plm_core pretrain --objective <mlm|clm|span|bilm|sgns>`.", "",
-        *twin_section(checkpoints_root() / "frozen_vs_twin.json"),
-    ])
-    path = checkpoints_root() / "README.md"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def twin_section(path: Path) -> list[str]:
-    """README lines: each tiny model's frozen features against its random-init twin (frozen_vs_twin.json)."""
-    import json
-
-    if not path.exists():
-        return []
-    r = json.loads(path.read_text(encoding="utf-8"))
-    rows = ["## Frozen features against the random-init twin", "",
-            f"Test accuracy on {r['data']} ({r['n_train']} training, {r['n_test']} test examples, seed {r['seed']}), "
-            f"{r['mode']}: the same split, head and seed for the shipped weights and for the same architecture "
-            f"with random weights. `{r['script']}`", "",
-            "| model | default pooling | its twin | difference | scalar mix of all layers | its twin | difference |",
-            "|---|---|---|---|---|---|---|"]
-    for name, d in r["default_pooling"].items():
-        m = r["mix_pooling"].get(name)
-        mix = f"{m['pretrained']:.3f} | {m['random']:.3f} | {m['pretrained'] - m['random']:+.3f}" if m else "— | — | —"
-        diff = d["pretrained"] - d["random"]
-        rows.append(f"| {name} | {d['pretrained']:.3f} | {d['random']:.3f} | {diff:+.3f} | {mix} |")
-    rows += ["", "Every model beats its twin with at least one pooling; ELMo only with the scalar mix "
-             "(read from its top layer alone, its features do no better than random ones on this task). "
-             "The margins are small (1-8 points): "
-             "these are 1.5-4M-parameter models trained for minutes on 3.5M words; MiniLM, trained on billions of "
-             "words, reaches ~0.69 frozen with 256 examples.", ""]
-    return rows
-
-
 def span_candidates(bb: Backbone, text: str, k: int = 5, sentinel: str = "<extra_id_0>") -> Ranked:
     """T5: the top-k first pieces of the span behind `sentinel` (see `Seq2SeqLM.span_candidates`)."""
     return require(bb, "seq2seq").span_candidates(text, k, sentinel)

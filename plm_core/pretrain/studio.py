@@ -104,11 +104,6 @@ def example_table(e: ex.Example) -> pd.DataFrame:
 
 # ---- the shipped models' predictions ---------------------------------------------------------------
 
-def ranked_table(ranked: list[tuple[str, float]], value: str = "probability") -> pd.DataFrame:
-    return pd.DataFrame({"rank": range(1, len(ranked) + 1), "piece": [w for w, _ in ranked],
-                         value: [p for _, p in ranked]})
-
-
 def bilm_table(preds: list[Any]) -> pd.DataFrame:
     """One row per piece: the backward LM's guess for the piece before it, the forward LM's for the one after."""
     def fmt(r: list[tuple[str, float]]) -> str:
