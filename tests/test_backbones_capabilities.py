@@ -60,7 +60,6 @@ def check_causal_lm(bb: Backbone) -> None:
     assert len(ranked) == 4 and ranked[0][1] == pytest.approx(float(np.exp(logp[0].max())), rel=1e-4)
     pieces, per_piece = lm.token_logprobs(TEXT)
     assert len(per_piece) == len(pieces) - 1 and np.all(per_piece <= 0)
-    assert lm.sequence_scores([TEXT])[0] == pytest.approx(float(per_piece.sum()), rel=1e-4)
     assert isinstance(lm.generate("the bank", 3), str)
 
 

@@ -12,10 +12,9 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def test_glove_neighbours_and_analogy(no_network):
+def test_glove_neighbours(no_network):
     glove = load_backbone("glove-6b-50d")
     assert "film" in [w for w, _ in glove.nearest("movie", k=5)]
-    assert "queen" in [w for w, _ in glove.analogy("man", "king", "woman", k=3)]
     vecs = glove.embed(["a great movie", "a terrible film"])
     assert vecs.shape == (2, 50)
     hs = glove.hidden_states(["the bank of the river xqzzyv"])

@@ -77,7 +77,9 @@ def test_cross_attention_shape_is_decoder_by_encoder():
 
 
 def test_additive_mask_is_zero_where_allowed_and_hugely_negative_elsewhere():
-    add = masks.additive(masks.causal(3))
+    from plm_core.backbones.hf import additive_mask
+
+    add = additive_mask(masks.causal(3))
     assert add.shape == (1, 1, 3, 3) and add.dtype == np.float32
     assert add[0, 0, 1, 0] == 0 and add[0, 0, 0, 1] < -1e30
 

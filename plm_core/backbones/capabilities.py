@@ -4,11 +4,11 @@
     attention         attentions: per layer and head, rows sum to 1        transformers
     mask_swap         run_pieces: one forward pass with a mask of our choice  encoder-only / decoder-only transformers
     masked_lm         fill_mask: the pieces that fit each [MASK]          BERT-style with an MLM head
-    causal_lm         next_tokens, next_token_logprobs, token_logprobs, sequence_scores, generate
+    causal_lm         next_tokens, next_token_logprobs, token_logprobs, generate
     bidirectional_lm  direction_logprobs: forward and backward LM at every piece (ELMo)
     seq2seq           span_target, fill_spans, span_candidates (T5 span filling)
     trainable         model, body, tokenizer, head, encode, copy, max_length (what fine-tuning needs)
-    word_vectors      vector, nearest, analogy over a static word table
+    word_vectors      vector, nearest over a static word table
     sentence_vectors  embed: one vector per text
 
 A spec lists its capabilities (`spec.capabilities`); code asks `spec.can(cap)` or `require(backbone, cap)`,
@@ -109,8 +109,6 @@ class CausalLM(Protocol):
 
     def token_logprobs(self, text: str) -> tuple[list[str], np.ndarray]: ...
 
-    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray: ...
-
     def generate(self, text: str, n_new: int = 12) -> str: ...
 
     def piece(self, token_id: int) -> str: ...
@@ -180,8 +178,6 @@ class WordVectors(Protocol):
     def vector(self, word: str) -> np.ndarray: ...
 
     def nearest(self, query: str | np.ndarray, k: int = 10, exclude: Sequence[str] = ()) -> list[tuple[str, float]]: ...
-
-    def analogy(self, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]: ...
 
 
 @runtime_checkable

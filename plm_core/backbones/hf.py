@@ -284,10 +284,6 @@ class HFBackbone(Backbone):
         picked = logprobs[np.arange(len(ids) - 1), ids[1:]]  # (T-1,): prediction for position t+1
         return pieces, picked.astype(np.float32)
 
-    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Total log-probability of each text under the language model: (B,)."""
-        return np.array([float(self.token_logprobs(t)[1].sum()) for t in texts])
-
     def generate(self, text: str, n_new: int = 12) -> str:
         """Greedy continuation of `text` (repeated 3-grams blocked), as plain text."""
         import torch

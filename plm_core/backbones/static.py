@@ -109,10 +109,6 @@ class StaticVectors(Backbone):
         ranked = sorted(best, key=lambda i: -sims[i])
         return [(self.words[i], float(sims[i])) for i in ranked if self.words[i] not in skip][:k]
 
-    def analogy(self, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]:
-        """a is to b as c is to ?  (vector b - a + c), e.g. man : king = woman : queen."""
-        return self.nearest(self.vector(b) - self.vector(a) + self.vector(c), k, exclude=(a, b, c))
-
 
 def load_glove(spec: BackboneSpec, folder, random_init: bool = False, seed: int = 0) -> StaticVectors:
     import pandas as pd

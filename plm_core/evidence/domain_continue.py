@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,10 +145,6 @@ class BudgetStop:
     def is_set(self) -> bool:
         return bool(self.stop.is_set()) or time.monotonic() > self.deadline
 
-    def over_budget(self) -> bool:
-        return time.monotonic() > self.deadline
-
-
 class CurveView(Callback):
     """Pretraining callbacks -> the live view (losses every step, held-out loss at every evaluation)."""
 
@@ -264,8 +259,3 @@ def run_continue(job: ContinueJob, ctx: Any) -> ContinueState:
     state.phase = "done"
     push(ctx, state, 1.0)
     return state
-
-
-def loss_to_perplexity(loss: float) -> float:
-    """A cross-entropy in nats per piece as a perplexity (for the live curve)."""
-    return float(math.exp(min(loss, 50.0)))

@@ -187,10 +187,3 @@ def compare(label: tuple[str, str, str], arms: Mapping[str, Arm], contrast: Mapp
     name = f"{label[0] + ': ' if label[0] else ''}{label[1]} - {label[2]}"
     return judged(name, estimate, low, high, unit, rule, margin, int(first.predictions.shape[0]),
                   int(first.truth.shape[0]), label)
-
-
-# ---- numbers as the paper prints them --------------------------------------------------------------
-
-def decimals_of(printed: str) -> int:
-    """'5.00' -> 2, '91.0' -> 1, '80' -> 0."""
-    return len(printed.split(".", 1)[1]) if "." in printed else 0

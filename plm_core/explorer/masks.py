@@ -118,13 +118,3 @@ def architecture_masks(tokens: Sequence[str], target_tokens: Sequence[str] | Non
             cross_mask(target, tokens, n_pad, n_pad),
         ],
     }
-
-
-def additive(allowed: np.ndarray) -> np.ndarray:
-    """The form attention code adds to its scores before the softmax: 0 where allowed, a huge negative else.
-
-    (T, T) bool -> (1, 1, T, T) float32, ready to pass as a 4-D `attention_mask` to a transformers model.
-    """
-    from plm_core.backbones.hf import additive_mask
-
-    return additive_mask(allowed)  # (1, 1, Tq, Tk)

@@ -302,14 +302,6 @@ def _counts(code: str, step: int, path: Path | None) -> dict[str, int]:
     return {str(v): int(n) for v, n in rows}
 
 
-def open_classes(lesson: str | None = None, path: Path | None = None) -> list[ClassState]:
-    """Classes not ended (of one lesson, or all), newest first."""
-    with _db(path) as conn:
-        rows = conn.execute("SELECT code FROM class_sessions WHERE ended_at IS NULL AND (? IS NULL OR lesson = ?) "
-                            "ORDER BY created_at DESC", (lesson, lesson)).fetchall()
-    return [get_class(str(r[0]), path) for r in rows]
-
-
 def prepare_class(code: str, key: str | None, service: object, owner: str, path: Path | None = None
                   ) -> dict[int, str]:
     """Teacher only: every step's job of the class's lesson through the job service (step index -> job id), as the

@@ -64,9 +64,3 @@ def class_counts(lesson: str, step: int, path: Path | None = None) -> dict[str, 
                             "GROUP BY lower(value) ORDER BY count(*) DESC, lower(value)",
                             (lesson, int(step))).fetchall()
     return {str(v): int(n) for v, n in rows}
-
-
-def clear_predictions(lesson: str, path: Path | None = None) -> int:
-    """Forget a lesson's predictions (a new class); how many were removed."""
-    with closing(_connect(path)) as conn, conn:
-        return int(conn.execute("DELETE FROM lesson_predictions WHERE lesson = ?", (lesson,)).rowcount)

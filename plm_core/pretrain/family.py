@@ -147,10 +147,6 @@ class BiLMBackbone(Backbone):
         ids = self.tokenize(text).ids
         return pieces, np.array([fwd[t - 1, ids[t]] for t in range(1, len(ids))], dtype=np.float32)
 
-    def sequence_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Total forward-LM log-probability of each text: (B,)."""
-        return np.array([float(self.token_logprobs(t)[1].sum()) for t in texts])
-
     def generate(self, text: str, n_new: int = 12) -> str:
         """Greedy continuation by the forward LM (a piece that would repeat a 3-gram is skipped)."""
         ids = list(self.tokenize(text).ids)
