@@ -16,7 +16,7 @@ from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, guard, page_header, show_notices, table, tr
 from ui.explorer import attention_names, display, memo, names_that_can, names_where, option_labels
 from ui.figures import chart, fig_text
-from ui.lesson import step_bar
+from ui.lesson import Fold, lab_controls, step_bar
 from ui.loaders import load_backbone_with_spinner as load
 
 SECTIONS = ("masks", "weights", "mlm", "next", "swap", "tokens")
@@ -37,13 +37,14 @@ def input_form() -> dict:
     return {"text": text, "name": name, "target": target.strip()}
 
 
-def section_backbone(name: str, label: str, names: list[str], default: str) -> str:
-    """A section's own backbone box: `default` until another one is chosen (the URL setting `name`)."""
+def section_backbone(fold: Fold, name: str, label: str, names: list[str], default: str) -> str:
+    """A section's own backbone box (with the controls): `default` until another one is chosen (setting `name`)."""
     us.resolve(PAGE, name, default)
-    return str(st.selectbox(label, names, format_func=backbone_labels().__getitem__, key=us.key(PAGE, name, names)))
+    return str(fold.controls().selectbox(label, names, format_func=backbone_labels().__getitem__,
+                                         key=us.key(PAGE, name, names)))
 
 
-def masks_section(inp: dict) -> None:
+def masks_section(inp: dict, fold: Fold) -> None:
     diagrams.architectures()
     st.caption(tr("diagram.arch.caption"))
     bb = load(inp["name"])
@@ -51,7 +52,7 @@ def masks_section(inp: dict) -> None:
     target = readable_tokens(bb, inp["target"] or inp["text"], MASK_MAX_TOKENS)
     if tok.truncated:
         st.info(tr("attention.notice.mask_cut", limit=MASK_MAX_TOKENS), icon=":material/content_cut:")
-    c1, c2 = st.columns(2)
+    c1, c2 = fold.controls().columns(2)
     n_pad = c1.slider(tr("attention.masks.padding"), 0, 4, help=tr("attention.masks.padding_help"),
                       key=us.key(PAGE, "padding"))
     us.resolve(PAGE, "prefix", len(tok.tokens) // 2)  # the default: half the text
@@ -69,20 +70,21 @@ def masks_section(inp: dict) -> None:
     st.caption(tr("attention.masks.legend"))
 
 
-def weights_section(inp: dict) -> None:
+def weights_section(inp: dict, fold: Fold) -> None:
     bb = load(inp["name"])
     view = memo("att.view", (inp["name"], inp["text"], inp["target"]),
                 lambda: attn.compute_attentions(bb, inp["text"], inp["target"] or None), tr("attention.computing"))
     show_notices(view.notices)
-    which = st.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
-                     horizontal=True) if len(view.available) > 1 else view.available[0]
+    controls = fold.controls()
+    which = controls.radio(tr("attention.which"), view.available, format_func=option_labels("attention.which"),
+                           horizontal=True) if len(view.available) > 1 else view.available[0]
     w, q, k = view.select(which)
-    hide = st.toggle(tr("attention.hide_sink"), value=view.family == "decoder", key=f"att-sink-{inp['name']}")
-    st.caption(tr("attention.sink_why"))
+    hide = controls.toggle(tr("attention.hide_sink"), value=view.family == "decoder", key=f"att-sink-{inp['name']}")
+    controls.caption(tr("attention.sink_why"))
     if hide:
         w = attn.hide_first_token(w)  # (L, nh, Tq, Tk), the first key's share spread over the others
     n_layers, n_heads = w.shape[:2]
-    c1, c2 = st.columns(2)
+    c1, c2 = controls.columns(2)
     us.resolve(PAGE, "layer", n_layers)  # the default: the top layer
     layer = c1.slider(tr("attention.layer"), 1, n_layers, key=us.key(PAGE, "layer", lo=1, hi=n_layers))
     head = c2.slider(tr("attention.head"), 1, n_heads, key=us.key(PAGE, "head", lo=1, hi=n_heads))
@@ -103,21 +105,22 @@ def weights_section(inp: dict) -> None:
     st.caption(tr("attention.grid_help", side=dig.cell))
 
 
-def mlm_section(inp: dict) -> None:
+def mlm_section(inp: dict, fold: Fold) -> None:
     names = names_that_can("masked_lm", "mask_swap")
     if not names:
         st.info(tr("attention.mlm.none"), icon=":material/info:")
         return
-    bb = load(section_backbone("mlm_backbone", tr("attention.mlm.backbone"), names, names[0]))
+    bb = load(section_backbone(fold, "mlm_backbone", tr("attention.mlm.backbone"), names, names[0]))
     tok = readable_tokens(bb, inp["text"], 128)
     options = [i for i, s in enumerate(tok.special) if not s]
-    chosen = st.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i], selection_mode="multi",
-                      default=options[len(options) // 2 : len(options) // 2 + 1],
-                      key=f"mlm.{bb.spec.name}.{hash(inp['text'])}")
+    controls = fold.controls()
+    chosen = controls.pills(tr("attention.mlm.pick"), options, format_func=lambda i: tok.tokens[i],
+                            selection_mode="multi", default=options[len(options) // 2 : len(options) // 2 + 1],
+                            key=f"mlm.{bb.spec.name}.{hash(inp['text'])}")
     if not chosen:
         st.info(tr("attention.mlm.pick_help"))
         return
-    top_k = st.slider(tr("attention.top_k"), 3, 10, key=us.key(PAGE, "top_k"))
+    top_k = controls.slider(tr("attention.top_k"), 3, 10, key=us.key(PAGE, "top_k"))
     res = fill_masks(bb, inp["text"], sorted(chosen), top_k)
     cols = st.columns(min(len(res.masked), 3))
     for i, pos in enumerate(res.masked):
@@ -136,12 +139,12 @@ def mlm_section(inp: dict) -> None:
           f"attention-shift-layer{layer}", width="stretch")
 
 
-def next_section(inp: dict) -> None:
+def next_section(inp: dict, fold: Fold) -> None:
     names = names_that_can("causal_lm", "mask_swap")
     if not names:
         st.info(tr("attention.next.none"))
         return
-    bb = load(section_backbone("next_backbone", tr("attention.next.backbone"), names, names[0]))
+    bb = load(section_backbone(fold, "next_backbone", tr("attention.next.backbone"), names, names[0]))
     view = memo("att.next", (bb.spec.name, inp["text"]), lambda: next_tokens(bb, inp["text"], 10),
                 tr("attention.computing"))
     st.metric(tr("attention.next.ppl"), f"{np.exp(-np.log(view.table['probability']).mean()):.1f}")
@@ -153,15 +156,15 @@ def next_section(inp: dict) -> None:
     table(view.topk[view.topk["position"] == pos - 1])
 
 
-def swap_section(inp: dict) -> None:
+def swap_section(inp: dict, fold: Fold) -> None:
     names = names_that_can("mask_swap")
     start = inp["name"] if inp["name"] in names else names[0]
-    bb = load(section_backbone("swap_backbone", tr("attention.swap.backbone"), names, start))
+    bb = load(section_backbone(fold, "swap_backbone", tr("attention.swap.backbone"), names, start))
     fam = bb.spec.family
     st.write(tr(f"attention.swap.explain.{fam}"))
     swap = memo("att.swap", (bb.spec.name, inp["text"]), lambda: attn.mask_swap(bb, inp["text"]),
                 tr("attention.computing"))
-    layer = st.slider(tr("attention.layer"), 1, swap.native.attentions.shape[0],
+    layer = fold.controls().slider(tr("attention.layer"), 1, swap.native.attentions.shape[0],
                       key=us.key(PAGE, "swap_layer", lo=1, hi=swap.native.attentions.shape[0]))
     left, right = st.columns(2)
     for col, run, title in ((left, swap.native, "attention.swap.native"),
@@ -198,9 +201,9 @@ def swap_predictions(bb: Backbone, swap: attn.MaskSwap, text: str) -> None:
         st.info(tr("attention.swap.no_head", name=backbone_label(bb.spec.name)))
 
 
-def tokens_section() -> None:
+def tokens_section(fold: Fold) -> None:
     us.resolve(PAGE, "tok_text", tr("attention.tok.default"))  # follows the language until edited
-    text = st.text_input(tr("attention.tok.text"), max_chars=1000, key=us.key(PAGE, "tok_text"))
+    text = fold.controls().text_input(tr("attention.tok.text"), max_chars=1000, key=us.key(PAGE, "tok_text"))
     names = names_where(lambda s: True)
     loaded = {display(n): load(n) for n in names}
     table(compare_tokenizers(loaded, text))
@@ -213,12 +216,13 @@ def tokens_section() -> None:
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("attention")
-inputs = input_form()
-section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))
-st.caption(tr(f"attention.section.{section}.help"))
-with guard():
-    if section == "tokens":
-        tokens_section()
-    else:
-        {"masks": masks_section, "weights": weights_section, "mlm": mlm_section, "next": next_section,
-         "swap": swap_section}[section](inputs)
+with lab_controls() as fold:  # lesson mode: the input form and each section's settings folded; its figures below
+    inputs = input_form()
+    section = us.sections(PAGE, SECTIONS, tr("attention.section"), option_labels("attention.section"))
+    st.caption(tr(f"attention.section.{section}.help"))
+    with fold.results(), guard():
+        if section == "tokens":
+            tokens_section(fold)
+        else:
+            {"masks": masks_section, "weights": weights_section, "mlm": mlm_section, "next": next_section,
+             "swap": swap_section}[section](inputs, fold)

@@ -20,7 +20,7 @@ from ui.common import table as show_table
 from ui.explorer import option_labels, projected
 from ui.figures import chart, fig_text
 from ui.jobs import job_panel, snapshot, submit
-from ui.lesson import step_bar
+from ui.lesson import Fold, lab_controls, step_bar
 from ui.loaders import load_backbone_with_spinner
 
 CONTEXTUAL = ("encoder", "decoder", "encoder-decoder", "bilm", "sentence")
@@ -92,11 +92,11 @@ def compute_word(key: str, word: str, lines: str, contextual: str, static: str |
     return result
 
 
-def word_results(res: dict) -> None:
+def word_results(res: dict, fold: Fold) -> None:
     pset, wv = res["pset"], res["wv"]
     show_notices(res["notices"])
     names = {s.key: pset.sense_name(s.key, lang()) for s in pset.senses}
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = fold.controls().columns([3, 1])  # the view's settings: with the form (folded in lesson mode)
     us.resolve(PAGE, "layer", wv.n_layers)  # the default: the top layer
     layer = c1.slider(tr("embeddings.layer"), 0, wv.n_layers, key=us.key(PAGE, "layer", lo=0, hi=wv.n_layers)) \
         if wv.n_layers else 0
@@ -154,6 +154,13 @@ def sentence_form() -> None:
         name, csv = uploaded if uploaded and data == "uploaded" else (str(data), None)
         submit(SENT_SLOT, "explorer.sentences", SentenceMapJob(str(backbone), DataRef(name, csv), int(n),
                                                                str(pooling or "mean")))
+
+
+def sentence_panel() -> None:
+    """The sentence map's job (its progress) and, once done, its result kept for the page."""
+    uploaded = st.session_state.get("uploaded_csv")
+    uploaded_label = tr("embeddings.sent.uploaded", name=uploaded[0]) if uploaded else ""
+    names = {d: dataset_label(d) for d in DATASETS}
     job_panel(SENT_SLOT, lambda snap: None)
     snap = snapshot(SENT_SLOT)
     if snap is not None and isinstance(snap.result, SentenceMapResult):
@@ -163,15 +170,17 @@ def sentence_form() -> None:
                                         "data": uploaded_label if ref.csv is not None else names.get(ref.name, "")}
 
 
-def sentence_results(res: dict) -> None:
-    method = st.radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"),
-                      horizontal=True, key=us.key(PAGE, "smethod", METHODS))
+def sentence_results(res: dict, fold: Fold) -> None:
+    # the view's settings go with the form (folded in lesson mode)
+    method = fold.controls().radio(tr("embeddings.method"), METHODS, format_func=option_labels("embeddings.method"),
+                                   horizontal=True, key=us.key(PAGE, "smethod", METHODS))
     texts, labels, vectors = res["texts"], res["labels"], res["vectors"]
     c1, c2 = st.columns(2)
     c1.metric(tr("embeddings.sent.probe"), f"{res['acc']:.1%}", help=tr("embeddings.sent.probe_help"))
     c2.metric(tr("embeddings.sent.majority"), f"{majority_share(labels):.1%}")
-    pick = st.selectbox(tr("embeddings.sent.pick"), range(len(texts)), format_func=lambda i: texts[i][:120])
-    own = st.text_input(tr("embeddings.sent.own"), max_chars=500)
+    controls = fold.controls()
+    pick = controls.selectbox(tr("embeddings.sent.pick"), range(len(texts)), format_func=lambda i: texts[i][:120])
+    own = controls.text_input(tr("embeddings.sent.own"), max_chars=500)
     with guard():
         skip: int | None = int(pick or 0)  # the picked sentence is not its own neighbour
         query = vectors[skip]
@@ -193,14 +202,18 @@ def sentence_results(res: dict) -> None:
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("embeddings")
-st.subheader(tr("embeddings.word.header"))
-st.write(tr("embeddings.word.intro"))
-word_form()
-if "emb.word" in st.session_state:
-    word_results(st.session_state["emb.word"])
-st.divider()
-st.subheader(tr("embeddings.sent.header"))
-st.write(tr("embeddings.sent.intro"))
-sentence_form()
-if "emb.sent" in st.session_state:
-    sentence_results(st.session_state["emb.sent"])
+with lab_controls() as fold:  # lesson mode: both forms (and the views' settings) folded; the maps below
+    st.subheader(tr("embeddings.word.header"))
+    st.write(tr("embeddings.word.intro"))
+    word_form()
+    if "emb.word" in st.session_state:
+        with fold.results():
+            word_results(st.session_state["emb.word"], fold)
+    st.divider()
+    st.subheader(tr("embeddings.sent.header"))
+    st.write(tr("embeddings.sent.intro"))
+    sentence_form()
+    with fold.results():
+        sentence_panel()
+        if "emb.sent" in st.session_state:
+            sentence_results(st.session_state["emb.sent"], fold)

@@ -23,7 +23,7 @@ from ui import urlstate as us
 from ui.common import backbone_label, backbone_labels, dataset_label, guard, lang, page_header, show_notices, tr, tr_md
 from ui.figures import chart, fig_text
 from ui.jobs import current_job, job_panel, owner_id, service, submit
-from ui.lesson import step_bar
+from ui.lesson import lab_controls, step_bar
 from ui.loaders import dataset, load_backbone_with_spinner, uploaded_dataset
 
 JOB, SENS = "fewshot-curves", "fewshot-sensitivity"
@@ -234,26 +234,28 @@ def sensitivity_view(snap: Snapshot) -> None:
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("fewshot")
 methods = available_methods()
-choices = data_choices()
-key = str(st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.__getitem__,
-                      key=us.key(PAGE, "data", list(choices))))  # never None: the sample sets are always there
-with guard():
-    ds = load_data(key)
-    show_notices(ds.notices)
-    task = make_task(ds, None)
-    explanation(ds, task)
-    if not methods:
-        st.warning(tr("fewshot.no_methods"))
-        st.stop()
-    st.subheader(tr("fewshot.settings"))
-    recipe = settings_form(ds, methods)
-    if recipe is not None:
-        job = recipe.job_config(data_ref(key))
-        fc.validate(job.config)
-        previous = current_job(JOB)
-        if previous is not None:  # a new curve replaces the old one: stop it rather than let it run on
-            service().stop(previous, owner_id())
-        submit(JOB, recipe.kind, job)
-    curves_panel()
-    sensitivity_section(ds, task)
-    setfit_block(key)
+with lab_controls() as fold:  # lesson mode: the data, the forms and the side experiments folded; the curve below
+    choices = data_choices()
+    key = str(st.selectbox(tr("fewshot.data"), list(choices), format_func=choices.__getitem__,
+                          key=us.key(PAGE, "data", list(choices))))  # never None: the sample sets are always there
+    with guard():
+        ds = load_data(key)
+        show_notices(ds.notices)
+        task = make_task(ds, None)
+        explanation(ds, task)
+        if not methods:
+            st.warning(tr("fewshot.no_methods"))
+            st.stop()
+        st.subheader(tr("fewshot.settings"))
+        recipe = settings_form(ds, methods)
+        if recipe is not None:
+            job = recipe.job_config(data_ref(key))
+            fc.validate(job.config)
+            previous = current_job(JOB)
+            if previous is not None:  # a new curve replaces the old one: stop it rather than let it run on
+                service().stop(previous, owner_id())
+            submit(JOB, recipe.kind, job)
+        with fold.results():
+            curves_panel()
+        sensitivity_section(ds, task)
+        setfit_block(key)

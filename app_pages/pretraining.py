@@ -3,6 +3,7 @@ live pretraining as a job (in a worker process), and every checkpoint against it
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from plm_core.jobs import Snapshot
 from plm_core.pretrain import OBJECTIVES, probes
@@ -24,7 +25,7 @@ from ui import urlstate as us
 from ui.common import guard, md_escape, page_header, table, tr, tr_md
 from ui.figures import built, chart, fig_text
 from ui.jobs import current_job, is_active, job_panel, submit
-from ui.lesson import step_bar
+from ui.lesson import Fold, lab_controls, step_bar
 from ui.loaders import load_backbone_with_spinner
 from ui.matrix_section import matrix_section
 
@@ -35,14 +36,14 @@ PREDICT_DEFAULT = {"mlm": "the united [MASK] of america .", "clm": "the presiden
 LIVE_SLOT = "pretrain-live"
 
 
-def example_tab(objective: str) -> None:
-    with st.form(f"example-{objective}"):
+def example_tab(objective: str, tab: DeltaGenerator, fold: Fold) -> None:
+    with tab, st.form(f"example-{objective}"):
         us.resolve("pretraining", "sentence", SENTENCE)
         text = st.text_input(tr("pretrain.sentence"), max_chars=500, key=us.key("pretraining", "sentence"))
         seed = st.number_input(tr("pretrain.seed"), min_value=0, max_value=10_000, step=1,
                                key=us.key("pretraining", "seed"))
         st.form_submit_button(tr("pretrain.example.show"))
-    with guard():
+    with fold.results(tab), guard():
         e = sentence_example(objective, text, seed=int(seed))
         st.markdown(f"**{tr('pretrain.example.inputs')}**")
         marks = fg.example_marks(objective, e.inputs, e.positions, e.detail.get("kinds", ()))
@@ -65,15 +66,16 @@ def example_tab(objective: str) -> None:
         table(example_table(e).replace({"corruption": kinds}))
 
 
-def predict_tab(objective: str) -> None:
-    if objective in ("mlm", "span"):
-        st.caption(tr(f"pretrain.predict.hint.{objective}"))
-    label = tr("pretrain.predict.word" if objective == "sgns" else "pretrain.predict.input")
-    with st.form(f"predict-{objective}"):
-        us.resolve("pretraining", "input", PREDICT_DEFAULT[objective])  # each objective's own example by default
-        text = st.text_input(label, max_chars=500, key=us.key("pretraining", "input"))
-        st.form_submit_button(tr("pretrain.predict.run"))
-    with guard():
+def predict_tab(objective: str, tab: DeltaGenerator, fold: Fold) -> None:
+    with tab:
+        if objective in ("mlm", "span"):
+            st.caption(tr(f"pretrain.predict.hint.{objective}"))
+        label = tr("pretrain.predict.word" if objective == "sgns" else "pretrain.predict.input")
+        with st.form(f"predict-{objective}"):
+            us.resolve("pretraining", "input", PREDICT_DEFAULT[objective])  # each objective's own example by default
+            text = st.text_input(label, max_chars=500, key=us.key("pretraining", "input"))
+            st.form_submit_button(tr("pretrain.predict.run"))
+    with fold.results(tab), guard():
         bb = load_backbone_with_spinner(BACKBONE_NAMES[objective])
         show_predictions(objective, bb, text)
 
@@ -105,17 +107,19 @@ def show_predictions(objective: str, bb, text: str) -> None:
         st.caption(tr("pretrain.predict.sgns_cosine"))
 
 
-def live_tab(objective: str) -> None:
-    st.caption(tr("pretrain.live.explain"))
-    cols = st.columns([2, 1])
-    steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, step=50, key=us.key("pretraining", "steps"))
-    if cols[1].button(tr("pretrain.live.start"), disabled=is_active(LIVE_SLOT), type="primary"):
-        with guard():
-            submit(LIVE_SLOT, "pretrain.live", LivePretrainJob(objective, steps=int(steps)), live=True)
-    if current_job(LIVE_SLOT) is None:
-        st.info(tr("pretrain.live.none"))
-        return
-    job_panel(LIVE_SLOT, live_view, every=2.0, describe=live_label)
+def live_tab(objective: str, tab: DeltaGenerator, fold: Fold) -> None:
+    with tab:
+        st.caption(tr("pretrain.live.explain"))
+        cols = st.columns([2, 1])
+        steps = cols[0].slider(tr("pretrain.live.steps"), 50, 600, step=50, key=us.key("pretraining", "steps"))
+        if cols[1].button(tr("pretrain.live.start"), disabled=is_active(LIVE_SLOT), type="primary"):
+            with guard():
+                submit(LIVE_SLOT, "pretrain.live", LivePretrainJob(objective, steps=int(steps)), live=True)
+    with fold.results(tab):
+        if current_job(LIVE_SLOT) is None:
+            st.info(tr("pretrain.live.none"))
+            return
+        job_panel(LIVE_SLOT, live_view, every=2.0, describe=live_label)
 
 
 def live_label(snap: Snapshot) -> str:
@@ -153,21 +157,19 @@ def cards_tab() -> None:
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("pretraining")
-objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
-                        name="objective")
-st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
-tabs = us.tabs("pretraining", ["example", "predict", "live", "cards"], prefix="pretrain")  # URL + language switch
-if tabs[0].open:  # only the open tab runs
-    with tabs[0]:
-        example_tab(objective)
-if tabs[1].open:
-    with tabs[1]:
-        predict_tab(objective)
-if tabs[2].open:
-    with tabs[2]:
-        live_tab(objective)
-if tabs[3].open:
-    with tabs[3], guard():
-        cards_tab()
-with guard():
-    matrix_section()  # the objective matrix (plm_core.evidence.matrix)
+with lab_controls() as fold:  # lesson mode: the objective, the tabs and their forms folded; the outputs below
+    objective = us.sections("pretraining", OBJECTIVES, tr("pretrain.objective"), lambda o: tr(f"pretrain.obj.{o}"),
+                            name="objective")
+    st.info(tr(f"pretrain.explain.{objective}"), icon=":material/school:")
+    tabs = us.tabs("pretraining", ["example", "predict", "live", "cards"], prefix="pretrain")  # URL + language
+    if tabs[0].open:  # only the open tab runs
+        example_tab(objective, tabs[0], fold)
+    if tabs[1].open:
+        predict_tab(objective, tabs[1], fold)
+    if tabs[2].open:
+        live_tab(objective, tabs[2], fold)
+    if tabs[3].open:
+        with fold.results(tabs[3]), guard():
+            cards_tab()
+    with guard():
+        matrix_section()  # the objective matrix (plm_core.evidence.matrix): an experiment of its own, folded too

@@ -7,7 +7,7 @@ from plm_core.jobs import JobStatus, Snapshot
 from ui import urlstate as us
 from ui.common import backbone_labels, guard, page_header, tr
 from ui.jobs import is_active, job_panel
-from ui.lesson import step_bar
+from ui.lesson import lab_controls, step_bar
 from ui.transfer import (
     backbone_notes,
     curves,
@@ -67,20 +67,23 @@ def draw(tab: str, snap: Snapshot) -> None:
 
 step_bar()  # lesson mode: the step bar (nothing without ?lesson=)
 page_header("transfer")
-with st.expander(tr("transfer.tab.modes")):
-    st.markdown(tr("transfer.modes_explained"))
-single, race, setfit = us.tabs("transfer", ["single", "race", "setfit"])  # from the URL; kept over a switch
-if single.open:  # only the open tab runs (the tabs share the page's setting keys)
-    with single:
-        launch("single", race=False)
-        job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
-if race.open:
-    with race:
-        launch("race", race=True)
-        job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
-if setfit.open:
-    with setfit:
-        from ui.setfit import setfit_section
+with lab_controls() as fold:  # lesson mode: the whole form folded under the step's figure, the result below it
+    with st.expander(tr("transfer.tab.modes")):
+        st.markdown(tr("transfer.modes_explained"))
+    single, race, setfit = us.tabs("transfer", ["single", "race", "setfit"])  # from the URL; kept over a switch
+    if single.open:  # only the open tab runs (the tabs share the page's setting keys)
+        with single:
+            launch("single", race=False)
+        with fold.results(single):
+            job_panel(SLOTS["single"], lambda snap: draw("single", snap), describe=progress_label)
+    if race.open:
+        with race:
+            launch("race", race=True)
+        with fold.results(race):
+            job_panel(SLOTS["race"], lambda snap: draw("race", snap), describe=progress_label)
+    if setfit.open:
+        with setfit:
+            from ui.setfit import setfit_section
 
-        source = data_source("setfit")
-        setfit_section("transfer", lambda: data_ref(source))
+            source = data_source("setfit")
+            setfit_section("transfer", lambda: data_ref(source))

@@ -8,7 +8,9 @@ page's own job slot once the prediction is in, so the page's panel shows it (a c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -20,6 +22,8 @@ from ui.figures import fig_text
 from ui.watch import watch
 
 if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
+
     from ui.classroom import ClassView
 
 LESSON, STEP, PRESENT = "lesson", "step", "present"
@@ -454,6 +458,46 @@ def figure_first(lesson: Lesson, index: int, step: Step) -> None:
     with st.container(key="lesson-step-figure"):
         st.plotly_chart(fig, width="stretch", key=f"lesson-step-figure-{lesson.id}-{index}",
                         config={"displayModeBar": False})
+
+
+# ---- the lab's form, folded -----------------------------------------------------------------------------
+FOLD_KEY = "lesson-controls"  # the fold's CSS class: st-key-lesson-controls (hidden by PRESENT_CSS, an expander)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Where a lab page draws: in lesson mode its controls in the fold (one collapsed expander under the step's
+    figure) and its result panels right below it; outside lesson mode both where they are today."""
+
+    fold: DeltaGenerator | None = None  # lesson mode: the expander
+    below: DeltaGenerator | None = None  # lesson mode: the container right below the expander
+
+    @property
+    def folded(self) -> bool:
+        return self.fold is not None
+
+    def results(self, home: DeltaGenerator | None = None) -> DeltaGenerator:
+        """A result panel's place: below the fold in lesson mode; else `home` (e.g. its tab) or right here."""
+        if self.below is not None:
+            return self.below
+        return home if home is not None else st.container()
+
+    def controls(self) -> DeltaGenerator:
+        """A control drawn among the results (a slider over its chart): into the fold in lesson mode, else here."""
+        return self.fold if self.fold is not None else st.container()
+
+
+@contextmanager
+def lab_controls(page: str | None = None) -> Iterator[Fold]:
+    """`with lab_controls() as fold:` around a lab's whole form: in lesson mode (the step's page) the form is
+    folded in one collapsed expander and `fold.results()` lies right below it; otherwise nothing changes."""
+    if current_step(page or this_page()) is None:
+        yield Fold()
+        return
+    fold = st.expander(tr("lessonfold.controls"), expanded=False, icon=":material/tune:", key=FOLD_KEY)
+    below = st.container(key="lesson-results")
+    with fold:
+        yield Fold(fold, below)
 
 
 # ---- presenter view -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from plm_core.i18n.catalog import (
     gemma,
     integrity,
     jobs,
+    lessonfold,
     lessons,
     models,
     names,
@@ -27,4 +28,4 @@ from plm_core.i18n.catalog import (
     urlstate,
 )
 
-CATALOGS = (backbones, classroom, columns, common, data, domain, evidence, explorer, export, fewshot, gemma, integrity, jobs, lessons, models, names, pretraining, ray, screens, strategies, terms, transfer, urlstate)
+CATALOGS = (backbones, classroom, columns, common, data, domain, evidence, explorer, export, fewshot, gemma, integrity, jobs, lessonfold, lessons, models, names, pretraining, ray, screens, strategies, terms, transfer, urlstate)
