@@ -11,6 +11,7 @@ Environment variables:
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -40,6 +41,16 @@ def data_cache_dir() -> Path:
 def runs_db_path() -> Path:
     env = os.environ.get("PLM_LAB_RUNS_DB")
     return Path(env).expanduser() if env else cache_dir() / "runs.sqlite"
+
+
+def open_sqlite(path: Path, schema: str, timeout: float = 30.0) -> sqlite3.Connection:
+    """A fresh connection to the SQLite file `path` (its folder made), waiting up to `timeout` s for a lock,
+    with `schema` (CREATE ... IF NOT EXISTS) applied. The caller closes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=timeout)
+    conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    conn.executescript(schema)
+    return conn
 
 
 def package_dir(module: str) -> Path | None:

@@ -52,11 +52,9 @@ class ResultCache:
         return self._path or runs_db_path()
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30.0)
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.executescript(SCHEMA)
-        return conn
+        from plm_core.paths import open_sqlite
+
+        return open_sqlite(self.path, SCHEMA)
 
     def get(self, key: str) -> CachedResult | None:
         try:

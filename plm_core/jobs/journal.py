@@ -85,11 +85,9 @@ class JobJournal:
         return self._path or runs_db_path().with_name("jobs.sqlite")
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10.0)
-        conn.execute("PRAGMA busy_timeout=10000")
-        conn.executescript(SCHEMA)
-        return conn
+        from plm_core.paths import open_sqlite
+
+        return open_sqlite(self.path, SCHEMA, timeout=10.0)
 
     def _write(self, sql: str, *args: Any) -> None:
         if self.broken:

@@ -95,14 +95,10 @@ class Member:
 # ---- storage --------------------------------------------------------------------------------------------
 @contextmanager
 def _db(path: Path | None, write: bool = False) -> Iterator[sqlite3.Connection]:
-    from plm_core.paths import runs_db_path
+    from plm_core.paths import open_sqlite, runs_db_path
 
-    db = path or runs_db_path()
-    db.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with closing(sqlite3.connect(db, timeout=30.0)) as conn:
-            conn.execute("PRAGMA busy_timeout=30000")
-            conn.executescript(SCHEMA)
+        with closing(open_sqlite(path or runs_db_path(), SCHEMA)) as conn:
             if write:
                 with conn:
                     yield conn

@@ -27,14 +27,9 @@ MAX_VALUE_CHARS = 80  # a word or a number: anything longer is cut
 
 
 def _connect(path: Path | None) -> sqlite3.Connection:
-    from plm_core.paths import runs_db_path
+    from plm_core.paths import open_sqlite, runs_db_path
 
-    db = path or runs_db_path()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(db, timeout=30.0)
-    conn.execute("PRAGMA busy_timeout=30000")
-    conn.executescript(SCHEMA)
-    return conn
+    return open_sqlite(path or runs_db_path(), SCHEMA)
 
 
 def save_prediction(lesson: str, step: int, owner: str, value: str, path: Path | None = None) -> None:
