@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from plm_core.errors import PLMError
 
@@ -36,30 +36,27 @@ def emit_notices(notices: list[tuple[str, dict]]) -> None:
 BACKBONE_FIELDS = ("name", "family", "params", "layers", "hidden_size", "heads", "source", "license", "display")
 
 
+def print_rows(rows: list[dict], as_json: bool, line: Callable[[dict], str]) -> int:
+    """A listing command's output: the rows as a JSON list, or one `line(row)` each."""
+    for text in [json.dumps(rows, ensure_ascii=False, indent=2)] if as_json else map(line, rows):
+        print(text)
+    return 0
+
+
 def cmd_backbones(args: argparse.Namespace) -> int:
     from plm_core.backbones import specs
 
     rows = [{k: s.as_row()[k] for k in BACKBONE_FIELDS} for s in specs().values()]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        for r in rows:
-            print(f"{r['name']:<20} {r['family']:<16} {r['params']/1e6:>8.2f}M  layers={r['layers']:<3} "
-                  f"hidden={r['hidden_size']:<4} {r['license']}")
-    return 0
+    return print_rows(rows, args.json, lambda r: f"{r['name']:<20} {r['family']:<16} {r['params']/1e6:>8.2f}M  "
+                      f"layers={r['layers']:<3} hidden={r['hidden_size']:<4} {r['license']}")
 
 
 def cmd_datasets(args: argparse.Namespace) -> int:
     from plm_core.data import get_dataset, list_datasets
 
     rows = [get_dataset(name).summary() for name in list_datasets()]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-    else:
-        for r in rows:
-            print(f"{r['name']:<16} {r['task']:<10} pool={r['n_pool']:<6} test={r['n_test']:<5} "
-                  f"labels={len(r['labels'])} {r['license']}")
-    return 0
+    return print_rows(rows, args.json, lambda r: f"{r['name']:<16} {r['task']:<10} pool={r['n_pool']:<6} "
+                      f"test={r['n_test']:<5} labels={len(r['labels'])} {r['license']}")
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:

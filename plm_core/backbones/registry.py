@@ -107,12 +107,18 @@ def smollm_cache_dir() -> Path:
     return Path(env).expanduser() if env else cache_subdir("models") / "smollm2-135m"
 
 
-def require_package(spec: BackboneSpec) -> Path:
+def package_folder(spec: BackboneSpec) -> Path | None:
+    """The folder `spec.location` ("module/sub/folder") names inside an installed package; None: not installed."""
     module, _, sub = spec.location.partition("/")
     folder = package_dir(module)
-    if folder is None or not (folder / sub).exists():
+    return (folder / sub if sub else folder) if folder else None
+
+
+def require_package(spec: BackboneSpec) -> Path:
+    folder = package_folder(spec)
+    if folder is None or not folder.exists():
         raise PLMError("backbone.err.missing_package", name=spec.display, install=spec.install)
-    return folder / sub if sub else folder
+    return folder
 
 
 def convert_smollm(target: Path | None = None) -> Path:
@@ -209,9 +215,7 @@ def weights_folder(spec: BackboneSpec) -> Path | None:
     if spec.loader == "gemma3":
         return gemma_cache_dir()
     if spec.loader in ("hf_package", "glove", "use"):
-        module, _, sub = spec.location.partition("/")
-        folder = package_dir(module)
-        return (folder / sub if sub else folder) if folder else None
+        return package_folder(spec)
     if spec.location:
         return REPO_ROOT / spec.location
     return None
