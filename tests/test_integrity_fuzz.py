@@ -83,7 +83,7 @@ def checked(argv: list[str]) -> None:
             from plm_core.fewshot.methods import make_task
 
             ds = resolve_dataset(args.data)
-            config = build_config(args, ds.info.task, ds.info.language, ds.labels)
+            config = build_config(args, ds.labels)
             validate(config)
             check_points(args, config)
             check_shots(config, make_task(ds, args.test_limit).max_k())

@@ -104,8 +104,7 @@ def build_job(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
     return recipe_from_args(args, labels).job_config(data)
 
 
-def build_config(args: argparse.Namespace, task_kind: str = "", language: str = "en",
-                 labels: Sequence[str] = ()) -> Any:
+def build_config(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
     """The curve's config (the data's task and language come from the data itself)."""
     return build_job(args, labels).config
 
@@ -123,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     from plm_core.runs import EXIT_NOT_SAVED
 
     ds = resolve_dataset(args.data)
-    config = build_config(args, ds.info.task, ds.info.language, ds.labels)
+    config = build_config(args, ds.labels)
     validate(config)
     check_points(args, config)
     check_shots(config, make_task(ds, args.test_limit).max_k())
