@@ -1,6 +1,8 @@
 """Developer tool: screenshot a page of a running app once some text has appeared.
 
-    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8501/models?lang=en "Models & data" out.png [height]
+    .venv/bin/python scripts/screenshot.py http://127.0.0.1:8501/models?lang=en "Models & data" out.png [height] [width]
+
+(width 390: a phone; the default 1400: a desktop)
 """
 
 import sys
@@ -11,11 +13,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 
-def main(url: str, text: str, out: str, height: int = 1400) -> None:
+def main(url: str, text: str, out: str, height: int = 1400, width: int = 1400) -> None:
     opts = webdriver.ChromeOptions()
     opts.binary_location = "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run", f"--window-size=1400,{height}"):
+                 "--disable-background-networking", "--no-first-run", f"--window-size={width},{height}"):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
     try:
@@ -32,4 +34,5 @@ def main(url: str, text: str, out: str, height: int = 1400) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 1400)
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 1400,
+         int(sys.argv[5]) if len(sys.argv) > 5 else 1400)
