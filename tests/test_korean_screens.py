@@ -199,6 +199,16 @@ def korean_figures() -> dict[str, object]:
     }
     for name, build in FIGURES.items():
         figures[f"lesson.{name}"] = build(_fake_curves() if name.startswith("curve") else race, ko)
+    from plm_core.lessons import lessons
+    from plm_core.lessons.figures import predictions_figure
+    from ui.classroom import bar_labels
+
+    for lesson in lessons():  # the class's answer chart of every choice question, its bars as the class sees them
+        for i, step in enumerate(lesson.steps):
+            if step.question is not None and step.question.choices:
+                counts = {c.value: 1 + j for j, c in enumerate(step.question.choices)}
+                figures[f"class.{lesson.id}.{i + 1}"] = predictions_figure(
+                    counts, bar_labels(step.question, "ko"), "", "", step.question.choices[0].value)
     return figures
 
 
