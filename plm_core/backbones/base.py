@@ -123,6 +123,18 @@ class Attentions:
     decoder_tokens: list[str] | None = None
 
 
+MIX_BY_DEFAULT = ("bilm", "encoder-decoder")  # families whose frozen top layer alone transfers no better than chance
+
+
+def default_pooling(spec: BackboneSpec) -> str:
+    """How a classifier reads this family by default. Decoders classify from the last real token (GPT-1 style); the
+    ELMo biLM (and our tiny T5 encoder) from the learned scalar mix of all layers, as ELMo does (their top layer
+    alone transfers no better than random weights: assets/checkpoints/README.md); others average their tokens."""
+    if spec.family in MIX_BY_DEFAULT:
+        return "mix"
+    return "last" if spec.family == "decoder" else "mean"
+
+
 def pool_tokens(states: torch.Tensor, mask: torch.Tensor, how: str) -> torch.Tensor:
     """The one token pooling. states (..., B, T, H), mask (B, T) with 1 for real tokens -> (..., B, H).
 

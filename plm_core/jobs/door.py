@@ -98,9 +98,11 @@ def run_here(recipe: Work, *, live: bool = False, show: Callable[[Snapshot], Non
     from plm_core.jobs.kinds import kind_spec, resolve
 
     kind, config = unpack(recipe)
-    spec, cache = kind_spec(kind), cache or ResultCache()
-    key = cache_key(kind, config)
-    hit = cache.get(key) if spec.cache and not live else None
+    spec, key = kind_spec(kind), cache_key(kind, config)
+    hit = None
+    if spec.cache and not live:  # a live run opens the cache only to store its result
+        cache = cache or ResultCache()
+        hit = cache.get(key)
     snap = Snapshot("here", kind, JobStatus.DONE, config=config, fraction=1.0)
     if hit is not None:
         snap = replace(snap, result=hit.result, cached=True, items=list(hit.items), state=hit.state,
@@ -117,8 +119,9 @@ def run_here(recipe: Work, *, live: bool = False, show: Callable[[Snapshot], Non
         if spec.store is not None:
             saved = list(resolve(spec.store)(config, snap.result))
         if spec.cache:
-            cache.put(key, kind, CachedResult(snap.result, snap.computed_at or time.time(), snap.computed_on,
-                                              snap.compute_seconds or 0.0, saved, list(snap.items), snap.state))
+            (cache or ResultCache()).put(key, kind, CachedResult(
+                snap.result, snap.computed_at or time.time(), snap.computed_on, snap.compute_seconds or 0.0, saved,
+                list(snap.items), snap.state))
     except Exception as err:  # noqa: BLE001 - reported on the snapshot; the result was shown already
         return replace(snap, saved=saved, save_error=JobError.from_exception(err))
     return replace(snap, saved=saved)

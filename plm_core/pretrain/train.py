@@ -23,7 +23,8 @@ from plm_core.pretrain.models import TINY_CONFIGS, BiLM, BiLMConfig, SkipGram, S
 from plm_core.pretrain.tokenizer import CLS, MASK, PAD, SENTINELS, SEP, SPECIAL_TOKENS
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import init_module, run_generators
-from plm_core.training.plan import GroupPlan, NamedGroup, OptimizerKind, build_optimizer, set_rates
+from plm_core.training.optim import apply_rates, build_optimizer
+from plm_core.training.plan import GroupPlan, NamedGroup, OptimizerKind, RateTable, numel, rate_table
 from plm_core.training.schedules import warmup_cosine
 from plm_core.training.trainer import Trainer
 
@@ -293,7 +294,7 @@ def pretrain_plans(model: torch.nn.Module, cfg: PretrainConfig) -> list[GroupPla
     (`embedding_lr_scale` from `embedding_lr_from`). The skip-gram's tables are one group (word2vec's SGD)."""
     params = [p for p in model.parameters() if p.requires_grad]
     if isinstance(model, SkipGram):
-        return [GroupPlan(NamedGroup("tables", params, "random", 0), True, 1.0)]
+        return [GroupPlan(NamedGroup("tables", params, "random", 0, numel(params)), True, 1.0)]
     from transformers import PreTrainedModel
 
     own: list[torch.nn.Parameter] = []  # the token table of a transformers model, when it learns at its own rate
@@ -303,12 +304,18 @@ def pretrain_plans(model: torch.nn.Module, cfg: PretrainConfig) -> list[GroupPla
         own = [cast(torch.nn.Parameter, table.weight)]
     decay = [p for p in params if p.dim() >= 2 and not any(p is e for e in own)]
     rest = [p for p in params if p.dim() < 2]
-    plans = [GroupPlan(NamedGroup("matrices", decay, "random", 1), True, 1.0, weight_decay=cfg.weight_decay),
-             GroupPlan(NamedGroup("biases and norms", rest, "random", 1), True, 1.0, weight_decay=0.0)]
+    plans = [GroupPlan(NamedGroup("matrices", decay, "random", 1, numel(decay)), True, 1.0,
+                       weight_decay=cfg.weight_decay),
+             GroupPlan(NamedGroup("biases and norms", rest, "random", 1, numel(rest)), True, 1.0, weight_decay=0.0)]
     if own:
-        plans.append(GroupPlan(NamedGroup("embeddings", own, "random", 0), True, cfg.embedding_lr_scale,
+        plans.append(GroupPlan(NamedGroup("embeddings", own, "random", 0, numel(own)), True, cfg.embedding_lr_scale,
                                weight_decay=cfg.weight_decay, lr_from=cfg.embedding_lr_from, lr_before=1.0))
     return plans
+
+
+def pretrain_rates(model: torch.nn.Module, cfg: PretrainConfig) -> RateTable:
+    """Every group's rate at every step of the run, computed once: its plan's multiple of lr_at(step)."""
+    return rate_table(pretrain_plans(model, cfg), [lr_at(step, cfg) for step in range(cfg.steps)])
 
 
 def make_optimizer(model: torch.nn.Module, cfg: PretrainConfig) -> torch.optim.Optimizer:
@@ -332,6 +339,7 @@ class PretrainTrainer(Trainer):
         self.val_history: list[tuple[int, float]] = []  # (step, validation loss)
         self.work_total = cfg.steps
         self.warmup_task = warmup_task(task, cfg)  # trains the first cfg.reconstruct_steps steps, if any
+        self.rates = pretrain_rates(model, cfg)  # the plan's rate of every group at every step
 
     def task_at(self, step: int) -> Task:
         """The task step `step` (0-based) trains on: the warm-up task first, then the objective's own."""
@@ -344,7 +352,7 @@ class PretrainTrainer(Trainer):
     def train_step(self, step: int) -> float:
         """One optimizer step at learning rate lr_at(step); returns the loss before the update."""
         assert self.optimizer is not None
-        set_rates(self.optimizer, step, lr_at(step, self.cfg))  # each group's planned rate x the schedule
+        apply_rates(self.optimizer, self.rates, step)  # each group's planned rate x the schedule, from the table
         task = self.task_at(step)
         blocks = random_blocks(self.stream, self.cfg.batch_size, task.block_len, self.rng)
         loss, n = task.loss(self.model, task.batch(blocks, self.rng))

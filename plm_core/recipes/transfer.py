@@ -63,7 +63,7 @@ class TransferSettings(Recipe):
         their defaults where no strategy reads them, lists sorted. What cannot work is kept, for the core's
         checks to name (the page's widgets never offer it)."""
         from plm_core.backbones import get_spec
-        from plm_core.transfer.config import default_pooling
+        from plm_core.backbones.base import default_pooling
 
         spec, base = get_spec(self.backbone), type(self)()
         top = max(spec.layers, 0)
@@ -75,14 +75,17 @@ class TransferSettings(Recipe):
             lora_rank=self.lora_rank if "lora" in strategies else base.lora_rank)
 
     def train_config(self, strategy: str, groups: str = "") -> Any:
-        """The TrainConfig of one strategy (the caller normalizes first)."""
-        from plm_core.transfer.config import TrainConfig
+        """The TrainConfig of one strategy (the caller normalizes first): its three parts from the recipe's fields,
+        one way (the recipe calls nothing of the plan)."""
+        from plm_core.transfer.config import DataPart, OptimPart, StrategyPart, TrainConfig
 
-        return TrainConfig.of(backbone=self.backbone, strategy=strategy, pooling=self.pooling, layer=self.layer,
-                           head=self.head, epochs=self.epochs, lr_body=self.lr_body, lr_head=self.lr_head,
-                           layer_decay=self.layer_decay, batch_size=self.batch_size, max_length=self.max_length,
-                           length_budget=self.length_budget, seed=self.seed, k=self.k, lora_rank=self.lora_rank,
-                           schedule=self.schedule, warmup=self.warmup, groups=groups)
+        return TrainConfig(self.backbone, StrategyPart(preset=strategy, groups=groups, k=self.k,
+                                                       lora_rank=self.lora_rank, pooling=self.pooling,
+                                                       layer=self.layer, head=self.head),
+                           OptimPart(epochs=self.epochs, lr_body=self.lr_body, lr_head=self.lr_head,
+                                     layer_decay=self.layer_decay, batch_size=self.batch_size,
+                                     schedule=self.schedule, warmup=self.warmup),
+                           DataPart(max_length=self.max_length, length_budget=self.length_budget, seed=self.seed))
 
     def job(self, configs: tuple, race: bool, seeds: int) -> Any:
         from plm_core.jobs.refs import DataRef

@@ -10,13 +10,14 @@ and take the same `Callback` objects and the same `stop` (anything with `is_set(
 
 from __future__ import annotations
 
-from plm_core.training.callbacks import Callback, StopSignal
+from plm_core.training.callbacks import Callback, Progress, ProgressSink, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, init_transformer, run_generators
 from plm_core.training.schedules import warmup_cosine
 from plm_core.training.threads import own_process, torch_threads
 from plm_core.training.trainer import MemoryMonitor, Trainer
 
 __all__ = [
-    "Callback", "MemoryMonitor", "RunGenerators", "StopSignal", "Trainer", "init_module", "init_transformer",
+    "Callback", "MemoryMonitor", "Progress", "ProgressSink", "RunGenerators", "StopSignal", "Trainer", "init_module",
+    "init_transformer",
     "own_process", "run_generators", "torch_threads", "warmup_cosine",
 ]

@@ -1,15 +1,16 @@
 """The group plan: the one way an optimizer is built, for transfer runs and pretraining alike.
 
 A model is cut into named groups (`NamedGroup`); a plan (`GroupPlan`) says per group whether it learns, which
-part of it, its rate, from which step that rate holds, and its weight decay. `build_optimizer` turns the plans
-into an optimizer whose param groups keep those names and rates; `set_rates` applies a schedule's multiplier at
-every step. Transfer strategies (`plm_core.transfer.groups.plan_groups`) and pretraining
-(`plm_core.pretrain.train.pretrain_plans`) both only write plans.
+part of it, its rate, from which step that rate holds, and its weight decay. `rate_table` computes, up front, every
+group's rate at every optimizer step (the planned rate x the schedule's multiplier): plain data the trainer applies
+itself (`plm_core.training.optim.apply_rates`), so no step calls back into the plan. The trainer builds its
+optimizer from the plans (`plm_core.training.optim.build_optimizer`). Transfer strategies
+(`plm_core.transfer.groups.plan_run`) and pretraining (`plm_core.pretrain.train.pretrain_plans`) only write plans.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,13 +28,9 @@ class NamedGroup:
     params: list[nn.Parameter]  # empty for bodies that are not torch modules (GloVe, USE)
     origin: str  # "pretrained" | "random" (scratch twin, pretraining) | "new" (head, mix)
     depth: int  # 0 = embeddings, l = layer l-1 (so hidden state l), L+1 = head
-    n_params: int = 0  # filled from params when there are any
+    n_params: int = 0  # sum of the parameters' sizes (given where the group is cut: `numel`)
     note: str = ""  # "unused": never on the forward path (pooler, layers above the read one); "dropped": left out
     param_names: list[str] = field(default_factory=list)  # parameter names in the model (BitFit, LoRA pick by name)
-
-    def __post_init__(self) -> None:
-        if self.params:
-            self.n_params = sum(p.numel() for p in self.params)
 
     def named(self) -> list[tuple[str, nn.Parameter]]:
         names = self.param_names if len(self.param_names) == len(self.params) else [""] * len(self.params)
@@ -55,53 +52,31 @@ class GroupPlan:
     lr_from: int = 0  # `lr` holds from this optimizer step on; before it the group learns at `lr_before`
     lr_before: float | None = None
 
-    @property
-    def train_params(self) -> list[nn.Parameter]:
-        """The parameters the optimizer gets (empty when the group is frozen at this epoch)."""
-        if not self.trainable:
-            return []
-        return list(self.group.params) if self.chosen is None else list(self.chosen)
 
-
-def apply_trainability(plans: Iterable[GroupPlan]) -> None:
-    """Set requires_grad to match the plan (only ever on a private copy, never on a shared model)."""
-    for plan in plans:
-        chosen = {id(p) for p in plan.train_params}
-        for p in plan.group.params:
-            p.requires_grad_(id(p) in chosen)
-
-
-def build_optimizer(plans: Sequence[GroupPlan], weight_decay: float = 0.0, kind: OptimizerKind = "adamw",
-                    betas: tuple[float, float] = (0.9, 0.999), fused: bool = True,
-                    max_iter: int = 20) -> torch.optim.Optimizer:
-    """The optimizer over the plans' trainable parameters; each param group keeps its name, rate and schedule.
-
-    adamw: the transfer runs and the transformers' pretraining (fused CPU kernel where asked: about twice as fast;
-    the pretraining recipe keeps the per-tensor loop it was trained with); sgd: word2vec's plain SGD; lbfgs:
-    the frozen probe's full-batch solve (one param group: L-BFGS has no per-group options).
-    """
-    held = [p for p in plans if p.train_params]
-    if kind == "lbfgs":
-        params = [q for p in held for q in p.train_params]
-        lbfgs = torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, history_size=20, line_search_fn="strong_wolfe")
-        lbfgs.param_groups[0]["name"] = "+".join(p.group.name for p in held)
-        return lbfgs
-    groups = [{"params": p.train_params, "lr": p.lr, "initial_lr": p.lr, "name": p.group.name, "lr_from": p.lr_from,
-               "lr_before": p.lr if p.lr_before is None else p.lr_before,
-               **({} if p.weight_decay is None else {"weight_decay": p.weight_decay})} for p in held]
-    if kind == "sgd":
-        return torch.optim.SGD(groups, lr=held[0].lr if held else 0.0)
-    if fused:
-        try:
-            return torch.optim.AdamW(groups, weight_decay=weight_decay, betas=betas, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            pass
-    return torch.optim.AdamW(groups, weight_decay=weight_decay, betas=betas)
+def numel(params: Sequence[nn.Parameter]) -> int:
+    """How many numbers a group holds (its `n_params`)."""
+    return sum(p.numel() for p in params)
 
 
 def probe_plans(groups: Sequence[NamedGroup]) -> list[GroupPlan]:
     """The frozen probe's plan: the new parts (head, scalar mix) learn, the body is never in the optimizer."""
     return [GroupPlan(g, True, 1.0) for g in groups if g.origin == "new" and g.params]
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Every named group's learning rate at every optimizer step, computed once by the plan (plain data)."""
+
+    names: tuple[str, ...]  # the groups' names, the columns
+    rates: tuple[tuple[float, ...], ...]  # (steps, groups): rates[step][names.index(name)]
+
+
+def rate_table(plans: Sequence[GroupPlan], multipliers: Sequence[float]) -> RateTable:
+    """Each group's planned rate at step s (`lr`, or `lr_before` before `lr_from`) x the schedule's multiplier."""
+    before = [p.lr if p.lr_before is None else p.lr_before for p in plans]
+    rows = tuple(tuple((p.lr if step >= p.lr_from else low) * m for p, low in zip(plans, before, strict=True))
+                 for step, m in enumerate(multipliers))
+    return RateTable(tuple(p.group.name for p in plans), rows)
 
 
 def set_rates(optimizer: torch.optim.Optimizer, step: int, multiplier: float) -> float:

@@ -39,6 +39,7 @@ class Trainer:
         self.memory = MemoryMonitor()
         self.work_done = 0  # units of work done (what a unit is, the subclass decides)
         self.work_total = 1
+        self.table: list[dict[str, Any]] = []  # a live table a watcher may show (transfer: the head surgery)
 
     # ---- hooks ---------------------------------------------------------------------------------
     def trigger(self, hook: str, *args: Any) -> None:

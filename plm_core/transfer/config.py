@@ -15,6 +15,7 @@ from typing import Any, Literal, cast, get_args
 
 from plm_core.backbones.base import POOLINGS as TOKEN_POOLINGS
 from plm_core.backbones.base import BackboneSpec
+from plm_core.backbones.base import default_pooling as default_pooling  # a fact of the backbone's family
 from plm_core.errors import PLMError
 from plm_core.training.schedules import SCHEDULES
 from plm_core.transfer.strategies import STRATEGIES, strategy_mode
@@ -142,18 +143,6 @@ def applicable_strategies(spec: BackboneSpec) -> tuple[str, ...]:
 def applicable_poolings(spec: BackboneSpec) -> tuple[str, ...]:
     """Static vectors and sentence encoders give one (mean) vector per text; layered models allow all."""
     return ("mean",) if spec.family in ("static", "sentence") else POOLINGS
-
-
-MIX_BY_DEFAULT = ("bilm", "encoder-decoder")  # families whose frozen top layer alone transfers no better than chance
-
-
-def default_pooling(spec: BackboneSpec) -> str:
-    """Decoders classify from the last real token (GPT-1 style); the ELMo biLM (and our tiny T5 encoder) from the
-    learned scalar mix of all layers, as ELMo does (their top layer alone transfers no better than random
-    weights: assets/checkpoints/README.md); others average their tokens."""
-    if spec.family in MIX_BY_DEFAULT:
-        return "mix"
-    return "last" if spec.family == "decoder" else "mean"
 
 
 def token_pooling(config: TrainConfig, family: str) -> str:

@@ -1,13 +1,17 @@
 """The Transfer lab's job kind: one config, or a race of 2-5 on the identical split and seed.
 
-`run_transfer(job, ctx)` runs in a worker (or the CLI's process); a live view of every racer (phase,
-histories, steps, the optimizer's surgery table) reaches the page through `ctx.update(state=...)`.
+`run_transfer(job, ctx)` runs in a worker (or the CLI's process): the job draws the split and loads the backbone,
+the plan (`plm_core.transfer.groups`) makes every run's plan, the trainer carries it out, the result is read from
+it. The job gives each trainer a plain sink (`plm_core.training.ProgressSink`); a publisher thread of the job reads
+the sinks at its own pace and sends a live view of every racer (phase, histories, steps, the optimizer's surgery
+table) to the page through `ctx.update(state=...)`, so no training step calls back into the job.
 `store_transfer` saves the finished runs in the runs store, after the page has the result.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,19 +19,13 @@ from typing import Any
 
 from plm_core.jobs.model import JobContext
 from plm_core.jobs.refs import DataRef
-from plm_core.training import Callback, Trainer
-from plm_core.transfer.api import TrainResult, train
+from plm_core.training.callbacks import ProgressSink
+from plm_core.transfer.api import TrainResult, result_of
 from plm_core.transfer.config import TrainConfig
-from plm_core.transfer.race import check_race, check_seeds, seed_variants, unique_labels
+from plm_core.transfer.groups import estimated_cost, job_runs, plan_run
 from plm_core.transfer.split import Split, make_split
-from plm_core.transfer.trainer import TRAIN_COST, TransferTrainer
 
-
-def estimated_cost(config: TrainConfig, n_train: int, n_test: int) -> float:
-    """Rough work of a run in forward passes over one example (to weight the progress bar)."""
-    if config.mode == "frozen":
-        return float(n_train + n_test)
-    return float(config.optim.epochs * (TRAIN_COST * n_train + n_test))
+PUBLISH_EVERY = 0.25  # seconds between two live views sent to the page
 
 
 @dataclass(frozen=True)
@@ -46,18 +44,6 @@ class TransferJob:
     @property
     def seed(self) -> int:
         return self.configs[0].data.seed
-
-    def labels(self) -> list[str]:
-        return unique_labels(self.configs)
-
-    def runs(self) -> list[tuple[str, str, TrainConfig]]:
-        """(racer, run label, config) for every run: each racer once per seed."""
-        out = []
-        for racer, config in zip(self.labels(), self.configs, strict=False):
-            for variant in seed_variants(config, self.seeds):
-                label = f"{racer} · seed {variant.data.seed}" if self.seeds > 1 else racer
-                out.append((racer, label, variant))
-        return out
 
     def describe_data(self) -> dict[str, Any]:
         """How the runs store describes the examples."""
@@ -96,78 +82,84 @@ class TransferState:
         return [(r.label, r.result) for r in self.runs if r.result is not None]
 
 
-class LiveView(Callback):
-    """Trainer callbacks -> the job's live view and progress (the trainer knows nothing of jobs)."""
+class Publisher:
+    """The job's watcher: a thread that reads every run's sink at its own pace (never called by a trainer) and sends
+    the live view and the job's progress through `ctx.update`; `close()` stops it after one last view."""
 
-    def __init__(self, ctx: JobContext, labels: Sequence[str], costs: Sequence[float],
-                 racers: Sequence[str] | None = None) -> None:
-        self.ctx, self.costs = ctx, list(costs)
-        pairs = zip(labels, racers or labels, strict=False)
-        self.state = TransferState([RunView(label, racer) for label, racer in pairs])
+    def __init__(self, ctx: JobContext, state: TransferState) -> None:
+        self.ctx, self.state = ctx, state
+        self.sinks: list[ProgressSink] = []  # one per run, in the order of state.runs
+        self.costs: list[float] = []  # each run's share of the work
+        self.frozen: list[bool] = []  # a frozen run: extraction is 90% of its work
+        self.lock = threading.Lock()  # the run loop's changes (current run, results) against a copy being made
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True, name="plm-transfer-publisher")
 
-    @property
-    def run(self) -> RunView:
-        return self.state.runs[self.state.current]
+    def loop(self) -> None:
+        while not self.done.wait(PUBLISH_EVERY):
+            self.publish()
 
-    def push(self) -> None:
-        total = sum(self.costs) or 1.0
-        done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs, strict=False))
-        self.ctx.update(fraction=done / total, current=f"{self.run.label}: {self.run.phase}",
-                        state=copy.deepcopy(self.state))
+    def publish(self) -> None:
+        """Copy every running run's sink into its view, then send the view and the fraction of the job done."""
+        if not self.state.runs:
+            return
+        with self.lock:
+            for view, sink, frozen in zip(self.state.runs, self.sinks, self.frozen, strict=True):
+                if view.result is None and view.phase != "queued":
+                    seen = sink.read()
+                    share = seen.done / max(seen.total, 1)
+                    view.phase, view.steps, view.history = seen.phase, seen.steps, seen.history
+                    view.surgery = seen.table or view.surgery
+                    view.fraction = 0.9 * seen.before + 0.1 * share if frozen else share
+            run = self.state.runs[self.state.current]
+            done = sum(c * min(r.fraction, 1.0) for c, r in zip(self.costs, self.state.runs, strict=True))
+            state = copy.deepcopy(self.state)
+        self.ctx.update(fraction=done / (sum(self.costs) or 1.0), current=f"{run.label}: {run.phase}", state=state)
 
-    def begin(self, index: int) -> None:
-        self.state.current = index
-        self.run.phase = "starting"
-        self.push()
-
-    def finish(self, result: TrainResult) -> None:
-        self.run.result, self.run.fraction, self.run.phase = result, 1.0, "done"
-        self.run.surgery = result.param_groups
-        self.push()
-
-    def on_phase(self, trainer: Trainer | None, phase: str, done: int, total: int) -> None:
-        run = self.run
-        run.phase = phase
-        if trainer is None:  # feature extraction (frozen mode): most of a frozen run's time
-            share = done / max(total, 1)
-            run.fraction = 0.45 * share if phase == "extract_train" else 0.45 + 0.45 * share
-        else:
-            assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
-            base = 0.9 if trainer.config.mode == "frozen" else 0.0
-            run.fraction = base + (1 - base) * trainer.work_done / max(trainer.work_total, 1)
-        self.push()
-
-    def on_epoch_begin(self, trainer: Trainer, epoch: int) -> None:
-        assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
-        self.run.surgery = [r.as_row() for r in trainer.surgery()]
-
-    def on_step_end(self, trainer: Trainer, step: int, loss: float) -> None:
-        assert isinstance(trainer, TransferTrainer)  # this view watches transfer runs only
-        self.run.steps.append({"step": step, "epoch": trainer.epoch, "loss": loss,
-                               "lr": trainer.steps[-1].get("lr") if trainer.steps else None})
-        self.push()
-
-    def on_epoch_end(self, trainer: Trainer, record: dict) -> None:
-        self.run.history.append(dict(record))
-        self.push()
+    def close(self) -> None:
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        self.publish()
 
 
 def run_transfer(job: TransferJob, ctx: JobContext) -> TransferState:
-    """Every config on the same split, one after the other; the finished runs (all of them, or up to a stop)."""
-    if job.race:
-        check_race(job.configs)
-    check_seeds(job.seeds)
+    """Every config on the same split, one after the other: the plan, the trainer, the result of each run in turn;
+    the finished runs (all of them, or up to a stop)."""
     split = job.make_split()
+    labels = (split.encode(split.train["label"]), split.encode(split.test["label"]))  # once, for every run
     backbone = ctx.backbone(job.configs[0].backbone)
-    runs = job.runs()
-    costs = [estimated_cost(c, len(split.train), len(split.test)) for _, _, c in runs]
-    view = LiveView(ctx, [label for _, label, _ in runs], costs, [racer for racer, _, _ in runs])
-    for i, (_, _, config) in enumerate(runs):
-        if ctx.should_stop():
-            break
-        view.begin(i)
-        view.finish(train(config, split.train, split.test, backbone, [view], ctx.stop))
-    return view.state
+    state = TransferState([])
+    publisher = Publisher(ctx, state)
+    runs = job_runs(job.configs, job.seeds, job.race, len(split.train), len(split.test))
+    for run in runs:
+        state.runs.append(RunView(run.label, run.racer))
+        publisher.sinks.append(ProgressSink())
+        publisher.costs.append(run.cost)
+        publisher.frozen.append(run.frozen)
+    publisher.thread.start()
+    try:
+        for i, run in enumerate(runs):
+            if ctx.stop.is_set():
+                break
+            with publisher.lock:
+                state.current, state.runs[i].phase = i, "starting"
+            plan = plan_run(run.config, split, labels, backbone, [publisher.sinks[i]], ctx.stop)
+            plan.trainer.fit()
+            result = result_of(plan)
+            with publisher.lock:
+                finished(state.runs[i], result)
+    finally:
+        publisher.close()
+    return state
+
+
+def finished(view: RunView, result: TrainResult) -> None:
+    """A run's view once its result is in: the result's curves and table (as the sink wrote them)."""
+    view.result, view.fraction, view.phase, view.surgery = result, 1.0, "done", result.param_groups
+    view.history = [dict(r) for r in result.history]
+    view.steps = [{"step": r["step"], "epoch": r.get("epoch"), "loss": r["loss"], "lr": r.get("lr")}
+                  for r in result.steps]
 
 
 def store_transfer(job: TransferJob, state: TransferState) -> list[int]:

@@ -1,9 +1,12 @@
 """The transfer trainers: subclasses of the one `plm_core.training.Trainer` (callbacks, stop, NaN check).
 
-End-to-end modes: dynamic padding, batches bucketed by token length, AdamW over the trainable groups
-only (rebuilt whenever trainability changes), held-out evaluation each epoch under eval() +
-inference_mode(). Frozen mode: full-batch L-BFGS on cached features (no body forward at all).
-Both stop early on a NaN/inf loss (with a message that says what to change) or when `stop` is set.
+End-to-end modes: the trainer builds the classifier (the body + a new head) and carries out the run's plan
+(`plm_core.transfer.groups.plan_run`): per epoch the planned groups (the optimizer rebuilt whenever trainability
+changes), per step the planned rates from the rate table; dynamic padding, batches bucketed by token length,
+held-out evaluation each epoch under eval() + inference_mode(). Frozen mode: full-batch L-BFGS on cached features
+(no body forward at all). Both stop early on a NaN/inf loss (with a message that says what to change) or when `stop`
+is set. At the end the trainer reads back what the result reports: the head-surgery table, the trainable
+parameters, the weights' drift, the scalar mix.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,25 +22,26 @@ import torch
 from torch import nn
 
 from plm_core.backbones.base import pad_batch
+from plm_core.backbones.capabilities import Trainable
 from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.training.generators import init_module, run_generators
-from plm_core.training.plan import (
-    GroupPlan,
-    NamedGroup,
+from plm_core.training.generators import RunGenerators, init_module, run_generators
+from plm_core.training.optim import (
+    GroupInfo,
+    apply_rates,
     apply_trainability,
     build_optimizer,
-    probe_plans,
-    set_rates,
+    group_table,
+    relative_drift,
+    snapshot,
+    table_rows,
 )
-from plm_core.training.schedules import lr_multiplier
+from plm_core.training.plan import GroupPlan, NamedGroup, RateTable, probe_plans
 from plm_core.training.trainer import Trainer
 from plm_core.transfer.config import TrainConfig
 from plm_core.transfer.features import standardise
-from plm_core.transfer.groups import GroupInfo, group_table, head_groups, plan_groups
-from plm_core.transfer.modules import FeatureClassifier
-from plm_core.transfer.strategies import GroupSetting
+from plm_core.transfer.groups import TRAIN_COST
+from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
 
-TRAIN_COST = 3  # a training example costs about 3 forward passes (forward + backward)
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
 
 
@@ -102,6 +106,10 @@ class TransferTrainer(Trainer):
         self.last_eval: Evaluation | None = None
         self.epoch = 0
         self.optimizer_builds = 1  # how often the optimizer was (re)built
+        self.groups: list[NamedGroup] = []  # every named group, body and new
+        self.reference: dict[str, list[torch.Tensor]] = {}  # the weights drift is measured against
+        self.final = Readout()  # read back at the end of fit()
+        self.fit_seconds = 0.0
 
     def loss_ok(self, loss: float, epoch: int, step: int, lr: float) -> bool:
         """False (and a notice saying what to change) when the loss is NaN or infinite."""
@@ -133,10 +141,24 @@ class TransferTrainer(Trainer):
             self.memory.sample()
             self.trigger("on_epoch_end", record)
 
+    def fit(self) -> None:
+        """The run, then what the result reports, read back from the optimizer and the weights."""
+        start = time.perf_counter()
+        super().fit()
+        self.fit_seconds = time.perf_counter() - start
+        self.final = self.read_back()
+
+    def read_back(self) -> Readout:
+        mix = getattr(self.model, "mix", None)
+        return Readout(self.surgery_rows(), self.trainable_params(), relative_drift(self.groups, self.reference),
+                       mix.layer_weights() if mix is not None else None,
+                       float(mix.gamma.detach()) if mix is not None else None)
+
     def begin_epoch(self, epoch: int) -> None: ...
     def train_epoch(self, epoch: int) -> tuple[float, float]: raise NotImplementedError
     def evaluate(self) -> Evaluation: raise NotImplementedError
     def surgery(self) -> list[GroupInfo]: raise NotImplementedError
+    def surgery_rows(self) -> list[dict[str, Any]]: raise NotImplementedError
 
     def trainable_params(self) -> int:
         if self.optimizer is None:
@@ -144,42 +166,107 @@ class TransferTrainer(Trainer):
         return sum(p.numel() for g in self.optimizer.param_groups for p in g["params"])
 
 
-class EndToEndTrainer(TransferTrainer):
-    """finetune / discriminative / gradual / scratch: the body's layers learn with the head."""
+@dataclass(frozen=True)
+class NewGroupPlan:
+    """The plan of a group the trainer adds (the new head, the scalar mix), as data: by name, per epoch."""
 
-    def __init__(self, model: nn.Module, groups: Sequence[NamedGroup], settings: Sequence[GroupSetting],
-                 train_ids: list[list[int]],
-                 y_train: np.ndarray, test_ids: list[list[int]], y_test: np.ndarray, pad_id: int,
-                 config: TrainConfig, n_classes: int, callbacks: Sequence[Callback] = (),
-                 stop: StopSignal | None = None, rng: np.random.Generator | None = None) -> None:
+    name: str  # "mix" | "head"
+    lr: float
+    active: tuple[bool, ...]  # epoch 1 .. E: whether it learns
+    unfreeze_epoch: int | None = None
+    lora_rank: int = 0  # shown in the table (adapters go on layers only)
+    bias_only: bool = False
+
+
+@dataclass
+class EndToEndPlan:
+    """What the plan hands an end-to-end trainer: the body to train, its groups' plans per epoch, the new groups'
+    plans, the rate of every group at every step, and how the classifier pools."""
+
+    work: Trainable  # a private copy (or the random twin): trained in place
+    body: list[NamedGroup]  # embeddings, layers, pooler, what is dropped
+    body_plans: list[list[GroupPlan]]  # per epoch (index epoch - 1)
+    new: list[NewGroupPlan]  # mix (if any), head
+    rates: RateTable
+    token_pooling: str  # how tokens are pooled inside a layer
+    reference: dict[str, list[torch.Tensor]] | None = None  # the untouched original body (drift); None: a snapshot
+
+
+@dataclass
+class Readout:
+    """What a finished trainer reports (plain data for the result)."""
+
+    table: list[dict[str, Any]] = field(default_factory=list)  # the head-surgery rows
+    trainable_params: int = 0
+    drift: dict[str, float] = field(default_factory=dict)
+    layer_weights: list[float] | None = None
+    mix_gamma: float | None = None
+
+
+def new_groups(model: nn.Module, n_layers: int) -> list[NamedGroup]:
+    """The new parts of a classifier as named groups: the scalar mix (if any) and the head."""
+    parts = ([("mix", model.mix)] if getattr(model, "mix", None) is not None else []) + [("head", model.head)]
+    out = []
+    for name, module in parts:
+        params = list(module.parameters())
+        out.append(NamedGroup(name, params, "new", n_layers + 1, sum(p.numel() for p in params)))
+    return out
+
+
+def end_to_end_model(config: TrainConfig, work: Trainable, n_classes: int, token_pooling: str) -> TransferClassifier:
+    """The body with a fresh head on top, pooling and reading what the strategy says."""
+    s = config.strategy
+    return TransferClassifier(work.body, work.hidden_size, n_classes, s.head, s.pooling, s.layer, token_pooling,
+                              work.n_layers + 1, s.mlp_hidden, s.dropout)
+
+
+class EndToEndTrainer(TransferTrainer):
+    """finetune / discriminative / gradual / scratch / ...: the body's layers learn with the head, as planned."""
+
+    def __init__(self, plan: EndToEndPlan, train_ids: list[list[int]], y_train: np.ndarray, test_ids: list[list[int]],
+                 y_test: np.ndarray, pad_id: int, config: TrainConfig, n_classes: int,
+                 callbacks: Sequence[Callback] = (), stop: StopSignal | None = None,
+                 gens: RunGenerators | None = None) -> None:
         super().__init__(config, n_classes, callbacks, stop)
-        self.model, self.groups, self.settings = model, list(groups), list(settings)
+        gens = gens or run_generators(config.data.seed)
+        work = plan.work
+        self.model = end_to_end_model(config, work, n_classes, plan.token_pooling)
+        init_module(self.model.head, gens.torch)  # only the new head: the body keeps its weights
+        added = new_groups(self.model, work.n_layers)
+        self.groups = [*plan.body, *added]
+        self.epoch_plans = [body + [GroupPlan(g, p.active[i] and bool(g.params), p.lr, p.unfreeze_epoch,
+                                                      lora_rank=p.lora_rank, bias_only=p.bias_only)
+                                    for g, p in zip(added, plan.new, strict=True)]
+                            for i, body in enumerate(plan.body_plans)]
+        self.rates = plan.rates
+        self.reference = snapshot(self.groups) if plan.reference is None else plan.reference | snapshot(added)
         self.train_ids, self.y_train = train_ids, torch.as_tensor(y_train)
         self.test_ids, self.y_test = test_ids, y_test
         self.pad_id = pad_id
-        self.rng = rng if rng is not None else np.random.default_rng(config.data.seed)  # the run's batch order
+        self.rng = gens.numpy  # the run's batch order
         self.plans: list[GroupPlan] = []
         self.trainable_key: tuple[bool, ...] = ()
         self.optimizer_builds = 0
         self.global_step = 0
-        steps = math.ceil(len(train_ids) / config.optim.batch_size)
-        self.steps_per_epoch = steps
-        o = config.optim
-        self.lr_factor = lr_multiplier(o.schedule, o.epochs * steps, o.warmup)  # step -> x the planned rates
+        self.steps_per_epoch = math.ceil(len(train_ids) / config.optim.batch_size)
         self.work_total = config.optim.epochs * (TRAIN_COST * len(train_ids) + len(test_ids))
 
     def begin_epoch(self, epoch: int) -> None:
-        """Apply the mode's plan for this epoch; rebuild the optimizer only if trainability changed."""
-        self.plans = plan_groups(self.groups, self.settings, epoch)
+        """The plan of this epoch; the optimizer rebuilt only if trainability changed."""
+        self.plans = self.epoch_plans[epoch - 1]
         key = tuple(p.trainable for p in self.plans)
         if key != self.trainable_key:
             apply_trainability(self.plans)
             self.optimizer = build_optimizer(self.plans, self.config.optim.weight_decay)  # fresh state
             self.optimizer_builds += 1
             self.trainable_key = key
+            self.table = self.surgery_rows()
 
     def surgery(self) -> list[GroupInfo]:
         return group_table(self.groups, self.optimizer, self.plans)
+
+    def surgery_rows(self) -> list[dict[str, Any]]:
+        return table_rows(self.groups, self.optimizer, self.plans)
 
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
@@ -188,7 +275,7 @@ class EndToEndTrainer(TransferTrainer):
         assert self.optimizer is not None
         lr = max(g["lr"] for g in self.optimizer.param_groups)
         for batch in bucket_batches(lengths, self.config.optim.batch_size, self.rng):
-            lr = set_rates(self.optimizer, self.global_step, float(self.lr_factor(self.global_step)))
+            lr = apply_rates(self.optimizer, self.rates, self.global_step)  # the plan's rates of this step
             input_ids, mask = collate([self.train_ids[i] for i in batch], self.pad_id)  # (B, T)
             logits = self.model(input_ids, mask)  # (B, C)
             target = self.y_train[batch]
@@ -244,11 +331,14 @@ class FeatureTrainer(TransferTrainer):
         self.model = FeatureClassifier(X_train.shape[-1], n_classes, s.head, X_train.shape[1] if X_train.ndim == 3
                                        else 0, s.mlp_hidden)
         init_module(self.model.head, run_generators(config.data.seed).torch)  # the scalar mix starts uniform
-        self.groups = [*body, *head_groups(self.model, n_layers)]
+        added = new_groups(self.model, n_layers)
+        self.groups = [*body, *added]
+        self.reference = snapshot(added)
         self.X_train, self.y_train = torch.from_numpy(X_train).float(), torch.as_tensor(y_train)  # (N, [L+1,] H)
         self.X_test, self.y_test = torch.from_numpy(X_test).float(), y_test
         self.optimizer = build_optimizer(probe_plans(self.groups), kind="lbfgs", max_iter=config.optim.frozen_iters)
         self.work_total = len(X_train) + len(X_test)
+        self.table = self.surgery_rows()
 
     def n_epochs(self) -> int:
         """One full-batch L-BFGS solve on fixed features: there are no epochs to draw (the history has one
@@ -258,6 +348,15 @@ class FeatureTrainer(TransferTrainer):
     def surgery(self) -> list[GroupInfo]:
         """The head-surgery rows read from the L-BFGS optimizer (the frozen body is never in it)."""
         return group_table(self.groups, self.optimizer)
+
+    def surgery_rows(self) -> list[dict[str, Any]]:
+        return table_rows(self.groups, self.optimizer)
+
+    def read_back(self) -> Readout:
+        """The body never entered an optimizer: it cannot have moved (drift 0 for every body group)."""
+        out = super().read_back()
+        out.drift = {g.name: 0.0 for g in self.groups if g.origin != "new" and g.params} | out.drift
+        return out
 
     def objective(self) -> torch.Tensor:
         """Mean cross-entropy + l2/N * 0.5 ||W||^2 (sklearn's C = 1/l2); biases unpenalised.
