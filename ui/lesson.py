@@ -198,6 +198,7 @@ def step_bar(page: str | None = None) -> None:
         return
     lesson, index = where
     step = lesson.steps[index]
+    following = view is not None and view.following
     if presenting():
         st.html(PRESENT_CSS)
         with st.container(key="lesson-present-fit"):
@@ -211,9 +212,11 @@ def step_bar(page: str | None = None) -> None:
         with guard():
             ready = question_block(lesson, index, step, view)
             if ready:
-                submit_step_job(lesson, index, step)
+                submit_step_job(lesson, index, step, following)
                 if presenting():
                     presenter_figure(lesson, index, step, view)
+                elif following:  # no lab below to show the job's progress: the figure appears when it is done
+                    watch(lambda: step_snapshots(step), lambda _: figure_first(lesson, index, step))
                 else:
                     figure_first(lesson, index, step)
             else:
@@ -224,6 +227,9 @@ def step_bar(page: str | None = None) -> None:
     with st.container(key="lesson-keys"):  # the ← → script's frame: runs, takes no room
         st.html("<style>.st-key-lesson-keys { display: none; }</style>")
         st.iframe(KEY_SCRIPT, height=1)
+    if following:  # a following student's screen is the class's step alone (light on a phone and on the
+        st.caption(tr("classroom.following_only"))  # server when 30 follow at once); the lab opens on "explore"
+        st.stop()
 
 
 def header(lesson: Lesson, index: int, step: Step) -> None:
@@ -432,14 +438,14 @@ def ensure_step_job(step: Step) -> None:
         submit(job.slot, job.kind, job.config)
 
 
-def submit_step_job(lesson: Lesson, index: int, step: Step) -> None:
+def submit_step_job(lesson: Lesson, index: int, step: Step, following: bool = False) -> None:
     """The step's job into the page's own slot (once: unless the slot already shows exactly this config)."""
     from plm_core.lessons.jobs import step_job
 
     ensure_step_job(step)
     if step_job(step) is None:
         return
-    if not presenting():
+    if not presenting() and not following:
         st.caption(tr("lessons.bar.result_below"))
 
 

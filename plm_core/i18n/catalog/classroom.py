@@ -31,6 +31,11 @@ MESSAGES = {
     "classroom.following": {"en": "Following the teacher", "ko": "선생님 화면을 따라가는 중"},
     "classroom.detach": {"en": "Explore on my own", "ko": "혼자 둘러보기"},
     "classroom.rejoin": {"en": "Back to class", "ko": "수업으로 돌아가기"},
+    "classroom.following_only": {
+        "en": "You are following the class: this screen shows the class's step. To change the experiment and run "
+              "the lab yourself, press \"Explore on my own\".",
+        "ko": "학급을 따라가는 중입니다. 이 화면은 학급의 단계를 보여 줍니다. 실험을 바꿔 직접 실습하려면 "
+              "\"혼자 둘러보기\"를 누르세요."},
     "classroom.exploring": {"en": "Exploring on your own: the class is at step {i}.",
                             "ko": "혼자 둘러보는 중입니다. 학급은 {i}단계에 있습니다."},
     "classroom.leave": {"en": "Leave the class", "ko": "수업 나가기"},
