@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from plm_core.errors import PLMError
 
@@ -31,6 +32,17 @@ def emit_notices(notices: list[tuple[str, dict]]) -> None:
     """The data's notices (cut texts, removed duplicates, separator) on stderr, in English."""
     for key, params in notices:
         print(f"note: {PLMError(key, **params)}", file=sys.stderr)
+
+
+def exit_status(snap: Any) -> int:
+    """A CLI's exit status after showing a job's result: 0, or 3 (EXIT_NOT_SAVED) with the reason on stderr
+    when storing the result failed."""
+    from plm_core.runs import EXIT_NOT_SAVED
+
+    if snap.save_error is None:
+        return 0
+    print(f"error: {snap.save_error.message()}", file=sys.stderr)
+    return EXIT_NOT_SAVED
 
 
 BACKBONE_FIELDS = ("name", "family", "params", "layers", "hidden_size", "heads", "source", "license", "display")

@@ -28,8 +28,8 @@ def cached_run(kind: str, config: Any, live: bool = False) -> tuple[Any, bool]:
 
 def run_and_show(recipe: Any, live: bool, show: Callable[[Any, dict[str, Any]], None]) -> int:
     """`show(result, {"cached": ..., "computed_at": ...})`, then store; exit status 3 when storing failed."""
+    from plm_core.cli import exit_status
     from plm_core.jobs import run_here
-    from plm_core.runs import EXIT_NOT_SAVED
 
     out = sys.stdout  # the result alone goes here; whatever the run prints (training logs) goes to stderr
 
@@ -40,10 +40,7 @@ def run_and_show(recipe: Any, live: bool, show: Callable[[Any, dict[str, Any]], 
 
     with contextlib.redirect_stdout(sys.stderr):
         snap = run_here(recipe, live=live, show=shown)
-    if snap.save_error is not None:
-        print(f"error: {snap.save_error.message()}", file=sys.stderr)
-        return EXIT_NOT_SAVED
-    return 0
+    return exit_status(snap)
 
 
 def cmd_proof(args: argparse.Namespace) -> int:

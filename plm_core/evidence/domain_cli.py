@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any, cast
 
 from plm_core.cli import seed_arg
@@ -39,10 +38,10 @@ def data_ref(name: str, default: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Through the one door in this process: printed first, then cached (exit 3 when caching failed)."""
+    from plm_core.cli import exit_status
     from plm_core.evidence.domain import CompareJob, FitJob
     from plm_core.evidence.domain_continue import ContinueJob
     from plm_core.jobs import run_here
-    from plm_core.runs import EXIT_NOT_SAVED
 
     if args.action == "fit":
         work: tuple[str, Any] = ("domain.fit", FitJob(args.backbone, data_ref(args.data, "movie-snippets"),
@@ -61,11 +60,7 @@ def run(args: argparse.Namespace) -> int:
                          default=str), flush=True)
 
     # continued pretraining stops at a time budget: its numbers depend on the machine, so it always runs live
-    snap = run_here(work, live=args.action == "continue", show=show)
-    if snap.save_error is not None:
-        print(f"error: {snap.save_error.message()}", file=sys.stderr)
-        return EXIT_NOT_SAVED
-    return 0
+    return exit_status(run_here(work, live=args.action == "continue", show=show))
 
 
 def summary_of(action: str, result: Any) -> dict[str, Any]:

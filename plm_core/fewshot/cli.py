@@ -112,14 +112,13 @@ def build_config(args: argparse.Namespace, labels: Sequence[str] = ()) -> Any:
 def run(args: argparse.Namespace) -> int:
     """The curves through the job door in this process (the lab's job kind "fewshot.curves"): from the result
     cache when the lab or a lesson computed the same curve, else computed here and stored (exit 3 if not)."""
-    from plm_core.cli import emit_notices
+    from plm_core.cli import emit_notices, exit_status
     from plm_core.data import resolve_dataset
     from plm_core.fewshot.curves import summarize, to_json, validate
     from plm_core.fewshot.jobs import CurveJob
     from plm_core.fewshot.methods import make_task
     from plm_core.jobs import JobStatus, Snapshot, compute, run_here
     from plm_core.jobs.refs import data_ref
-    from plm_core.runs import EXIT_NOT_SAVED
 
     ds = resolve_dataset(args.data)
     config = build_config(args, ds.labels)
@@ -145,19 +144,15 @@ def run(args: argparse.Namespace) -> int:
         raise PLMError("fewshot.err.no_points", reasons=reasons)
     payload = {**to_json(result), "texts_cut": ds.texts_cut, "duplicates_removed": ds.duplicates_removed,
                "cached": snap.cached}
-    failure = snap.save_error.message() if snap.save_error is not None else None
-    if failure is not None:
-        payload["not_saved"] = failure
+    if snap.save_error is not None:
+        payload["not_saved"] = snap.save_error.message()
     if args.json:
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(summarize(result.points).round(3).to_string(index=False))
         for c in payload["crossovers"]:
             print(f"{c['method']} overtakes prompting at K={c['k']}: {c['accuracy']:.3f} > {c['reference']:.3f}")
-    if failure is not None:
-        print(f"error: {failure}", file=sys.stderr)
-        return EXIT_NOT_SAVED
-    return 0
+    return exit_status(snap)
 
 
 def check_points(args: argparse.Namespace, config: Any) -> None:

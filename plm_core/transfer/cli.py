@@ -152,8 +152,8 @@ def run(args: argparse.Namespace) -> int:
     import os
     from datetime import datetime
 
+    from plm_core.cli import exit_status
     from plm_core.jobs import JobStatus, Snapshot, compute, run_here
-    from plm_core.runs import EXIT_NOT_SAVED
     from plm_core.transfer.records import summary_with_data
 
     recipe, job, data = prepare(args)
@@ -167,26 +167,23 @@ def run(args: argparse.Namespace) -> int:
     when = datetime.fromtimestamp(snap.computed_at).isoformat(timespec="seconds") if snap.computed_at else None
     summary = summary_with_data(result, data) | {"cached": bool(snap.cached), "computed_at": when}
     summary["run_id"] = snap.saved[0] if snap.saved else None
-    failure = PLMError(snap.save_error.key, **snap.save_error.params) if snap.save_error is not None else None
-    if failure is not None:
-        summary["not_saved"] = str(failure)
+    if snap.save_error is not None:
+        summary["not_saved"] = snap.save_error.message()
     report(summary, args.json)
     if snap.cached and not args.json:
         print(f"  (from the result cache: computed {when} on {snap.computed_on})", file=sys.stderr)
     for key, params in result.notices:
         print(PLMError(key, **params), file=sys.stderr)
-    if failure is not None:
-        print(f"error: {failure}", file=sys.stderr)
-        return EXIT_NOT_SAVED
-    return 1 if result.stop_reason == "nan" else 0
+    return exit_status(snap) or (1 if result.stop_reason == "nan" else 0)
 
 
 def run_race_cmd(args: argparse.Namespace) -> int:
     """The race through the job door in this process (the lab's job kind): every racer on the identical split."""
     import os
 
+    from plm_core.cli import exit_status
     from plm_core.jobs import JobStatus, Snapshot, compute, run_here
-    from plm_core.runs import EXIT_NOT_SAVED, RunStore, jsonable
+    from plm_core.runs import RunStore, jsonable
     from plm_core.transfer.race import seed_table
     from plm_core.transfer.records import summary_with_data
 
@@ -212,7 +209,4 @@ def run_race_cmd(args: argparse.Namespace) -> int:
             print(f"  {row['strategy']}: {row['accuracy_mean']:.4f} ± {row['accuracy_sd']:.4f} over {row['seeds']} "
                   f"seed(s), trainable {row['trainable_share']:.2%}, {row['seconds_mean']:.1f} s"
                   + ("  (within seed noise of the best)" if row["within_noise"] else ""))
-    if snap.save_error is not None:
-        print(f"error: {snap.save_error.message()}", file=sys.stderr)
-        return EXIT_NOT_SAVED
-    return 0
+    return exit_status(snap)
