@@ -48,10 +48,6 @@ class RaceResult:
     labels: list[str]  # one per run (a racer's label repeats once per seed)
     results: list[TrainResult]
 
-    def table(self) -> pd.DataFrame:
-        """One row per run: scores, trainable share, time and memory."""
-        return comparison_table(self.labels, self.results)
-
     def seed_table(self) -> pd.DataFrame:
         """One row per racer: mean ± sd over its seeds, and whether it is within seed noise of the best."""
         return seed_table(self.labels, self.results)
@@ -93,18 +89,6 @@ def seed_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.Data
     frame["within_noise"] = overlap & (frame["strategy"] != best["strategy"]) & (frame["seeds"] > 1)
     frame["best"] = frame["strategy"] == best["strategy"]
     return frame
-
-
-def comparison_table(labels: Sequence[str], results: Sequence[TrainResult]) -> pd.DataFrame:
-    rows = []
-    for label, r in zip(labels, results, strict=False):
-        rows.append({
-            "run": label, "test_accuracy": r.test_accuracy, "test_macro_f1": r.test_macro_f1,
-            "trainable_params": r.trainable_params, "total_params": r.total_params,
-            "trainable_share": r.trainable_params / max(r.total_params, 1), "train_seconds": r.train_seconds,
-            "peak_memory_mb": r.peak_memory_mb, "epochs_done": len(r.history), "stop_reason": r.stop_reason,
-        })
-    return pd.DataFrame(rows)
 
 
 def run_race(configs: Sequence[TrainConfig], split: Split, backbone: Backbone | None = None,
