@@ -85,8 +85,6 @@ class TransferRow:
     mode: str
     before_accuracy: float
     after_accuracy: float | None = None
-    before_f1: float = 0.0
-    after_f1: float | None = None
 
 
 @dataclass
@@ -231,7 +229,7 @@ def run_continue(job: ContinueJob, ctx: Any) -> ContinueState:
     split = make_split(job.data.load(), n=job.n_train, seed=job.seed, test_limit=job.test_limit)
     state.phase = "transfer_before"
     push(ctx, state)
-    state.transfer = [TransferRow(r.config["mode"], r.test_accuracy, before_f1=r.test_macro_f1)
+    state.transfer = [TransferRow(r.config["mode"], r.test_accuracy)
                       for r in transfer_runs(job, shipped, split, ctx.stop)]
     state.phase = "pretrain"
     push(ctx, state)
@@ -254,7 +252,7 @@ def run_continue(job: ContinueJob, ctx: Any) -> ContinueState:
     state.phase = "transfer_after"
     push(ctx, state)
     for row, r in zip(state.transfer, transfer_runs(job, continued, split, ctx.stop), strict=True):
-        row.after_accuracy, row.after_f1 = r.test_accuracy, r.test_macro_f1
+        row.after_accuracy = r.test_accuracy
     state.weights = save_continued(job, p, state)
     state.phase = "done"
     push(ctx, state, 1.0)
