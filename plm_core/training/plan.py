@@ -80,7 +80,10 @@ def rate_table(plans: Sequence[GroupPlan], multipliers: Sequence[float]) -> Rate
 
 
 def set_rates(optimizer: torch.optim.Optimizer, step: int, multiplier: float) -> float:
-    """Every group's lr = its planned rate at `step` (0-based) x the schedule's multiplier; the largest lr now."""
+    """Every group's lr = its planned rate at `step` (0-based) x the schedule's multiplier; the largest lr now.
+
+    One step of the rule `rate_table` computes for a whole run up front (trainers apply the table); the check that
+    the pretraining optimizer matches the one the checkpoints were trained with compares against it."""
     for group in optimizer.param_groups:
         rate = group["initial_lr"] if step >= group.get("lr_from", 0) else group["lr_before"]
         group["lr"] = rate * multiplier

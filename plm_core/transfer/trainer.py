@@ -205,12 +205,10 @@ class Readout:
 
 def new_groups(model: nn.Module, n_layers: int) -> list[NamedGroup]:
     """The new parts of a classifier as named groups: the scalar mix (if any) and the head."""
-    parts = ([("mix", model.mix)] if getattr(model, "mix", None) is not None else []) + [("head", model.head)]
-    out = []
-    for name, module in parts:
-        params = list(module.parameters())
-        out.append(NamedGroup(name, params, "new", n_layers + 1, sum(p.numel() for p in params)))
-    return out
+    mix = getattr(model, "mix", None)
+    parts = ([("mix", list(mix.parameters()))] if mix is not None else []) \
+        + [("head", list(model.get_submodule("head").parameters()))]
+    return [NamedGroup(name, params, "new", n_layers + 1, sum(p.numel() for p in params)) for name, params in parts]
 
 
 def end_to_end_model(config: TrainConfig, work: Trainable, n_classes: int, token_pooling: str) -> TransferClassifier:
