@@ -158,7 +158,8 @@ def run_class(browser, url: str, n: int, lang: str) -> None:
         press(d, t(f"lessons.bar.{direction}", lang))
         moved = follow_times(browser, students, markers[target], clicked)
         follows += moved
-        print(f"move to step {target + 1}: follow {summary(moved)}", flush=True)
+        print(f"move to step {target + 1}: follow {summary(moved)}; {beacon_clicks(browser, students, clicked)} "
+              f"of {n} screens moved by the class's beacon (the rest by the server's safety-net poll)", flush=True)
         question = lesson.steps[target].question
         if question is None or target in classroom.get_class(code).revealed:
             continue
@@ -220,6 +221,18 @@ def follow_times(browser, students: list[str], marker: str, clicked: float, time
             time.sleep(0.2)
         out.append(hit - clicked if hit is not None else float(timeout))
     return out
+
+
+def beacon_clicks(browser, students: list[str], since: float) -> str:
+    """How many students' screens were moved by the beacon's script (it notes when it clicks) after `since`, and
+    how soon after `since` it clicked (the rest of a follow time is the server's run and the browser's drawing)."""
+    d, after = browser.driver, []
+    for h in students:
+        d.switch_to.window(h)
+        at = d.execute_script("return window.plmClassClicked || 0") / 1000.0
+        if at and at >= since - 0.05:
+            after.append(at - since)
+    return f"{len(after)} (clicked p50 {statistics.median(after):.2f} s after the teacher)" if after else "0"
 
 
 def seen_times(browser, students: list[str], text: str, clicked: float, timeout: float = 120) -> list[float]:

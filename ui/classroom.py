@@ -10,7 +10,10 @@ A student is this browser's job owner id (`ui.jobs.owner_id()`, a secret of the 
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,7 +26,43 @@ from ui.common import lang, md_escape, tr
 CLASS = "class"  # the URL parameter: the join code
 CODE, KEY, DETACHED, PRIORITY, GROUP = "class.code", "class.key", "class.detached", "class.priority", "class.group"
 COOKIE = "plm_teacher_"  # + join code: that class's teacher key (this browser only)
-FOLLOW_EVERY_S = 1.0  # a student's poll of the class's row (the issue's bound: follow within 2 s)
+FOLLOW_EVERY_S = 10.0  # the server-side poll, only a safety net: the beacon below is read every BEACON_EVERY_MS
+BEACON_EVERY_MS = 500  # a following student's browser reads the class's beacon (the issue's bound: follow in 2 s)
+# The class's beacon: a few bytes of JSON (step, revealed steps, ended) written when the class changes, served by
+# Streamlit's static serving (`server.enableStaticServing`, `<app folder>/static/` at `app/static/`). A student's
+# browser fetches it every 500 ms and, when it differs from the screen, clicks the hidden sync button: one run of
+# the follow fragment, which opens the new step (or redraws the page after a reveal). Polling in the browser costs
+# the server one tiny file read per poll instead of one script run per student per second (30 students: 30 script
+# runs a second, and as many React redraws).
+BEACON_DIR = Path(__file__).resolve().parent.parent / "static" / "class"
+BEACON_URL = "app/static/class/{code}.json"  # relative to the page's own address (any base URL path)
+BEACON_KEEP_S = 86400.0  # beacons of classes older than a day are removed
+BEACON_JS = """<script>
+const win = window.parent, doc = win.document;
+win.plmClass = %s;
+if (!doc.getElementById("plm-class-follow")) {
+  const s = doc.createElement("script");
+  s.id = "plm-class-follow";
+  s.textContent = `setInterval(async () => {
+    const want = window.plmClass;
+    if (!want || window.plmClassBusy) return;
+    window.plmClassBusy = true;
+    try {
+      const r = await fetch(new URL(want.url, document.baseURI) + "?t=" + Date.now(),
+                            {cache: "no-store", signal: AbortSignal.timeout(3000)});
+      const b = r.ok ? await r.json() : null;
+      const now = window.plmClass;
+      if (b && now === want && (b.ended || b.step !== want.step || b.revealed.includes(want.step) !== want.revealed)
+          && Date.now() - (window.plmClassClicked || 0) > 1500) {
+        const button = document.querySelector(".st-key-class-sync button");
+        if (button) { window.plmClassClicked = Date.now(); button.click(); }
+      }
+    } catch (e) {} finally { window.plmClassBusy = false; }
+  }, %d);`;
+  doc.head.appendChild(s);
+}
+</script>"""
+_published: dict[str, str] = {}  # join code -> the beacon text last written by this server
 COUNT_EVERY_S = 1.5  # the teacher's live count of answers
 
 
@@ -86,10 +125,12 @@ def current() -> ClassView | None:
     if key is None and not _joined(state):
         return None
     if state.ended:
+        publish(state)
         st.info(tr("classroom.ended", code=state.code), icon=":material/school:")
         forget()
         return None
     _remember(state, key)
+    publish(state)
     if st.query_params.get(CLASS) != state.code:
         st.query_params[CLASS] = state.code
     return ClassView(state, key)
@@ -206,6 +247,9 @@ def follow(view: ClassView, index: int, revealed: bool) -> None:
 
     @st.fragment(run_every=FOLLOW_EVERY_S)
     def poll() -> None:
+        # the beacon's script clicks this button when the class moved: only this fragment runs, then (a new
+        # step) one run of the step's page, as the safety-net poll would
+        st.button(tr("classroom.sync"), key="class-sync")
         try:
             state = classroom.get_class(view.code)
         except PLMError:
@@ -219,14 +263,42 @@ def follow(view: ClassView, index: int, revealed: bool) -> None:
 
     with st.container(key="class-follow"):
         st.html("<style>.st-key-class-follow { display: none; }</style>")
+        want = {"url": BEACON_URL.format(code=view.code), "step": index, "revealed": revealed}
+        st.iframe(BEACON_JS % (json.dumps(want), BEACON_EVERY_MS), height=1)
         poll()
+
+
+def beacon_text(state: ClassState) -> str:
+    return json.dumps({"step": state.step, "revealed": sorted(state.revealed), "ended": state.ended})
+
+
+def publish(state: ClassState, folder: Path | None = None) -> None:
+    """Write the class's beacon when it differs from what this server last wrote (atomically: a reader never
+    sees half a file); the first write of a class also removes beacons older than a day. A read-only app
+    folder only slows following down to the server-side poll."""
+    folder = folder or BEACON_DIR
+    text = beacon_text(state)
+    if _published.get(state.code) == text and (folder / f"{state.code}.json").exists():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if state.code not in _published:
+            for old in folder.glob("*.json"):
+                if time.time() - old.stat().st_mtime > BEACON_KEEP_S:
+                    old.unlink(missing_ok=True)
+        tmp = folder / f".{state.code}.{os.getpid()}.tmp"
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, folder / f"{state.code}.json")
+        _published[state.code] = text
+    except OSError:
+        return
 
 
 def move(view: ClassView, lesson: Lesson, index: int) -> None:
     """The teacher's previous / next / ← →: the class moves, then this page."""
     from ui.lesson import open_step
 
-    classroom.move(view.code, view.key, index)
+    publish(classroom.move(view.code, view.key, index))
     open_step(lesson, index)
 
 
@@ -271,7 +343,7 @@ def answers_live(view: ClassView, index: int) -> None:
 
 def reveal_button(view: ClassView, index: int) -> None:
     if st.button(tr("classroom.reveal"), key="class-reveal", type="primary", icon=":material/visibility:"):
-        classroom.reveal(view.code, view.key, index)
+        publish(classroom.reveal(view.code, view.key, index))
         st.rerun()
 
 

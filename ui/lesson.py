@@ -227,9 +227,9 @@ def step_bar(page: str | None = None) -> None:
     with st.container(key="lesson-keys"):  # the ← → script's frame: runs, takes no room
         st.html("<style>.st-key-lesson-keys { display: none; }</style>")
         st.iframe(KEY_SCRIPT, height=1)
-    if following:  # a following student's screen is the class's step alone (light on a phone and on the
-        st.caption(tr("classroom.following_only"))  # server when 30 follow at once); the lab opens on "explore"
-        st.stop()
+    if following and step.figure:  # a following student's screen is the class's step and its figure (light on
+        st.caption(tr("classroom.following_only"))  # a phone, and on the server when 30 follow at once); the
+        st.stop()  # lab opens on "explore". A step whose result is the lab's own view shows the lab (form folded)
 
 
 def header(lesson: Lesson, index: int, step: Step) -> None:

@@ -31,6 +31,7 @@ MESSAGES = {
     "classroom.following": {"en": "Following the teacher", "ko": "선생님 화면을 따라가는 중"},
     "classroom.detach": {"en": "Explore on my own", "ko": "혼자 둘러보기"},
     "classroom.rejoin": {"en": "Back to class", "ko": "수업으로 돌아가기"},
+    "classroom.sync": {"en": "Show the class's step", "ko": "학급의 단계 보기"},
     "classroom.following_only": {
         "en": "You are following the class: this screen shows the class's step. To change the experiment and run "
               "the lab yourself, press \"Explore on my own\".",
