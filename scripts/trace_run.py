@@ -1,6 +1,6 @@
 """Trace one tiny Transfer recipe from the page's submit to the stored result: the plm_core modules in order of entry.
 
-    .venv/bin/python scripts/trace_run.py [--quiet-too] [--cli]
+    .venv/bin/python scripts/trace_run.py [--quiet-too] [--cli] [--mode frozen]
 
 The Transfer page's submit (`ui/transfer.py`: `settings_form` parses the form's values into a `TransferRun`,
 `start_job` takes its `job_config()` and hands (kind, job) to the one door) is followed here with the same recipe
@@ -45,7 +45,7 @@ HELPERS = ("plm_core.i18n", "plm_core.errors", "plm_core.paths", "plm_core.backb
 FORM = {"backbone": "tiny-bert-mlm", "mode": "finetune", "n": "16", "epochs": "1"}  # the form's values (URL text)
 
 
-def trace(quiet_too: bool = False, cli: bool = False) -> tuple[list[str], Any]:
+def trace(quiet_too: bool = False, cli: bool = False, mode: str = "finetune") -> tuple[list[str], Any]:
     """The collapsed module trail of one run from the page's submit (or the CLI's `run_here(recipe)`) to the store,
     and the run's snapshot."""
     os.environ.setdefault("PLM_LAB_RUNS_DB", str(Path(tempfile.mkdtemp()) / "runs.sqlite"))
@@ -64,7 +64,7 @@ def trace(quiet_too: bool = False, cli: bool = False) -> tuple[list[str], Any]:
 
     sys.setprofile(profile)
     try:
-        recipe = TransferRun.parse(FORM)[0]  # settings_form: the form's values -> the recipe
+        recipe = TransferRun.parse(FORM | {"mode": mode})[0]  # settings_form: the form's values -> the recipe
         work = recipe if cli else (recipe.kind, recipe.job_config())  # start_job: the recipe's job to the door
         snap = run_here(work, live=True, own=False)
     finally:
@@ -82,8 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quiet-too", action="store_true", help="also the helpers every stage calls")
     parser.add_argument("--cli", action="store_true", help="the CLI's way: run_here(recipe) asks the recipe itself")
+    parser.add_argument("--mode", default="finetune", help="the strategy preset (default finetune; frozen: features)")
     args = parser.parse_args()
-    trail, snap = trace(args.quiet_too, args.cli)
+    trail, snap = trace(args.quiet_too, args.cli, args.mode)
     left: set[str] = set()
     returns = 0
     for i, module in enumerate(trail):

@@ -1,7 +1,8 @@
 """One run read in order (issue 22): recipe -> job -> plan -> trainer -> result -> store, from a call trace.
 
 `scripts/trace_run.py` follows the Transfer page's submit (the form's values parsed into a `TransferRun`, its
-job handed to the door) for a tiny random BERT, 16 texts, one epoch of fine-tuning, recording every call into a
+job handed to the door) for a tiny random BERT, 16 texts, one epoch of fine-tuning (and a frozen run: features,
+then the probe), recording every call into a
 plm_core module on the run's thread. The stages it passes through must be the six, each entered once, with one
 exception that the design asks for: the door shows the result before it stores it ("show the result, then store
 it"), so the job stage is entered a second time between the result and the store.
@@ -28,12 +29,13 @@ def trace_run():
     return module
 
 
-@pytest.fixture(scope="module")
-def traced(trace_run, tmp_path_factory):
+@pytest.fixture(scope="module", params=["finetune", "frozen"])
+def traced(request, trace_run, tmp_path_factory):
+    """One traced run per path: end-to-end fine-tuning, and frozen features + the probe."""
     mp = pytest.MonkeyPatch()
     mp.setenv("PLM_LAB_RUNS_DB", str(tmp_path_factory.mktemp("trace") / "runs.sqlite"))
     try:
-        trail, snap = trace_run.trace()
+        trail, snap = trace_run.trace(mode=request.param)
     finally:
         mp.undo()
     return trail, snap

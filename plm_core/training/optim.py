@@ -24,6 +24,12 @@ def train_params(plan: GroupPlan) -> list[nn.Parameter]:
     return list(plan.group.params) if plan.chosen is None else list(plan.chosen)
 
 
+def probe_plans(groups: Sequence[NamedGroup]) -> list[GroupPlan]:
+    """The frozen probe's fixed plan, made where its head is: the new parts (head, scalar mix) learn, the body is
+    never in the optimizer."""
+    return [GroupPlan(g, True, 1.0) for g in groups if g.origin == "new" and g.params]
+
+
 def apply_trainability(plans: Iterable[GroupPlan]) -> None:
     """Set requires_grad to match the plan (only ever on a private copy, never on a shared model)."""
     for plan in plans:

@@ -58,11 +58,6 @@ def numel(params: Sequence[nn.Parameter]) -> int:
     return sum(p.numel() for p in params)
 
 
-def probe_plans(groups: Sequence[NamedGroup]) -> list[GroupPlan]:
-    """The frozen probe's plan: the new parts (head, scalar mix) learn, the body is never in the optimizer."""
-    return [GroupPlan(g, True, 1.0) for g in groups if g.origin == "new" and g.params]
-
-
 @dataclass(frozen=True)
 class RateTable:
     """Every named group's learning rate at every optimizer step, computed once by the plan (plain data)."""

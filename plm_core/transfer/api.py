@@ -17,8 +17,7 @@ import pandas as pd
 from plm_core.backbones.base import Backbone
 from plm_core.backbones.capabilities import require
 from plm_core.training.callbacks import Callback, StopSignal
-from plm_core.training.optim import GroupInfo, build_optimizer, group_table
-from plm_core.training.plan import probe_plans
+from plm_core.training.optim import GroupInfo, build_optimizer, group_table, probe_plans
 from plm_core.transfer.config import MODES, TrainConfig, token_pooling, validate_config
 from plm_core.transfer.features import is_hf
 from plm_core.transfer.groups import (

@@ -28,7 +28,6 @@ from plm_core.training.optim import GroupInfo, group_table, relative_drift, snap
 from plm_core.training.plan import GroupPlan, NamedGroup, RateTable, numel, rate_table
 from plm_core.training.schedules import lr_multiplier
 from plm_core.transfer.config import MAX_LR, TrainConfig, token_pooling, validate_config
-from plm_core.transfer.features import extract_layer_features
 from plm_core.transfer.lengths import FALLBACK, LengthReport, choose_max_length, length_report, token_lengths
 from plm_core.transfer.split import Split
 from plm_core.transfer.strategies import (
@@ -325,32 +324,15 @@ def plan_run(config: TrainConfig, split: Split, labels: tuple[np.ndarray, np.nda
                    bool(timings.get("lora_projections")), shown, notices, timings | {"load_seconds": load_seconds})
 
 
-def relay(callbacks: Sequence[Callback], phase: str) -> Any:
-    """Feature-extraction progress (done, total) -> `on_phase` callbacks (no trainer exists yet)."""
-    def report(done: int, total: int) -> None:
-        for cb in callbacks:
-            cb.on_phase(None, phase, done, total)
-    return report
-
-
 def _frozen_plan(config: TrainConfig, split: Split, labels: tuple[np.ndarray, np.ndarray], backbone: Backbone,
                  callbacks: Sequence[Callback], stop: StopSignal | None) -> tuple[TransferTrainer, dict]:
     from plm_core.transfer.trainer import FeatureTrainer
 
-    pooling = token_pooling(config, backbone.spec.family)
-    t0 = time.perf_counter()
-    X_tr, hit_tr = extract_layer_features(backbone, split.train["text"].tolist(), pooling, config.data.max_length,
-                                          "train", progress=relay(callbacks, "extract_train"))
-    X_te, hit_te = extract_layer_features(backbone, split.test["text"].tolist(), pooling, config.data.max_length,
-                                          "test", progress=relay(callbacks, "extract_test"))
-    timings = {"extract_seconds": time.perf_counter() - t0, "cache_hit": bool(hit_tr and hit_te)}
-    if config.strategy.pooling != "mix":
-        X_tr, X_te = X_tr[:, config.strategy.layer], X_te[:, config.strategy.layer]  # (N, H)
     groups = frozen_body_groups(backbone)
     mark_unused(groups, read_state(config, backbone))
-    trainer = FeatureTrainer(config, X_tr, labels[0], X_te, labels[1], len(split.labels), groups, backbone.n_layers,
-                             callbacks, stop)
-    return trainer, timings
+    trainer = FeatureTrainer.extracting(config, backbone, split, labels, token_pooling(config, backbone.spec.family),
+                                        groups, callbacks, stop)
+    return trainer, trainer.timings
 
 
 def _end_to_end_plan(config: TrainConfig, split: Split, labels: tuple[np.ndarray, np.ndarray], backbone: Backbone,

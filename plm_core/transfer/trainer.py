@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from plm_core.backbones.base import pad_batch
+from plm_core.backbones.base import Backbone, pad_batch
 from plm_core.backbones.capabilities import Trainable
 from plm_core.training.callbacks import Callback, StopSignal
 from plm_core.training.generators import RunGenerators, init_module, run_generators
@@ -31,16 +31,18 @@ from plm_core.training.optim import (
     apply_trainability,
     build_optimizer,
     group_table,
+    probe_plans,
     relative_drift,
     snapshot,
     table_rows,
 )
-from plm_core.training.plan import GroupPlan, NamedGroup, RateTable, probe_plans
+from plm_core.training.plan import GroupPlan, NamedGroup, RateTable
 from plm_core.training.trainer import Trainer
 from plm_core.transfer.config import TrainConfig
-from plm_core.transfer.features import standardise
+from plm_core.transfer.features import extract_layer_features, standardise
 from plm_core.transfer.groups import TRAIN_COST
 from plm_core.transfer.modules import FeatureClassifier, TransferClassifier
+from plm_core.transfer.split import Split
 
 BUCKET_FACTOR = 8  # examples are sorted by length within windows of batch_size * BUCKET_FACTOR
 
@@ -110,6 +112,7 @@ class TransferTrainer(Trainer):
         self.reference: dict[str, list[torch.Tensor]] = {}  # the weights drift is measured against
         self.final = Readout()  # read back at the end of fit()
         self.fit_seconds = 0.0
+        self.timings: dict[str, Any] = {}  # what the trainer did before fit (feature extraction)
 
     def loss_ok(self, loss: float, epoch: int, step: int, lr: float) -> bool:
         """False (and a notice saying what to change) when the loss is NaN or infinite."""
@@ -338,6 +341,25 @@ class FeatureTrainer(TransferTrainer):
         self.work_total = len(X_train) + len(X_test)
         self.table = self.surgery_rows()
 
+    @classmethod
+    def extracting(cls, config: TrainConfig, backbone: Backbone, split: Split, labels: tuple[np.ndarray, np.ndarray],
+                   pooling: str, body: Sequence[NamedGroup], callbacks: Sequence[Callback] = (),
+                   stop: StopSignal | None = None) -> FeatureTrainer:
+        """Frozen mode on a backbone: the features of the split's texts (from the feature cache when they are there,
+        progress through on_phase), then the probe over them."""
+        t0 = time.perf_counter()
+        X_tr, hit_tr = extract_layer_features(backbone, split.train["text"].tolist(), pooling, config.data.max_length,
+                                              "train", progress=relay(callbacks, "extract_train"))
+        X_te, hit_te = extract_layer_features(backbone, split.test["text"].tolist(), pooling, config.data.max_length,
+                                              "test", progress=relay(callbacks, "extract_test"))
+        timings = {"extract_seconds": time.perf_counter() - t0, "cache_hit": bool(hit_tr and hit_te)}
+        if config.strategy.pooling != "mix":
+            X_tr, X_te = X_tr[:, config.strategy.layer], X_te[:, config.strategy.layer]  # (N, H)
+        trainer = cls(config, X_tr, labels[0], X_te, labels[1], len(split.labels), body, backbone.n_layers, callbacks,
+                      stop)
+        trainer.timings = timings
+        return trainer
+
     def n_epochs(self) -> int:
         """One full-batch L-BFGS solve on fixed features: there are no epochs to draw (the history has one
         record, the charts one point), whatever config.optim.epochs says for the end-to-end modes."""
@@ -404,6 +426,14 @@ class FeatureTrainer(TransferTrainer):
         self.model.train()
         self.add_work(len(self.X_test), "evaluate")
         return evaluation_from_logits(logits, self.y_test, self.n_classes)
+
+
+def relay(callbacks: Sequence[Callback], phase: str) -> Callable[[int, int], None]:
+    """Feature-extraction progress (done, total) -> `on_phase` callbacks (before the probe's trainer exists)."""
+    def report(done: int, total: int) -> None:
+        for cb in callbacks:
+            cb.on_phase(None, phase, done, total)
+    return report
 
 
 def evaluation_from_logits(logits: torch.Tensor, y_true: np.ndarray, n_classes: int) -> Evaluation:
