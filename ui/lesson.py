@@ -18,7 +18,7 @@ import streamlit as st
 from plm_core.errors import PLMError
 from plm_core.lessons.model import Lesson, Question, Step
 from ui.common import guard, lang, md_escape, tr, tr_md
-from ui.figures import fig_text
+from ui.figures import built, fig_text
 from ui.watch import watch
 
 if TYPE_CHECKING:
@@ -449,18 +449,25 @@ def submit_step_job(lesson: Lesson, index: int, step: Step, following: bool = Fa
         st.caption(tr("lessons.bar.result_below"))
 
 
+def step_figure(figure: str, result: Any, text: Any) -> Any:
+    """A step's figure as the step bar draws it (legend above the plot)."""
+    from plm_core.lessons.outcomes import FIGURES
+
+    fig = FIGURES[figure](result, text)
+    fig.update_layout(height=380, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    return fig
+
+
 def figure_first(lesson: Lesson, index: int, step: Step) -> None:
     """Lesson mode: the step's figure at the top, in the step bar (the lab's whole form and panels follow below)."""
     from plm_core.lessons.jobs import step_job
-    from plm_core.lessons.outcomes import FIGURES
     from ui.jobs import snapshot
 
     job = step_job(step) if step.figure else None
     snap = snapshot(job.slot) if job is not None else None
     if job is None or snap is None or snap.result is None or snap.config != job.config:
         return
-    fig = FIGURES[step.figure](snap.result, fig_text())
-    fig.update_layout(height=380, legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0})
+    fig = built(step_figure, step.figure, snap.result, fig_text())  # 30 following phones share one build
     with st.container(key="lesson-step-figure"):
         st.plotly_chart(fig, width="stretch", key=f"lesson-step-figure-{lesson.id}-{index}",
                         config={"displayModeBar": False})
