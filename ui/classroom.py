@@ -350,8 +350,10 @@ def reveal_button(view: ClassView, index: int) -> None:
 def distribution(view: ClassView, index: int, question: Question, answer: str | None, height: int = 320,
                  big: bool = False) -> None:
     """The class's answers of a revealed step as bars (the outcome's bar green)."""
+    import plotly.graph_objects as go
+
     from plm_core.lessons.figures import predictions_figure
-    from ui.figures import chart
+    from ui.figures import built, chart
 
     counts = classroom.class_counts(view.code, index)
     if not counts:
@@ -360,12 +362,13 @@ def distribution(view: ClassView, index: int, question: Question, answer: str | 
     labels = labels_of(question)
     if big:  # the projector: short lines under the bars, never turned on their side
         labels = {k: wrap(v) for k, v in labels.items()}
-    fig = predictions_figure(counts, labels, tr("classroom.class_said", n=sum(counts.values())),
-                             tr("classroom.count_axis"), answer, height=height)
+    fig = built(predictions_figure, counts, labels, tr("classroom.class_said", n=sum(counts.values())),
+                tr("classroom.count_axis"), answer, height=height)  # built once for the class's 30 phones
     with st.container(key="class-distribution"):
         if big:  # the projector: large text, the height the presenter view gives it
             from ui.lesson import projector_style
 
+            fig = go.Figure(fig)  # the shared figure stays as built: the projector's styling goes on a copy
             projector_style(fig)
             fig.update_layout(margin={"r": 30, "l": 80, "t": 70}, showlegend=False, title_font_size=22)
             fig.update_xaxes(tickangle=0)
