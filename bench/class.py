@@ -35,13 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 # every 100 ms each tab notes when the step shown changes (a step bar's "Step i of n"): follow times are read
-# from the tab's own clock (same machine as the bench), after the fact
+# from the tab's own clock (same machine as the bench), after the fact. textContent, not innerText: the watch must
+# not force a layout in 31 tabs ten times a second on the machine it measures
 TRACK_JS = """
 window.plmSteps = window.plmSteps || [];
 window.plmMarkers = arguments[0];
 if (!window.plmTrack) {
   window.plmTrack = setInterval(() => {
-    const text = document.body ? document.body.innerText : "";
+    const text = document.body ? document.body.textContent : "";
     const now = (window.plmMarkers || []).find(m => text.includes(m)) || "";
     const last = window.plmSteps.length ? window.plmSteps[window.plmSteps.length - 1][0] : null;
     if (now && now !== last) window.plmSteps.push([now, Date.now()]);
