@@ -124,12 +124,6 @@ def group_table(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer |
     return rows
 
 
-def table_rows(groups: Sequence[NamedGroup], optimizer: torch.optim.Optimizer | None,
-               plans: Sequence[GroupPlan] = ()) -> list[dict[str, Any]]:
-    """The head-surgery table as plain rows (what a result and a live view keep)."""
-    return [asdict(r) for r in group_table(groups, optimizer, plans)]
-
-
 def snapshot(groups: Sequence[NamedGroup]) -> dict[str, list[torch.Tensor]]:
     """Detached copies of every group's parameters (the reference for weight drift)."""
     return {g.name: [p.detach().clone() for p in g.params] for g in groups}

@@ -34,7 +34,6 @@ from plm_core.training.optim import (
     probe_plans,
     relative_drift,
     snapshot,
-    table_rows,
 )
 from plm_core.training.plan import GroupPlan, NamedGroup, RateTable
 from plm_core.training.trainer import Trainer
@@ -161,7 +160,10 @@ class TransferTrainer(Trainer):
     def train_epoch(self, epoch: int) -> tuple[float, float]: raise NotImplementedError
     def evaluate(self) -> Evaluation: raise NotImplementedError
     def surgery(self) -> list[GroupInfo]: raise NotImplementedError
-    def surgery_rows(self) -> list[dict[str, Any]]: raise NotImplementedError
+
+    def surgery_rows(self) -> list[dict[str, Any]]:
+        """The head-surgery table as plain rows (what a result and a live view keep)."""
+        return [r.as_row() for r in self.surgery()]
 
     def trainable_params(self) -> int:
         if self.optimizer is None:
@@ -266,9 +268,6 @@ class EndToEndTrainer(TransferTrainer):
     def surgery(self) -> list[GroupInfo]:
         return group_table(self.groups, self.optimizer, self.plans)
 
-    def surgery_rows(self) -> list[dict[str, Any]]:
-        return table_rows(self.groups, self.optimizer, self.plans)
-
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         self.model.train()
         lengths = [len(x) for x in self.train_ids]
@@ -368,9 +367,6 @@ class FeatureTrainer(TransferTrainer):
     def surgery(self) -> list[GroupInfo]:
         """The head-surgery rows read from the L-BFGS optimizer (the frozen body is never in it)."""
         return group_table(self.groups, self.optimizer)
-
-    def surgery_rows(self) -> list[dict[str, Any]]:
-        return table_rows(self.groups, self.optimizer)
 
     def read_back(self) -> Readout:
         """The body never entered an optimizer: it cannot have moved (drift 0 for every body group)."""
