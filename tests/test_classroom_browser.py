@@ -258,8 +258,8 @@ def walk_class(browser: Chromium, url: str, db: Path, lang: str) -> None:
     # the presenter view: the question first, then the live count; no answer, no figure before the reveal
     d.switch_to.window(teacher)
     press(d, t("lessons.bar.present", lang))
-    wait_until(d, lambda b: question["prompt"][lang] in b and t("classroom.answers_of", lang, n=0, m=3).replace(
-        "**", "") in b, timeout=60)
+    wait_until(d, lambda b: t("lessons.bar.leave_present", lang) in b and question["prompt"][lang] in b
+               and t("classroom.answers_of", lang, n=0, m=3).replace("**", "") in b, timeout=60)  # presenting
     assert not d.find_elements(By.CSS_SELECTOR, ".st-key-class-distribution, .st-key-lesson-figure")
     shot(d, f"{lang}-presenter-question")
 
