@@ -308,24 +308,10 @@ def labels_of(question: Question) -> dict[str, str]:
 
 
 def bar_labels(question: Question, language: str) -> dict[str, str]:
-    """Answer -> its bar's name in the class's chart: a choice that is a strategy (frozen, finetune, ...) or a
-    few-shot method by the catalog's name, exactly as the step's figure names it (run_name / method_name); any
-    other choice by the question's own label."""
-    from plm_core.i18n import all_messages
-    from plm_core.i18n.names import FEWSHOT_METHODS, method_name, run_name
-
-    def strategy(value: str) -> bool:
-        return f"term.strategy.{value}" in all_messages()
-
-    values = [c.value for c in question.choices]
-    methods = any(v in FEWSHOT_METHODS and not strategy(v) for v in values)  # the choices are few-shot methods
-
-    def name(value: str, label: str) -> str:
-        if methods and value in FEWSHOT_METHODS:
-            return method_name(value, language)
-        return run_name(value, language) if strategy(value) else label
-
-    return {c.value.lower(): name(c.value, c.label.get(language)) for c in question.choices}
+    """Answer -> its bar's name in the class's chart: the choice's label (a strategy or few-shot method is
+    labelled by the catalog's name when the lesson loads, `plm_core.lessons.model.catalog_named`), so the radio,
+    the reveal, the bars and the step's figure say one name."""
+    return {c.value.lower(): c.label.get(language) for c in question.choices}
 
 
 def answers_live(view: ClassView, index: int) -> None:

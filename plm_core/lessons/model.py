@@ -79,12 +79,32 @@ def _text(raw: Any, where: str) -> Text:
     return Text(ko=str(raw["ko"]).strip(), en=str(raw["en"]).strip())
 
 
+def catalog_named(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """A choice that is a strategy (frozen, finetune …) or, among few-shot methods, a method is labelled by the
+    catalog's name, as every chart, table and reveal names it: the radio, the reveal sentence, the class's chart
+    and the step's figure say one name. Any other choice keeps the lesson's own words."""
+    from plm_core.i18n import all_messages
+    from plm_core.i18n.names import FEWSHOT_METHODS, method_name, run_name
+
+    def strategy(value: str) -> bool:
+        return f"term.strategy.{value}" in all_messages()
+
+    methods = any(c.value in FEWSHOT_METHODS and not strategy(c.value) for c in choices)
+
+    def label(c: Choice) -> Text:
+        if methods and c.value in FEWSHOT_METHODS:
+            return Text(ko=method_name(c.value, "ko"), en=method_name(c.value, "en"))
+        return Text(ko=run_name(c.value, "ko"), en=run_name(c.value, "en")) if strategy(c.value) else c.label
+
+    return tuple(Choice(c.value, label(c)) for c in choices)
+
+
 def _question(raw: dict[str, Any], where: str) -> Question:
     kind = raw.get("kind")
     if kind not in QUESTION_KINDS:
         raise PLMError("lessons.err.question_kind", where=where, kind=kind, choices=", ".join(QUESTION_KINDS))
-    choices = tuple(Choice(str(c["value"]), _text(c.get("label"), f"{where}.choices[{i}]"))
-                    for i, c in enumerate(raw.get("choices") or []))
+    choices = catalog_named(tuple(Choice(str(c["value"]), _text(c.get("label"), f"{where}.choices[{i}]"))
+                                  for i, c in enumerate(raw.get("choices") or [])))
     if kind == "choice" and len(choices) < 2:
         raise PLMError("lessons.err.choices", where=where)
     unit = _text(raw["unit"], f"{where}.unit") if raw.get("unit") else None
