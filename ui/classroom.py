@@ -264,7 +264,8 @@ def follow(view: ClassView, index: int, revealed: bool) -> None:
     with st.container(key="class-follow"):
         st.html("<style>.st-key-class-follow { display: none; }</style>")
         want = {"url": BEACON_URL.format(code=view.code), "step": index, "revealed": revealed}
-        st.iframe(BEACON_JS % (json.dumps(want), BEACON_EVERY_MS), height=1)
+        # a script of the page itself (no iframe: 30 phones re-creating a frame per step cost their CPU)
+        st.html(BEACON_JS % (json.dumps(want), BEACON_EVERY_MS), unsafe_allow_javascript=True)
         poll()
 
 

@@ -226,7 +226,7 @@ def step_bar(page: str | None = None) -> None:
         cui.follow(view, index, revealed=index in view.state.revealed)
     with st.container(key="lesson-keys"):  # the ← → script's frame: runs, takes no room
         st.html("<style>.st-key-lesson-keys { display: none; }</style>")
-        st.iframe(KEY_SCRIPT, height=1)
+        st.html(KEY_SCRIPT, unsafe_allow_javascript=True)  # a script of the page, no frame to build per step
     if following and step.figure:  # a following student's screen is the class's step and its figure (light on
         st.caption(tr("classroom.following_only"))  # a phone, and on the server when 30 follow at once); the
         st.stop()  # lab opens on "explore". A step whose result is the lab's own view shows the lab (form folded)
