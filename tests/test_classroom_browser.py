@@ -246,6 +246,9 @@ def walk_class(browser: Chromium, url: str, db: Path, lang: str) -> None:
     d.switch_to.window(teacher)
     press(d, t("lessons.bar.next", lang))
     on_step(browser, [teacher, *students], lang, 2, titles[1])
+    for h in students:  # the beacon's script ran again on the new step: it expects step 2, so it clicks no more
+        d.switch_to.window(h)
+        wait_until(d, lambda b: d.execute_script("return (window.plmClass || {}).step") == 1, timeout=30)
     d.switch_to.window(teacher)
     time.sleep(1.0)
     d.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)  # the keys still work after a page change

@@ -37,7 +37,7 @@ BEACON_EVERY_MS = 500  # a following student's browser reads the class's beacon 
 BEACON_DIR = Path(__file__).resolve().parent.parent / "static" / "class"
 BEACON_URL = "app/static/class/{code}.json"  # relative to the page's own address (any base URL path)
 BEACON_KEEP_S = 86400.0  # beacons of classes older than a day are removed
-BEACON_JS = """<script>
+BEACON_JS = """<script>(() => {  // names inside a function: this script runs again at every step
 const win = window.parent, doc = win.document;
 win.plmClass = %s;
 if (!doc.getElementById("plm-class-follow")) {
@@ -61,7 +61,7 @@ if (!doc.getElementById("plm-class-follow")) {
   }, %d);`;
   doc.head.appendChild(s);
 }
-</script>"""
+})();</script>"""
 _published: dict[str, str] = {}  # join code -> the beacon text last written by this server
 COUNT_EVERY_S = 1.5  # the teacher's live count of answers
 

@@ -27,10 +27,11 @@ if TYPE_CHECKING:
     from ui.classroom import ClassView
 
 LESSON, STEP, PRESENT = "lesson", "step", "present"
-# The ← → keys: the listener is installed as a <script> of the app's own document, not of this iframe (a
-# listener whose code lives in an iframe dies with it when a step opens another page: the keys stopped until a
-# reload). Installed once per document; it finds the step bar's buttons at each key press.
-KEY_SCRIPT = """<script>
+# The ← → keys: the listener is installed once per document as a <script> of its own (a listener whose code
+# lives in a frame dies with it when a step opens another page: the keys stopped until a reload); it finds the
+# step bar's buttons at each key press. The page's script runs again at every step: its names stay inside a
+# function (a second top-level `const` of the same name would be a SyntaxError).
+KEY_SCRIPT = """<script>(() => {
 const doc = window.parent.document;
 if (!doc.getElementById("plm-lesson-keys")) {
   const s = doc.createElement("script");
@@ -45,7 +46,7 @@ if (!doc.getElementById("plm-lesson-keys")) {
   });`;
   doc.head.appendChild(s);
 }
-</script>"""
+})();</script>"""
 PRESENT_CSS = """<style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
