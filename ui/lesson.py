@@ -364,7 +364,8 @@ def outcome_text(question: Question, outcome: Any) -> str:
     """The reveal's sentence: strategies and methods by the question's labels or their catalog names."""
     from plm_core.lessons.outcomes import outcome_params
 
-    return tr_md(outcome.key, **outcome_params(outcome, lang(), question))
+    text = tr_md(outcome.key, **outcome_params(outcome, lang(), question))
+    return text[:1].upper() + text[1:]  # a sentence that starts with a name: "Frozen won …", not "frozen won …"
 
 
 def step_outcome(step: Step, question: Question) -> Any:
