@@ -161,3 +161,34 @@ def test_projector_labels_wrap_by_width_with_hangul_counted_double() -> None:
     assert wrap("Discriminative learning rates") == "Discriminative<br>learning<br>rates"
     assert wrap("전체 미세조정") == "전체<br>미세조정"  # 4 + 1 + 8 columns > 12
     assert wrap("Fine-tune all") == "Fine-tune<br>all" and wrap("frozen") == "frozen"
+
+
+def test_the_beacon_follows_the_teacher_and_a_student_never_puts_it_back(db, tmp_path) -> None:
+    """The class's beacon (what the students' browsers poll): written on a move and a reveal, atomically; a
+    student's page writes it only when there is none (its read may be older than the teacher's move); beacons
+    older than a day go when a new class first writes."""
+    import json
+    import os
+    import time
+
+    from ui.classroom import publish
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    stale = folder / "OLD00.json"
+    stale.write_text("{}", encoding="utf-8")
+    os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    state, key = cl.start_class("2-transfer", db)
+    publish(state, folder, missing_only=True)  # a student first: there was none, so it is written
+    beacon = folder / f"{state.code}.json"
+    assert json.loads(beacon.read_text()) == {"step": 0, "revealed": [], "ended": False}
+    assert not stale.exists()
+    moved = cl.move(state.code, key, 2, db)
+    publish(moved, folder)  # the teacher's move
+    publish(state, folder, missing_only=True)  # a student's older read (step 0) does not put it back
+    assert json.loads(beacon.read_text())["step"] == 2
+    publish(cl.reveal(state.code, key, 2, db), folder)
+    assert json.loads(beacon.read_text()) == {"step": 2, "revealed": [2], "ended": False}
+    publish(cl.end_class(state.code, key, db), folder)
+    assert json.loads(beacon.read_text())["ended"] is True
+    assert [p.name for p in folder.iterdir()] == [beacon.name]  # no temporary file left

@@ -130,7 +130,7 @@ def current() -> ClassView | None:
         forget()
         return None
     _remember(state, key)
-    publish(state)
+    publish(state, missing_only=key is None)  # a student's read may be older than the teacher's last move
     if st.query_params.get(CLASS) != state.code:
         st.query_params[CLASS] = state.code
     return ClassView(state, key)
@@ -273,13 +273,16 @@ def beacon_text(state: ClassState) -> str:
     return json.dumps({"step": state.step, "revealed": sorted(state.revealed), "ended": state.ended})
 
 
-def publish(state: ClassState, folder: Path | None = None) -> None:
+def publish(state: ClassState, folder: Path | None = None, missing_only: bool = False) -> None:
     """Write the class's beacon when it differs from what this server last wrote (atomically: a reader never
-    sees half a file); the first write of a class also removes beacons older than a day. A read-only app
-    folder only slows following down to the server-side poll."""
+    sees half a file); the first write of a class also removes beacons older than a day. `missing_only`: only
+    when there is none yet (a student's page: its read of the class may be a moment older than the teacher's
+    move, and must not put the beacon back). A read-only app folder only slows following down to the
+    server-side poll."""
     folder = folder or BEACON_DIR
     text = beacon_text(state)
-    if _published.get(state.code) == text and (folder / f"{state.code}.json").exists():
+    exists = (folder / f"{state.code}.json").exists()
+    if exists and (missing_only or _published.get(state.code) == text):
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
