@@ -30,8 +30,12 @@ def click(driver, xpath: str, timeout: float = 60) -> None:
 def set_number(driver, panel: str, label: str, value: int) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
-    box = driver.find_element(By.XPATH, f"{panel}//div[@data-testid='stNumberInput'][.//p[text()='{label}']]//input")
+    xpath = f"{panel}//div[@data-testid='stNumberInput'][.//p[text()='{label}']]//input"
+    # an input in an expander that is still opening is there but not yet interactable
+    box = WebDriverWait(driver, 30).until(ec.element_to_be_clickable((By.XPATH, xpath)))
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(str(value))
 
