@@ -307,10 +307,6 @@ def move(view: ClassView, lesson: Lesson, index: int) -> None:
 
 
 # ---- predict, then reveal, as a class ---------------------------------------------------------------------------
-def labels_of(question: Question) -> dict[str, str]:
-    return bar_labels(question, lang())
-
-
 def bar_labels(question: Question, language: str) -> dict[str, str]:
     """Answer -> its bar's name in the class's chart: the choice's label (a strategy or few-shot method is
     labelled by the catalog's name when the lesson loads, `plm_core.lessons.model.catalog_named`), so the radio,
@@ -349,7 +345,7 @@ def distribution(view: ClassView, index: int, question: Question, answer: str | 
     if not counts:
         st.info(tr("classroom.no_answers"))
         return
-    labels = labels_of(question)
+    labels = bar_labels(question, lang())
     if big:  # the projector: short lines under the bars, never turned on their side
         labels = {k: wrap(v) for k, v in labels.items()}
     fig = built(predictions_figure, counts, labels, tr("classroom.class_said", n=sum(counts.values())),
